@@ -1,0 +1,235 @@
+// Package dataset holds the domain of the indicator dataset: releases, code
+// lists, indicators and observations, their validation, and the bundled data
+// of the 2024 report. It knows nothing of SQL or GraphQL so the same types
+// serve the loader, the API and the exports.
+package dataset
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Dataset is one report's data as read from a data file: its release, the
+// code lists it uses, and its observations (reported and derived).
+type Dataset struct {
+	Release      Release
+	Units        []Unit
+	RefAreas     []RefArea
+	Agencies     []Agency
+	Dimensions   []Dimension
+	Indicators   []Indicator
+	Observations []Observation
+	Ignored      []Ignored
+}
+
+// Release is one edition of a report.
+type Release struct {
+	Code          string
+	Title         string
+	Publisher     string // agency code
+	ReferenceYear int
+	Published     string // YYYY-MM-DD, or empty when unknown
+	RefArea       string // default reference area of the observations
+	Source        string // file name of the report text
+	Checksum      string // sha256 (hex) of the data file's bytes
+}
+
+// Unit is a unit of measure.
+type Unit struct {
+	Code string
+	Name string
+}
+
+// RefArea is a reference area: a country, or the World for global figures.
+type RefArea struct {
+	Code string
+	Name string
+	StandardCodes
+}
+
+// StandardCodes are the international codes of a country or area, empty where
+// none applies.
+type StandardCodes struct {
+	ISO2 string // ISO 3166-1 alpha-2
+	ISO3 string // ISO 3166-1 alpha-3
+	M49  string // UN M49 numeric, three digits
+}
+
+// AgencyKinds are the kinds of reporting or acting body.
+var AgencyKinds = []string{"ministry", "agency", "court", "prosecution", "ombudsman", "bar", "ngo", "company", "education", "international"}
+
+// Agency is a body that reports a figure or carries out the activity it counts.
+type Agency struct {
+	Code      string
+	Name      string
+	ShortName string
+	Kind      string
+	Parent    string // agency code, or empty
+}
+
+// Dimension is a breakdown dimension with its code list.
+type Dimension struct {
+	Code        string
+	Name        string
+	Description string
+	Members     []Member
+}
+
+// Member is one code of a dimension's code list.
+type Member struct {
+	Code        string
+	Name        string
+	Description string
+	StandardCodes
+}
+
+// Themes group indicators the way the report and GRETA do.
+var Themes = []string{"prevention", "protection", "prosecution", "partnership", "context"}
+
+// Indicator is a measured quantity.
+type Indicator struct {
+	Code        string
+	Name        string
+	Description string
+	Unit        string
+	Theme       string
+}
+
+// Qualifier says how a figure relates to the true value.
+type Qualifier string
+
+// Qualifiers as the report phrases them.
+const (
+	Exact         Qualifier = "exact"         // "91 victims"
+	MoreThan      Qualifier = "more_than"     // "more than 11,000", "over 100"
+	AtLeast       Qualifier = "at_least"      // "at least"
+	Approximately Qualifier = "approximately" // "nearly 1,000"
+)
+
+// Qualifiers lists every valid qualifier.
+var Qualifiers = []Qualifier{Exact, MoreThan, AtLeast, Approximately}
+
+// Status tells a figure the report states from one computed from it.
+type Status string
+
+// Observation statuses.
+const (
+	Reported Status = "reported"
+	// Derived is last year's value computed from a change the report states,
+	// as in "161 (+2)".
+	Derived Status = "derived"
+)
+
+// Period is a span of whole years; Start == End for a single year.
+type Period struct {
+	Start int
+	End   int
+}
+
+// String renders the period as the data file writes it: "2024" or "2005-2024".
+func (p Period) String() string {
+	if p.Start == p.End {
+		return strconv.Itoa(p.Start)
+	}
+	return fmt.Sprintf("%d-%d", p.Start, p.End)
+}
+
+// Previous is the period of the same length just before p.
+func (p Period) Previous() Period {
+	n := p.End - p.Start + 1
+	return Period{Start: p.Start - n, End: p.End - n}
+}
+
+// ParsePeriod reads "2024" or "2005-2024".
+func ParsePeriod(s string) (Period, error) {
+	start, end, ranged := strings.Cut(strings.TrimSpace(s), "-")
+	a, err := parseYear(start)
+	if err != nil {
+		return Period{}, fmt.Errorf("period %q: %w", s, err)
+	}
+	if !ranged {
+		return Period{Start: a, End: a}, nil
+	}
+	b, err := parseYear(end)
+	if err != nil {
+		return Period{}, fmt.Errorf("period %q: %w", s, err)
+	}
+	if b < a {
+		return Period{}, fmt.Errorf("period %q ends before it starts", s)
+	}
+	return Period{Start: a, End: b}, nil
+}
+
+func parseYear(s string) (int, error) {
+	if len(s) != 4 {
+		return 0, fmt.Errorf("year %q is not four digits", s)
+	}
+	y, err := strconv.Atoi(s)
+	if err != nil || y < 1900 || y > 2200 {
+		return 0, fmt.Errorf("year %q is not between 1900 and 2200", s)
+	}
+	return y, nil
+}
+
+// Coordinate places an observation on one dimension.
+type Coordinate struct {
+	Dimension string
+	Member    string
+}
+
+// Source locates a figure in the report.
+type Source struct {
+	Section string // heading the sentence stands under
+	Quote   string // verbatim fragment containing the figure as written
+}
+
+// Observation is one figure: an indicator's value for an area and period,
+// broken down by zero or more dimensions.
+type Observation struct {
+	Indicator   string
+	RefArea     string
+	Period      Period
+	Value       float64
+	Unit        string
+	Qualifier   Qualifier
+	Status      Status
+	Change      *float64 // change on the previous period as stated; nil when none
+	Agency      string
+	Coordinates []Coordinate // sorted by dimension code; none = total
+	Source      Source
+	AlsoStated  []Source
+	Note        string
+	// DerivedFrom is the index in Dataset.Observations of the reported
+	// observation a derived one was computed from; -1 for reported figures.
+	DerivedFrom int
+	Line        int // line of the data file that states it
+}
+
+// CoordinateKey is the canonical text of the coordinates, "DIM=MEMBER;…",
+// empty for the total. Equal keys mean the same cell.
+func CoordinateKey(cs []Coordinate) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Dimension + "=" + c.Member
+	}
+	return strings.Join(parts, ";")
+}
+
+// Key identifies the cell an observation fills within a release.
+func (o Observation) Key() string {
+	return fmt.Sprintf("%s %s %s %s", o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates))
+}
+
+// Ignored is a number in the report text that is deliberately not a figure.
+type Ignored struct {
+	Quote  string
+	Reason string
+	Line   int
+}
+
+// FormatValue writes a value the way the data file and exports do: the
+// shortest decimal that reads back as the same number, never in exponent form.
+func FormatValue(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}

@@ -1,0 +1,610 @@
+package dataset
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FormatVersion is the value the `format` key of a data file must have.
+const FormatVersion = "indicators/v1"
+
+// Problem is one thing wrong with a data file, located by line.
+type Problem struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Reason) }
+
+// ValidationError lists every problem found in one or more data files.
+type ValidationError struct {
+	Problems []Problem
+}
+
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return fmt.Sprintf("%d problem(s):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+}
+
+// The same patterns as the database's CHECK constraints, so a file the parser
+// accepts is one the database accepts.
+var (
+	unitCodePattern      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	upperCodePattern     = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+	memberCodePattern    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]*$`)
+	indicatorCodePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
+	releaseCodePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+	iso2Pattern          = regexp.MustCompile(`^[A-Z]{2}$`)
+	iso3Pattern          = regexp.MustCompile(`^[A-Z]{3}$`)
+	m49Pattern           = regexp.MustCompile(`^[0-9]{3}$`)
+	datePattern          = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+	plainDecimalPattern  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+	changePattern        = regexp.MustCompile(`^[+-][0-9]+(\.[0-9]+)?$`)
+)
+
+// Parse reads and validates one data file. name is used in problem reports.
+// On any problem it returns a *ValidationError listing all of them.
+func Parse(name string, data []byte) (*Dataset, error) {
+	sum := sha256.Sum256(data)
+	p := &parser{file: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		p.problems = append(p.problems, Problem{File: name, Line: yamlErrorLine(err), Reason: err.Error()})
+		return nil, &ValidationError{Problems: p.problems}
+	}
+	ds := &Dataset{}
+	if len(doc.Content) == 0 {
+		p.fail(1, "file is empty")
+	} else {
+		p.document(doc.Content[0], ds)
+	}
+	if len(p.problems) > 0 {
+		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
+		return nil, &ValidationError{Problems: p.problems}
+	}
+	ds.Release.Checksum = hex.EncodeToString(sum[:])
+	return ds, nil
+}
+
+var yamlLinePattern = regexp.MustCompile(`line (\d+)`)
+
+func yamlErrorLine(err error) int {
+	if m := yamlLinePattern.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 1
+}
+
+type parser struct {
+	file     string
+	problems []Problem
+}
+
+func (p *parser) fail(line int, format string, args ...any) {
+	p.problems = append(p.problems, Problem{File: p.file, Line: line, Reason: fmt.Sprintf(format, args...)})
+}
+
+// mapping checks that n is a mapping with only the allowed keys and returns
+// its values by key. Unknown keys are problems: a misspelt optional key would
+// otherwise be silently ignored.
+func (p *parser) mapping(n *yaml.Node, what string, allowed ...string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		p.fail(n.Line, "%s: expected a mapping", what)
+		return nil
+	}
+	fields := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case !slices.Contains(allowed, k.Value):
+			p.fail(k.Line, "%s: unknown key %q (allowed: %s)", what, k.Value, strings.Join(allowed, ", "))
+		case fields[k.Value] != nil:
+			p.fail(k.Line, "%s: key %q given twice", what, k.Value)
+		default:
+			fields[k.Value] = v
+		}
+	}
+	return fields
+}
+
+// sequence returns the items of a sequence node; a missing key is an empty list.
+func (p *parser) sequence(n *yaml.Node, what string) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(n.Line, "%s: expected a list", what)
+		return nil
+	}
+	return n.Content
+}
+
+// text reads a scalar; required scalars that are missing or empty are problems.
+func (p *parser) text(fields map[string]*yaml.Node, key, what string, line int, required bool) string {
+	n := fields[key]
+	if n == nil {
+		if required {
+			p.fail(line, "%s: %s is required", what, key)
+		}
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		p.fail(n.Line, "%s: %s must be a single value", what, key)
+		return ""
+	}
+	v := strings.TrimSpace(n.Value)
+	if v == "" && required {
+		p.fail(n.Line, "%s: %s is empty", what, key)
+	}
+	return v
+}
+
+// code reads a required code and checks it against its pattern.
+func (p *parser) code(fields map[string]*yaml.Node, key, what string, line int, pattern *regexp.Regexp) string {
+	v := p.text(fields, key, what, line, true)
+	if v != "" && !pattern.MatchString(v) {
+		p.fail(lineOf(fields[key], line), "%s: %s %q does not match %s", what, key, v, pattern)
+	}
+	return v
+}
+
+func lineOf(n *yaml.Node, fallback int) int {
+	if n == nil {
+		return fallback
+	}
+	return n.Line
+}
+
+func (p *parser) standardCodes(fields map[string]*yaml.Node, what string, line int) StandardCodes {
+	sc := StandardCodes{
+		ISO2: p.text(fields, "iso2", what, line, false),
+		ISO3: p.text(fields, "iso3", what, line, false),
+		M49:  p.text(fields, "m49", what, line, false),
+	}
+	for _, c := range []struct {
+		key, value string
+		pattern    *regexp.Regexp
+	}{{"iso2", sc.ISO2, iso2Pattern}, {"iso3", sc.ISO3, iso3Pattern}, {"m49", sc.M49, m49Pattern}} {
+		if c.value != "" && !c.pattern.MatchString(c.value) {
+			p.fail(lineOf(fields[c.key], line), "%s: %s %q does not match %s (quote M49 codes: \"031\")", what, c.key, c.value, c.pattern)
+		}
+	}
+	return sc
+}
+
+// declared remembers the line each code was declared on, to report duplicates
+// and to resolve references.
+type declared map[string]int
+
+func (p *parser) declare(d declared, code, what string, line int) {
+	if code == "" {
+		return
+	}
+	if first, ok := d[code]; ok {
+		p.fail(line, "%s %q is declared twice (first at line %d)", what, code, first)
+		return
+	}
+	d[code] = line
+}
+
+func (p *parser) document(root *yaml.Node, ds *Dataset) {
+	top := p.mapping(root, "file", "format", "release", "units", "ref_areas", "agencies", "dimensions", "indicators", "observations", "ignored")
+	if top == nil {
+		return
+	}
+	if f := p.text(top, "format", "file", root.Line, true); f != "" && f != FormatVersion {
+		p.fail(top["format"].Line, "file: format %q is not supported (want %q)", f, FormatVersion)
+	}
+
+	units := declared{}
+	for _, n := range p.sequence(top["units"], "units") {
+		f := p.mapping(n, "unit", "code", "name")
+		if f == nil {
+			continue
+		}
+		u := Unit{Code: p.code(f, "code", "unit", n.Line, unitCodePattern), Name: p.text(f, "name", "unit", n.Line, true)}
+		p.declare(units, u.Code, "unit", n.Line)
+		ds.Units = append(ds.Units, u)
+	}
+
+	areas := declared{}
+	for _, n := range p.sequence(top["ref_areas"], "ref_areas") {
+		f := p.mapping(n, "ref_area", "code", "name", "iso2", "iso3", "m49")
+		if f == nil {
+			continue
+		}
+		a := RefArea{
+			Code:          p.code(f, "code", "ref_area", n.Line, upperCodePattern),
+			Name:          p.text(f, "name", "ref_area", n.Line, true),
+			StandardCodes: p.standardCodes(f, "ref_area", n.Line),
+		}
+		p.declare(areas, a.Code, "ref_area", n.Line)
+		ds.RefAreas = append(ds.RefAreas, a)
+	}
+
+	agencies := p.agencies(top["agencies"], ds)
+	dims := p.dimensions(top["dimensions"], ds)
+
+	indicators := map[string]Indicator{}
+	indicatorLines := declared{}
+	for _, n := range p.sequence(top["indicators"], "indicators") {
+		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme")
+		if f == nil {
+			continue
+		}
+		ind := Indicator{
+			Code:        p.code(f, "code", "indicator", n.Line, indicatorCodePattern),
+			Name:        p.text(f, "name", "indicator", n.Line, true),
+			Description: p.text(f, "description", "indicator", n.Line, true),
+			Unit:        p.text(f, "unit", "indicator", n.Line, true),
+			Theme:       p.text(f, "theme", "indicator", n.Line, true),
+		}
+		p.reference(units, ind.Unit, "indicator: unknown unit", lineOf(f["unit"], n.Line))
+		if ind.Theme != "" && !slices.Contains(Themes, ind.Theme) {
+			p.fail(lineOf(f["theme"], n.Line), "indicator: unknown theme %q (allowed: %s)", ind.Theme, strings.Join(Themes, ", "))
+		}
+		p.declare(indicatorLines, ind.Code, "indicator", n.Line)
+		indicators[ind.Code] = ind
+		ds.Indicators = append(ds.Indicators, ind)
+	}
+
+	p.release(top["release"], root.Line, ds, agencies, areas)
+	refs := references{units: units, areas: areas, agencies: agencies, dimensions: dims, indicators: indicators}
+	p.observations(top["observations"], ds, refs)
+
+	for _, n := range p.sequence(top["ignored"], "ignored") {
+		f := p.mapping(n, "ignored", "quote", "reason")
+		if f == nil {
+			continue
+		}
+		ds.Ignored = append(ds.Ignored, Ignored{
+			Quote:  p.text(f, "quote", "ignored", n.Line, true),
+			Reason: p.text(f, "reason", "ignored", n.Line, true),
+			Line:   n.Line,
+		})
+	}
+}
+
+func (p *parser) reference(d declared, code, what string, line int) {
+	if code == "" {
+		return
+	}
+	if _, ok := d[code]; !ok {
+		p.fail(line, "%s %q", what, code)
+	}
+}
+
+func (p *parser) release(n *yaml.Node, line int, ds *Dataset, agencies, areas declared) {
+	if n == nil {
+		p.fail(line, "file: release is required")
+		return
+	}
+	f := p.mapping(n, "release", "code", "title", "publisher", "reference_year", "published", "ref_area", "source")
+	if f == nil {
+		return
+	}
+	r := Release{
+		Code:      p.code(f, "code", "release", n.Line, releaseCodePattern),
+		Title:     p.text(f, "title", "release", n.Line, true),
+		Publisher: p.text(f, "publisher", "release", n.Line, true),
+		Published: p.text(f, "published", "release", n.Line, false),
+		RefArea:   p.text(f, "ref_area", "release", n.Line, true),
+		Source:    p.text(f, "source", "release", n.Line, false),
+	}
+	if y := p.text(f, "reference_year", "release", n.Line, true); y != "" {
+		var err error
+		if r.ReferenceYear, err = parseYear(y); err != nil {
+			p.fail(f["reference_year"].Line, "release: reference_year: %v", err)
+		}
+	}
+	if r.Published != "" && !datePattern.MatchString(r.Published) {
+		p.fail(f["published"].Line, "release: published %q is not a date YYYY-MM-DD", r.Published)
+	}
+	p.reference(agencies, r.Publisher, "release: unknown publisher agency", lineOf(f["publisher"], n.Line))
+	p.reference(areas, r.RefArea, "release: unknown ref_area", lineOf(f["ref_area"], n.Line))
+	ds.Release = r
+}
+
+func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
+	agencies := declared{}
+	parents := map[string]string{}
+	for _, n := range p.sequence(n, "agencies") {
+		f := p.mapping(n, "agency", "code", "name", "short_name", "kind", "parent")
+		if f == nil {
+			continue
+		}
+		a := Agency{
+			Code:      p.code(f, "code", "agency", n.Line, upperCodePattern),
+			Name:      p.text(f, "name", "agency", n.Line, true),
+			ShortName: p.text(f, "short_name", "agency", n.Line, false),
+			Kind:      p.text(f, "kind", "agency", n.Line, true),
+			Parent:    p.text(f, "parent", "agency", n.Line, false),
+		}
+		if a.Kind != "" && !slices.Contains(AgencyKinds, a.Kind) {
+			p.fail(lineOf(f["kind"], n.Line), "agency: unknown kind %q (allowed: %s)", a.Kind, strings.Join(AgencyKinds, ", "))
+		}
+		p.declare(agencies, a.Code, "agency", n.Line)
+		parents[a.Code] = a.Parent
+		ds.Agencies = append(ds.Agencies, a)
+	}
+	for _, a := range ds.Agencies {
+		if a.Parent == "" {
+			continue
+		}
+		line := agencies[a.Code]
+		if _, ok := agencies[a.Parent]; !ok {
+			p.fail(line, "agency %q: unknown parent %q", a.Code, a.Parent)
+			continue
+		}
+		// Walk up the chain: a cycle would make the hierarchy unprintable.
+		seen := map[string]bool{a.Code: true}
+		for up := a.Parent; up != ""; up = parents[up] {
+			if seen[up] {
+				p.fail(line, "agency %q: parent chain loops back to %q", a.Code, up)
+				break
+			}
+			seen[up] = true
+		}
+	}
+	return agencies
+}
+
+// dimensionMembers maps a dimension code to the line of each member code.
+type dimensionMembers map[string]declared
+
+func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
+	dims := dimensionMembers{}
+	lines := declared{}
+	for _, n := range p.sequence(n, "dimensions") {
+		f := p.mapping(n, "dimension", "code", "name", "description", "members")
+		if f == nil {
+			continue
+		}
+		d := Dimension{
+			Code:        p.code(f, "code", "dimension", n.Line, upperCodePattern),
+			Name:        p.text(f, "name", "dimension", n.Line, true),
+			Description: p.text(f, "description", "dimension", n.Line, false),
+		}
+		p.declare(lines, d.Code, "dimension", n.Line)
+		members := declared{}
+		what := "dimension " + d.Code + " member"
+		for _, m := range p.sequence(f["members"], what+"s") {
+			mf := p.mapping(m, what, "code", "name", "description", "iso2", "iso3", "m49")
+			if mf == nil {
+				continue
+			}
+			mem := Member{
+				Code:          p.code(mf, "code", what, m.Line, memberCodePattern),
+				Name:          p.text(mf, "name", what, m.Line, true),
+				Description:   p.text(mf, "description", what, m.Line, false),
+				StandardCodes: p.standardCodes(mf, what, m.Line),
+			}
+			p.declare(members, mem.Code, what, m.Line)
+			d.Members = append(d.Members, mem)
+		}
+		if len(d.Members) == 0 {
+			p.fail(n.Line, "dimension %s: has no members", d.Code)
+		}
+		if _, dup := dims[d.Code]; !dup {
+			dims[d.Code] = members
+		}
+		ds.Dimensions = append(ds.Dimensions, d)
+	}
+	return dims
+}
+
+type references struct {
+	units, areas, agencies declared
+	dimensions             dimensionMembers
+	indicators             map[string]Indicator
+}
+
+func (p *parser) observations(n *yaml.Node, ds *Dataset, refs references) {
+	keys := map[string]int{} // key → line that first filled it
+	claim := func(o Observation, what string) {
+		k := o.Key()
+		if first, dup := keys[k]; dup {
+			p.fail(o.Line, "observation: duplicate key %s%s (first at line %d)", k, what, first)
+			return
+		}
+		keys[k] = o.Line
+	}
+	for _, n := range p.sequence(n, "observations") {
+		o, ok := p.observation(n, ds.Release, refs)
+		if !ok {
+			continue
+		}
+		claim(o, "")
+		ds.Observations = append(ds.Observations, o)
+		if o.Change == nil {
+			continue
+		}
+		prev := o
+		prev.Period = o.Period.Previous()
+		prev.Value = o.Value - *o.Change
+		prev.Status = Derived
+		prev.Change = nil
+		prev.DerivedFrom = len(ds.Observations) - 1
+		prev.AlsoStated = nil
+		claim(prev, " (the value derived from its change)")
+		ds.Observations = append(ds.Observations, prev)
+	}
+}
+
+func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observation, bool) {
+	const what = "observation"
+	f := p.mapping(n, what, "indicator", "period", "value", "change", "qualifier", "agency", "area", "unit", "by", "section", "quote", "note", "also")
+	if f == nil {
+		return Observation{}, false
+	}
+	before := len(p.problems)
+	o := Observation{
+		Indicator:   p.text(f, "indicator", what, n.Line, true),
+		RefArea:     p.text(f, "area", what, n.Line, false),
+		Unit:        p.text(f, "unit", what, n.Line, false),
+		Qualifier:   Qualifier(p.text(f, "qualifier", what, n.Line, false)),
+		Status:      Reported,
+		Agency:      p.text(f, "agency", what, n.Line, true),
+		Source:      Source{Section: p.text(f, "section", what, n.Line, true), Quote: p.text(f, "quote", what, n.Line, true)},
+		Note:        p.text(f, "note", what, n.Line, false),
+		DerivedFrom: -1,
+		Line:        n.Line,
+	}
+	ind, known := refs.indicators[o.Indicator]
+	if o.Indicator != "" && !known {
+		p.fail(lineOf(f["indicator"], n.Line), "%s: unknown indicator %q", what, o.Indicator)
+	}
+	if o.RefArea == "" {
+		o.RefArea = rel.RefArea
+	} else {
+		p.reference(refs.areas, o.RefArea, what+": unknown area", f["area"].Line)
+	}
+	if o.Unit == "" {
+		o.Unit = ind.Unit
+	} else {
+		p.reference(refs.units, o.Unit, what+": unknown unit", f["unit"].Line)
+	}
+	if o.Qualifier == "" {
+		o.Qualifier = Exact
+	} else if !slices.Contains(Qualifiers, o.Qualifier) {
+		p.fail(f["qualifier"].Line, "%s: unknown qualifier %q (allowed: exact, more_than, at_least, approximately)", what, o.Qualifier)
+	}
+	p.reference(refs.agencies, o.Agency, what+": unknown agency", lineOf(f["agency"], n.Line))
+	if s := p.text(f, "period", what, n.Line, true); s != "" {
+		var err error
+		if o.Period, err = ParsePeriod(s); err != nil {
+			p.fail(f["period"].Line, "%s: %v", what, err)
+		}
+	}
+	if s := p.text(f, "value", what, n.Line, true); s != "" {
+		o.Value = p.decimal(s, f["value"].Line)
+	}
+	if s := p.text(f, "change", what, n.Line, false); s != "" {
+		o.Change = p.change(s, f["change"].Line)
+	}
+	o.Coordinates = p.coordinates(f["by"], refs.dimensions)
+	for _, a := range p.sequence(f["also"], what+": also") {
+		af := p.mapping(a, what+": also", "section", "quote")
+		if af == nil {
+			continue
+		}
+		o.AlsoStated = append(o.AlsoStated, Source{
+			Section: p.text(af, "section", what+": also", a.Line, true),
+			Quote:   p.text(af, "quote", what+": also", a.Line, true),
+		})
+	}
+	return o, len(p.problems) == before
+}
+
+func (p *parser) decimal(s string, line int) float64 {
+	if !plainDecimalPattern.MatchString(s) {
+		hint := ""
+		if digits := strings.NewReplacer(",", "", " ", "", "_", "").Replace(s); plainDecimalPattern.MatchString(digits) {
+			hint = fmt.Sprintf(" (write %s)", digits)
+		}
+		p.fail(line, "observation: value %q is not a plain decimal%s", s, hint)
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		p.fail(line, "observation: value %q: %v", s, err)
+	}
+	return v
+}
+
+func (p *parser) change(s string, line int) *float64 {
+	if s == "unchanged" {
+		zero := 0.0
+		return &zero
+	}
+	if !changePattern.MatchString(s) {
+		p.fail(line, "observation: change %q is neither \"unchanged\" nor a signed number such as \"+2\" or \"-10\"", s)
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		p.fail(line, "observation: change %q: %v", s, err)
+		return nil
+	}
+	return &v
+}
+
+func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers) []Coordinate {
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		p.fail(n.Line, "observation: by must map dimension codes to member codes")
+		return nil
+	}
+	var cs []Coordinate
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		members, known := dims[k.Value]
+		switch {
+		case !known:
+			p.fail(k.Line, "observation: unknown dimension %q", k.Value)
+		case seen[k.Value]:
+			p.fail(k.Line, "observation: dimension %q given twice", k.Value)
+		case v.Kind != yaml.ScalarNode:
+			p.fail(v.Line, "observation: %s must be one member code", k.Value)
+		default:
+			if _, ok := members[v.Value]; !ok {
+				p.fail(v.Line, "observation: unknown member %q of dimension %s", v.Value, k.Value)
+			}
+			cs = append(cs, Coordinate{Dimension: k.Value, Member: v.Value})
+		}
+		seen[k.Value] = true
+	}
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Dimension < cs[j].Dimension })
+	return cs
+}
+
+// NamedFile is a data file's name and bytes.
+type NamedFile struct {
+	Name string
+	Data []byte
+}
+
+// ParseFiles parses every file and reports the problems of all of them
+// together, including two files that claim the same release.
+func ParseFiles(files []NamedFile) ([]*Dataset, error) {
+	var (
+		sets     []*Dataset
+		problems []Problem
+		claimed  = map[string]string{}
+	)
+	for _, f := range files {
+		ds, err := Parse(f.Name, f.Data)
+		var verr *ValidationError
+		if errors.As(err, &verr) {
+			problems = append(problems, verr.Problems...)
+			continue
+		}
+		if other, dup := claimed[ds.Release.Code]; dup {
+			problems = append(problems, Problem{File: f.Name, Line: 1, Reason: fmt.Sprintf("release %q is also in %s", ds.Release.Code, other)})
+			continue
+		}
+		claimed[ds.Release.Code] = f.Name
+		sets = append(sets, ds)
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return sets, nil
+}

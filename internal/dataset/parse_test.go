@@ -1,0 +1,162 @@
+package dataset
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func readFixture(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestParseFixture(t *testing.T) {
+	ds, err := Parse("fixture.yaml", []byte(readFixture(t)))
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if got, want := len(ds.Observations), 7; got != want {
+		t.Fatalf("observations = %d, want %d (5 reported + 2 derived)", got, want)
+	}
+	if len(ds.Release.Checksum) != 64 {
+		t.Errorf("checksum %q is not sha256 hex", ds.Release.Checksum)
+	}
+	byKey := map[string]Observation{}
+	for _, o := range ds.Observations {
+		byKey[o.Key()] = o
+	}
+	tests := []struct {
+		name      string
+		key       string
+		value     float64
+		status    Status
+		qualifier Qualifier
+	}{
+		{"total as reported", "victims_identified AZE 2024 ", 91, Reported, Exact},
+		{"unchanged derives the same value", "victims_identified AZE 2023 ", 91, Derived, Exact},
+		{"plus change derives the smaller value", "hotline_calls AZE 2023 ", 10254 - 628, Derived, Exact},
+		{"coordinates sorted by dimension", "victims_identified AZE 2024 COUNTRY_OF_EXPLOITATION=TUR;SEX=F", 53, Reported, Exact},
+		{"cumulative period", "victims_identified AZE 2005-2024 ", 1441, Reported, Exact},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o, ok := byKey[tc.key]
+			if !ok {
+				t.Fatalf("no observation %q", tc.key)
+			}
+			if o.Value != tc.value || o.Status != tc.status || o.Qualifier != tc.qualifier {
+				t.Errorf("got value %v status %s qualifier %s, want %v %s %s", o.Value, o.Status, o.Qualifier, tc.value, tc.status, tc.qualifier)
+			}
+			if o.Status == Derived && (o.DerivedFrom < 0 || ds.Observations[o.DerivedFrom].Period.Start != 2024 || o.Source.Quote == "") {
+				t.Errorf("derived observation %+v does not point at its 2024 source with the same quote", o)
+			}
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		old     string // text of the fixture to replace (first occurrence)
+		new     string
+		line    int
+		problem string
+	}{
+		{"unknown indicator", "indicator: hotline_calls", "indicator: hotline_call", 78, `unknown indicator "hotline_call"`},
+		{"unknown unit on indicator", "unit: calls\n    theme", "unit: call\n    theme", 45, `unknown unit "call"`},
+		{"unknown agency", "agency: MIA\n    section: Victims", "agency: MOI\n    section: Victims", 75, `unknown agency "MOI"`},
+		{"unknown dimension", "by: {SEX: F}", "by: {GENDER: F}", 59, `unknown dimension "GENDER"`},
+		{"unknown member", "by: {SEX: F}", "by: {SEX: X}", 59, `unknown member "X" of dimension SEX`},
+		{"thousands separator", "value: 10254", "value: 10,254", 80, `value "10,254" is not a plain decimal (write 10254)`},
+		{"word for a number", "value: 91", "value: ninety-one", 50, `value "ninety-one" is not a plain decimal`},
+		{"missing quote", "    quote: \"1.441\"\n", "", 72, "quote is required"},
+		{"empty quote", `quote: "1.441"`, `quote: ""`, 77, "quote is empty"},
+		{"bad change", `change: "+628"`, `change: "628 more"`, 81, `change "628 more"`},
+		{"bad qualifier", "qualifier: exact", "qualifier: roughly", 82, `unknown qualifier "roughly"`},
+		{"misspelt key", "qualifier: exact", "qualifer: exact", 82, `unknown key "qualifer"`},
+		{"bad period", "period: 2005-2024", "period: 2024-2005", 73, "ends before it starts"},
+		{"duplicate key", "    by: {SEX: F}\n", "", 55, "duplicate key victims_identified AZE 2024  (first at line 48)"},
+		{"derived value collides", "period: 2005-2024", "period: 2023", 72, "duplicate key victims_identified AZE 2023  (first at line 48)"},
+		{"duplicate member", "- {code: M, name: Male}", "- {code: F, name: Male}", 31, `member "F" is declared twice (first at line 30)`},
+		{"unknown theme", "theme: protection", "theme: rescue", 41, `unknown theme "rescue"`},
+		{"unknown parent", "parent: MIA", "parent: MINISTRY", 18, `unknown parent "MINISTRY"`},
+		{"bad m49", `m49: "031"`, `m49: 31`, 15, `m49 "31" does not match`},
+		{"wrong format", "format: indicators/v1", "format: indicators/v2", 2, `format "indicators/v2" is not supported`},
+		{"unknown release publisher", "publisher: MIA", "publisher: NOBODY", 6, `unknown publisher agency "NOBODY"`},
+		{"YAML syntax", "by: {SEX: F}", "by: {SEX: F", 58, "yaml"},
+	}
+	fixture := readFixture(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(fixture, tc.old) {
+				t.Fatalf("fixture has no %q", tc.old)
+			}
+			broken := strings.Replace(fixture, tc.old, tc.new, 1)
+			_, err := Parse("broken.yaml", []byte(broken))
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("Parse error = %v, want a ValidationError", err)
+			}
+			for _, p := range verr.Problems {
+				if strings.Contains(p.Reason, tc.problem) {
+					if p.Line != tc.line || p.File != "broken.yaml" {
+						t.Errorf("problem %q at %s:%d, want broken.yaml:%d", p.Reason, p.File, p.Line, tc.line)
+					}
+					return
+				}
+			}
+			t.Errorf("problems %v do not include %q", verr.Problems, tc.problem)
+		})
+	}
+}
+
+func TestParseFilesReportsEveryFile(t *testing.T) {
+	fixture := readFixture(t)
+	_, err := ParseFiles([]NamedFile{
+		{Name: "a.yaml", Data: []byte(fixture)},
+		{Name: "b.yaml", Data: []byte(strings.Replace(fixture, "value: 91", "value: x", 1))},
+		{Name: "c.yaml", Data: []byte(fixture)},
+	})
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("ParseFiles error = %v, want a ValidationError", err)
+	}
+	got := verr.Error()
+	for _, want := range []string{"b.yaml:50: observation: value \"x\"", `c.yaml:1: release "fixture-2024" is also in a.yaml`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("error %q lacks %q", got, want)
+		}
+	}
+}
+
+func TestParsePeriod(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		want    Period
+		wantErr bool
+	}{
+		{"year", "2024", Period{2024, 2024}, false},
+		{"range", "2005-2024", Period{2005, 2024}, false},
+		{"reversed", "2024-2005", Period{}, true},
+		{"two digits", "24", Period{}, true},
+		{"out of range", "1800", Period{}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ParsePeriod(tc.in)
+			if (err != nil) != tc.wantErr || got != tc.want {
+				t.Errorf("ParsePeriod(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+	if got := (Period{2005, 2024}).Previous(); got != (Period{1985, 2004}) {
+		t.Errorf("Previous of 2005-2024 = %v", got)
+	}
+}

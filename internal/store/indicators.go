@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"indicators/internal/dataset"
+)
+
+// IndicatorPage is one page of indicators in code order.
+type IndicatorPage struct {
+	Indicators  []dataset.Indicator
+	HasNextPage bool
+	TotalCount  int
+}
+
+type indicatorRow struct {
+	Code        string
+	Name        string
+	Description string
+	Unit        string
+	Theme       string
+}
+
+func (r indicatorRow) domain() dataset.Indicator {
+	return dataset.Indicator{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit, Theme: r.Theme}
+}
+
+// Indicators returns up to first indicators whose code sorts after afterCode
+// ("" for the first page), and how many there are in all.
+func (s *Store) Indicators(ctx context.Context, first int, afterCode string) (IndicatorPage, error) {
+	var page IndicatorPage
+	var rows []indicatorRow
+	// One row more than asked tells whether another page follows.
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT i.code, i.name, i.description, u.code AS unit, i.theme
+		FROM indicator i JOIN unit u ON u.id = i.unit_id
+		WHERE i.code > $1
+		ORDER BY i.code
+		LIMIT $2`, afterCode, first+1)
+	if err != nil {
+		return page, fmt.Errorf("list indicators: %w", err)
+	}
+	if len(rows) > first {
+		page.HasNextPage = true
+		rows = rows[:first]
+	}
+	for _, r := range rows {
+		page.Indicators = append(page.Indicators, r.domain())
+	}
+	if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM indicator`); err != nil {
+		return page, fmt.Errorf("count indicators: %w", err)
+	}
+	return page, nil
+}
+
+// IsEmpty reports whether no release has been loaded yet.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var exists bool
+	if err := s.db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM release)`); err != nil {
+		return false, fmt.Errorf("check for releases: %w", err)
+	}
+	return !exists, nil
+}

@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS observation_also_stated;
+DROP TABLE IF EXISTS observation_coordinate;
+DROP TABLE IF EXISTS observation;
+DROP TABLE IF EXISTS release;
+DROP TABLE IF EXISTS indicator;
+DROP TABLE IF EXISTS dimension_member;
+DROP TABLE IF EXISTS dimension;
+DROP TABLE IF EXISTS agency;
+DROP TABLE IF EXISTS ref_area;
+DROP TABLE IF EXISTS unit;
