@@ -58,6 +58,12 @@ func setup() error {
 			return fmt.Errorf("make cluster dir: %w", err)
 		}
 		server.dataDir = dir
+		// MkdirTemp makes the directory 0700; opened up, the cluster's
+		// unprivileged user can reach it and it is not moved elsewhere in
+		// the temp dir, where RemoveAll below would miss it.
+		if err := os.Chmod(dir, 0o755); err != nil {
+			return fmt.Errorf("open cluster dir: %w", err)
+		}
 		c, err := pgembed.Start(ctx, pgembed.Options{Dir: dir, Fast: true})
 		if err != nil {
 			return fmt.Errorf("start private PostgreSQL for tests (or set TEST_DATABASE_URL): %w", err)
