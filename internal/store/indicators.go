@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/lib/pq"
+
 	"indicators/internal/dataset"
 )
 
@@ -61,4 +63,18 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("check for releases: %w", err)
 	}
 	return !exists, nil
+}
+
+// UnitsByCode returns the units with the given codes, keyed by code; the
+// per-request loaders batch every unit a response needs into this one query.
+func (s *Store) UnitsByCode(ctx context.Context, codes []string) (map[string]dataset.Unit, error) {
+	var rows []dataset.Unit
+	if err := s.db.SelectContext(ctx, &rows, `SELECT code, name FROM unit WHERE code = ANY($1)`, pq.Array(codes)); err != nil {
+		return nil, fmt.Errorf("read units: %w", err)
+	}
+	units := make(map[string]dataset.Unit, len(rows))
+	for _, u := range rows {
+		units[u.Code] = u
+	}
+	return units, nil
 }

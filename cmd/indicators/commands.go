@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+
+	"indicators/internal/dataset"
+	"indicators/internal/server"
+)
+
+func (c *cli) serve(ctx context.Context, args []string) error {
+	if _, err := c.flags("serve", "", args, nil); err != nil {
+		return err
+	}
+	db, err := c.openDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	if err := c.loadBundledIfEmpty(ctx, db.store); err != nil {
+		return err
+	}
+	h := server.New(server.Config{Store: db.store, Logger: c.log})
+	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
+	return server.Serve(ctx, addr, h, func(a net.Addr) {
+		fmt.Fprintf(c.stdout, "serving on http://%s/ (GraphQL at http://%s/graphql)\n", a, a)
+	})
+}
+
+func (c *cli) migrate(ctx context.Context, args []string) error {
+	if _, err := c.flags("migrate", "", args, nil); err != nil {
+		return err
+	}
+	db, err := c.openDatabase(ctx) // migrates on open
+	if err != nil {
+		return err
+	}
+	db.close()
+	fmt.Fprintln(c.stdout, "schema is up to date")
+	return nil
+}
+
+func (c *cli) load(ctx context.Context, args []string) error {
+	var dryRun bool
+	fs, err := c.flags("load", "[--dry-run] FILE...", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&dryRun, "dry-run", false, "validate and load in a transaction that is rolled back")
+	})
+	if err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errReported
+	}
+	// Every file is read and validated before the database is touched.
+	files := make([]dataset.NamedFile, 0, fs.NArg())
+	for _, name := range fs.Args() {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("read data file: %w", err)
+		}
+		files = append(files, dataset.NamedFile{Name: name, Data: data})
+	}
+	sets, err := dataset.ParseFiles(files)
+	var verr *dataset.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			fmt.Fprintln(c.stderr, p)
+		}
+		fmt.Fprintf(c.stderr, "%d problem(s); nothing was loaded\n", len(verr.Problems))
+		return errReported
+	}
+	if err != nil {
+		return err
+	}
+	db, err := c.openDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	results, err := db.store.Load(ctx, sets, dryRun)
+	if err != nil {
+		return fmt.Errorf("%w; nothing was loaded", err)
+	}
+	for _, r := range results {
+		fmt.Fprintf(c.stdout, "%s: %s, %d observations\n", r.Release, r.Action, r.Observations)
+	}
+	if dryRun {
+		fmt.Fprintln(c.stdout, "dry run: rolled back, the database is unchanged")
+	}
+	return nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/lib/pq"
+
+	"indicators/internal/dataset"
+	"indicators/internal/pgembed"
+	"indicators/internal/store"
+)
+
+// embeddedDatabase is the database the private cluster holds the dataset in.
+const embeddedDatabase = "indicators"
+
+// database is an open, migrated store and how to let go of it.
+type database struct {
+	store   *store.Store
+	cluster *pgembed.Cluster // nil when DATABASE_URL is used
+}
+
+// openDatabase connects to DATABASE_URL, or starts the private cluster in
+// DATA_DIR, and migrates the schema.
+func (c *cli) openDatabase(ctx context.Context) (*database, error) {
+	db := &database{}
+	dsn := c.getenv("DATABASE_URL")
+	if dsn == "" {
+		dir, err := filepath.Abs(orDefault(c.getenv("DATA_DIR"), ".data"))
+		if err != nil {
+			return nil, fmt.Errorf("resolve DATA_DIR: %w", err)
+		}
+		c.log.Info("starting private PostgreSQL", "data_dir", dir)
+		db.cluster, err = pgembed.Start(ctx, pgembed.Options{Dir: dir, Logger: c.log})
+		if err != nil {
+			return nil, fmt.Errorf("start private PostgreSQL (or set DATABASE_URL): %w", err)
+		}
+		if err := createDatabase(ctx, db.cluster); err != nil {
+			db.close()
+			return nil, err
+		}
+		dsn = db.cluster.DSN(embeddedDatabase)
+	}
+	if err := store.Migrate(ctx, dsn); err != nil {
+		db.close()
+		return nil, err
+	}
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		db.close()
+		return nil, err
+	}
+	db.store = s
+	return db, nil
+}
+
+// createDatabase makes the dataset's database in a fresh cluster.
+func createDatabase(ctx context.Context, cluster *pgembed.Cluster) error {
+	admin, err := store.Open(ctx, cluster.DSN("postgres"))
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	_, err = admin.DB().ExecContext(ctx, "CREATE DATABASE "+embeddedDatabase)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database: a reused cluster
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", embeddedDatabase, err)
+	}
+	return nil
+}
+
+func (db *database) close() {
+	if db.store != nil {
+		db.store.Close()
+	}
+	if db.cluster != nil {
+		// The command's context may already be cancelled (Ctrl-C): stopping
+		// must still happen.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = db.cluster.Stop(ctx)
+	}
+}
+
+// loadBundledIfEmpty gives a new database the report's data.
+func (c *cli) loadBundledIfEmpty(ctx context.Context, s *store.Store) error {
+	empty, err := s.IsEmpty(ctx)
+	if err != nil || !empty {
+		return err
+	}
+	ds, err := dataset.Bundled()
+	if err != nil {
+		return fmt.Errorf("parse bundled dataset: %w", err)
+	}
+	res, err := s.Load(ctx, []*dataset.Dataset{ds}, false)
+	if err != nil {
+		return fmt.Errorf("load bundled dataset: %w", err)
+	}
+	c.log.Info("loaded bundled dataset", "release", res[0].Release, "observations", res[0].Observations)
+	return nil
+}

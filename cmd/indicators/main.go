@@ -1,0 +1,113 @@
+// Command indicators serves the anti-trafficking indicator dataset over
+// GraphQL and manages its database: migrate, load, serve.
+//
+// Every subcommand that needs the database uses DATABASE_URL, or, when it is
+// unset, a private PostgreSQL cluster in DATA_DIR (default ./.data), started
+// for the command and stopped when it ends.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "indicators:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// errReported means the command already told the user what went wrong.
+var errReported = errors.New("failed")
+
+const usage = `usage: indicators COMMAND [ARGS]
+
+Commands:
+  serve                      run the HTTP service (GraphQL at /graphql, GraphiQL at /)
+  migrate                    bring the database schema up to date
+  load [--dry-run] FILE...   validate data files and load them in one transaction
+
+Environment:
+  DATABASE_URL   PostgreSQL to use; unset: a private cluster in DATA_DIR
+  DATA_DIR       where the private cluster lives (default ./.data)
+  ADDR           address serve listens on (default 127.0.0.1:8080)
+  LOG_LEVEL      debug, info (default), warn or error
+`
+
+// cli is one invocation's environment: everything run may touch from outside.
+type cli struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
+		return fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	c.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return errReported
+	}
+	cmd, rest := args[1], args[2:]
+	switch cmd {
+	case "serve":
+		return c.serve(ctx, rest)
+	case "migrate":
+		return c.migrate(ctx, rest)
+	case "load":
+		return c.load(ctx, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
+		return errReported
+	}
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// flags parses a subcommand's flags, printing errors and help to stderr.
+func (c *cli) flags(name, synopsis string, args []string, define func(*flag.FlagSet)) (*flag.FlagSet, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(c.stderr, "usage: indicators %s %s\n", name, synopsis)
+		fs.PrintDefaults()
+	}
+	if define != nil {
+		define(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, errReported
+		}
+		return nil, errReported
+	}
+	return fs, nil
+}

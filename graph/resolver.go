@@ -1,0 +1,12 @@
+// Package graph is the GraphQL layer: the schema (*.graphqls), the code gqlgen
+// generates from it, and thin resolvers that turn arguments into store calls.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import "indicators/internal/store"
+
+// Resolver holds what every resolver needs; one per server.
+type Resolver struct {
+	Store *store.Store
+}
