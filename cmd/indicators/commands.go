@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
+	"strings"
 
 	"indicators/internal/dataset"
+	"indicators/internal/export"
 	"indicators/internal/server"
 )
 
@@ -93,4 +96,39 @@ func (c *cli) load(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stdout, "dry run: rolled back, the database is unchanged")
 	}
 	return nil
+}
+
+func (c *cli) export(ctx context.Context, args []string) error {
+	var format string
+	filters := url.Values{}
+	fs, err := c.flags("export", "--format FORMAT [FILTERS]", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&format, "format", "", "one of: "+strings.Join(export.FormatNames(), ", "))
+		for _, p := range export.FilterParams {
+			fs.Func(p.Name, p.Help+" (repeatable)", func(v string) error {
+				filters.Add(p.Name, v)
+				return nil
+			})
+		}
+	})
+	if err != nil {
+		return err
+	}
+	f, ok := export.Formats[format]
+	if !ok || fs.NArg() > 0 {
+		fs.Usage()
+		return errReported
+	}
+	filter, err := export.ParseFilter(filters)
+	if err != nil {
+		return err
+	}
+	db, err := c.openDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.close()
+	if err := c.loadBundledIfEmpty(ctx, db.store); err != nil {
+		return err
+	}
+	return export.Write(ctx, db.store, f, filter, c.stdout)
 }

@@ -39,6 +39,8 @@ Commands:
   serve                      run the HTTP service (GraphQL at /graphql, GraphiQL at /)
   migrate                    bring the database schema up to date
   load [--dry-run] FILE...   validate data files and load them in one transaction
+  export --format F [FILTERS] write observations to stdout (observations.csv, …;
+                             see indicators export -h for formats and filters)
 
 Environment:
   DATABASE_URL   PostgreSQL to use; unset: a private cluster in DATA_DIR
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.migrate(ctx, rest)
 	case "load":
 		return c.load(ctx, rest)
+	case "export":
+		return c.export(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

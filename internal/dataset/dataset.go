@@ -13,14 +13,49 @@ import (
 // Dataset is one report's data as read from a data file: its release, the
 // code lists it uses, and its observations (reported and derived).
 type Dataset struct {
-	Release      Release
-	Units        []Unit
-	RefAreas     []RefArea
-	Agencies     []Agency
-	Dimensions   []Dimension
-	Indicators   []Indicator
+	Release Release
+	CodeLists
 	Observations []Observation
 	Ignored      []Ignored
+}
+
+// CodeLists are the entries observations refer to by code.
+type CodeLists struct {
+	Units      []Unit
+	RefAreas   []RefArea
+	Agencies   []Agency
+	Dimensions []Dimension
+	Indicators []Indicator
+}
+
+// Indicator returns the indicator with the given code.
+func (c *CodeLists) Indicator(code string) (Indicator, bool) {
+	for _, i := range c.Indicators {
+		if i.Code == code {
+			return i, true
+		}
+	}
+	return Indicator{}, false
+}
+
+// Dimension returns the dimension with the given code.
+func (c *CodeLists) Dimension(code string) (Dimension, bool) {
+	for _, d := range c.Dimensions {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return Dimension{}, false
+}
+
+// Member returns a member of a dimension.
+func (d Dimension) Member(code string) (Member, bool) {
+	for _, m := range d.Members {
+		if m.Code == code {
+			return m, true
+		}
+	}
+	return Member{}, false
 }
 
 // Release is one edition of a report.

@@ -67,6 +67,7 @@ func New(cfg Config) http.Handler {
 		}
 		writeText(w, http.StatusOK, "ok\n")
 	})
+	mux.Handle("GET /export/{name}", m.instrument("/export", exportHandler(cfg.Store, log)))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return withTimeout(withLogging(log, mux))
 }

@@ -1,0 +1,170 @@
+// Package export writes the dataset in the shapes its consumers read: a tidy
+// CSV for analysts, and the international reporting formats. Every format is
+// a Format in Formats, reachable as GET /export/{name} and
+// `indicators export --format {name}` with the same filters.
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// Input is what a format writes from: the code lists and the filtered
+// observations, streamed in key order.
+type Input struct {
+	CodeLists *dataset.CodeLists
+	Releases  []store.Release
+	Filter    store.ObservationFilter
+	// Each calls fn for every observation matching Filter.
+	Each func(ctx context.Context, fn func(store.Observation) error) error
+}
+
+// Format is one export format.
+type Format struct {
+	Name        string
+	ContentType string
+	Description string
+	Write       func(ctx context.Context, w io.Writer, in Input) error
+}
+
+// Formats lists every export format by name.
+var Formats = map[string]Format{}
+
+func register(f Format) { Formats[f.Name] = f }
+
+// FormatNames lists the format names in order, for help texts.
+func FormatNames() []string {
+	names := make([]string, 0, len(Formats))
+	for n := range Formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// FilterParams are the query parameters (and CLI flags) that select
+// observations, the same on every format. Repeat a parameter for OR.
+var FilterParams = []struct{ Name, Help string }{
+	{"indicator", "indicator code"},
+	{"theme", "theme: prevention, protection, prosecution, partnership, context"},
+	{"agency", "reporting agency code"},
+	{"area", "reference area code (AZE, WLD)"},
+	{"release", "release code (az-2024)"},
+	{"status", "reported or derived"},
+	{"qualifier", "exact, more_than, at_least, approximately"},
+	{"period", "a year: only observations of that year"},
+	{"period_from", "first year (inclusive)"},
+	{"period_to", "last year (inclusive)"},
+	{"member", "DIMENSION=MEMBER: observations on that member (members of one dimension OR together)"},
+	{"total", "DIMENSION: observations that are totals over the dimension"},
+	{"by", "DIMENSION: observations broken down by the dimension, any member"},
+}
+
+// ParseFilter reads FilterParams from query values. Unknown parameters are
+// errors, so a misspelt filter never silently returns everything.
+func ParseFilter(q url.Values) (store.ObservationFilter, error) {
+	var f store.ObservationFilter
+	known := map[string]bool{}
+	for _, p := range FilterParams {
+		known[p.Name] = true
+	}
+	for k := range q {
+		if !known[k] {
+			return f, fmt.Errorf("unknown filter %q", k)
+		}
+	}
+	f.Indicators = q["indicator"]
+	f.Themes = q["theme"]
+	f.Agencies = q["agency"]
+	f.RefAreas = q["area"]
+	f.Releases = q["release"]
+	for _, s := range q["status"] {
+		if st := dataset.Status(s); st != dataset.Reported && st != dataset.Derived {
+			return f, fmt.Errorf("status: %q is neither reported nor derived", s)
+		}
+		f.Statuses = append(f.Statuses, dataset.Status(s))
+	}
+	for _, s := range q["qualifier"] {
+		if !slices.Contains(dataset.Qualifiers, dataset.Qualifier(s)) {
+			return f, fmt.Errorf("qualifier: %q is not one of exact, more_than, at_least, approximately", s)
+		}
+		f.Qualifiers = append(f.Qualifiers, dataset.Qualifier(s))
+	}
+	for _, s := range f.Themes {
+		if !slices.Contains(dataset.Themes, s) {
+			return f, fmt.Errorf("theme: %q is not one of %s", s, strings.Join(dataset.Themes, ", "))
+		}
+	}
+	year := func(name string) (int, error) {
+		v := q.Get(name)
+		if v == "" {
+			return 0, nil
+		}
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 1900 || y > 2200 {
+			return 0, fmt.Errorf("%s: %q is not a year", name, v)
+		}
+		return y, nil
+	}
+	var err error
+	if f.PeriodFrom, err = year("period_from"); err != nil {
+		return f, err
+	}
+	if f.PeriodTo, err = year("period_to"); err != nil {
+		return f, err
+	}
+	if y, err := year("period"); err != nil {
+		return f, err
+	} else if y != 0 {
+		f.PeriodFrom, f.PeriodTo = y, y
+	}
+	byDim := map[string]int{}
+	for _, m := range q["member"] {
+		dim, mem, ok := strings.Cut(m, "=")
+		if !ok || dim == "" || mem == "" {
+			return f, fmt.Errorf("member: %q is not DIMENSION=MEMBER", m)
+		}
+		if i, seen := byDim[dim]; seen {
+			f.Members[i].Members = append(f.Members[i].Members, mem)
+			continue
+		}
+		byDim[dim] = len(f.Members)
+		f.Members = append(f.Members, store.MemberFilter{Dimension: dim, Members: []string{mem}})
+	}
+	f.TotalOver = q["total"]
+	f.BrokenDownBy = q["by"]
+	return f, nil
+}
+
+// Write writes the observations matching filter from s in format f.
+func Write(ctx context.Context, s *store.Store, f Format, filter store.ObservationFilter, w io.Writer) error {
+	cl, err := s.CodeLists(ctx)
+	if err != nil {
+		return err
+	}
+	rels, err := s.Releases(ctx)
+	if err != nil {
+		return err
+	}
+	in := Input{
+		CodeLists: cl,
+		Releases:  rels,
+		Filter:    filter,
+		Each: func(ctx context.Context, fn func(store.Observation) error) error {
+			return s.EachObservation(ctx, filter, fn)
+		},
+	}
+	if err := f.Write(ctx, w, in); err != nil {
+		return fmt.Errorf("export %s: %w", f.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package export
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+func init() {
+	register(Format{
+		Name:        "observations.csv",
+		ContentType: "text/csv; charset=utf-8",
+		Description: "Tidy CSV: one observation a row, one column per dimension (empty = total), with the source quote.",
+		Write:       writeTidyCSV,
+	})
+}
+
+// writeTidyCSV writes one observation a row. Values are written exactly as
+// stored, never rounded; the qualifier column says when a value is a bound
+// ("more than 11,000") rather than an exact count.
+func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
+	cw := csv.NewWriter(w)
+	header := []string{"indicator", "indicator_name", "ref_area", "period", "value", "unit", "qualifier", "status", "change", "agency"}
+	for _, d := range in.CodeLists.Dimensions {
+		header = append(header, strings.ToLower(d.Code))
+	}
+	header = append(header, "release", "source_section", "source_quote", "note")
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write header: %w", err)
+	}
+	names := make(map[string]string, len(in.CodeLists.Indicators))
+	for _, i := range in.CodeLists.Indicators {
+		names[i.Code] = i.Name
+	}
+	dimColumn := make(map[string]int, len(in.CodeLists.Dimensions))
+	for i, d := range in.CodeLists.Dimensions {
+		dimColumn[d.Code] = i
+	}
+	err := in.Each(ctx, func(o store.Observation) error {
+		change := ""
+		if o.Change != nil {
+			change = dataset.FormatValue(*o.Change)
+		}
+		row := []string{o.Indicator, names[o.Indicator], o.RefArea, o.Period.String(), dataset.FormatValue(o.Value),
+			o.Unit, string(o.Qualifier), string(o.Status), change, o.Agency}
+		members := make([]string, len(in.CodeLists.Dimensions))
+		for _, c := range o.Coordinates {
+			members[dimColumn[c.Dimension]] = c.Member
+		}
+		row = append(row, members...)
+		row = append(row, o.Release, o.Source.Section, o.Source.Quote, o.Note)
+		return cw.Write(row)
+	})
+	if err != nil {
+		return fmt.Errorf("write observations: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}

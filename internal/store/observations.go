@@ -1,0 +1,340 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"indicators/internal/dataset"
+)
+
+// ObservationFilter selects observations. Fields combine with AND; the values
+// within one field with OR. Empty fields do not filter.
+type ObservationFilter struct {
+	Indicators []string
+	Themes     []string
+	Agencies   []string
+	RefAreas   []string
+	Releases   []string
+	Statuses   []dataset.Status
+	Qualifiers []dataset.Qualifier
+	// PeriodFrom/PeriodTo keep observations whose period lies within the
+	// bounds (inclusive); 0 leaves a bound open.
+	PeriodFrom int
+	PeriodTo   int
+	// Members keeps observations on any of the listed members of a dimension,
+	// per dimension.
+	Members []MemberFilter
+	// TotalOver keeps observations that are totals over each dimension listed
+	// (no coordinate on it).
+	TotalOver []string
+	// BrokenDownBy keeps observations with a coordinate, any member, on each
+	// dimension listed.
+	BrokenDownBy []string
+	// ExactlyBy, when not nil, keeps observations whose coordinates are on
+	// exactly these dimensions: the cells of one breakdown, no finer or coarser.
+	ExactlyBy []string
+}
+
+// MemberFilter selects members of one dimension.
+type MemberFilter struct {
+	Dimension string
+	Members   []string
+}
+
+// Observation is an observation as stored: the domain figure plus its row id
+// and release.
+type Observation struct {
+	ID      int64
+	Release string
+	dataset.Observation
+}
+
+// Order is an ordering of observations. Each is total (ends in the row id),
+// so keyset pagination never skips or repeats a row.
+type Order string
+
+// Orderings.
+const (
+	OrderByKey        Order = "key"         // indicator, area, period, coordinates
+	OrderByPeriodDesc Order = "period_desc" // newest first, then key
+	OrderByValueDesc  Order = "value_desc"  // largest first
+)
+
+// orderColumns are the sort expressions of each ordering; the cursor carries
+// their values for the last row of a page.
+var orderColumns = map[Order]struct {
+	exprs []string
+	desc  bool
+}{
+	OrderByKey:        {[]string{"i.code", "a.code", "o.period_start", "o.period_end", "o.coordinate_key", "o.id"}, false},
+	OrderByPeriodDesc: {[]string{"o.period_end", "o.period_start", "o.id"}, true},
+	OrderByValueDesc:  {[]string{"o.value", "o.id"}, true},
+}
+
+// ValidOrder reports whether o names an ordering.
+func ValidOrder(o Order) bool { _, ok := orderColumns[o]; return ok }
+
+const observationColumns = `
+	o.id, r.code AS release, i.code AS indicator, a.code AS ref_area, o.period_start, o.period_end,
+	o.value::float8 AS value, u.code AS unit, o.qualifier, o.status, o.change::float8 AS change,
+	ag.code AS agency, o.coordinate_key, o.source_section, o.source_quote, o.note,
+	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id`
+
+const observationJoins = `
+	FROM observation o
+	JOIN release r ON r.id = o.release_id
+	JOIN indicator i ON i.id = o.indicator_id
+	JOIN ref_area a ON a.id = o.ref_area_id
+	JOIN unit u ON u.id = o.unit_id
+	JOIN agency ag ON ag.id = o.agency_id`
+
+type observationRow struct {
+	ID            int64
+	Release       string
+	Indicator     string
+	RefArea       string `db:"ref_area"`
+	PeriodStart   int    `db:"period_start"`
+	PeriodEnd     int    `db:"period_end"`
+	Value         float64
+	Unit          string
+	Qualifier     string
+	Status        string
+	Change        *float64
+	Agency        string
+	CoordinateKey string `db:"coordinate_key"`
+	SourceSection string `db:"source_section"`
+	SourceQuote   string `db:"source_quote"`
+	Note          string
+	SourceLine    int    `db:"source_line"`
+	DerivedFromID int64  `db:"derived_from_id"`
+	SortKey       string `db:"sort_key"`
+}
+
+func (r observationRow) domain() Observation {
+	return Observation{
+		ID:      r.ID,
+		Release: r.Release,
+		Observation: dataset.Observation{
+			Indicator:   r.Indicator,
+			RefArea:     r.RefArea,
+			Period:      dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
+			Value:       r.Value,
+			Unit:        r.Unit,
+			Qualifier:   dataset.Qualifier(r.Qualifier),
+			Status:      dataset.Status(r.Status),
+			Change:      r.Change,
+			Agency:      r.Agency,
+			Coordinates: ParseCoordinateKey(r.CoordinateKey),
+			Source:      dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
+			Note:        r.Note,
+			DerivedFrom: -1,
+			Line:        r.SourceLine,
+		},
+	}
+}
+
+// ParseCoordinateKey reads the canonical coordinate text back.
+func ParseCoordinateKey(key string) []dataset.Coordinate {
+	if key == "" {
+		return nil
+	}
+	parts := strings.Split(key, ";")
+	cs := make([]dataset.Coordinate, 0, len(parts))
+	for _, p := range parts {
+		dim, mem, _ := strings.Cut(p, "=")
+		cs = append(cs, dataset.Coordinate{Dimension: dim, Member: mem})
+	}
+	return cs
+}
+
+// where builds the WHERE clause of a filter; args continue from len(args).
+func (f ObservationFilter) where(args []any) (string, []any) {
+	var conds []string
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	in := func(col string, values []string) {
+		if len(values) > 0 {
+			conds = append(conds, col+" = ANY("+arg(pq.Array(values))+")")
+		}
+	}
+	in("i.code", f.Indicators)
+	in("i.theme", f.Themes)
+	in("ag.code", f.Agencies)
+	in("a.code", f.RefAreas)
+	in("r.code", f.Releases)
+	in("o.status", stringsOf(f.Statuses))
+	in("o.qualifier", stringsOf(f.Qualifiers))
+	if f.PeriodFrom != 0 {
+		conds = append(conds, "o.period_start >= "+arg(f.PeriodFrom))
+	}
+	if f.PeriodTo != 0 {
+		conds = append(conds, "o.period_end <= "+arg(f.PeriodTo))
+	}
+	for _, m := range f.Members {
+		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c
+			JOIN dimension_member dm ON dm.id = c.member_id JOIN dimension d ON d.id = c.dimension_id
+			WHERE c.observation_id = o.id AND d.code = `+arg(m.Dimension)+` AND dm.code = ANY(`+arg(pq.Array(m.Members))+`))`)
+	}
+	for _, dim := range f.TotalOver {
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
+			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
+	}
+	for _, dim := range f.BrokenDownBy {
+		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
+			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
+	}
+	if f.ExactlyBy != nil {
+		// The coordinate key lists the dimensions in code order, so the set
+		// of dimensions is a pattern on the key.
+		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
+	}
+	if len(conds) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+func exactlyByPattern(dims []string) string {
+	sorted := slices.Sorted(slices.Values(dims))
+	parts := make([]string, len(sorted))
+	for i, d := range sorted {
+		parts[i] = regexp.QuoteMeta(d) + "=[^;]*"
+	}
+	return "^" + strings.Join(parts, ";") + "$"
+}
+
+func stringsOf[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// ObservationPage is one page of observations.
+type ObservationPage struct {
+	Observations []Observation
+	// Cursors[i] continues after Observations[i].
+	Cursors     []string
+	HasNextPage bool
+	TotalCount  int
+}
+
+// Observations returns up to first observations matching f in the given
+// order, after the row the cursor after points at ("" for the first page).
+func (s *Store) Observations(ctx context.Context, f ObservationFilter, order Order, first int, after string) (ObservationPage, error) {
+	var page ObservationPage
+	oc, ok := orderColumns[order]
+	if !ok {
+		return page, fmt.Errorf("unknown order %q", order)
+	}
+	where, args := f.where(nil)
+	countQuery := `SELECT count(*)` + observationJoins + where
+	if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
+		return page, fmt.Errorf("count observations: %w", err)
+	}
+
+	sortKey := "concat_ws(E'\\x1f', " + textExprs(oc.exprs) + ")"
+	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + observationJoins + where
+	if after != "" {
+		values := strings.Split(after, "\x1f")
+		if len(values) != len(oc.exprs) {
+			return page, ErrBadCursor
+		}
+		cmp := ">"
+		if oc.desc {
+			cmp = "<"
+		}
+		var placeholders []string
+		for i, v := range values {
+			args = append(args, v)
+			placeholders = append(placeholders, "$"+strconv.Itoa(len(args))+"::"+castOf(oc.exprs[i]))
+		}
+		conj := " WHERE "
+		if where != "" {
+			conj = " AND "
+		}
+		query += conj + "(" + strings.Join(oc.exprs, ", ") + ") " + cmp + " (" + strings.Join(placeholders, ", ") + ")"
+	}
+	dir := ""
+	if oc.desc {
+		dir = " DESC"
+	}
+	query += " ORDER BY " + strings.Join(oc.exprs, dir+", ") + dir
+	args = append(args, first+1)
+	query += " LIMIT $" + strconv.Itoa(len(args))
+
+	var rows []observationRow
+	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+		return page, fmt.Errorf("list observations: %w", err)
+	}
+	if len(rows) > first {
+		page.HasNextPage = true
+		rows = rows[:first]
+	}
+	for _, r := range rows {
+		page.Observations = append(page.Observations, r.domain())
+		page.Cursors = append(page.Cursors, r.SortKey)
+	}
+	return page, nil
+}
+
+// ErrBadCursor is returned for a cursor that does not fit the ordering.
+var ErrBadCursor = errors.New("cursor does not belong to this ordering")
+
+// castOf gives the SQL type a cursor value is compared as.
+func castOf(expr string) string {
+	switch expr {
+	case "o.period_start", "o.period_end":
+		return "smallint"
+	case "o.id":
+		return "bigint"
+	case "o.value":
+		return "numeric"
+	default:
+		return "text"
+	}
+}
+
+func textExprs(exprs []string) string {
+	out := make([]string, len(exprs))
+	for i, e := range exprs {
+		out[i] = e + "::text"
+	}
+	return strings.Join(out, ", ")
+}
+
+// EachObservation streams every observation matching f in key order, for
+// exports that must not hold millions of rows in memory.
+func (s *Store) EachObservation(ctx context.Context, f ObservationFilter, fn func(Observation) error) error {
+	where, args := f.where(nil)
+	query := `SELECT ` + observationColumns + `, '' AS sort_key` + observationJoins + where +
+		` ORDER BY ` + strings.Join(orderColumns[OrderByKey].exprs, ", ")
+	rows, err := s.db.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("query observations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r observationRow
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("read observation: %w", err)
+		}
+		if err := fn(r.domain()); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read observations: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+	"indicators/internal/testdb"
+)
+
+func loadedFixture(t *testing.T) *store.Store {
+	t.Helper()
+	s := testdb.New(t)
+	if _, err := s.Load(context.Background(), []*dataset.Dataset{parseFixture(t, nil)}, false); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestObservationFilters(t *testing.T) {
+	s := loadedFixture(t)
+	tests := []struct {
+		name   string
+		filter store.ObservationFilter
+		want   int
+	}{
+		{"everything", store.ObservationFilter{}, 7},
+		{"one indicator", store.ObservationFilter{Indicators: []string{"hotline_calls"}}, 2},
+		{"theme", store.ObservationFilter{Themes: []string{"protection"}}, 7},
+		{"agency", store.ObservationFilter{Agencies: []string{"MIA"}}, 3},
+		{"derived only", store.ObservationFilter{Statuses: []dataset.Status{dataset.Derived}}, 2},
+		{"period bounds", store.ObservationFilter{PeriodFrom: 2024, PeriodTo: 2024}, 4},
+		{"cumulative within 2005-2024", store.ObservationFilter{PeriodFrom: 2005, Indicators: []string{"victims_identified"}}, 5},
+		{"member", store.ObservationFilter{Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, 2},
+		{"members OR within a dimension", store.ObservationFilter{Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F", "M"}}}}, 2},
+		{"members AND across dimensions", store.ObservationFilter{Members: []store.MemberFilter{
+			{Dimension: "SEX", Members: []string{"F"}}, {Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}}}, 1},
+		{"total over sex", store.ObservationFilter{TotalOver: []string{"SEX"}}, 5},
+		{"broken down by sex", store.ObservationFilter{BrokenDownBy: []string{"SEX"}}, 2},
+		{"exactly by sex", store.ObservationFilter{ExactlyBy: []string{"SEX"}}, 1},
+		{"exactly total", store.ObservationFilter{ExactlyBy: []string{}}, 5},
+		{"unknown code matches nothing", store.ObservationFilter{Indicators: []string{"nope"}}, 0},
+		{"area", store.ObservationFilter{RefAreas: []string{"WLD"}}, 0},
+		{"qualifier", store.ObservationFilter{Qualifiers: []dataset.Qualifier{dataset.Exact}}, 7},
+		{"release", store.ObservationFilter{Releases: []string{"fixture-2024"}}, 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			page, err := s.Observations(context.Background(), tc.filter, store.OrderByKey, 100, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.TotalCount != tc.want || len(page.Observations) != tc.want {
+				t.Errorf("totalCount %d, rows %d, want %d", page.TotalCount, len(page.Observations), tc.want)
+			}
+		})
+	}
+}
+
+// TestObservationPaginationNeverSkipsOrRepeats walks every ordering one and
+// two rows at a time and compares with the single-page result.
+func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
+	s := loadedFixture(t)
+	ctx := context.Background()
+	for _, order := range []store.Order{store.OrderByKey, store.OrderByPeriodDesc, store.OrderByValueDesc} {
+		all, err := s.Observations(ctx, store.ObservationFilter{}, order, 100, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []int{1, 2, 3} {
+			var ids []int64
+			after := ""
+			for pages := 0; ; pages++ {
+				if pages > 10 {
+					t.Fatalf("%s by %d: pagination does not end", order, size)
+				}
+				page, err := s.Observations(ctx, store.ObservationFilter{}, order, size, after)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, o := range page.Observations {
+					ids = append(ids, o.ID)
+				}
+				if !page.HasNextPage {
+					break
+				}
+				after = page.Cursors[len(page.Cursors)-1]
+			}
+			if len(ids) != len(all.Observations) {
+				t.Fatalf("%s by %d: %d rows, want %d", order, size, len(ids), len(all.Observations))
+			}
+			for i, o := range all.Observations {
+				if ids[i] != o.ID {
+					t.Errorf("%s by %d: row %d is %d, want %d", order, size, i, ids[i], o.ID)
+				}
+			}
+		}
+	}
+	if _, err := s.Observations(ctx, store.ObservationFilter{}, store.OrderByValueDesc, 1, "a\x1fb\x1fc"); !errors.Is(err, store.ErrBadCursor) {
+		t.Errorf("cursor of another ordering: err = %v, want ErrBadCursor", err)
+	}
+}
+
+func TestObservationRoundTrip(t *testing.T) {
+	s := loadedFixture(t)
+	page, err := s.Observations(context.Background(), store.ObservationFilter{
+		Members: []store.MemberFilter{{Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}},
+	}, store.OrderByKey, 10, "")
+	if err != nil || len(page.Observations) != 1 {
+		t.Fatalf("got %v, %v", page, err)
+	}
+	o := page.Observations[0]
+	if o.Value != 53 || o.Release != "fixture-2024" || dataset.CoordinateKey(o.Coordinates) != "COUNTRY_OF_EXPLOITATION=TUR;SEX=F" ||
+		o.Source.Quote != "53 were subjected to sexual exploitation in the Republic of Türkiye" || o.Agency != "MIA_DCTHB" || o.Unit != "persons" {
+		t.Errorf("observation read back as %+v", o)
+	}
+}
+
+func TestCodeListsReadBackAsLoaded(t *testing.T) {
+	s := loadedFixture(t)
+	got, err := s.CodeLists(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := parseFixture(t, nil).CodeLists
+	if !reflect.DeepEqual(*got, want) {
+		t.Errorf("code lists read back differ:\n got %+v\nwant %+v", *got, want)
+	}
+	rels, err := s.Releases(context.Background())
+	if err != nil || len(rels) != 1 || rels[0].Code != "fixture-2024" || rels[0].Published != "2025-03-01" || len(rels[0].Checksum) != 64 {
+		t.Errorf("releases = %+v, %v", rels, err)
+	}
+}
