@@ -22,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
+	"indicators/internal/graphiql"
 	"indicators/internal/store"
 )
 
@@ -68,6 +69,7 @@ func New(cfg Config) http.Handler {
 		writeText(w, http.StatusOK, "ok\n")
 	})
 	mux.Handle("GET /export/{name}", m.instrument("/export", exportHandler(cfg.Store, log)))
+	mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return withTimeout(withLogging(log, mux))
 }
