@@ -41,6 +41,9 @@ Commands:
   load [--dry-run] FILE...   validate data files and load them in one transaction
   export --format F [FILTERS] write observations to stdout (observations.csv, …;
                              see indicators export -h for formats and filters)
+  check [FILE...]            list breakdowns whose members do not add up to their
+                             total (default: the bundled dataset); no database needed
+  dictionary                 write the data dictionary (Markdown) of the bundled dataset
 
 Environment:
   DATABASE_URL   PostgreSQL to use; unset: a private cluster in DATA_DIR
@@ -80,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.load(ctx, rest)
 	case "export":
 		return c.export(ctx, rest)
+	case "check":
+		return c.check(ctx, rest)
+	case "dictionary":
+		return c.dictionary(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

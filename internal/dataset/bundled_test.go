@@ -1,6 +1,8 @@
 package dataset_test
 
 import (
+	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -75,5 +77,21 @@ func TestBundledDerivedValues(t *testing.T) {
 	}
 	if derived == 0 {
 		t.Error("no derived observations: the report's bracketed changes were not captured")
+	}
+}
+
+// TestDictionaryIsCurrent fails when the data changed but the committed data
+// dictionary was not regenerated (go generate ./...).
+func TestDictionaryIsCurrent(t *testing.T) {
+	var buf bytes.Buffer
+	if err := dataset.WriteDictionary(&buf, bundled(t)); err != nil {
+		t.Fatal(err)
+	}
+	committed, err := os.ReadFile("../../docs/data-dictionary.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(buf.Bytes(), committed) {
+		t.Error("docs/data-dictionary.md is stale: run go generate ./...")
 	}
 }

@@ -1,0 +1,110 @@
+package main
+
+//go:generate go run . dictionary -o ../../docs/data-dictionary.md
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"indicators/internal/dataset"
+)
+
+// datasets parses the named files, or the bundled dataset when none is named,
+// printing every problem.
+func (c *cli) datasets(names []string) ([]*dataset.Dataset, error) {
+	if len(names) == 0 {
+		ds, err := dataset.Bundled()
+		if err != nil {
+			return nil, fmt.Errorf("parse bundled dataset: %w", err)
+		}
+		return []*dataset.Dataset{ds}, nil
+	}
+	files := make([]dataset.NamedFile, 0, len(names))
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, fmt.Errorf("read data file: %w", err)
+		}
+		files = append(files, dataset.NamedFile{Name: name, Data: data})
+	}
+	sets, err := dataset.ParseFiles(files)
+	var verr *dataset.ValidationError
+	if errors.As(err, &verr) {
+		for _, p := range verr.Problems {
+			fmt.Fprintln(c.stderr, p)
+		}
+		fmt.Fprintf(c.stderr, "%d problem(s)\n", len(verr.Problems))
+		return nil, errReported
+	}
+	return sets, err
+}
+
+func (c *cli) check(_ context.Context, args []string) error {
+	var all, strict bool
+	fs, err := c.flags("check", "[--all] [--strict] [FILE...]", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&all, "all", false, "also list the breakdowns that add up")
+		fs.BoolVar(&strict, "strict", false, "exit non-zero when any breakdown is inconsistent")
+	})
+	if err != nil {
+		return err
+	}
+	sets, err := c.datasets(fs.Args())
+	if err != nil {
+		return err
+	}
+	var consistent, partial, inconsistent int
+	for _, ds := range sets {
+		for _, b := range dataset.Breakdowns(ds.Observations, ds.Dimensions) {
+			switch {
+			case b.Inconsistent():
+				inconsistent++
+				fmt.Fprintf(c.stdout, "%s: inconsistent: %s (line %d)\n", ds.Release.Code, b, b.Total.Line)
+			case !b.Consistent():
+				partial++
+				if all {
+					fmt.Fprintf(c.stdout, "%s: partial: %s\n", ds.Release.Code, b)
+				}
+			default:
+				consistent++
+				if all {
+					fmt.Fprintf(c.stdout, "%s: adds up: %s\n", ds.Release.Code, b)
+				}
+			}
+		}
+	}
+	fmt.Fprintf(c.stdout, "%d breakdowns: %d inconsistent, %d partial (only some members stated), %d add up; the data stay as reported\n",
+		consistent+partial+inconsistent, inconsistent, partial, consistent)
+	if strict && inconsistent > 0 {
+		return errReported
+	}
+	return nil
+}
+
+func (c *cli) dictionary(_ context.Context, args []string) error {
+	var out string
+	if _, err := c.flags("dictionary", "[-o FILE]", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&out, "o", "", "write to FILE instead of standard output")
+	}); err != nil {
+		return err
+	}
+	ds, err := dataset.Bundled()
+	if err != nil {
+		return fmt.Errorf("parse bundled dataset: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := dataset.WriteDictionary(&buf, ds); err != nil {
+		return fmt.Errorf("write dictionary: %w", err)
+	}
+	if out == "" {
+		_, err := c.stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write dictionary: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckAndDictionaryCommands(t *testing.T) {
+	fixture, err := os.ReadFile("../../internal/dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture's victims by sex (90 women) do not add up to 91 once the
+	// man is missing; make them cover every member to get an inconsistency.
+	inconsistent := strings.Replace(string(fixture), "    quote: (90 women, 1 man)\n", "    quote: (90 women, 1 man)\n"+
+		"  - indicator: victims_identified\n    period: 2024\n    value: 3\n    agency: MIA_DCTHB\n    by: {SEX: M}\n"+
+		"    section: Criminal Prosecution and Work with Victims\n    quote: (90 women, 1 man)\n", 1)
+	path := filepath.Join(t.TempDir(), "inconsistent.yaml")
+	if err := os.WriteFile(path, []byte(inconsistent), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dict := filepath.Join(t.TempDir(), "dict.md")
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+		want    string
+	}{
+		{"bundled: the age bands", []string{"check"}, false, "az-2024: inconsistent: victims_identified AZE 2024 by AGE: 12 + 49 + 29 = 90 of 91 (1 unallocated)"},
+		{"all lists the ones that add up", []string{"check", "--all"}, false, "adds up: victims_legal_aid AZE 2024 by PROCEEDINGS_STAGE: 70 + 28 = 98 of 98"},
+		{"a file", []string{"check", path}, false, "fixture-2024: inconsistent: victims_identified AZE 2024 by SEX: 90 + 3 = 93 of 91 (cells exceed the total by 2)"},
+		{"strict fails on inconsistency", []string{"check", "--strict", path}, true, "1 inconsistent"},
+		{"dictionary to a file", []string{"dictionary", "-o", dict}, false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), append([]string{"indicators"}, tc.args...), env(), strings.NewReader(""), &out, &errOut)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v; stderr %s", err, tc.wantErr, errOut.String())
+			}
+			if !strings.Contains(out.String(), tc.want) {
+				t.Errorf("output %q lacks %q", out.String(), tc.want)
+			}
+		})
+	}
+	committed, _ := os.ReadFile("../../docs/data-dictionary.md")
+	if written, _ := os.ReadFile(dict); !bytes.Equal(written, committed) || len(written) == 0 {
+		t.Error("dictionary -o wrote something other than the committed docs/data-dictionary.md")
+	}
+}

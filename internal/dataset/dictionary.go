@@ -1,0 +1,134 @@
+package dataset
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// WriteDictionary writes the data dictionary of ds as Markdown: every
+// indicator, unit, dimension with its code list, reference area and agency,
+// generated from the data so it cannot drift from it.
+func WriteDictionary(w io.Writer, ds *Dataset) error {
+	p := &mdWriter{w: w}
+	p.line("# Data dictionary")
+	p.line("")
+	p.line("Generated from `internal/dataset/data/%s` by `go generate ./...` (`indicators dictionary`); do not edit by hand.", BundledName)
+	p.line("")
+	p.line("Release `%s`: %s. Reference year %d, %d observations (%d reported, %d derived from stated changes).",
+		ds.Release.Code, ds.Release.Title, ds.Release.ReferenceYear, len(ds.Observations), countStatus(ds, Reported), countStatus(ds, Derived))
+
+	counts := map[string]int{}
+	periods := map[string][]string{}
+	dimsUsed := map[string][]string{}
+	for _, o := range ds.Observations {
+		counts[o.Indicator]++
+		if p := o.Period.String(); !slices.Contains(periods[o.Indicator], p) {
+			periods[o.Indicator] = append(periods[o.Indicator], p)
+		}
+		for _, c := range o.Coordinates {
+			if !slices.Contains(dimsUsed[o.Indicator], c.Dimension) {
+				dimsUsed[o.Indicator] = append(dimsUsed[o.Indicator], c.Dimension)
+			}
+		}
+	}
+
+	p.line("")
+	p.line("## Indicators")
+	for _, theme := range Themes {
+		p.line("")
+		p.line("### %s", strings.ToUpper(theme[:1])+theme[1:])
+		p.line("")
+		p.line("| code | name | unit | periods | broken down by | observations | description |")
+		p.line("|---|---|---|---|---|---|---|")
+		for _, ind := range ds.Indicators {
+			if ind.Theme != theme {
+				continue
+			}
+			ps := periods[ind.Code]
+			slices.Sort(ps)
+			ds := dimsUsed[ind.Code]
+			slices.Sort(ds)
+			p.line("| `%s` | %s | %s | %s | %s | %d | %s |", ind.Code, cell(ind.Name), ind.Unit,
+				strings.Join(ps, ", "), strings.Join(ds, ", "), counts[ind.Code], cell(ind.Description))
+		}
+	}
+
+	p.line("")
+	p.line("## Units")
+	p.line("")
+	p.line("| code | name |")
+	p.line("|---|---|")
+	for _, u := range ds.Units {
+		p.line("| `%s` | %s |", u.Code, cell(u.Name))
+	}
+
+	p.line("")
+	p.line("## Dimensions and code lists")
+	p.line("")
+	p.line("An observation without a coordinate on a dimension is the total over it (SDMX `_T`).")
+	for _, d := range ds.Dimensions {
+		p.line("")
+		p.line("### `%s` — %s", d.Code, d.Name)
+		if d.Description != "" {
+			p.line("")
+			p.line("%s", d.Description)
+		}
+		p.line("")
+		p.line("| code | name | ISO alpha-2 | ISO alpha-3 | M49 |")
+		p.line("|---|---|---|---|---|")
+		for _, m := range d.Members {
+			p.line("| `%s` | %s | %s | %s | %s |", m.Code, cell(m.Name), m.ISO2, m.ISO3, m.M49)
+		}
+	}
+
+	p.line("")
+	p.line("## Reference areas")
+	p.line("")
+	p.line("| code | name | ISO alpha-2 | ISO alpha-3 | M49 |")
+	p.line("|---|---|---|---|---|")
+	for _, a := range ds.RefAreas {
+		p.line("| `%s` | %s | %s | %s | %s |", a.Code, cell(a.Name), a.ISO2, a.ISO3, a.M49)
+	}
+
+	p.line("")
+	p.line("## Agencies")
+	p.line("")
+	p.line("| code | name | kind | part of |")
+	p.line("|---|---|---|---|")
+	for _, a := range ds.Agencies {
+		parent := ""
+		if a.Parent != "" {
+			parent = "`" + a.Parent + "`"
+		}
+		p.line("| `%s` | %s | %s | %s |", a.Code, cell(a.Name), a.Kind, parent)
+	}
+	return p.err
+}
+
+func countStatus(ds *Dataset, s Status) int {
+	n := 0
+	for _, o := range ds.Observations {
+		if o.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
+// cell keeps text from breaking a Markdown table row.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+type mdWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (m *mdWriter) line(format string, args ...any) {
+	if m.err == nil {
+		_, m.err = fmt.Fprintf(m.w, format+"\n", args...)
+	}
+}
