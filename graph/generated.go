@@ -6,8 +6,10 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"indicators/graph/model"
+	"indicators/internal/dataset"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -28,20 +30,101 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Agency() AgencyResolver
+	Breakdown() BreakdownResolver
+	BreakdownMember() BreakdownMemberResolver
+	Coordinate() CoordinateResolver
+	Dimension() DimensionResolver
 	Indicator() IndicatorResolver
+	Member() MemberResolver
+	Observation() ObservationResolver
+	Period() PeriodResolver
 	Query() QueryResolver
+	RefArea() RefAreaResolver
+	Release() ReleaseResolver
+	Source() SourceResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
-	Indicator struct {
+	Agency struct {
+		Code         func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Indicators   func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		Parent       func(childComplexity int) int
+		ShortName    func(childComplexity int) int
+	}
+
+	AggregateGroup struct {
+		Count     func(childComplexity int) int
+		Key       func(childComplexity int) int
+		Qualifier func(childComplexity int) int
+		Sum       func(childComplexity int) int
+		Unit      func(childComplexity int) int
+	}
+
+	AggregateKey struct {
+		Grouping func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
+
+	Breakdown struct {
+		By          func(childComplexity int) int
+		Complete    func(childComplexity int) int
+		Consistent  func(childComplexity int) int
+		Indicator   func(childComplexity int) int
+		Members     func(childComplexity int) int
+		Period      func(childComplexity int) int
+		RefArea     func(childComplexity int) int
+		Sum         func(childComplexity int) int
+		Total       func(childComplexity int) int
+		Unallocated func(childComplexity int) int
+	}
+
+	BreakdownMember struct {
+		Member       func(childComplexity int) int
+		Observations func(childComplexity int) int
+		Share        func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
+	Change struct {
+		Absolute      func(childComplexity int) int
+		Percent       func(childComplexity int) int
+		PreviousValue func(childComplexity int) int
+	}
+
+	Coordinate struct {
+		Dimension func(childComplexity int) int
+		Member    func(childComplexity int) int
+	}
+
+	Dimension struct {
 		Code        func(childComplexity int) int
 		Description func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Members     func(childComplexity int) int
 		Name        func(childComplexity int) int
-		Theme       func(childComplexity int) int
-		Unit        func(childComplexity int) int
+	}
+
+	Indicator struct {
+		Agencies     func(childComplexity int) int
+		Breakdown    func(childComplexity int, by string, period *string, refArea *string) int
+		Code         func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Dimensions   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		Periods      func(childComplexity int) int
+		Series       func(childComplexity int, refArea *string, members []model.CoordinateInput) int
+		Theme        func(childComplexity int) int
+		Unit         func(childComplexity int) int
 	}
 
 	IndicatorConnection struct {
@@ -56,6 +139,49 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Member struct {
+		Code        func(childComplexity int) int
+		Description func(childComplexity int) int
+		Dimension   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Iso2        func(childComplexity int) int
+		Iso3        func(childComplexity int) int
+		M49         func(childComplexity int) int
+		Name        func(childComplexity int) int
+	}
+
+	Observation struct {
+		Agency       func(childComplexity int) int
+		Change       func(childComplexity int) int
+		Coordinates  func(childComplexity int) int
+		DerivedFrom  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Indicator    func(childComplexity int) int
+		Note         func(childComplexity int) int
+		Period       func(childComplexity int) int
+		Previous     func(childComplexity int) int
+		Qualifier    func(childComplexity int) int
+		RefArea      func(childComplexity int) int
+		Release      func(childComplexity int) int
+		Source       func(childComplexity int) int
+		StatedChange func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Unit         func(childComplexity int) int
+		Value        func(childComplexity int) int
+	}
+
+	ObservationConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ObservationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -63,8 +189,57 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Period struct {
+		End   func(childComplexity int) int
+		Label func(childComplexity int) int
+		Start func(childComplexity int) int
+	}
+
 	Query struct {
-		Indicators func(childComplexity int, first *int, after *string) int
+		Agencies     func(childComplexity int, kind *model.AgencyKind) int
+		Agency       func(childComplexity int, code string) int
+		Aggregate    func(childComplexity int, filter model.ObservationFilter, groupBy []model.AggregateGrouping) int
+		Dimension    func(childComplexity int, code string) int
+		Dimensions   func(childComplexity int) int
+		Indicator    func(childComplexity int, code string) int
+		Indicators   func(childComplexity int, first *int, after *string, theme *model.Theme) int
+		Node         func(childComplexity int, id string) int
+		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		RefAreas     func(childComplexity int) int
+		Releases     func(childComplexity int) int
+	}
+
+	RefArea struct {
+		Code func(childComplexity int) int
+		ID   func(childComplexity int) int
+		Iso2 func(childComplexity int) int
+		Iso3 func(childComplexity int) int
+		M49  func(childComplexity int) int
+		Name func(childComplexity int) int
+	}
+
+	Release struct {
+		Checksum      func(childComplexity int) int
+		Code          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LoadedAt      func(childComplexity int) int
+		Published     func(childComplexity int) int
+		Publisher     func(childComplexity int) int
+		ReferenceYear func(childComplexity int) int
+		Title         func(childComplexity int) int
+	}
+
+	Source struct {
+		AlsoStatedIn func(childComplexity int) int
+		DataFileLine func(childComplexity int) int
+		Quote        func(childComplexity int) int
+		Release      func(childComplexity int) int
+		Section      func(childComplexity int) int
+	}
+
+	SourceLocation struct {
+		Quote   func(childComplexity int) int
+		Section func(childComplexity int) int
 	}
 
 	Unit struct {
@@ -77,11 +252,94 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AgencyResolver interface {
+	ID(ctx context.Context, obj *model.Agency) (string, error)
+
+	Parent(ctx context.Context, obj *model.Agency) (*model.Agency, error)
+	Indicators(ctx context.Context, obj *model.Agency) ([]model.Indicator, error)
+	Observations(ctx context.Context, obj *model.Agency, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
+}
+type BreakdownResolver interface {
+	Indicator(ctx context.Context, obj *model.Breakdown) (*model.Indicator, error)
+
+	RefArea(ctx context.Context, obj *model.Breakdown) (*model.RefArea, error)
+	By(ctx context.Context, obj *model.Breakdown) (*model.Dimension, error)
+}
+type BreakdownMemberResolver interface {
+	Member(ctx context.Context, obj *model.BreakdownMember) (*model.Member, error)
+}
+type CoordinateResolver interface {
+	Dimension(ctx context.Context, obj *model.Coordinate) (*model.Dimension, error)
+	Member(ctx context.Context, obj *model.Coordinate) (*model.Member, error)
+}
+type DimensionResolver interface {
+	ID(ctx context.Context, obj *model.Dimension) (string, error)
+
+	Members(ctx context.Context, obj *model.Dimension) ([]model.Member, error)
+}
 type IndicatorResolver interface {
+	ID(ctx context.Context, obj *model.Indicator) (string, error)
+
 	Unit(ctx context.Context, obj *model.Indicator) (*model.Unit, error)
+
+	Agencies(ctx context.Context, obj *model.Indicator) ([]model.Agency, error)
+	Periods(ctx context.Context, obj *model.Indicator) ([]dataset.Period, error)
+	Dimensions(ctx context.Context, obj *model.Indicator) ([]model.Dimension, error)
+	Observations(ctx context.Context, obj *model.Indicator, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
+	Series(ctx context.Context, obj *model.Indicator, refArea *string, members []model.CoordinateInput) ([]model.Observation, error)
+	Breakdown(ctx context.Context, obj *model.Indicator, by string, period *string, refArea *string) (*model.Breakdown, error)
+}
+type MemberResolver interface {
+	ID(ctx context.Context, obj *model.Member) (string, error)
+
+	Dimension(ctx context.Context, obj *model.Member) (*model.Dimension, error)
+}
+type ObservationResolver interface {
+	ID(ctx context.Context, obj *model.Observation) (string, error)
+	Indicator(ctx context.Context, obj *model.Observation) (*model.Indicator, error)
+	RefArea(ctx context.Context, obj *model.Observation) (*model.RefArea, error)
+
+	Unit(ctx context.Context, obj *model.Observation) (*model.Unit, error)
+	Qualifier(ctx context.Context, obj *model.Observation) (model.Qualifier, error)
+	Status(ctx context.Context, obj *model.Observation) (model.ObservationStatus, error)
+	StatedChange(ctx context.Context, obj *model.Observation) (*float64, error)
+	Agency(ctx context.Context, obj *model.Observation) (*model.Agency, error)
+	Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error)
+	Source(ctx context.Context, obj *model.Observation) (*model.Source, error)
+	Note(ctx context.Context, obj *model.Observation) (*string, error)
+	Release(ctx context.Context, obj *model.Observation) (*model.Release, error)
+	Previous(ctx context.Context, obj *model.Observation) (*model.Observation, error)
+	Change(ctx context.Context, obj *model.Observation) (*model.Change, error)
+	DerivedFrom(ctx context.Context, obj *model.Observation) (*model.Observation, error)
+}
+type PeriodResolver interface {
+	Label(ctx context.Context, obj *dataset.Period) (string, error)
 }
 type QueryResolver interface {
-	Indicators(ctx context.Context, first *int, after *string) (*model.IndicatorConnection, error)
+	Node(ctx context.Context, id string) (model.Node, error)
+	Indicators(ctx context.Context, first *int, after *string, theme *model.Theme) (*model.IndicatorConnection, error)
+	Indicator(ctx context.Context, code string) (*model.Indicator, error)
+	Observations(ctx context.Context, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
+	Aggregate(ctx context.Context, filter model.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error)
+	Agencies(ctx context.Context, kind *model.AgencyKind) ([]model.Agency, error)
+	Agency(ctx context.Context, code string) (*model.Agency, error)
+	Dimensions(ctx context.Context) ([]model.Dimension, error)
+	Dimension(ctx context.Context, code string) (*model.Dimension, error)
+	RefAreas(ctx context.Context) ([]model.RefArea, error)
+	Releases(ctx context.Context) ([]model.Release, error)
+}
+type RefAreaResolver interface {
+	ID(ctx context.Context, obj *model.RefArea) (string, error)
+}
+type ReleaseResolver interface {
+	ID(ctx context.Context, obj *model.Release) (string, error)
+
+	Publisher(ctx context.Context, obj *model.Release) (*model.Agency, error)
+}
+type SourceResolver interface {
+	Release(ctx context.Context, obj *model.Source) (*model.Release, error)
+
+	AlsoStatedIn(ctx context.Context, obj *model.Source) ([]model.SourceLocation, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -102,6 +360,270 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Agency.code":
+		if e.ComplexityRoot.Agency.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Code(childComplexity), true
+	case "Agency.id":
+		if e.ComplexityRoot.Agency.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.ID(childComplexity), true
+	case "Agency.indicators":
+		if e.ComplexityRoot.Agency.Indicators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Indicators(childComplexity), true
+	case "Agency.kind":
+		if e.ComplexityRoot.Agency.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Kind(childComplexity), true
+	case "Agency.name":
+		if e.ComplexityRoot.Agency.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Name(childComplexity), true
+	case "Agency.observations":
+		if e.ComplexityRoot.Agency.Observations == nil {
+			break
+		}
+
+		args, err := ec.field_Agency_observations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+	case "Agency.parent":
+		if e.ComplexityRoot.Agency.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Parent(childComplexity), true
+	case "Agency.shortName":
+		if e.ComplexityRoot.Agency.ShortName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.ShortName(childComplexity), true
+
+	case "AggregateGroup.count":
+		if e.ComplexityRoot.AggregateGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Count(childComplexity), true
+	case "AggregateGroup.key":
+		if e.ComplexityRoot.AggregateGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Key(childComplexity), true
+	case "AggregateGroup.qualifier":
+		if e.ComplexityRoot.AggregateGroup.Qualifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Qualifier(childComplexity), true
+	case "AggregateGroup.sum":
+		if e.ComplexityRoot.AggregateGroup.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Sum(childComplexity), true
+	case "AggregateGroup.unit":
+		if e.ComplexityRoot.AggregateGroup.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateGroup.Unit(childComplexity), true
+
+	case "AggregateKey.grouping":
+		if e.ComplexityRoot.AggregateKey.Grouping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateKey.Grouping(childComplexity), true
+	case "AggregateKey.value":
+		if e.ComplexityRoot.AggregateKey.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AggregateKey.Value(childComplexity), true
+
+	case "Breakdown.by":
+		if e.ComplexityRoot.Breakdown.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.By(childComplexity), true
+	case "Breakdown.complete":
+		if e.ComplexityRoot.Breakdown.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Complete(childComplexity), true
+	case "Breakdown.consistent":
+		if e.ComplexityRoot.Breakdown.Consistent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Consistent(childComplexity), true
+	case "Breakdown.indicator":
+		if e.ComplexityRoot.Breakdown.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Indicator(childComplexity), true
+	case "Breakdown.members":
+		if e.ComplexityRoot.Breakdown.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Members(childComplexity), true
+	case "Breakdown.period":
+		if e.ComplexityRoot.Breakdown.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Period(childComplexity), true
+	case "Breakdown.refArea":
+		if e.ComplexityRoot.Breakdown.RefArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.RefArea(childComplexity), true
+	case "Breakdown.sum":
+		if e.ComplexityRoot.Breakdown.Sum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Sum(childComplexity), true
+	case "Breakdown.total":
+		if e.ComplexityRoot.Breakdown.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Total(childComplexity), true
+	case "Breakdown.unallocated":
+		if e.ComplexityRoot.Breakdown.Unallocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breakdown.Unallocated(childComplexity), true
+
+	case "BreakdownMember.member":
+		if e.ComplexityRoot.BreakdownMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BreakdownMember.Member(childComplexity), true
+	case "BreakdownMember.observations":
+		if e.ComplexityRoot.BreakdownMember.Observations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BreakdownMember.Observations(childComplexity), true
+	case "BreakdownMember.share":
+		if e.ComplexityRoot.BreakdownMember.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BreakdownMember.Share(childComplexity), true
+	case "BreakdownMember.value":
+		if e.ComplexityRoot.BreakdownMember.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BreakdownMember.Value(childComplexity), true
+
+	case "Change.absolute":
+		if e.ComplexityRoot.Change.Absolute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Absolute(childComplexity), true
+	case "Change.percent":
+		if e.ComplexityRoot.Change.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Percent(childComplexity), true
+	case "Change.previousValue":
+		if e.ComplexityRoot.Change.PreviousValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.PreviousValue(childComplexity), true
+
+	case "Coordinate.dimension":
+		if e.ComplexityRoot.Coordinate.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coordinate.Dimension(childComplexity), true
+	case "Coordinate.member":
+		if e.ComplexityRoot.Coordinate.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coordinate.Member(childComplexity), true
+
+	case "Dimension.code":
+		if e.ComplexityRoot.Dimension.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.Code(childComplexity), true
+	case "Dimension.description":
+		if e.ComplexityRoot.Dimension.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.Description(childComplexity), true
+	case "Dimension.id":
+		if e.ComplexityRoot.Dimension.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.ID(childComplexity), true
+	case "Dimension.members":
+		if e.ComplexityRoot.Dimension.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.Members(childComplexity), true
+	case "Dimension.name":
+		if e.ComplexityRoot.Dimension.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.Name(childComplexity), true
+
+	case "Indicator.agencies":
+		if e.ComplexityRoot.Indicator.Agencies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Agencies(childComplexity), true
+	case "Indicator.breakdown":
+		if e.ComplexityRoot.Indicator.Breakdown == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_breakdown_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Breakdown(childComplexity, args["by"].(string), args["period"].(*string), args["refArea"].(*string)), true
 	case "Indicator.code":
 		if e.ComplexityRoot.Indicator.Code == nil {
 			break
@@ -114,12 +636,52 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.Description(childComplexity), true
+	case "Indicator.dimensions":
+		if e.ComplexityRoot.Indicator.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Dimensions(childComplexity), true
+	case "Indicator.id":
+		if e.ComplexityRoot.Indicator.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.ID(childComplexity), true
 	case "Indicator.name":
 		if e.ComplexityRoot.Indicator.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Indicator.Name(childComplexity), true
+	case "Indicator.observations":
+		if e.ComplexityRoot.Indicator.Observations == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_observations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+	case "Indicator.periods":
+		if e.ComplexityRoot.Indicator.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Periods(childComplexity), true
+	case "Indicator.series":
+		if e.ComplexityRoot.Indicator.Series == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_series_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Series(childComplexity, args["refArea"].(*string), args["members"].([]model.CoordinateInput)), true
 	case "Indicator.theme":
 		if e.ComplexityRoot.Indicator.Theme == nil {
 			break
@@ -171,6 +733,196 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IndicatorEdge.Node(childComplexity), true
 
+	case "Member.code":
+		if e.ComplexityRoot.Member.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Code(childComplexity), true
+	case "Member.description":
+		if e.ComplexityRoot.Member.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Description(childComplexity), true
+	case "Member.dimension":
+		if e.ComplexityRoot.Member.Dimension == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Dimension(childComplexity), true
+	case "Member.id":
+		if e.ComplexityRoot.Member.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.ID(childComplexity), true
+	case "Member.iso2":
+		if e.ComplexityRoot.Member.Iso2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Iso2(childComplexity), true
+	case "Member.iso3":
+		if e.ComplexityRoot.Member.Iso3 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Iso3(childComplexity), true
+	case "Member.m49":
+		if e.ComplexityRoot.Member.M49 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.M49(childComplexity), true
+	case "Member.name":
+		if e.ComplexityRoot.Member.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Name(childComplexity), true
+
+	case "Observation.agency":
+		if e.ComplexityRoot.Observation.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Agency(childComplexity), true
+	case "Observation.change":
+		if e.ComplexityRoot.Observation.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Change(childComplexity), true
+	case "Observation.coordinates":
+		if e.ComplexityRoot.Observation.Coordinates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Coordinates(childComplexity), true
+	case "Observation.derivedFrom":
+		if e.ComplexityRoot.Observation.DerivedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.DerivedFrom(childComplexity), true
+	case "Observation.id":
+		if e.ComplexityRoot.Observation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.ID(childComplexity), true
+	case "Observation.indicator":
+		if e.ComplexityRoot.Observation.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Indicator(childComplexity), true
+	case "Observation.note":
+		if e.ComplexityRoot.Observation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Note(childComplexity), true
+	case "Observation.period":
+		if e.ComplexityRoot.Observation.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Period(childComplexity), true
+	case "Observation.previous":
+		if e.ComplexityRoot.Observation.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Previous(childComplexity), true
+	case "Observation.qualifier":
+		if e.ComplexityRoot.Observation.Qualifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Qualifier(childComplexity), true
+	case "Observation.refArea":
+		if e.ComplexityRoot.Observation.RefArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.RefArea(childComplexity), true
+	case "Observation.release":
+		if e.ComplexityRoot.Observation.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Release(childComplexity), true
+	case "Observation.source":
+		if e.ComplexityRoot.Observation.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Source(childComplexity), true
+	case "Observation.statedChange":
+		if e.ComplexityRoot.Observation.StatedChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.StatedChange(childComplexity), true
+	case "Observation.status":
+		if e.ComplexityRoot.Observation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Status(childComplexity), true
+	case "Observation.unit":
+		if e.ComplexityRoot.Observation.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Unit(childComplexity), true
+	case "Observation.value":
+		if e.ComplexityRoot.Observation.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Value(childComplexity), true
+
+	case "ObservationConnection.edges":
+		if e.ComplexityRoot.ObservationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationConnection.Edges(childComplexity), true
+	case "ObservationConnection.nodes":
+		if e.ComplexityRoot.ObservationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationConnection.Nodes(childComplexity), true
+	case "ObservationConnection.pageInfo":
+		if e.ComplexityRoot.ObservationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationConnection.PageInfo(childComplexity), true
+	case "ObservationConnection.totalCount":
+		if e.ComplexityRoot.ObservationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationConnection.TotalCount(childComplexity), true
+
+	case "ObservationEdge.cursor":
+		if e.ComplexityRoot.ObservationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEdge.Cursor(childComplexity), true
+	case "ObservationEdge.node":
+		if e.ComplexityRoot.ObservationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ObservationEdge.Node(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -196,6 +948,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Period.end":
+		if e.ComplexityRoot.Period.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Period.End(childComplexity), true
+	case "Period.label":
+		if e.ComplexityRoot.Period.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Period.Label(childComplexity), true
+	case "Period.start":
+		if e.ComplexityRoot.Period.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Period.Start(childComplexity), true
+
+	case "Query.agencies":
+		if e.ComplexityRoot.Query.Agencies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agencies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Agencies(childComplexity, args["kind"].(*model.AgencyKind)), true
+	case "Query.agency":
+		if e.ComplexityRoot.Query.Agency == nil {
+			break
+		}
+
+		args, err := ec.field_Query_agency_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Agency(childComplexity, args["code"].(string)), true
+	case "Query.aggregate":
+		if e.ComplexityRoot.Query.Aggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_aggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["filter"].(model.ObservationFilter), args["groupBy"].([]model.AggregateGrouping)), true
+	case "Query.dimension":
+		if e.ComplexityRoot.Query.Dimension == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dimension_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Dimension(childComplexity, args["code"].(string)), true
+	case "Query.dimensions":
+		if e.ComplexityRoot.Query.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dimensions(childComplexity), true
+	case "Query.indicator":
+		if e.ComplexityRoot.Query.Indicator == nil {
+			break
+		}
+
+		args, err := ec.field_Query_indicator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Indicator(childComplexity, args["code"].(string)), true
 	case "Query.indicators":
 		if e.ComplexityRoot.Query.Indicators == nil {
 			break
@@ -206,7 +1038,172 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Indicators(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["first"].(*int), args["after"].(*string), args["theme"].(*model.Theme)), true
+
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.observations":
+		if e.ComplexityRoot.Query.Observations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_observations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+	case "Query.refAreas":
+		if e.ComplexityRoot.Query.RefAreas == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RefAreas(childComplexity), true
+	case "Query.releases":
+		if e.ComplexityRoot.Query.Releases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Releases(childComplexity), true
+
+	case "RefArea.code":
+		if e.ComplexityRoot.RefArea.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.Code(childComplexity), true
+	case "RefArea.id":
+		if e.ComplexityRoot.RefArea.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.ID(childComplexity), true
+	case "RefArea.iso2":
+		if e.ComplexityRoot.RefArea.Iso2 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.Iso2(childComplexity), true
+	case "RefArea.iso3":
+		if e.ComplexityRoot.RefArea.Iso3 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.Iso3(childComplexity), true
+	case "RefArea.m49":
+		if e.ComplexityRoot.RefArea.M49 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.M49(childComplexity), true
+	case "RefArea.name":
+		if e.ComplexityRoot.RefArea.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.Name(childComplexity), true
+
+	case "Release.checksum":
+		if e.ComplexityRoot.Release.Checksum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Checksum(childComplexity), true
+	case "Release.code":
+		if e.ComplexityRoot.Release.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Code(childComplexity), true
+	case "Release.id":
+		if e.ComplexityRoot.Release.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.ID(childComplexity), true
+	case "Release.loadedAt":
+		if e.ComplexityRoot.Release.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.LoadedAt(childComplexity), true
+	case "Release.published":
+		if e.ComplexityRoot.Release.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Published(childComplexity), true
+	case "Release.publisher":
+		if e.ComplexityRoot.Release.Publisher == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Publisher(childComplexity), true
+	case "Release.referenceYear":
+		if e.ComplexityRoot.Release.ReferenceYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.ReferenceYear(childComplexity), true
+	case "Release.title":
+		if e.ComplexityRoot.Release.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Title(childComplexity), true
+
+	case "Source.alsoStatedIn":
+		if e.ComplexityRoot.Source.AlsoStatedIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.AlsoStatedIn(childComplexity), true
+	case "Source.dataFileLine":
+		if e.ComplexityRoot.Source.DataFileLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.DataFileLine(childComplexity), true
+	case "Source.quote":
+		if e.ComplexityRoot.Source.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Quote(childComplexity), true
+	case "Source.release":
+		if e.ComplexityRoot.Source.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Release(childComplexity), true
+	case "Source.section":
+		if e.ComplexityRoot.Source.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Section(childComplexity), true
+
+	case "SourceLocation.quote":
+		if e.ComplexityRoot.SourceLocation.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceLocation.Quote(childComplexity), true
+	case "SourceLocation.section":
+		if e.ComplexityRoot.SourceLocation.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceLocation.Section(childComplexity), true
 
 	case "Unit.code":
 		if e.ComplexityRoot.Unit.Code == nil {
@@ -229,7 +1226,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AggregateGrouping", ec.unmarshalInputAggregateGrouping),
+			graphql.NewInputUnmarshaler("CoordinateInput", ec.unmarshalInputCoordinateInput),
+			graphql.NewInputUnmarshaler("MemberSelection", ec.unmarshalInputMemberSelection),
+			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
+		)
 	}
 	first := true
 
@@ -309,8 +1311,136 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Agency(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Agency_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Agency_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Agency_name(ctx, field)
+	case "shortName":
+		return ec.fieldContext_Agency_shortName(ctx, field)
+	case "kind":
+		return ec.fieldContext_Agency_kind(ctx, field)
+	case "parent":
+		return ec.fieldContext_Agency_parent(ctx, field)
+	case "indicators":
+		return ec.fieldContext_Agency_indicators(ctx, field)
+	case "observations":
+		return ec.fieldContext_Agency_observations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Agency", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_AggregateGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_AggregateGroup_count(ctx, field)
+	case "sum":
+		return ec.fieldContext_AggregateGroup_sum(ctx, field)
+	case "unit":
+		return ec.fieldContext_AggregateGroup_unit(ctx, field)
+	case "qualifier":
+		return ec.fieldContext_AggregateGroup_qualifier(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_AggregateKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "grouping":
+		return ec.fieldContext_AggregateKey_grouping(ctx, field)
+	case "value":
+		return ec.fieldContext_AggregateKey_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AggregateKey", field.Name)
+}
+
+func (ec *executionContext) childFields_Breakdown(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_Breakdown_indicator(ctx, field)
+	case "period":
+		return ec.fieldContext_Breakdown_period(ctx, field)
+	case "refArea":
+		return ec.fieldContext_Breakdown_refArea(ctx, field)
+	case "by":
+		return ec.fieldContext_Breakdown_by(ctx, field)
+	case "total":
+		return ec.fieldContext_Breakdown_total(ctx, field)
+	case "members":
+		return ec.fieldContext_Breakdown_members(ctx, field)
+	case "sum":
+		return ec.fieldContext_Breakdown_sum(ctx, field)
+	case "unallocated":
+		return ec.fieldContext_Breakdown_unallocated(ctx, field)
+	case "consistent":
+		return ec.fieldContext_Breakdown_consistent(ctx, field)
+	case "complete":
+		return ec.fieldContext_Breakdown_complete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Breakdown", field.Name)
+}
+
+func (ec *executionContext) childFields_BreakdownMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "member":
+		return ec.fieldContext_BreakdownMember_member(ctx, field)
+	case "value":
+		return ec.fieldContext_BreakdownMember_value(ctx, field)
+	case "share":
+		return ec.fieldContext_BreakdownMember_share(ctx, field)
+	case "observations":
+		return ec.fieldContext_BreakdownMember_observations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BreakdownMember", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "previousValue":
+		return ec.fieldContext_Change_previousValue(ctx, field)
+	case "absolute":
+		return ec.fieldContext_Change_absolute(ctx, field)
+	case "percent":
+		return ec.fieldContext_Change_percent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_Coordinate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dimension":
+		return ec.fieldContext_Coordinate_dimension(ctx, field)
+	case "member":
+		return ec.fieldContext_Coordinate_member(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coordinate", field.Name)
+}
+
+func (ec *executionContext) childFields_Dimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Dimension_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Dimension_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Dimension_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Dimension_description(ctx, field)
+	case "members":
+		return ec.fieldContext_Dimension_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dimension", field.Name)
+}
+
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Indicator_id(ctx, field)
 	case "code":
 		return ec.fieldContext_Indicator_code(ctx, field)
 	case "name":
@@ -321,6 +1451,18 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_unit(ctx, field)
 	case "theme":
 		return ec.fieldContext_Indicator_theme(ctx, field)
+	case "agencies":
+		return ec.fieldContext_Indicator_agencies(ctx, field)
+	case "periods":
+		return ec.fieldContext_Indicator_periods(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_Indicator_dimensions(ctx, field)
+	case "observations":
+		return ec.fieldContext_Indicator_observations(ctx, field)
+	case "series":
+		return ec.fieldContext_Indicator_series(ctx, field)
+	case "breakdown":
+		return ec.fieldContext_Indicator_breakdown(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Indicator", field.Name)
 }
@@ -349,6 +1491,92 @@ func (ec *executionContext) childFields_IndicatorEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type IndicatorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Member_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Member_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Member_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Member_description(ctx, field)
+	case "dimension":
+		return ec.fieldContext_Member_dimension(ctx, field)
+	case "iso2":
+		return ec.fieldContext_Member_iso2(ctx, field)
+	case "iso3":
+		return ec.fieldContext_Member_iso3(ctx, field)
+	case "m49":
+		return ec.fieldContext_Member_m49(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Member", field.Name)
+}
+
+func (ec *executionContext) childFields_Observation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Observation_id(ctx, field)
+	case "indicator":
+		return ec.fieldContext_Observation_indicator(ctx, field)
+	case "refArea":
+		return ec.fieldContext_Observation_refArea(ctx, field)
+	case "period":
+		return ec.fieldContext_Observation_period(ctx, field)
+	case "value":
+		return ec.fieldContext_Observation_value(ctx, field)
+	case "unit":
+		return ec.fieldContext_Observation_unit(ctx, field)
+	case "qualifier":
+		return ec.fieldContext_Observation_qualifier(ctx, field)
+	case "status":
+		return ec.fieldContext_Observation_status(ctx, field)
+	case "statedChange":
+		return ec.fieldContext_Observation_statedChange(ctx, field)
+	case "agency":
+		return ec.fieldContext_Observation_agency(ctx, field)
+	case "coordinates":
+		return ec.fieldContext_Observation_coordinates(ctx, field)
+	case "source":
+		return ec.fieldContext_Observation_source(ctx, field)
+	case "note":
+		return ec.fieldContext_Observation_note(ctx, field)
+	case "release":
+		return ec.fieldContext_Observation_release(ctx, field)
+	case "previous":
+		return ec.fieldContext_Observation_previous(ctx, field)
+	case "change":
+		return ec.fieldContext_Observation_change(ctx, field)
+	case "derivedFrom":
+		return ec.fieldContext_Observation_derivedFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Observation", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ObservationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ObservationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ObservationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ObservationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ObservationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ObservationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ObservationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ObservationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -361,6 +1589,84 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Period(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_Period_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Period_end(ctx, field)
+	case "label":
+		return ec.fieldContext_Period_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Period", field.Name)
+}
+
+func (ec *executionContext) childFields_RefArea(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RefArea_id(ctx, field)
+	case "code":
+		return ec.fieldContext_RefArea_code(ctx, field)
+	case "name":
+		return ec.fieldContext_RefArea_name(ctx, field)
+	case "iso2":
+		return ec.fieldContext_RefArea_iso2(ctx, field)
+	case "iso3":
+		return ec.fieldContext_RefArea_iso3(ctx, field)
+	case "m49":
+		return ec.fieldContext_RefArea_m49(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RefArea", field.Name)
+}
+
+func (ec *executionContext) childFields_Release(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Release_id(ctx, field)
+	case "code":
+		return ec.fieldContext_Release_code(ctx, field)
+	case "title":
+		return ec.fieldContext_Release_title(ctx, field)
+	case "publisher":
+		return ec.fieldContext_Release_publisher(ctx, field)
+	case "referenceYear":
+		return ec.fieldContext_Release_referenceYear(ctx, field)
+	case "published":
+		return ec.fieldContext_Release_published(ctx, field)
+	case "checksum":
+		return ec.fieldContext_Release_checksum(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_Release_loadedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
+}
+
+func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "release":
+		return ec.fieldContext_Source_release(ctx, field)
+	case "section":
+		return ec.fieldContext_Source_section(ctx, field)
+	case "quote":
+		return ec.fieldContext_Source_quote(ctx, field)
+	case "alsoStatedIn":
+		return ec.fieldContext_Source_alsoStatedIn(ctx, field)
+	case "dataFileLine":
+		return ec.fieldContext_Source_dataFileLine(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
+}
+
+func (ec *executionContext) childFields_SourceLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "section":
+		return ec.fieldContext_SourceLocation_section(ctx, field)
+	case "quote":
+		return ec.fieldContext_SourceLocation_quote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceLocation", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -489,6 +1795,134 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Agency_observations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_breakdown_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "refArea",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["refArea"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_observations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_series_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refArea",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["refArea"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "members",
+		func(ctx context.Context, v any) ([]model.CoordinateInput, error) {
+			return ec.unmarshalOCoordinateInput2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["members"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -500,6 +1934,84 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_agencies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.AgencyKind, error) {
+			return ec.unmarshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_agency_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_aggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.ObservationFilter, error) {
+			return ec.unmarshalNObservationFilter2indicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.AggregateGrouping, error) {
+			return ec.unmarshalOAggregateGrouping2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupingᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_dimension_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_indicator_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
 	return args, nil
 }
 
@@ -522,6 +2034,66 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
+		func(ctx context.Context, v any) (*model.Theme, error) {
+			return ec.unmarshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["theme"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_observations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
 	return args, nil
 }
 
@@ -598,6 +2170,1082 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agency().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Agency_code(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_shortName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+}
+
+func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AgencyKind) graphql.Marshaler {
+			return ec.marshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agency", field, false, false, "AgencyKind")
+}
+
+func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agency().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_indicators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Agency().Indicators(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚕindicatorsᚋgraphᚋmodelᚐIndicatorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_indicators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Agency_observations(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().Observations(ctx, obj, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+			return ec.marshalNObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_observations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AggregateKey) graphql.Marshaler {
+			return ec.marshalNAggregateKey2ᚕindicatorsᚋgraphᚋmodelᚐAggregateKeyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AggregateGroup_sum(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AggregateGroup_unit(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AggregateGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AggregateGroup_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.AggregateGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateGroup_qualifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Qualifier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
+			return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateGroup_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateGroup", field, false, false, "Qualifier")
+}
+
+func (ec *executionContext) _AggregateKey_grouping(ctx context.Context, field graphql.CollectedField, obj *model.AggregateKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateKey_grouping(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grouping, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateKey_grouping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _AggregateKey_value(ctx context.Context, field graphql.CollectedField, obj *model.AggregateKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AggregateKey_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AggregateKey_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AggregateKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breakdown_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Breakdown().Indicator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_period(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2indicatorsᚋinternalᚋdatasetᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_refArea(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_refArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Breakdown().RefArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_refArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_by(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_by(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Breakdown().By(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_total(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_members(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BreakdownMember) graphql.Marshaler {
+			return ec.marshalNBreakdownMember2ᚕindicatorsᚋgraphᚋmodelᚐBreakdownMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breakdown",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BreakdownMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breakdown_sum(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_sum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Breakdown_unallocated(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_unallocated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unallocated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_unallocated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Breakdown_consistent(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_consistent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consistent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_consistent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Breakdown_complete(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breakdown_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breakdown_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BreakdownMember_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BreakdownMember().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BreakdownMember_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BreakdownMember",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BreakdownMember_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BreakdownMember_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BreakdownMember", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BreakdownMember_share(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BreakdownMember_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BreakdownMember_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BreakdownMember", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BreakdownMember_observations(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BreakdownMember_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BreakdownMember_observations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BreakdownMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Change_previousValue(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_previousValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_previousValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Change_absolute(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_absolute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Absolute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_absolute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Change_percent(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field graphql.CollectedField, obj *model.Coordinate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coordinate_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Coordinate().Dimension(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coordinate_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coordinate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *model.Coordinate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coordinate_member(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Coordinate().Member(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coordinate_member(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coordinate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dimension_id(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dimension().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dimension", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Dimension_code(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dimension_description(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dimension_members(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dimension().Members(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕindicatorsᚋgraphᚋmodelᚐMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dimension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Member(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, true, true, "ID")
+}
 
 func (ec *executionContext) _Indicator_code(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -721,6 +3369,234 @@ func (ec *executionContext) _Indicator_theme(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Indicator_theme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Theme")
+}
+
+func (ec *executionContext) _Indicator_agencies(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_agencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().Agencies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_agencies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_periods(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().Periods(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2ᚕindicatorsᚋinternalᚋdatasetᚐPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_dimensions(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Indicator().Dimensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_observations(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Observations(ctx, obj, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+			return ec.marshalNObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_observations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]model.CoordinateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_series(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_series_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_breakdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Breakdown(ctx, obj, fc.Args["by"].(string), fc.Args["period"].(*string), fc.Args["refArea"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Breakdown) graphql.Marshaler {
+			return ec.marshalOBreakdown2ᚖindicatorsᚋgraphᚋmodelᚐBreakdown(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_breakdown(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Breakdown(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_breakdown_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _IndicatorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorConnection) (ret graphql.Marshaler) {
@@ -897,6 +3773,863 @@ func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Member_code(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Member_description(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Member().Dimension(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_dimension(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_iso2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iso2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_iso3(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iso3, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_m49(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.M49, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Member_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+}
+
+func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Observation_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Indicator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_refArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().RefArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_refArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_period(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2indicatorsᚋinternalᚋdatasetᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_value(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Unit(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Unit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_qualifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Qualifier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
+			return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "Qualifier")
+}
+
+func (ec *executionContext) _Observation_status(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ObservationStatus) graphql.Marshaler {
+			return ec.marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "ObservationStatus")
+}
+
+func (ec *executionContext) _Observation_statedChange(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_statedChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().StatedChange(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_statedChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Observation_agency(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Agency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_coordinates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Coordinates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
+			return ec.marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_coordinates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coordinate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_source(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "String")
+}
+
+func (ec *executionContext) _Observation_release(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Release(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Previous(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_change(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().Change(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalOChange2ᚖindicatorsᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Observation_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_derivedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Observation().DerivedFrom(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_derivedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ObservationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ObservationEdge) graphql.Marshaler {
+			return ec.marshalNObservationEdge2ᚕindicatorsᚋgraphᚋmodelᚐObservationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ObservationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ObservationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖindicatorsᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ObservationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ObservationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ObservationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ObservationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ObservationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ObservationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ObservationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ObservationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ObservationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -989,6 +4722,119 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
+func (ec *executionContext) _Period_start(ctx context.Context, field graphql.CollectedField, obj *dataset.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Period_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Period_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Period", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Period_end(ctx context.Context, field graphql.CollectedField, obj *dataset.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Period_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Period_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Period", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Period_label(ctx context.Context, field graphql.CollectedField, obj *dataset.Period) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Period_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Period().Label(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Period_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Period", field, true, true, "String")
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2indicatorsᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -999,7 +4845,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Indicators(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["theme"].(*model.Theme))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IndicatorConnection) graphql.Marshaler {
@@ -1029,6 +4875,366 @@ func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, f
 	if fc.Args, err = ec.field_Query_indicators_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_indicator(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Indicator(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+			return ec.marshalOIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_indicator(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_indicator_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_observations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_observations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Observations(ctx, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+			return ec.marshalNObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ObservationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_observations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_aggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Aggregate(ctx, fc.Args["filter"].(model.ObservationFilter), fc.Args["groupBy"].([]model.AggregateGrouping))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
+			return ec.marshalNAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_aggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AggregateGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_aggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_agencies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agencies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Agencies(ctx, fc.Args["kind"].(*model.AgencyKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agencies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_agencies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_agency(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Agency(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_agency(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_agency_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dimensions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dimensions(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dimension(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dimension(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Dimension(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+			return ec.marshalODimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dimension(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dimension(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dimension_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_refAreas(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_refAreas(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RefAreas(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚕindicatorsᚋgraphᚋmodelᚐRefAreaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_refAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_releases(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_releases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Releases(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚕindicatorsᚋgraphᚋmodelᚐReleaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_releases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -1107,6 +5313,516 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RefArea_id(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.RefArea().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, true, true, "ID")
+}
+
+func (ec *executionContext) _RefArea_code(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_iso2(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iso2, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_iso3(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iso3, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+}
+
+func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_m49(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.M49, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Release().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, true, true, "ID")
+}
+
+func (ec *executionContext) _Release_code(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_title(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_publisher(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_publisher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Release().Publisher(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Release",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Release_referenceYear(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_referenceYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReferenceYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_referenceYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Release_published(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Release_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_checksum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checksum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_release(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Release(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+}
+
+func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_alsoStatedIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().AlsoStatedIn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SourceLocation) graphql.Marshaler {
+			return ec.marshalNSourceLocation2ᚕindicatorsᚋgraphᚋmodelᚐSourceLocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_alsoStatedIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceLocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_dataFileLine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataFileLine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Source_dataFileLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SourceLocation_section(ctx context.Context, field graphql.CollectedField, obj *model.SourceLocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceLocation_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceLocation_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourceLocation_quote(ctx context.Context, field graphql.CollectedField, obj *model.SourceLocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceLocation_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceLocation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Unit_code(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
@@ -2228,15 +6944,781 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAggregateGrouping(ctx context.Context, obj any) (model.AggregateGrouping, error) {
+	var it model.AggregateGrouping
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"field", "dimension"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalOAggregateField2ᚖindicatorsᚋgraphᚋmodelᚐAggregateField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAggregateGrouping unmarshals raw into the AggregateGrouping input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAggregateGrouping(ctx context.Context, raw any) (model.AggregateGrouping, error) {
+	var out model.AggregateGrouping
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AggregateGrouping", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCoordinateInput(ctx context.Context, obj any) (model.CoordinateInput, error) {
+	var it model.CoordinateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dimension", "member"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "member":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("member"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Member = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCoordinateInput unmarshals raw into the CoordinateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCoordinateInput(ctx context.Context, raw any) (model.CoordinateInput, error) {
+	var out model.CoordinateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoordinateInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMemberSelection(ctx context.Context, obj any) (model.MemberSelection, error) {
+	var it model.MemberSelection
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"dimension", "members"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dimension":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dimension"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Dimension = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberSelection unmarshals raw into the MemberSelection input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberSelection(ctx context.Context, raw any) (model.MemberSelection, error) {
+	var out model.MemberSelection
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberSelection", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context, obj any) (model.ObservationFilter, error) {
+	var it model.ObservationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "members", "totalOver", "brokenDownBy", "exactlyBy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "indicators":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("indicators"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Indicators = data
+		case "themes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themes"))
+			data, err := ec.unmarshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Themes = data
+		case "agencies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agencies"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agencies = data
+		case "refAreas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("refAreas"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RefAreas = data
+		case "releases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("releases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Releases = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "qualifiers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiers"))
+			data, err := ec.unmarshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Qualifiers = data
+		case "periodFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodFrom"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodFrom = data
+		case "periodTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodTo"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodTo = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOMemberSelection2ᚕindicatorsᚋgraphᚋmodelᚐMemberSelectionᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "totalOver":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("totalOver"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TotalOver = data
+		case "brokenDownBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brokenDownBy"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrokenDownBy = data
+		case "exactlyBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exactlyBy"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExactlyBy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalObservationFilter unmarshals raw into the ObservationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalObservationFilter(ctx context.Context, raw any) (model.ObservationFilter, error) {
+	var out model.ObservationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.Release:
+		return ec._Release(ctx, sel, &obj)
+	case *model.Release:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Release(ctx, sel, obj)
+	case model.RefArea:
+		return ec._RefArea(ctx, sel, &obj)
+	case *model.RefArea:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RefArea(ctx, sel, obj)
+	case model.Observation:
+		return ec._Observation(ctx, sel, &obj)
+	case *model.Observation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Observation(ctx, sel, obj)
+	case model.Member:
+		return ec._Member(ctx, sel, &obj)
+	case *model.Member:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Member(ctx, sel, obj)
+	case model.Indicator:
+		return ec._Indicator(ctx, sel, &obj)
+	case *model.Indicator:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Indicator(ctx, sel, obj)
+	case model.Dimension:
+		return ec._Dimension(ctx, sel, &obj)
+	case *model.Dimension:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Dimension(ctx, sel, obj)
+	case model.Agency:
+		return ec._Agency(ctx, sel, &obj)
+	case *model.Agency:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Agency(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
 
-var indicatorImplementors = []string{"Indicator"}
+var agencyImplementors = []string{"Agency", "Node"}
+
+func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, obj *model.Agency) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agencyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Agency")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._Agency_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Agency_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortName":
+			out.Values[i] = ec._Agency_shortName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Agency_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_parent(ctx, field, obj)
+				})
+		case "indicators":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_indicators(ctx, field, obj)
+				})
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_observations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateGroupImplementors = []string{"AggregateGroup"}
+
+func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateGroup")
+		case "key":
+			out.Values[i] = ec._AggregateGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._AggregateGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sum":
+			out.Values[i] = ec._AggregateGroup_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._AggregateGroup_unit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualifier":
+			out.Values[i] = ec._AggregateGroup_qualifier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aggregateKeyImplementors = []string{"AggregateKey"}
+
+func (ec *executionContext) _AggregateKey(ctx context.Context, sel ast.SelectionSet, obj *model.AggregateKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aggregateKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AggregateKey")
+		case "grouping":
+			out.Values[i] = ec._AggregateKey_grouping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._AggregateKey_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var breakdownImplementors = []string{"Breakdown"}
+
+func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet, obj *model.Breakdown) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Breakdown")
+		case "indicator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Breakdown_indicator(ctx, field, obj)
+				})
+		case "period":
+			out.Values[i] = ec._Breakdown_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Breakdown_refArea(ctx, field, obj)
+				})
+		case "by":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Breakdown_by(ctx, field, obj)
+				})
+		case "total":
+			out.Values[i] = ec._Breakdown_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.Values[i] = ec._Breakdown_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sum":
+			out.Values[i] = ec._Breakdown_sum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unallocated":
+			out.Values[i] = ec._Breakdown_unallocated(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "consistent":
+			out.Values[i] = ec._Breakdown_consistent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "complete":
+			out.Values[i] = ec._Breakdown_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var breakdownMemberImplementors = []string{"BreakdownMember"}
+
+func (ec *executionContext) _BreakdownMember(ctx context.Context, sel ast.SelectionSet, obj *model.BreakdownMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BreakdownMember")
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BreakdownMember_member(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._BreakdownMember_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "share":
+			out.Values[i] = ec._BreakdownMember_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "observations":
+			out.Values[i] = ec._BreakdownMember_observations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "previousValue":
+			out.Values[i] = ec._Change_previousValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "absolute":
+			out.Values[i] = ec._Change_absolute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percent":
+			out.Values[i] = ec._Change_percent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coordinateImplementors = []string{"Coordinate"}
+
+func (ec *executionContext) _Coordinate(ctx context.Context, sel ast.SelectionSet, obj *model.Coordinate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coordinate")
+		case "dimension":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Coordinate_dimension(ctx, field, obj)
+				})
+		case "member":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Coordinate_member(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dimensionImplementors = []string{"Dimension", "Node"}
+
+func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet, obj *model.Dimension) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dimension")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dimension_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._Dimension_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Dimension_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Dimension_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dimension_members(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var indicatorImplementors = []string{"Indicator", "Node"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *model.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
@@ -2247,6 +7729,12 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Indicator")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_id(ctx, field, obj)
+				})
 		case "code":
 			out.Values[i] = ec._Indicator_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -2273,6 +7761,42 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "agencies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_agencies(ctx, field, obj)
+				})
+		case "periods":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_periods(ctx, field, obj)
+				})
+		case "dimensions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_dimensions(ctx, field, obj)
+				})
+		case "observations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_observations(ctx, field, obj)
+				})
+		case "series":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_series(ctx, field, obj)
+				})
+		case "breakdown":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_breakdown(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -2376,6 +7900,290 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var memberImplementors = []string{"Member", "Node"}
+
+func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *model.Member) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Member")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._Member_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Member_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Member_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dimension":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_dimension(ctx, field, obj)
+				})
+		case "iso2":
+			out.Values[i] = ec._Member_iso2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "iso3":
+			out.Values[i] = ec._Member_iso3(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "m49":
+			out.Values[i] = ec._Member_m49(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationImplementors = []string{"Observation", "Node"}
+
+func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *model.Observation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Observation")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_id(ctx, field, obj)
+				})
+		case "indicator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_indicator(ctx, field, obj)
+				})
+		case "refArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_refArea(ctx, field, obj)
+				})
+		case "period":
+			out.Values[i] = ec._Observation_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Observation_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_unit(ctx, field, obj)
+				})
+		case "qualifier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_qualifier(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_status(ctx, field, obj)
+				})
+		case "statedChange":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_statedChange(ctx, field, obj)
+				})
+		case "agency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_agency(ctx, field, obj)
+				})
+		case "coordinates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_coordinates(ctx, field, obj)
+				})
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_source(ctx, field, obj)
+				})
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_note(ctx, field, obj)
+				})
+		case "release":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_release(ctx, field, obj)
+				})
+		case "previous":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_previous(ctx, field, obj)
+				})
+		case "change":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_change(ctx, field, obj)
+				})
+		case "derivedFrom":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_derivedFrom(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationConnectionImplementors = []string{"ObservationConnection"}
+
+func (ec *executionContext) _ObservationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationConnection")
+		case "edges":
+			out.Values[i] = ec._ObservationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._ObservationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ObservationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ObservationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var observationEdgeImplementors = []string{"ObservationEdge"}
+
+func (ec *executionContext) _ObservationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ObservationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, observationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ObservationEdge")
+		case "cursor":
+			out.Values[i] = ec._ObservationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ObservationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -2424,6 +8232,50 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var periodImplementors = []string{"Period"}
+
+func (ec *executionContext) _Period(ctx context.Context, sel ast.SelectionSet, obj *dataset.Period) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, periodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Period")
+		case "start":
+			out.Values[i] = ec._Period_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Period_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Period_label(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -2443,11 +8295,71 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
 		case "indicators":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_indicators(ctx, field)
+				})
+		case "indicator":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_indicator(ctx, field)
+				})
+		case "observations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_observations(ctx, field)
+				})
+		case "aggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_aggregate(ctx, field)
+				})
+		case "agencies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agencies(ctx, field)
+				})
+		case "agency":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_agency(ctx, field)
+				})
+		case "dimensions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dimensions(ctx, field)
+				})
+		case "dimension":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dimension(ctx, field)
+				})
+		case "refAreas":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_refAreas(ctx, field)
+				})
+		case "releases":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_releases(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -2462,6 +8374,228 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var refAreaImplementors = []string{"RefArea", "Node"}
+
+func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, obj *model.RefArea) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, refAreaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RefArea")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._RefArea_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._RefArea_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "iso2":
+			out.Values[i] = ec._RefArea_iso2(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "iso3":
+			out.Values[i] = ec._RefArea_iso3(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "m49":
+			out.Values[i] = ec._RefArea_m49(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var releaseImplementors = []string{"Release", "Node"}
+
+func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, obj *model.Release) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, releaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Release")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_id(ctx, field, obj)
+				})
+		case "code":
+			out.Values[i] = ec._Release_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Release_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publisher":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_publisher(ctx, field, obj)
+				})
+		case "referenceYear":
+			out.Values[i] = ec._Release_referenceYear(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Release_published(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "checksum":
+			out.Values[i] = ec._Release_checksum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loadedAt":
+			out.Values[i] = ec._Release_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourceImplementors = []string{"Source"}
+
+func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *model.Source) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Source")
+		case "release":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_release(ctx, field, obj)
+				})
+		case "section":
+			out.Values[i] = ec._Source_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quote":
+			out.Values[i] = ec._Source_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alsoStatedIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_alsoStatedIn(ctx, field, obj)
+				})
+		case "dataFileLine":
+			out.Values[i] = ec._Source_dataFileLine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sourceLocationImplementors = []string{"SourceLocation"}
+
+func (ec *executionContext) _SourceLocation(ctx context.Context, sel ast.SelectionSet, obj *model.SourceLocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceLocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceLocation")
+		case "section":
+			out.Values[i] = ec._SourceLocation_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quote":
+			out.Values[i] = ec._SourceLocation_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2880,6 +9014,89 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAgency2indicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v model.Agency) graphql.Marshaler {
+	return ec._Agency(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Agency) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgency2indicatorsᚋgraphᚋmodelᚐAgency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Agency!")
+		return graphql.Null
+	}
+	return ec._Agency(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, v any) (model.AgencyKind, error) {
+	var res model.AgencyKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v model.AgencyKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v model.AggregateGroup) graphql.Marshaler {
+	return ec._AggregateGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAggregateGrouping2indicatorsᚋgraphᚋmodelᚐAggregateGrouping(ctx context.Context, v any) (model.AggregateGrouping, error) {
+	res, err := ec.unmarshalInputAggregateGrouping(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAggregateKey2indicatorsᚋgraphᚋmodelᚐAggregateKey(ctx context.Context, sel ast.SelectionSet, v model.AggregateKey) graphql.Marshaler {
+	return ec._AggregateKey(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAggregateKey2ᚕindicatorsᚋgraphᚋmodelᚐAggregateKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AggregateKey) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateKey2indicatorsᚋgraphᚋmodelᚐAggregateKey(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2890,6 +9107,107 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	res := graphql.MarshalBoolean(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNBreakdownMember2indicatorsᚋgraphᚋmodelᚐBreakdownMember(ctx context.Context, sel ast.SelectionSet, v model.BreakdownMember) graphql.Marshaler {
+	return ec._BreakdownMember(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋgraphᚋmodelᚐBreakdownMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BreakdownMember) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBreakdownMember2indicatorsᚋgraphᚋmodelᚐBreakdownMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoordinate2indicatorsᚋgraphᚋmodelᚐCoordinate(ctx context.Context, sel ast.SelectionSet, v model.Coordinate) graphql.Marshaler {
+	return ec._Coordinate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoordinate2indicatorsᚋgraphᚋmodelᚐCoordinate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋgraphᚋmodelᚐCoordinateInput(ctx context.Context, v any) (model.CoordinateInput, error) {
+	res, err := ec.unmarshalInputCoordinateInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDimension2indicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
+	return ec._Dimension(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimension2indicatorsᚋgraphᚋmodelᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dimension!")
+		return graphql.Null
+	}
+	return ec._Dimension(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
 }
@@ -2964,12 +9282,230 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNMember2indicatorsᚋgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v model.Member) graphql.Marshaler {
+	return ec._Member(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMember2ᚕindicatorsᚋgraphᚋmodelᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Member) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMember2indicatorsᚋgraphᚋmodelᚐMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v *model.Member) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Member!")
+		return graphql.Null
+	}
+	return ec._Member(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMemberSelection2indicatorsᚋgraphᚋmodelᚐMemberSelection(ctx context.Context, v any) (model.MemberSelection, error) {
+	res, err := ec.unmarshalInputMemberSelection(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObservation2indicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v model.Observation) graphql.Marshaler {
+	return ec._Observation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Observation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObservation2indicatorsᚋgraphᚋmodelᚐObservation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Observation!")
+		return graphql.Null
+	}
+	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ObservationConnection!")
+		return graphql.Null
+	}
+	return ec._ObservationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNObservationEdge2indicatorsᚋgraphᚋmodelᚐObservationEdge(ctx context.Context, sel ast.SelectionSet, v model.ObservationEdge) graphql.Marshaler {
+	return ec._ObservationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNObservationEdge2ᚕindicatorsᚋgraphᚋmodelᚐObservationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ObservationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObservationEdge2indicatorsᚋgraphᚋmodelᚐObservationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNObservationFilter2indicatorsᚋgraphᚋmodelᚐObservationFilter(ctx context.Context, v any) (model.ObservationFilter, error) {
+	res, err := ec.unmarshalInputObservationFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx context.Context, v any) (model.ObservationStatus, error) {
+	var res model.ObservationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx context.Context, sel ast.SelectionSet, v model.ObservationStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖindicatorsᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPeriod2indicatorsᚋinternalᚋdatasetᚐPeriod(ctx context.Context, sel ast.SelectionSet, v dataset.Period) graphql.Marshaler {
+	return ec._Period(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPeriod2ᚕindicatorsᚋinternalᚋdatasetᚐPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Period) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPeriod2indicatorsᚋinternalᚋdatasetᚐPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, v any) (model.Qualifier, error) {
+	var res model.Qualifier
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, sel ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNRefArea2indicatorsᚋgraphᚋmodelᚐRefArea(ctx context.Context, sel ast.SelectionSet, v model.RefArea) graphql.Marshaler {
+	return ec._RefArea(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋgraphᚋmodelᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RefArea) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRefArea2indicatorsᚋgraphᚋmodelᚐRefArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx context.Context, sel ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RefArea!")
+		return graphql.Null
+	}
+	return ec._RefArea(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelease2indicatorsᚋgraphᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v model.Release) graphql.Marshaler {
+	return ec._Release(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋgraphᚋmodelᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Release) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelease2indicatorsᚋgraphᚋmodelᚐRelease(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v *model.Release) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Release!")
+		return graphql.Null
+	}
+	return ec._Release(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Source!")
+		return graphql.Null
+	}
+	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSourceLocation2indicatorsᚋgraphᚋmodelᚐSourceLocation(ctx context.Context, sel ast.SelectionSet, v model.SourceLocation) graphql.Marshaler {
+	return ec._SourceLocation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSourceLocation2ᚕindicatorsᚋgraphᚋmodelᚐSourceLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SourceLocation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceLocation2indicatorsᚋgraphᚋmodelᚐSourceLocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -2984,6 +9520,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, v any) (model.Theme, error) {
@@ -3146,6 +9711,62 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Agency(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, v any) (*model.AgencyKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AgencyKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v *model.AgencyKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAggregateField2ᚖindicatorsᚋgraphᚋmodelᚐAggregateField(ctx context.Context, v any) (*model.AggregateField, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AggregateField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAggregateField2ᚖindicatorsᚋgraphᚋmodelᚐAggregateField(ctx context.Context, sel ast.SelectionSet, v *model.AggregateField) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAggregateGrouping2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupingᚄ(ctx context.Context, v any) ([]model.AggregateGrouping, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AggregateGrouping, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAggregateGrouping2indicatorsᚋgraphᚋmodelᚐAggregateGrouping(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -3176,6 +9797,68 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBreakdown2ᚖindicatorsᚋgraphᚋmodelᚐBreakdown(ctx context.Context, sel ast.SelectionSet, v *model.Breakdown) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Breakdown(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOChange2ᚖindicatorsᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCoordinateInput2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateInputᚄ(ctx context.Context, v any) ([]model.CoordinateInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CoordinateInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCoordinateInput2indicatorsᚋgraphᚋmodelᚐCoordinateInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Dimension(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Indicator(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -3194,6 +9877,168 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOMemberSelection2ᚕindicatorsᚋgraphᚋmodelᚐMemberSelectionᚄ(ctx context.Context, v any) ([]model.MemberSelection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MemberSelection, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMemberSelection2indicatorsᚋgraphᚋmodelᚐMemberSelection(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalONode2indicatorsᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx context.Context, v any) (*model.ObservationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputObservationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx context.Context, v any) (*model.ObservationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ObservationOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx context.Context, sel ast.SelectionSet, v *model.ObservationOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx context.Context, v any) ([]model.ObservationStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ObservationStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ObservationStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx context.Context, v any) ([]model.Qualifier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Qualifier, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Qualifier) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -3210,6 +10055,58 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx context.Context, v any) ([]model.Theme, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Theme, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Theme) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, v any) (*model.Theme, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Theme)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, sel ast.SelectionSet, v *model.Theme) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

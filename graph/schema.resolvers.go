@@ -7,22 +7,278 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"indicators/graph/model"
+	"indicators/internal/dataset"
+	"indicators/internal/store"
 	"strings"
 )
 
-// Unit is the resolver for the unit field.
-func (r *indicatorResolver) Unit(ctx context.Context, obj *model.Indicator) (*model.Unit, error) {
-	u, err := loadersFor(ctx).Unit.Load(ctx, obj.UnitCode)
-	if err != nil {
-		return nil, fmt.Errorf("load unit %s: %w", obj.UnitCode, err)
+// ID is the resolver for the id field.
+func (r *agencyResolver) ID(ctx context.Context, obj *model.Agency) (string, error) {
+	return nodeID("Agency", obj.Code), nil
+}
+
+// Parent is the resolver for the parent field.
+func (r *agencyResolver) Parent(ctx context.Context, obj *model.Agency) (*model.Agency, error) {
+	if obj.ParentCode == "" {
+		return nil, nil
 	}
-	return &model.Unit{Code: u.Code, Name: u.Name}, nil
+	return r.agencyByCode(ctx, obj.ParentCode)
 }
 
 // Indicators is the resolver for the indicators field.
-func (r *queryResolver) Indicators(ctx context.Context, first *int, after *string) (*model.IndicatorConnection, error) {
+func (r *agencyResolver) Indicators(ctx context.Context, obj *model.Agency) ([]model.Indicator, error) {
+	codes, err := load(ctx, loadersFor(ctx).agencyInds, obj.Code)
+	if err != nil {
+		return nil, err
+	}
+	return r.indicatorsByCode(ctx, codes)
+}
+
+// Observations is the resolver for the observations field.
+func (r *agencyResolver) Observations(ctx context.Context, obj *model.Agency, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+	return r.nestedObservations(ctx, store.ByAgency, obj.Code, storeFilter(filter), first, after, orderBy)
+}
+
+// Indicator is the resolver for the indicator field.
+func (r *breakdownResolver) Indicator(ctx context.Context, obj *model.Breakdown) (*model.Indicator, error) {
+	return r.indicatorByCode(ctx, obj.IndicatorCode)
+}
+
+// RefArea is the resolver for the refArea field.
+func (r *breakdownResolver) RefArea(ctx context.Context, obj *model.Breakdown) (*model.RefArea, error) {
+	return r.refAreaByCode(ctx, obj.RefAreaCode)
+}
+
+// By is the resolver for the by field.
+func (r *breakdownResolver) By(ctx context.Context, obj *model.Breakdown) (*model.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.DimensionCode)
+}
+
+// Member is the resolver for the member field.
+func (r *breakdownMemberResolver) Member(ctx context.Context, obj *model.BreakdownMember) (*model.Member, error) {
+	return r.memberByCode(ctx, obj.DimensionCode, obj.MemberCode)
+}
+
+// Dimension is the resolver for the dimension field.
+func (r *coordinateResolver) Dimension(ctx context.Context, obj *model.Coordinate) (*model.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.DimensionCode)
+}
+
+// Member is the resolver for the member field.
+func (r *coordinateResolver) Member(ctx context.Context, obj *model.Coordinate) (*model.Member, error) {
+	return r.memberByCode(ctx, obj.DimensionCode, obj.MemberCode)
+}
+
+// ID is the resolver for the id field.
+func (r *dimensionResolver) ID(ctx context.Context, obj *model.Dimension) (string, error) {
+	return nodeID("Dimension", obj.Code), nil
+}
+
+// Members is the resolver for the members field.
+func (r *dimensionResolver) Members(ctx context.Context, obj *model.Dimension) ([]model.Member, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := c.dimensions[obj.Code]
+	out := make([]model.Member, len(d.Members))
+	for i, m := range d.Members {
+		out[i] = memberModel(d.Code, m)
+	}
+	return out, nil
+}
+
+// ID is the resolver for the id field.
+func (r *indicatorResolver) ID(ctx context.Context, obj *model.Indicator) (string, error) {
+	return nodeID("Indicator", obj.Code), nil
+}
+
+// Unit is the resolver for the unit field.
+func (r *indicatorResolver) Unit(ctx context.Context, obj *model.Indicator) (*model.Unit, error) {
+	return r.unitByCode(ctx, obj.UnitCode)
+}
+
+// Agencies is the resolver for the agencies field.
+func (r *indicatorResolver) Agencies(ctx context.Context, obj *model.Indicator) ([]model.Agency, error) {
+	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Agency, 0, len(f.Agencies))
+	for _, code := range f.Agencies {
+		a, err := r.agencyByCode(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, nil
+}
+
+// Periods is the resolver for the periods field.
+func (r *indicatorResolver) Periods(ctx context.Context, obj *model.Indicator) ([]dataset.Period, error) {
+	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	if err != nil {
+		return nil, err
+	}
+	return f.Periods, nil
+}
+
+// Dimensions is the resolver for the dimensions field.
+func (r *indicatorResolver) Dimensions(ctx context.Context, obj *model.Indicator) ([]model.Dimension, error) {
+	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Dimension, 0, len(f.Dimensions))
+	for _, code := range f.Dimensions {
+		d, err := r.dimensionByCode(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *d)
+	}
+	return out, nil
+}
+
+// Observations is the resolver for the observations field.
+func (r *indicatorResolver) Observations(ctx context.Context, obj *model.Indicator, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+	return r.nestedObservations(ctx, store.ByIndicator, obj.Code, storeFilter(filter), first, after, orderBy)
+}
+
+// Series is the resolver for the series field.
+func (r *indicatorResolver) Series(ctx context.Context, obj *model.Indicator, refArea *string, members []model.CoordinateInput) ([]model.Observation, error) {
+	return r.series(ctx, obj.Code, refArea, members)
+}
+
+// Breakdown is the resolver for the breakdown field.
+func (r *indicatorResolver) Breakdown(ctx context.Context, obj *model.Indicator, by string, period *string, refArea *string) (*model.Breakdown, error) {
+	return r.breakdown(ctx, obj.Code, by, period, refArea)
+}
+
+// ID is the resolver for the id field.
+func (r *memberResolver) ID(ctx context.Context, obj *model.Member) (string, error) {
+	return nodeID("Member", obj.DimensionCode, obj.Code), nil
+}
+
+// Dimension is the resolver for the dimension field.
+func (r *memberResolver) Dimension(ctx context.Context, obj *model.Member) (*model.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.DimensionCode)
+}
+
+// ID is the resolver for the id field.
+func (r *observationResolver) ID(ctx context.Context, obj *model.Observation) (string, error) {
+	return observationID(obj.Observation), nil
+}
+
+// Indicator is the resolver for the indicator field.
+func (r *observationResolver) Indicator(ctx context.Context, obj *model.Observation) (*model.Indicator, error) {
+	return r.indicatorByCode(ctx, obj.Indicator)
+}
+
+// RefArea is the resolver for the refArea field.
+func (r *observationResolver) RefArea(ctx context.Context, obj *model.Observation) (*model.RefArea, error) {
+	return r.refAreaByCode(ctx, obj.RefArea)
+}
+
+// Unit is the resolver for the unit field.
+func (r *observationResolver) Unit(ctx context.Context, obj *model.Observation) (*model.Unit, error) {
+	return r.unitByCode(ctx, obj.Unit)
+}
+
+// Qualifier is the resolver for the qualifier field.
+func (r *observationResolver) Qualifier(ctx context.Context, obj *model.Observation) (model.Qualifier, error) {
+	return model.Qualifier(strings.ToUpper(string(obj.Qualifier))), nil
+}
+
+// Status is the resolver for the status field.
+func (r *observationResolver) Status(ctx context.Context, obj *model.Observation) (model.ObservationStatus, error) {
+	return model.ObservationStatus(strings.ToUpper(string(obj.Status))), nil
+}
+
+// StatedChange is the resolver for the statedChange field.
+func (r *observationResolver) StatedChange(ctx context.Context, obj *model.Observation) (*float64, error) {
+	return obj.Change, nil
+}
+
+// Agency is the resolver for the agency field.
+func (r *observationResolver) Agency(ctx context.Context, obj *model.Observation) (*model.Agency, error) {
+	return r.agencyByCode(ctx, obj.Agency)
+}
+
+// Coordinates is the resolver for the coordinates field.
+func (r *observationResolver) Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error) {
+	out := make([]model.Coordinate, len(obj.Coordinates))
+	for i, c := range obj.Coordinates {
+		out[i] = model.Coordinate{DimensionCode: c.Dimension, MemberCode: c.Member}
+	}
+	return out, nil
+}
+
+// Source is the resolver for the source field.
+func (r *observationResolver) Source(ctx context.Context, obj *model.Observation) (*model.Source, error) {
+	src := &model.Source{ObservationID: obj.ID, ReleaseCode: obj.Release, Section: obj.Source.Section, Quote: obj.Source.Quote}
+	if obj.Line > 0 {
+		src.DataFileLine = &obj.Line
+	}
+	return src, nil
+}
+
+// Note is the resolver for the note field.
+func (r *observationResolver) Note(ctx context.Context, obj *model.Observation) (*string, error) {
+	return optional(obj.Note), nil
+}
+
+// Release is the resolver for the release field.
+func (r *observationResolver) Release(ctx context.Context, obj *model.Observation) (*model.Release, error) {
+	return r.releaseByCode(ctx, obj.Release)
+}
+
+// Previous is the resolver for the previous field.
+func (r *observationResolver) Previous(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
+	return r.previous(ctx, obj)
+}
+
+// Change is the resolver for the change field.
+func (r *observationResolver) Change(ctx context.Context, obj *model.Observation) (*model.Change, error) {
+	prev, err := r.previous(ctx, obj)
+	if err != nil || prev == nil {
+		return nil, err
+	}
+	ch := &model.Change{PreviousValue: prev.Value, Absolute: obj.Value - prev.Value}
+	if prev.Value != 0 {
+		pct := ch.Absolute / prev.Value * 100
+		ch.Percent = &pct
+	}
+	return ch, nil
+}
+
+// DerivedFrom is the resolver for the derivedFrom field.
+func (r *observationResolver) DerivedFrom(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
+	if obj.DerivedFromID == 0 {
+		return nil, nil
+	}
+	o, err := load(ctx, loadersFor(ctx).byID, obj.DerivedFromID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Observation{Observation: o}, nil
+}
+
+// Label is the resolver for the label field.
+func (r *periodResolver) Label(ctx context.Context, obj *dataset.Period) (string, error) {
+	return obj.String(), nil
+}
+
+// Node is the resolver for the node field.
+func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
+	return r.node(ctx, id)
+}
+
+// Indicators is the resolver for the indicators field.
+func (r *queryResolver) Indicators(ctx context.Context, first *int, after *string, theme *model.Theme) (*model.IndicatorConnection, error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
@@ -31,7 +287,11 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.Indicators(ctx, n, afterCode)
+	themeCode := ""
+	if theme != nil {
+		themeCode = strings.ToLower(string(*theme))
+	}
+	page, err := r.Store.Indicators(ctx, n, afterCode, themeCode)
 	if err != nil {
 		return nil, err
 	}
@@ -54,13 +314,181 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 	return conn, nil
 }
 
+// Indicator is the resolver for the indicator field.
+func (r *queryResolver) Indicator(ctx context.Context, code string) (*model.Indicator, error) {
+	ind, err := r.indicatorByCode(ctx, code)
+	if errors.Is(err, errUnknownCode) {
+		return nil, nil
+	}
+	return ind, err
+}
+
+// Observations is the resolver for the observations field.
+func (r *queryResolver) Observations(ctx context.Context, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+	return r.listObservations(ctx, storeFilter(filter), first, after, orderBy)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *queryResolver) Aggregate(ctx context.Context, filter model.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
+	return r.aggregate(ctx, storeFilter(&filter), groupBy)
+}
+
+// Agencies is the resolver for the agencies field.
+func (r *queryResolver) Agencies(ctx context.Context, kind *model.AgencyKind) ([]model.Agency, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Agency{}
+	for _, a := range c.lists.Agencies {
+		if m := agencyModel(a); kind == nil || m.Kind == *kind {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Agency is the resolver for the agency field.
+func (r *queryResolver) Agency(ctx context.Context, code string) (*model.Agency, error) {
+	a, err := r.agencyByCode(ctx, code)
+	if errors.Is(err, errUnknownCode) {
+		return nil, nil
+	}
+	return a, err
+}
+
+// Dimensions is the resolver for the dimensions field.
+func (r *queryResolver) Dimensions(ctx context.Context) ([]model.Dimension, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Dimension, len(c.lists.Dimensions))
+	for i, d := range c.lists.Dimensions {
+		out[i] = dimensionModel(d)
+	}
+	return out, nil
+}
+
+// Dimension is the resolver for the dimension field.
+func (r *queryResolver) Dimension(ctx context.Context, code string) (*model.Dimension, error) {
+	d, err := r.dimensionByCode(ctx, code)
+	if errors.Is(err, errUnknownCode) {
+		return nil, nil
+	}
+	return d, err
+}
+
+// RefAreas is the resolver for the refAreas field.
+func (r *queryResolver) RefAreas(ctx context.Context) ([]model.RefArea, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.RefArea, len(c.lists.RefAreas))
+	for i, a := range c.lists.RefAreas {
+		out[i] = refAreaModel(a)
+	}
+	return out, nil
+}
+
+// Releases is the resolver for the releases field.
+func (r *queryResolver) Releases(ctx context.Context) ([]model.Release, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.Release, len(c.releaseList))
+	for i, rel := range c.releaseList {
+		out[i] = releaseModel(rel)
+	}
+	return out, nil
+}
+
+// ID is the resolver for the id field.
+func (r *refAreaResolver) ID(ctx context.Context, obj *model.RefArea) (string, error) {
+	return nodeID("RefArea", obj.Code), nil
+}
+
+// ID is the resolver for the id field.
+func (r *releaseResolver) ID(ctx context.Context, obj *model.Release) (string, error) {
+	return nodeID("Release", obj.Code), nil
+}
+
+// Publisher is the resolver for the publisher field.
+func (r *releaseResolver) Publisher(ctx context.Context, obj *model.Release) (*model.Agency, error) {
+	return r.agencyByCode(ctx, obj.PublisherCode)
+}
+
+// Release is the resolver for the release field.
+func (r *sourceResolver) Release(ctx context.Context, obj *model.Source) (*model.Release, error) {
+	return r.releaseByCode(ctx, obj.ReleaseCode)
+}
+
+// AlsoStatedIn is the resolver for the alsoStatedIn field.
+func (r *sourceResolver) AlsoStatedIn(ctx context.Context, obj *model.Source) ([]model.SourceLocation, error) {
+	srcs, err := load(ctx, loadersFor(ctx).alsoStated, obj.ObservationID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.SourceLocation, len(srcs))
+	for i, s := range srcs {
+		out[i] = model.SourceLocation{Section: s.Section, Quote: s.Quote}
+	}
+	return out, nil
+}
+
+// Agency returns AgencyResolver implementation.
+func (r *Resolver) Agency() AgencyResolver { return &agencyResolver{r} }
+
+// Breakdown returns BreakdownResolver implementation.
+func (r *Resolver) Breakdown() BreakdownResolver { return &breakdownResolver{r} }
+
+// BreakdownMember returns BreakdownMemberResolver implementation.
+func (r *Resolver) BreakdownMember() BreakdownMemberResolver { return &breakdownMemberResolver{r} }
+
+// Coordinate returns CoordinateResolver implementation.
+func (r *Resolver) Coordinate() CoordinateResolver { return &coordinateResolver{r} }
+
+// Dimension returns DimensionResolver implementation.
+func (r *Resolver) Dimension() DimensionResolver { return &dimensionResolver{r} }
+
 // Indicator returns IndicatorResolver implementation.
 func (r *Resolver) Indicator() IndicatorResolver { return &indicatorResolver{r} }
+
+// Member returns MemberResolver implementation.
+func (r *Resolver) Member() MemberResolver { return &memberResolver{r} }
+
+// Observation returns ObservationResolver implementation.
+func (r *Resolver) Observation() ObservationResolver { return &observationResolver{r} }
+
+// Period returns PeriodResolver implementation.
+func (r *Resolver) Period() PeriodResolver { return &periodResolver{r} }
 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RefArea returns RefAreaResolver implementation.
+func (r *Resolver) RefArea() RefAreaResolver { return &refAreaResolver{r} }
+
+// Release returns ReleaseResolver implementation.
+func (r *Resolver) Release() ReleaseResolver { return &releaseResolver{r} }
+
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 type (
-	indicatorResolver struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
+	agencyResolver          struct{ *Resolver }
+	breakdownResolver       struct{ *Resolver }
+	breakdownMemberResolver struct{ *Resolver }
+	coordinateResolver      struct{ *Resolver }
+	dimensionResolver       struct{ *Resolver }
+	indicatorResolver       struct{ *Resolver }
+	memberResolver          struct{ *Resolver }
+	observationResolver     struct{ *Resolver }
+	periodResolver          struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	refAreaResolver         struct{ *Resolver }
+	releaseResolver         struct{ *Resolver }
+	sourceResolver          struct{ *Resolver }
 )

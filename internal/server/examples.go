@@ -3,14 +3,76 @@ package server
 import "indicators/internal/graphiql"
 
 // Examples are the saved queries GraphiQL opens with: the questions partners
-// and frontend developers ask first.
+// and frontend developers ask first. Their responses are golden files in the
+// tests, so they keep working as the schema grows.
 var Examples = []graphiql.Example{
 	{
-		Name: "Indicators",
-		Query: `{
-  indicators(first: 20) {
+		Name: "Victims by country of exploitation, 2024",
+		Query: `query VictimsByCountryOfExploitation {
+  indicator(code: "victims_identified") {
+    name
+    unit { name }
+    breakdown(by: "COUNTRY_OF_EXPLOITATION", period: "2024") {
+      period { label }
+      total { value qualifier }
+      members {
+        member { code name iso2 m49 }
+        value
+        share
+      }
+      sum
+      unallocated
+      consistent
+    }
+  }
+}`,
+	},
+	{
+		Name: "Persons charged by sex, with change from last year",
+		Query: `query PersonsChargedBySex {
+  observations(filter: {indicators: ["persons_charged"], periodFrom: 2024, periodTo: 2024}) {
     totalCount
-    nodes { code name theme unit { code name } }
+    nodes {
+      value
+      coordinates { dimension { code } member { code name } }
+      statedChange
+      previous { value status period { label } }
+      change { previousValue absolute percent }
+    }
+  }
+}`,
+	},
+	{
+		Name: "Provenance of a figure",
+		Query: `query Provenance($indicator: String!) {
+  observations(filter: {indicators: [$indicator]}, orderBy: PERIOD_DESC) {
+    nodes {
+      id
+      period { label }
+      value
+      qualifier
+      status
+      agency { code name parent { name } }
+      source {
+        release { code title }
+        section
+        quote
+        alsoStatedIn { section quote }
+        dataFileLine
+      }
+      derivedFrom { value period { label } }
+      note
+    }
+  }
+}`,
+		Variables: `{"indicator": "hotline_calls"}`,
+	},
+	{
+		Name: "Indicators by theme",
+		Query: `query Indicators {
+  indicators(first: 100, theme: PROSECUTION) {
+    totalCount
+    nodes { code name unit { code } periods { label } dimensions { code name } }
     pageInfo { hasNextPage endCursor }
   }
 }`,

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/lib/pq"
-
 	"indicators/internal/dataset"
 )
 
@@ -29,17 +27,18 @@ func (r indicatorRow) domain() dataset.Indicator {
 }
 
 // Indicators returns up to first indicators whose code sorts after afterCode
-// ("" for the first page), and how many there are in all.
-func (s *Store) Indicators(ctx context.Context, first int, afterCode string) (IndicatorPage, error) {
+// ("" for the first page), of the theme when one is given, and how many
+// there are in all.
+func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme string) (IndicatorPage, error) {
 	var page IndicatorPage
 	var rows []indicatorRow
 	// One row more than asked tells whether another page follows.
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT i.code, i.name, i.description, u.code AS unit, i.theme
 		FROM indicator i JOIN unit u ON u.id = i.unit_id
-		WHERE i.code > $1
+		WHERE i.code > $1 AND ($3 = '' OR i.theme = $3)
 		ORDER BY i.code
-		LIMIT $2`, afterCode, first+1)
+		LIMIT $2`, afterCode, first+1, theme)
 	if err != nil {
 		return page, fmt.Errorf("list indicators: %w", err)
 	}
@@ -50,7 +49,7 @@ func (s *Store) Indicators(ctx context.Context, first int, afterCode string) (In
 	for _, r := range rows {
 		page.Indicators = append(page.Indicators, r.domain())
 	}
-	if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM indicator`); err != nil {
+	if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM indicator WHERE $1 = '' OR theme = $1`, theme); err != nil {
 		return page, fmt.Errorf("count indicators: %w", err)
 	}
 	return page, nil
@@ -63,18 +62,4 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("check for releases: %w", err)
 	}
 	return !exists, nil
-}
-
-// UnitsByCode returns the units with the given codes, keyed by code; the
-// per-request loaders batch every unit a response needs into this one query.
-func (s *Store) UnitsByCode(ctx context.Context, codes []string) (map[string]dataset.Unit, error) {
-	var rows []dataset.Unit
-	if err := s.db.SelectContext(ctx, &rows, `SELECT code, name FROM unit WHERE code = ANY($1)`, pq.Array(codes)); err != nil {
-		return nil, fmt.Errorf("read units: %w", err)
-	}
-	units := make(map[string]dataset.Unit, len(rows))
-	for _, u := range rows {
-		units[u.Code] = u
-	}
-	return units, nil
 }

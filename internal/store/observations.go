@@ -53,6 +53,9 @@ type MemberFilter struct {
 type Observation struct {
 	ID      int64
 	Release string
+	// DerivedFromID is the row id of the reported observation a derived one
+	// was computed from; 0 for reported observations.
+	DerivedFromID int64
 	dataset.Observation
 }
 
@@ -119,8 +122,9 @@ type observationRow struct {
 
 func (r observationRow) domain() Observation {
 	return Observation{
-		ID:      r.ID,
-		Release: r.Release,
+		ID:            r.ID,
+		Release:       r.Release,
+		DerivedFromID: r.DerivedFromID,
 		Observation: dataset.Observation{
 			Indicator:   r.Indicator,
 			RefArea:     r.RefArea,

@@ -99,3 +99,7 @@ func withMigrator(ctx context.Context, dsn string, do func(*migrate.Migrate) err
 	defer stop()
 	return do(m)
 }
+
+// New wraps an open database handle, e.g. one whose driver a test
+// instruments.
+func New(db *sql.DB) *Store { return &Store{db: sqlx.NewDb(db, "postgres")} }

@@ -1,0 +1,197 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"indicators/graph/model"
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// maxAggregated bounds the observations one aggregate reads; the checks run
+// in memory.
+const maxAggregated = 10_000
+
+// Error codes of refused aggregates.
+const (
+	CodeIncompatibleUnits = "INCOMPATIBLE_UNITS"
+	CodeDoubleCounting    = "DOUBLE_COUNTING"
+	CodeTooLarge          = "TOO_MANY_OBSERVATIONS"
+)
+
+var errTooMany = errors.New("too many observations")
+
+// aggregate sums and counts the observations matching f by group. Adding
+// figures in different units, or a total together with its own breakdown,
+// would give a number that means nothing, so both are refused.
+func (r *Resolver) aggregate(ctx context.Context, f store.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
+	for _, g := range groupBy {
+		if (g.Field == nil) == (g.Dimension == nil) {
+			return nil, badInput("groupBy: give either field or dimension in each grouping")
+		}
+	}
+	var obs []store.Observation
+	err := r.Store.EachObservation(ctx, f, func(o store.Observation) error {
+		if len(obs) == maxAggregated {
+			return errTooMany
+		}
+		obs = append(obs, o)
+		return nil
+	})
+	if errors.Is(err, errTooMany) {
+		return nil, &userError{code: CodeTooLarge, msg: "the filter selects more than 10000 observations; narrow it"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	type group struct {
+		key   []model.AggregateKey
+		items []store.Observation
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, o := range obs {
+		key := groupKey(o, groupBy)
+		id := keyString(key)
+		g := groups[id]
+		if g == nil {
+			g = &group{key: key}
+			groups[id] = g
+			order = append(order, id)
+		}
+		g.items = append(g.items, o)
+	}
+	out := make([]model.AggregateGroup, 0, len(groups))
+	for _, id := range order {
+		g := groups[id]
+		if err := checkAddable(g.items); err != nil {
+			return nil, err
+		}
+		ag := model.AggregateGroup{Key: g.key, Count: len(g.items), Qualifier: model.QualifierExact}
+		for _, o := range g.items {
+			ag.Sum += o.Value
+			ag.Qualifier = weaker(ag.Qualifier, o.Qualifier)
+		}
+		unit, err := r.unitByCode(ctx, g.items[0].Unit)
+		if err != nil {
+			return nil, err
+		}
+		ag.Unit = unit
+		out = append(out, ag)
+	}
+	return out, nil
+}
+
+func groupKey(o store.Observation, groupBy []model.AggregateGrouping) []model.AggregateKey {
+	key := make([]model.AggregateKey, len(groupBy))
+	for i, g := range groupBy {
+		var value *string
+		if g.Dimension != nil {
+			key[i].Grouping = *g.Dimension
+			for _, c := range o.Coordinates {
+				if c.Dimension == *g.Dimension {
+					value = &c.Member
+				}
+			}
+		} else {
+			key[i].Grouping = string(*g.Field)
+			var v string
+			switch *g.Field {
+			case model.AggregateFieldIndicator:
+				v = o.Indicator
+			case model.AggregateFieldPeriod:
+				v = o.Period.String()
+			case model.AggregateFieldAgency:
+				v = o.Agency
+			case model.AggregateFieldRefArea:
+				v = o.RefArea
+			}
+			value = &v
+		}
+		key[i].Value = value
+	}
+	return key
+}
+
+func keyString(key []model.AggregateKey) string {
+	parts := make([]string, len(key))
+	for i, k := range key {
+		if k.Value != nil {
+			parts[i] = "=" + *k.Value
+		}
+	}
+	return strings.Join(parts, "\x1f")
+}
+
+// checkAddable refuses a group whose sum would mean nothing.
+func checkAddable(items []store.Observation) error {
+	for _, o := range items[1:] {
+		if o.Unit != items[0].Unit {
+			return &userError{code: CodeIncompatibleUnits, msg: "cannot add " + items[0].Unit + " (" + items[0].Indicator + ") and " +
+				o.Unit + " (" + o.Indicator + "); filter by indicator or group by INDICATOR"}
+		}
+	}
+	// A cell whose coordinates extend another's in the same indicator, area,
+	// period and release is part of that total.
+	cells := map[string]bool{}
+	for _, o := range items {
+		cells[cellKey(o, o.Coordinates)] = true
+	}
+	for _, o := range items {
+		for _, sub := range properSubsets(o.Coordinates) {
+			if cells[cellKey(o, sub)] {
+				return &userError{code: CodeDoubleCounting, msg: "the set holds " + o.Indicator + " " + o.Period.String() +
+					" both as a total and broken down by " + dimensionsNotIn(o.Coordinates, sub) +
+					"; narrow the filter with exactlyBy or totalOver"}
+			}
+		}
+	}
+	return nil
+}
+
+func cellKey(o store.Observation, cs []dataset.Coordinate) string {
+	return o.Release + "|" + o.Indicator + "|" + o.RefArea + "|" + o.Period.String() + "|" + string(o.Status) + "|" + dataset.CoordinateKey(cs)
+}
+
+// properSubsets lists every subset of cs smaller than cs (cs is short: one
+// coordinate per dimension an observation is broken down by).
+func properSubsets(cs []dataset.Coordinate) [][]dataset.Coordinate {
+	var out [][]dataset.Coordinate
+	for mask := 0; mask < 1<<len(cs)-1; mask++ {
+		var sub []dataset.Coordinate
+		for i, c := range cs {
+			if mask&(1<<i) != 0 {
+				sub = append(sub, c)
+			}
+		}
+		out = append(out, sub)
+	}
+	return out
+}
+
+func dimensionsNotIn(all, sub []dataset.Coordinate) string {
+	var dims []string
+	for _, c := range all {
+		found := false
+		for _, s := range sub {
+			found = found || s.Dimension == c.Dimension
+		}
+		if !found {
+			dims = append(dims, c.Dimension)
+		}
+	}
+	return strings.Join(dims, ", ")
+}
+
+// weaker combines qualifiers: a sum is exact only if every part is; with a
+// lower bound among its parts it is itself a lower bound.
+func weaker(acc model.Qualifier, q dataset.Qualifier) model.Qualifier {
+	rank := map[model.Qualifier]int{model.QualifierExact: 0, model.QualifierAtLeast: 1, model.QualifierMoreThan: 2, model.QualifierApproximately: 3}
+	m := model.Qualifier(strings.ToUpper(string(q)))
+	if rank[m] > rank[acc] {
+		return m
+	}
+	return acc
+}

@@ -1,0 +1,140 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"indicators/graph/model"
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// storeFilter turns the GraphQL filter into the store's.
+func storeFilter(f *model.ObservationFilter) store.ObservationFilter {
+	var sf store.ObservationFilter
+	if f == nil {
+		return sf
+	}
+	sf.Indicators = f.Indicators
+	sf.Agencies = f.Agencies
+	sf.RefAreas = f.RefAreas
+	sf.Releases = f.Releases
+	for _, t := range f.Themes {
+		sf.Themes = append(sf.Themes, strings.ToLower(string(t)))
+	}
+	for _, s := range f.Statuses {
+		sf.Statuses = append(sf.Statuses, dataset.Status(strings.ToLower(string(s))))
+	}
+	for _, q := range f.Qualifiers {
+		sf.Qualifiers = append(sf.Qualifiers, dataset.Qualifier(strings.ToLower(string(q))))
+	}
+	if f.PeriodFrom != nil {
+		sf.PeriodFrom = *f.PeriodFrom
+	}
+	if f.PeriodTo != nil {
+		sf.PeriodTo = *f.PeriodTo
+	}
+	for _, m := range f.Members {
+		sf.Members = append(sf.Members, store.MemberFilter{Dimension: m.Dimension, Members: m.Members})
+	}
+	sf.TotalOver = f.TotalOver
+	sf.BrokenDownBy = f.BrokenDownBy
+	sf.ExactlyBy = f.ExactlyBy
+	return sf
+}
+
+func storeOrder(o *model.ObservationOrder) store.Order {
+	if o == nil {
+		return store.OrderByKey
+	}
+	switch *o {
+	case model.ObservationOrderPeriodDesc:
+		return store.OrderByPeriodDesc
+	case model.ObservationOrderValueDesc:
+		return store.OrderByValueDesc
+	default:
+		return store.OrderByKey
+	}
+}
+
+// observationPageArgs validates a connection's arguments.
+func observationPageArgs(first *int, after *string, orderBy *model.ObservationOrder) (n int, order store.Order, cursor string, err error) {
+	if n, err = pageSize(first); err != nil {
+		return 0, "", "", err
+	}
+	order = storeOrder(orderBy)
+	cursor, err = decodeCursor("observation/"+string(order), after)
+	return n, order, cursor, err
+}
+
+// listObservations serves a top-level observations connection.
+func (r *Resolver) listObservations(ctx context.Context, f store.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+	n, order, cursor, err := observationPageArgs(first, after, orderBy)
+	if err != nil {
+		return nil, err
+	}
+	page, err := r.Store.Observations(ctx, f, order, n, cursor)
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, badInput("after: the cursor belongs to another ordering")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return observationConnection(page, order, cursor != ""), nil
+}
+
+// nestedObservations serves an indicator's or agency's observations: first
+// pages of every parent in a response come from one batched query. The
+// parent replaces whatever the filter says about its own kind.
+func (r *Resolver) nestedObservations(ctx context.Context, parent store.Parent, code string, f store.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+	switch parent {
+	case store.ByIndicator:
+		f.Indicators = nil
+	case store.ByAgency:
+		f.Agencies = nil
+	}
+	if after != nil && *after != "" {
+		// Later pages differ per parent; each is its own query.
+		if parent == store.ByIndicator {
+			f.Indicators = []string{code}
+		} else {
+			f.Agencies = []string{code}
+		}
+		return r.listObservations(ctx, f, first, after, orderBy)
+	}
+	n, order, _, err := observationPageArgs(first, nil, orderBy)
+	if err != nil {
+		return nil, err
+	}
+	filterJSON, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("encode filter: %w", err)
+	}
+	page, err := load(ctx, loadersFor(ctx).firstPages, pageKey{parent: parent, code: code, filter: string(filterJSON), order: order, first: n})
+	if err != nil {
+		return nil, err
+	}
+	return observationConnection(page, order, false), nil
+}
+
+func observationConnection(page store.ObservationPage, order store.Order, afterGiven bool) *model.ObservationConnection {
+	conn := &model.ObservationConnection{
+		Edges:      []model.ObservationEdge{},
+		Nodes:      []model.Observation{},
+		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: afterGiven},
+		TotalCount: page.TotalCount,
+	}
+	for i, o := range page.Observations {
+		node := model.Observation{Observation: o}
+		conn.Edges = append(conn.Edges, model.ObservationEdge{Cursor: encodeCursor("observation/"+string(order), page.Cursors[i]), Node: &node})
+		conn.Nodes = append(conn.Nodes, node)
+	}
+	if len(conn.Edges) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	}
+	return conn
+}

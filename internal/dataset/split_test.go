@@ -1,0 +1,59 @@
+package dataset_test
+
+import (
+	"testing"
+
+	"indicators/internal/dataset"
+)
+
+func TestSplitBy(t *testing.T) {
+	ds := bundled(t)
+	victims2024 := func() []dataset.Observation {
+		var out []dataset.Observation
+		for _, o := range ds.Observations {
+			if o.Indicator == "victims_identified" && o.Period == (dataset.Period{Start: 2024, End: 2024}) {
+				out = append(out, o)
+			}
+		}
+		return out
+	}()
+	tests := []struct {
+		name     string
+		dim      string
+		want     map[string]float64
+		total    float64
+		complete bool
+	}{
+		{"age: as stated, one short", "AGE", map[string]float64{"Y18T25": 12, "Y25T35": 49, "Y_GT35": 29}, 91, true},
+		{"sex", "SEX", map[string]float64{"F": 90, "M": 1}, 91, true},
+		{"country: finer cells added up per country", "COUNTRY_OF_EXPLOITATION", map[string]float64{"TUR": 53, "ARE": 35, "QAT": 2, "AZE": 1}, 91, true},
+		{"form: finer cells added up per form", "FORM_OF_EXPLOITATION", map[string]float64{"SEXUAL": 90, "LABOUR": 1}, 91, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dim, _ := ds.Dimension(tc.dim)
+			split, ok := dataset.SplitBy(victims2024, dim)
+			if !ok {
+				t.Fatal("no split")
+			}
+			got := map[string]float64{}
+			for _, m := range split.Members {
+				got[m.Member] = m.Value
+			}
+			if len(got) != len(tc.want) {
+				t.Errorf("members = %v, want %v", got, tc.want)
+			}
+			for m, v := range tc.want {
+				if got[m] != v {
+					t.Errorf("%s = %v, want %v", m, got[m], v)
+				}
+			}
+			if split.Total < 0 || victims2024[split.Total].Value != tc.total || split.Complete != tc.complete {
+				t.Errorf("total %d complete %v", split.Total, split.Complete)
+			}
+		})
+	}
+	if _, ok := dataset.SplitBy(victims2024, dataset.Dimension{Code: "TRAINING_AUDIENCE"}); ok {
+		t.Error("split by a dimension the indicator is not broken down by")
+	}
+}

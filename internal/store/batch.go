@@ -1,0 +1,238 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"indicators/internal/dataset"
+)
+
+// The queries in this file take many keys at once: the API's per-request
+// loaders collect the keys of every row in a response and ask once, so the
+// statements a request runs do not grow with the rows it returns.
+
+// AlsoStated returns, per observation id, the other places stating its figure.
+func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]dataset.Source, error) {
+	var rows []struct {
+		ObservationID int64  `db:"observation_id"`
+		Section       string `db:"source_section"`
+		Quote         string `db:"source_quote"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT observation_id, source_section, source_quote FROM observation_also_stated
+		WHERE observation_id = ANY($1) ORDER BY observation_id, ordinal`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("read also-stated sources: %w", err)
+	}
+	out := make(map[int64][]dataset.Source, len(ids))
+	for _, r := range rows {
+		out[r.ObservationID] = append(out[r.ObservationID], dataset.Source{Section: r.Section, Quote: r.Quote})
+	}
+	return out, nil
+}
+
+// ObservationsByID returns the observations with the given row ids.
+func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error) {
+	var rows []observationRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+		WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("read observations by id: %w", err)
+	}
+	out := make(map[int64]Observation, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.domain()
+	}
+	return out, nil
+}
+
+// Cell identifies an observation's cell across releases: indicator, area,
+// period and coordinates.
+type Cell struct {
+	Indicator     string
+	RefArea       string
+	Period        dataset.Period
+	CoordinateKey string
+}
+
+// CellOf returns the cell an observation fills.
+func CellOf(o dataset.Observation) Cell {
+	return Cell{o.Indicator, o.RefArea, o.Period, dataset.CoordinateKey(o.Coordinates)}
+}
+
+// ObservationsInCells returns one observation per cell: a reported figure
+// before a derived one, then the newest release's. It answers "what was the
+// value of this cell" when releases overlap (next year's report restates this
+// year's figures).
+func (s *Store) ObservationsInCells(ctx context.Context, cells []Cell) (map[Cell]Observation, error) {
+	var inds, areas, keys []string
+	var starts, ends []int64
+	for _, c := range cells {
+		inds, areas, keys = append(inds, c.Indicator), append(areas, c.RefArea), append(keys, c.CoordinateKey)
+		starts, ends = append(starts, int64(c.Period.Start)), append(ends, int64(c.Period.End))
+	}
+	var rows []observationRow
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT DISTINCT ON (i.code, a.code, o.period_start, o.period_end, o.coordinate_key) `+observationColumns+`, '' AS sort_key`+
+		observationJoins+`
+		JOIN unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS k(ind, area, ps, pe, ck)
+		  ON i.code = k.ind AND a.code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
+		ORDER BY i.code, a.code, o.period_start, o.period_end, o.coordinate_key,
+		         o.status = 'reported' DESC, r.reference_year DESC, r.code DESC`,
+		pq.Array(inds), pq.Array(areas), pq.Array(starts), pq.Array(ends), pq.Array(keys))
+	if err != nil {
+		return nil, fmt.Errorf("read observations by cell: %w", err)
+	}
+	out := make(map[Cell]Observation, len(rows))
+	for _, r := range rows {
+		o := r.domain()
+		out[CellOf(o.Observation)] = o
+	}
+	return out, nil
+}
+
+// IndicatorFacets are what an indicator's observations span.
+type IndicatorFacets struct {
+	Agencies   []string
+	Periods    []dataset.Period
+	Dimensions []string
+}
+
+// FacetsOfIndicators returns, per indicator code, its agencies, periods and
+// breakdown dimensions.
+func (s *Store) FacetsOfIndicators(ctx context.Context, codes []string) (map[string]IndicatorFacets, error) {
+	out := make(map[string]IndicatorFacets, len(codes))
+	var rows []struct {
+		Indicator  string
+		Agencies   pq.StringArray
+		Periods    pq.StringArray
+		Dimensions pq.StringArray
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT i.code AS indicator,
+		       array_agg(DISTINCT ag.code ORDER BY ag.code) AS agencies,
+		       array_agg(DISTINCT o.period_start || '-' || o.period_end) AS periods,
+		       COALESCE((SELECT array_agg(DISTINCT d.code ORDER BY d.code)
+		                 FROM observation o2 JOIN observation_coordinate c ON c.observation_id = o2.id
+		                 JOIN dimension d ON d.id = c.dimension_id WHERE o2.indicator_id = i.id), '{}') AS dimensions
+		FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN agency ag ON ag.id = o.agency_id
+		WHERE i.code = ANY($1)
+		GROUP BY i.id, i.code`, pq.Array(codes))
+	if err != nil {
+		return nil, fmt.Errorf("read indicator facets: %w", err)
+	}
+	for _, r := range rows {
+		f := IndicatorFacets{Agencies: r.Agencies, Dimensions: r.Dimensions}
+		for _, p := range r.Periods {
+			start, end, _ := strings.Cut(p, "-")
+			a, _ := strconv.Atoi(start)
+			b, _ := strconv.Atoi(end)
+			f.Periods = append(f.Periods, dataset.Period{Start: a, End: b})
+		}
+		slices.SortFunc(f.Periods, func(a, b dataset.Period) int {
+			return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
+		})
+		out[r.Indicator] = f
+	}
+	return out, nil
+}
+
+// IndicatorsOfAgencies returns, per agency code, the indicators it reports.
+func (s *Store) IndicatorsOfAgencies(ctx context.Context, codes []string) (map[string][]string, error) {
+	var rows []struct {
+		Agency     string
+		Indicators pq.StringArray
+	}
+	if err := s.db.SelectContext(ctx, &rows, `
+		SELECT ag.code AS agency, array_agg(DISTINCT i.code ORDER BY i.code) AS indicators
+		FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN agency ag ON ag.id = o.agency_id
+		WHERE ag.code = ANY($1) GROUP BY ag.code`, pq.Array(codes)); err != nil {
+		return nil, fmt.Errorf("read indicators of agencies: %w", err)
+	}
+	out := make(map[string][]string, len(rows))
+	for _, r := range rows {
+		out[r.Agency] = r.Indicators
+	}
+	return out, nil
+}
+
+// Parent names the column a batch of nested connections is partitioned by.
+type Parent string
+
+// Parents of nested observation connections.
+const (
+	ByIndicator Parent = "i.code"
+	ByAgency    Parent = "ag.code"
+)
+
+// FirstPages returns, per parent code, the first page of the observations
+// matching f with that parent: one window query for every parent in a
+// response instead of one query each.
+func (s *Store) FirstPages(ctx context.Context, parent Parent, codes []string, f ObservationFilter, order Order, first int) (map[string]ObservationPage, error) {
+	oc, ok := orderColumns[order]
+	if !ok {
+		return nil, fmt.Errorf("unknown order %q", order)
+	}
+	where, args := f.where(nil)
+	args = append(args, pq.Array(codes))
+	cond := string(parent) + " = ANY($" + strconv.Itoa(len(args)) + ")"
+	if where == "" {
+		where = " WHERE " + cond
+	} else {
+		where += " AND " + cond
+	}
+	dir := ""
+	if oc.desc {
+		dir = " DESC"
+	}
+	orderBy := strings.Join(oc.exprs, dir+", ") + dir
+	args = append(args, first+1)
+	query := `SELECT * FROM (
+		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
+		       ` + string(parent) + ` AS parent,
+		       row_number() OVER (PARTITION BY ` + string(parent) + ` ORDER BY ` + orderBy + `) AS rn,
+		       count(*) OVER (PARTITION BY ` + string(parent) + `) AS total` + observationJoins + where + `
+	) x WHERE rn <= $` + strconv.Itoa(len(args)) + ` ORDER BY parent, rn`
+	var rows []struct {
+		observationRow
+		Parent string
+		Rn     int
+		Total  int
+	}
+	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("list first pages of observations: %w", err)
+	}
+	out := make(map[string]ObservationPage, len(codes))
+	for _, r := range rows {
+		page := out[r.Parent]
+		page.TotalCount = r.Total
+		if r.Rn > first {
+			page.HasNextPage = true
+		} else {
+			page.Observations = append(page.Observations, r.domain())
+			page.Cursors = append(page.Cursors, r.SortKey)
+		}
+		out[r.Parent] = page
+	}
+	return out, nil
+}
+
+// ObservationOfCellInRelease finds one observation by its release and cell:
+// how a global observation id is resolved.
+func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, c Cell) (Observation, bool, error) {
+	var rows []observationRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6`,
+		release, c.Indicator, c.RefArea, c.Period.Start, c.Period.End, c.CoordinateKey)
+	if err != nil {
+		return Observation{}, false, fmt.Errorf("read observation by key: %w", err)
+	}
+	if len(rows) == 0 {
+		return Observation{}, false, nil
+	}
+	return rows[0].domain(), true, nil
+}
