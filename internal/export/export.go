@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/store"
@@ -22,10 +23,22 @@ import (
 // observations, streamed in key order.
 type Input struct {
 	CodeLists *dataset.CodeLists
-	Releases  []store.Release
+	Releases  []store.Release // oldest first
 	Filter    store.ObservationFilter
-	// Each calls fn for every observation matching Filter.
-	Each func(ctx context.Context, fn func(store.Observation) error) error
+	// Prepared is the preparation time messages carry (SDMX-JSON). NewInput
+	// sets it to when the newest release was loaded, not to the clock, so the
+	// same dataset always exports the same bytes and an ETag can stand for
+	// them.
+	Prepared time.Time
+	// Query calls fn for every observation matching f, in key order. Formats
+	// read the selected observations through Each; Query also serves figures
+	// a format needs whatever the filter (the population behind a rate).
+	Query func(ctx context.Context, f store.ObservationFilter, fn func(store.Observation) error) error
+}
+
+// Each calls fn for every observation matching the input's filter.
+func (in Input) Each(ctx context.Context, fn func(store.Observation) error) error {
+	return in.Query(ctx, in.Filter, fn)
 }
 
 // Format is one export format.
@@ -145,26 +158,56 @@ func ParseFilter(q url.Values) (store.ObservationFilter, error) {
 	return f, nil
 }
 
-// Write writes the observations matching filter from s in format f.
-func Write(ctx context.Context, s *store.Store, f Format, filter store.ObservationFilter, w io.Writer) error {
+// NewInput reads what every format needs from s: the code lists, the
+// releases, and access to the observations matching filter.
+func NewInput(ctx context.Context, s *store.Store, filter store.ObservationFilter) (Input, error) {
 	cl, err := s.CodeLists(ctx)
 	if err != nil {
-		return err
+		return Input{}, err
 	}
 	rels, err := s.Releases(ctx)
 	if err != nil {
-		return err
+		return Input{}, err
 	}
-	in := Input{
-		CodeLists: cl,
-		Releases:  rels,
-		Filter:    filter,
-		Each: func(ctx context.Context, fn func(store.Observation) error) error {
-			return s.EachObservation(ctx, filter, fn)
-		},
+	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: s.EachObservation}
+	for _, r := range rels {
+		t, err := time.Parse(time.RFC3339, r.LoadedAt)
+		if err != nil {
+			return Input{}, fmt.Errorf("read load time of release %s: %w", r.Code, err)
+		}
+		if t.After(in.Prepared) {
+			in.Prepared = t
+		}
+	}
+	return in, nil
+}
+
+// Write writes the observations matching filter from s in format f.
+func Write(ctx context.Context, s *store.Store, f Format, filter store.ObservationFilter, w io.Writer) error {
+	in, err := NewInput(ctx, s, filter)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", f.Name, err)
 	}
 	if err := f.Write(ctx, w, in); err != nil {
 		return fmt.Errorf("export %s: %w", f.Name, err)
 	}
 	return nil
+}
+
+// FileName is the name an export is saved under: the dataflow, the releases
+// it draws on (those the filter names, else every loaded one) and the
+// format, as in TIP_INDICATORS_az-2024_sdmx.csv.
+func FileName(f Format, in Input) string {
+	releases := slices.Clone(in.Filter.Releases)
+	if len(releases) == 0 {
+		for _, r := range in.Releases {
+			releases = append(releases, r.Code)
+		}
+	}
+	slices.Sort(releases)
+	parts := []string{DataflowID}
+	if len(releases) > 0 {
+		parts = append(parts, strings.Join(slices.Compact(releases), "+"))
+	}
+	return strings.Join(append(parts, f.Name), "_")
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
@@ -19,26 +20,72 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-// loaded returns a store holding the fixture and the bundled dataset.
-func loaded(t *testing.T) *store.Store {
+// loaded returns a store holding the fixture and the bundled dataset, and
+// the data files at the given paths.
+func loaded(t testing.TB, files ...string) *store.Store {
 	t.Helper()
 	s := testdb.New(t)
-	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixture, err := dataset.Parse("fixture.yaml", b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sets := []*dataset.Dataset{parseFile(t, "../dataset/testdata/fixture.yaml")}
 	bundled, err := dataset.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Load(context.Background(), []*dataset.Dataset{fixture, bundled}, false); err != nil {
+	sets = append(sets, bundled)
+	for _, f := range files {
+		sets = append(sets, parseFile(t, f))
+	}
+	if _, err := s.Load(context.Background(), sets, false); err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func parseFile(t testing.TB, path string) *dataset.Dataset {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Parse(filepath.Base(path), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// populationFixture is a made-up population figure for the rate tests; it
+// is not real data and never part of the bundled dataset.
+const populationFixture = "testdata/population-fixture.yaml"
+
+// prepared stands in for the load time in golden files, which would
+// otherwise differ on every run.
+var prepared = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// exportBytes writes format f for the query, with the fixed preparation time.
+func exportBytes(t testing.TB, s *store.Store, format, query string) []byte {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter, err := export.ParseFilter(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := export.NewInput(context.Background(), s, filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Prepared = prepared
+	f, ok := export.Formats[format]
+	if !ok {
+		t.Fatalf("no format %s", format)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(context.Background(), &buf, in); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // golden compares got with testdata/name, or rewrites it under -update.
@@ -62,26 +109,30 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGoldenExports(t *testing.T) {
 	s := loaded(t)
+	withPopulation := loaded(t, populationFixture)
 	tests := []struct {
 		name   string
+		store  *store.Store
 		format string
 		query  string
+		golden string
 	}{
-		{"tidy, fixture release", "observations.csv", "release=fixture-2024"},
-		{"tidy, bundled release", "observations.csv", "release=az-2024"},
+		{"tidy, fixture release", s, "observations.csv", "release=fixture-2024", "observations.csv.fixture-2024"},
+		{"tidy, bundled release", s, "observations.csv", "release=az-2024", "observations.csv.az-2024"},
+		{"SDMX-CSV", s, "sdmx.csv", "release=az-2024", "sdmx.csv.az-2024"},
+		{"SDMX-JSON", s, "sdmx.json", "release=az-2024", "sdmx.json.az-2024"},
+		{"SDMX-JSON, one indicator", s, "sdmx.json", "release=az-2024&indicator=victims_identified", "sdmx.json.az-2024-victims"},
+		{"SDMX structure", s, "structure.json", "", "structure.json"},
+		{"UNODC GLOTIP", s, "glotip.csv", "release=az-2024", "glotip.csv.az-2024"},
+		{"SDG 16.2.2 without population", s, "sdg-16-2-2.csv", "release=az-2024", "sdg-16-2-2.csv.az-2024"},
+		{"SDG 16.2.2 with population", withPopulation, "sdg-16-2-2.csv", "release=az-2024", "sdg-16-2-2.csv.az-2024+population"},
+		{"GRETA coverage", s, "greta-coverage.csv", "release=az-2024", "greta-coverage.csv.az-2024"},
+		{"GLOTIP coverage", s, "glotip-coverage.csv", "release=az-2024", "glotip-coverage.csv.az-2024"},
+		{"SDG coverage with population", withPopulation, "sdg-16-2-2-coverage.csv", "release=az-2024", "sdg-16-2-2-coverage.csv.az-2024+population"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			q, _ := url.ParseQuery(tc.query)
-			filter, err := export.ParseFilter(q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var buf bytes.Buffer
-			if err := export.Write(context.Background(), s, export.Formats[tc.format], filter, &buf); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, filepath.Base(tc.format)+"."+q.Get("release")+".golden", buf.Bytes())
+			golden(t, tc.golden+".golden", exportBytes(t, tc.store, tc.format, tc.query))
 		})
 	}
 }

@@ -1,0 +1,237 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// The international tables (UNODC, SDG, GRETA) ask for cells the report may
+// state directly ("90 women"), may state only in pieces (victims by country
+// AND form of exploitation, never by form alone), or may not give at all.
+// figures answers one such cell from the observations, and says how.
+
+// target is a cell a framework asks for: an indicator and, per dimension, the
+// members it accepts. A dimension not listed is the total over it; a listed
+// dimension with several members asks for their sum ("transnational" is
+// every country of exploitation but the reporting one).
+type target struct {
+	Indicator string
+	Members   map[string][]string
+}
+
+// figure is what the dataset holds for a target.
+type figure struct {
+	Found     bool
+	Value     float64
+	Qualifier dataset.Qualifier
+	// How says how the value came about: one of the derivation constants.
+	How     string
+	Sources []store.Observation
+	// Note explains a computed value, or why there is none.
+	Note string
+}
+
+// How a figure came about.
+const (
+	howStated  = "stated"
+	howDerived = "derived from a stated change"
+	howSum     = "sum of stated figures"
+	howRate    = "rate computed from stated figures"
+)
+
+// cellKey groups the observations a target is answered from.
+type cellKey struct {
+	Indicator string
+	Area      string
+	Year      int
+}
+
+// figures holds the unique single-year observations of some indicators.
+type figures struct {
+	cells map[cellKey][]store.Observation
+}
+
+// loadFigures reads the observations of indicators that match f, one per
+// cell (see eachUnique). The indicators narrow the query itself, so a
+// framework reads its few indicators, not the whole selection. Multi-year
+// figures are left out: every framework here reports per year.
+func loadFigures(ctx context.Context, in Input, f store.ObservationFilter, indicators []string, into *figures) error {
+	if into.cells == nil {
+		into.cells = map[cellKey][]store.Observation{}
+	}
+	wanted := indicators
+	if len(f.Indicators) > 0 {
+		wanted = slices.DeleteFunc(slices.Clone(indicators), func(i string) bool { return !slices.Contains(f.Indicators, i) })
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	f.Indicators = wanted
+	return eachUnique(ctx, in, f, func(o store.Observation) error {
+		if o.Period.Start != o.Period.End {
+			return nil
+		}
+		k := cellKey{o.Indicator, o.RefArea, o.Period.Start}
+		into.cells[k] = append(into.cells[k], o)
+		return nil
+	})
+}
+
+// resolve answers t for an area and year. With exactOnly, a bound or an
+// approximation ("more than 100") does not count as the value: the UNODC
+// and SDG tables take counts.
+func (fs *figures) resolve(area string, year int, t target, exactOnly bool) figure {
+	obs := fs.cells[cellKey{t.Indicator, area, year}]
+	if len(obs) == 0 {
+		return figure{Note: fmt.Sprintf("no figure for %s in %d", t.Indicator, year)}
+	}
+	dims := make([]string, 0, len(t.Members))
+	for d := range t.Members {
+		dims = append(dims, d)
+	}
+	slices.Sort(dims)
+	if f, ok := stated(obs, t, dims, exactOnly); ok {
+		return f
+	}
+	f := summed(obs, t, dims)
+	for _, d := range dims {
+		if len(t.Members[d]) == 0 && !f.Found {
+			f.Note += fmt.Sprintf("; no member of the %s code list is in this category", d)
+		}
+	}
+	return f
+}
+
+// stated finds the observation that is the target itself.
+func stated(obs []store.Observation, t target, dims []string, exactOnly bool) (figure, bool) {
+	want := make([]dataset.Coordinate, 0, len(dims))
+	for _, d := range dims {
+		if len(t.Members[d]) != 1 {
+			return figure{}, false
+		}
+		want = append(want, dataset.Coordinate{Dimension: d, Member: t.Members[d][0]})
+	}
+	key := dataset.CoordinateKey(want)
+	for _, o := range obs {
+		if dataset.CoordinateKey(o.Coordinates) != key {
+			continue
+		}
+		if exactOnly && o.Qualifier != dataset.Exact {
+			return figure{Note: fmt.Sprintf("the report gives only a bound or an approximation (%s %s)",
+				strings.ReplaceAll(string(o.Qualifier), "_", " "), dataset.FormatValue(o.Value))}, true
+		}
+		how := howStated
+		if o.Status == dataset.Derived {
+			how = howDerived
+		}
+		return figure{Found: true, Value: o.Value, Qualifier: o.Qualifier, How: how, Sources: []store.Observation{o}, Note: o.Note}, true
+	}
+	return figure{}, false
+}
+
+// summed adds up the matching cells of a breakdown, but only of a breakdown
+// known to be complete: its cells are exact and add up to the stated exact
+// total, so every unit counted is in exactly one cell. Of several complete
+// breakdowns the coarsest is used. An incomplete breakdown (the report's age
+// bands cover 90 of 91 victims) is never summed: the note says why.
+func summed(obs []store.Observation, t target, dims []string) figure {
+	var total *store.Observation
+	breakdowns := map[string][]store.Observation{}
+	for _, o := range obs {
+		if len(o.Coordinates) == 0 {
+			total = &o
+			continue
+		}
+		var ds []string
+		for _, c := range o.Coordinates {
+			ds = append(ds, c.Dimension)
+		}
+		k := strings.Join(ds, " × ")
+		breakdowns[k] = append(breakdowns[k], o)
+	}
+	names := make([]string, 0, len(breakdowns))
+	for k, cells := range breakdowns {
+		if covers(cells[0], dims) {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return figure{Note: fmt.Sprintf("the report gives no figure for %s by %s", t.Indicator, strings.Join(dims, " × "))}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if na, nb := strings.Count(a, "×"), strings.Count(b, "×"); na != nb {
+			return na - nb
+		}
+		return strings.Compare(a, b)
+	})
+	var why []string
+	for _, name := range names {
+		cells := breakdowns[name]
+		sum, exact := 0.0, true
+		for _, c := range cells {
+			sum += c.Value
+			exact = exact && c.Qualifier == dataset.Exact
+		}
+		switch {
+		case !exact:
+			why = append(why, fmt.Sprintf("the %s breakdown has approximate figures", name))
+			continue
+		case total == nil || total.Qualifier != dataset.Exact:
+			why = append(why, fmt.Sprintf("there is no exact total to check the %s breakdown against", name))
+			continue
+		case math.Abs(sum-total.Value) > 1e-9:
+			why = append(why, fmt.Sprintf("the %s breakdown adds up to %s, not the total %s, so its parts cannot be summed",
+				name, dataset.FormatValue(sum), dataset.FormatValue(total.Value)))
+			continue
+		}
+		var parts []store.Observation
+		var values []string
+		value := 0.0
+		for _, c := range cells {
+			if matches(c, t) {
+				parts = append(parts, c)
+				values = append(values, dataset.FormatValue(c.Value))
+				value += c.Value
+			}
+		}
+		if len(parts) == 0 {
+			return figure{Note: fmt.Sprintf("the %s breakdown adds up to the total %s and has no cell for this category; the report states no count for it",
+				name, dataset.FormatValue(total.Value))}
+		}
+		how := strings.Join(values, " + ") + " = " + dataset.FormatValue(value)
+		if len(parts) == 1 {
+			how = "the only cell for this category"
+		}
+		return figure{Found: true, Value: value, Qualifier: dataset.Exact, How: howSum, Sources: parts,
+			Note: fmt.Sprintf("%s in the %s breakdown, which adds up to the stated total %s",
+				how, name, dataset.FormatValue(total.Value))}
+	}
+	return figure{Note: strings.Join(why, "; ")}
+}
+
+// covers reports whether o is broken down by every dimension in dims.
+func covers(o store.Observation, dims []string) bool {
+	for _, d := range dims {
+		if !slices.ContainsFunc(o.Coordinates, func(c dataset.Coordinate) bool { return c.Dimension == d }) {
+			return false
+		}
+	}
+	return true
+}
+
+// matches reports whether o's coordinates are among the target's members on
+// every dimension the target names.
+func matches(o store.Observation, t target) bool {
+	for _, c := range o.Coordinates {
+		if members, ok := t.Members[c.Dimension]; ok && !slices.Contains(members, c.Member) {
+			return false
+		}
+	}
+	return true
+}

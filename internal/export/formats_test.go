@@ -1,0 +1,471 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"indicators/internal/export"
+	"indicators/internal/store"
+)
+
+// readCSV parses an export into its header and rows keyed by column.
+func readCSV(t *testing.T, b []byte) ([]string, []map[string]string) {
+	t.Helper()
+	records, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []map[string]string
+	for _, rec := range records[1:] {
+		row := map[string]string{}
+		for i, h := range records[0] {
+			row[h] = rec[i]
+		}
+		rows = append(rows, row)
+	}
+	return records[0], rows
+}
+
+// dsdCodes reads the structure message: the dimension ids in key order, the
+// attribute ids, and each coded component's codes.
+func dsdCodes(t *testing.T, b []byte) (dims, attrs []string, codes map[string][]string) {
+	t.Helper()
+	var msg struct {
+		Data struct {
+			DataStructures []struct {
+				Components struct {
+					DimensionList struct {
+						Dimensions []struct {
+							ID                  string
+							Position            int
+							LocalRepresentation struct{ Enumeration string }
+						}
+						TimeDimension struct{ ID string }
+					}
+					AttributeList struct {
+						Attributes []struct {
+							ID                  string
+							LocalRepresentation struct{ Enumeration string }
+						}
+					}
+				} `json:"dataStructureComponents"`
+			}
+			Codelists []struct {
+				ID    string
+				Codes []struct{ ID string }
+			}
+		}
+	}
+	if err := json.Unmarshal(b, &msg); err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string][]string{}
+	for _, cl := range msg.Data.Codelists {
+		for _, c := range cl.Codes {
+			lists[cl.ID] = append(lists[cl.ID], c.ID)
+		}
+	}
+	listOf := func(urn string) []string {
+		id := regexp.MustCompile(`Codelist=[^:]+:([^(]+)\(`).FindStringSubmatch(urn)
+		if id == nil {
+			return nil
+		}
+		return lists[id[1]]
+	}
+	codes = map[string][]string{}
+	c := msg.Data.DataStructures[0].Components
+	for i, d := range c.DimensionList.Dimensions {
+		if d.Position != i {
+			t.Errorf("dimension %s at position %d, listed %d", d.ID, d.Position, i)
+		}
+		dims = append(dims, d.ID)
+		codes[d.ID] = listOf(d.LocalRepresentation.Enumeration)
+	}
+	dims = append(dims, c.DimensionList.TimeDimension.ID)
+	for _, a := range c.AttributeList.Attributes {
+		attrs = append(attrs, a.ID)
+		if l := listOf(a.LocalRepresentation.Enumeration); l != nil {
+			codes[a.ID] = l
+		}
+	}
+	return dims, attrs, codes
+}
+
+var sdmxPeriod = regexp.MustCompile(`^\d{4}$|^\d{4}-01-01/P\d+Y$`)
+
+// TestSDMXCSVStructure checks SDMX-CSV against the structure message: column
+// order, every code in its code list, _T for totals, one row per key. It
+// reads every loaded release, so two releases state some cells.
+func TestSDMXCSVStructure(t *testing.T) {
+	s := loaded(t)
+	dims, attrs, codes := dsdCodes(t, exportBytes(t, s, "structure.json", ""))
+	header, rows := readCSV(t, exportBytes(t, s, "sdmx.csv", ""))
+	want := slices.Concat([]string{"DATAFLOW"}, dims, []string{"OBS_VALUE"}, attrs)
+	if !slices.Equal(header, want) {
+		t.Fatalf("header %v\nwant %v", header, want)
+	}
+	keys := map[string]bool{}
+	for _, r := range rows {
+		if r["DATAFLOW"] != "AZ_MIA:TIP_INDICATORS(1.0)" {
+			t.Fatalf("DATAFLOW %q", r["DATAFLOW"])
+		}
+		var key []string
+		for _, d := range dims {
+			key = append(key, r[d])
+			if d == "TIME_PERIOD" {
+				if !sdmxPeriod.MatchString(r[d]) {
+					t.Errorf("TIME_PERIOD %q", r[d])
+				}
+			} else if !slices.Contains(codes[d], r[d]) {
+				t.Errorf("%s %q is not in its code list", d, r[d])
+			}
+		}
+		k := strings.Join(key, ".")
+		if keys[k] {
+			t.Errorf("duplicate key %s", k)
+		}
+		keys[k] = true
+		for _, a := range attrs {
+			if codes[a] != nil && !slices.Contains(codes[a], r[a]) {
+				t.Errorf("%s %q is not in its code list", a, r[a])
+			}
+		}
+		if _, err := strconv.ParseFloat(r["OBS_VALUE"], 64); err != nil {
+			t.Errorf("OBS_VALUE %q", r["OBS_VALUE"])
+		}
+		if (r["OBS_STATUS"] == "A") != (r["QUALIFIER"] == "EXACT") {
+			t.Errorf("OBS_STATUS %s with QUALIFIER %s", r["OBS_STATUS"], r["QUALIFIER"])
+		}
+	}
+	for _, tc := range []struct {
+		name, key, value string
+	}{
+		{"total over every dimension", "AZE.victims_identified" + strings.Repeat("._T", len(dims)-3) + ".2024", "91"},
+		{"cumulative range", "AZE.victims_identified" + strings.Repeat("._T", len(dims)-3) + ".2005-01-01/P20Y", "1441"},
+	} {
+		if !keys[tc.key] {
+			t.Errorf("%s: no row %s", tc.name, tc.key)
+		}
+	}
+}
+
+// sdmxRecord is an observation as both SDMX formats can be read back to.
+func sdmxRecord(dims, values []string, value string, attrs map[string]string) string {
+	var b strings.Builder
+	for i, d := range dims {
+		fmt.Fprintf(&b, "%s=%s|", d, values[i])
+	}
+	fmt.Fprintf(&b, "OBS_VALUE=%s", value)
+	names := make([]string, 0, len(attrs))
+	for a := range attrs {
+		names = append(names, a)
+	}
+	sort.Strings(names)
+	for _, a := range names {
+		fmt.Fprintf(&b, "|%s=%s", a, attrs[a])
+	}
+	return b.String()
+}
+
+// decodeSDMXJSON is a reader of SDMX-JSON 2.0 data messages written from the
+// specification, independent of the writer: it resolves each observation's
+// index key and attribute indexes through the structure's values.
+func decodeSDMXJSON(t *testing.T, b []byte) []string {
+	t.Helper()
+	type value struct {
+		ID    string `json:"id"`
+		Value string `json:"value"`
+	}
+	type comp struct {
+		ID          string  `json:"id"`
+		KeyPosition *int    `json:"keyPosition"`
+		Values      []value `json:"values"`
+	}
+	var msg struct {
+		Data struct {
+			Structures []struct {
+				Dimensions struct{ Observation []comp } `json:"dimensions"`
+				Measures   struct{ Observation []comp } `json:"measures"`
+				Attributes struct{ Observation []comp } `json:"attributes"`
+			} `json:"structures"`
+			DataSets []struct {
+				Structure    int                          `json:"structure"`
+				Observations map[string][]json.RawMessage `json:"observations"`
+			} `json:"dataSets"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &msg); err != nil {
+		t.Fatal(err)
+	}
+	st := msg.Data.Structures[msg.Data.DataSets[0].Structure]
+	dims := slices.Clone(st.Dimensions.Observation)
+	sort.Slice(dims, func(i, j int) bool { return *dims[i].KeyPosition < *dims[j].KeyPosition })
+	var ids []string
+	for _, d := range dims {
+		ids = append(ids, d.ID)
+	}
+	var out []string
+	for key, cells := range msg.Data.DataSets[0].Observations {
+		idx := strings.Split(key, ":")
+		if len(idx) != len(dims) {
+			t.Fatalf("key %s has %d positions for %d dimensions", key, len(idx), len(dims))
+		}
+		values := make([]string, len(dims))
+		for i, s := range idx {
+			n, _ := strconv.Atoi(s)
+			v := dims[i].Values[n]
+			values[i] = v.ID + v.Value
+		}
+		nm := len(st.Measures.Observation)
+		attrs := map[string]string{}
+		for i, a := range st.Attributes.Observation {
+			raw := cells[nm+i]
+			switch {
+			case string(raw) == "null":
+				attrs[a.ID] = ""
+			case a.Values != nil:
+				var n int
+				if err := json.Unmarshal(raw, &n); err != nil {
+					t.Fatalf("%s: %s is not an index: %v", a.ID, raw, err)
+				}
+				attrs[a.ID] = a.Values[n].ID
+			default:
+				var s string
+				if err := json.Unmarshal(raw, &s); err != nil {
+					t.Fatal(err)
+				}
+				attrs[a.ID] = s
+			}
+		}
+		out = append(out, sdmxRecord(ids, values, string(cells[0]), attrs))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestSDMXJSONRoundTrip(t *testing.T) {
+	s := loaded(t)
+	for _, query := range []string{"", "release=az-2024", "indicator=victims_identified&by=SEX", "theme=context"} {
+		t.Run("query "+query, func(t *testing.T) {
+			header, rows := readCSV(t, exportBytes(t, s, "sdmx.csv", query))
+			dims := header[1:slices.Index(header, "OBS_VALUE")]
+			attrs := header[slices.Index(header, "OBS_VALUE")+1:]
+			var fromCSV []string
+			for _, r := range rows {
+				values := make([]string, len(dims))
+				for i, d := range dims {
+					values[i] = r[d]
+				}
+				am := map[string]string{}
+				for _, a := range attrs {
+					am[a] = r[a]
+				}
+				fromCSV = append(fromCSV, sdmxRecord(dims, values, r["OBS_VALUE"], am))
+			}
+			sort.Strings(fromCSV)
+			fromJSON := decodeSDMXJSON(t, exportBytes(t, s, "sdmx.json", query))
+			if len(fromCSV) == 0 || !slices.Equal(fromCSV, fromJSON) {
+				t.Fatalf("%d observations from CSV, %d from JSON; first difference:\n%s", len(fromCSV), len(fromJSON), firstDiff(fromCSV, fromJSON))
+			}
+		})
+	}
+}
+
+func filterOf(t *testing.T, query string) store.ObservationFilter {
+	t.Helper()
+	q, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := export.ParseFilter(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func firstDiff(a, b []string) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] + "\n" + b[i]
+		}
+	}
+	return "(one is a prefix of the other)"
+}
+
+// cellKey joins the named columns of a row.
+func cellKey(r map[string]string, cols ...string) string {
+	var parts []string
+	for _, c := range cols {
+		parts = append(parts, r[c])
+	}
+	return strings.Join(parts, "|")
+}
+
+func TestGLOTIPStructure(t *testing.T) {
+	header, rows := readCSV(t, exportBytes(t, loaded(t), "glotip.csv", ""))
+	want := "iso3,country,region,subregion,indicator,dimension,category,sex,age,year,unit,txtVALUE,source"
+	if strings.Join(header, ",") != want {
+		t.Fatalf("header %v", header)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		k := cellKey(r, "iso3", "indicator", "dimension", "category", "sex", "age", "year")
+		if _, dup := got[k]; dup {
+			t.Errorf("duplicate cell %s", k)
+		}
+		got[k] = r["txtVALUE"]
+		if r["region"] != "Europe and Central Asia" || r["unit"] != "Counts" || r["source"] == "" {
+			t.Errorf("row %v", r)
+		}
+	}
+	tests := []struct {
+		name, cell, want string // want "" means the cell must be absent
+	}{
+		{"total", "AZE|Detected trafficking victims|Total|Total|Total|Total|2024", "91"},
+		{"female", "AZE|Detected trafficking victims|Total|Total|Female|Total|2024", "90"},
+		{"form summed over countries", "AZE|Detected trafficking victims|by form of exploitation|Sexual exploitation|Total|Total|2024", "90"},
+		{"form of the one internal case", "AZE|Detected trafficking victims|by form of exploitation|Forced labour|Total|Total|2024", "1"},
+		{"citizenship", "AZE|Detected trafficking victims|by citizenship|Azerbaijan|Total|Total|2024", "91"},
+		{"offences", "AZE|Offences of trafficking in persons|Total|Total|Total|Total|2024", "161"},
+		{"prosecuted", "AZE|Persons prosecuted|Total|Total|Total|Total|2024", "11"},
+		{"derived previous year", "AZE|Detected trafficking victims|Total|Total|Total|Total|2023", "91"},
+		{"age bands do not add up: no adults", "AZE|Detected trafficking victims|Total|Total|Total|Adult|2024", ""},
+		{"no form never stated: absent, not zero", "AZE|Detected trafficking victims|by form of exploitation|Other purposes|Total|Total|2024", ""},
+		{"no convictions", "AZE|Persons convicted|Total|Total|Total|Total|2024", ""},
+	}
+	for _, tc := range tests {
+		if v := got[tc.cell]; v != tc.want {
+			t.Errorf("%s: %s = %q, want %q", tc.name, tc.cell, v, tc.want)
+		}
+	}
+}
+
+func TestSDGStructure(t *testing.T) {
+	wantHeader := "FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,OBS_STATUS,UNIT_MULT,UNIT_MEASURE,NATURE,COMMENT_OBS,SOURCE_DETAIL"
+	tests := []struct {
+		name  string
+		files []string
+		cells map[string]string // SERIES|SEX|AGE|TIME_PERIOD -> value, "" = absent
+	}{
+		{"without population", nil, map[string]string{
+			"VC_HTF_DETV|_T|_T|2024":   "91",
+			"VC_HTF_DETV|F|_T|2024":    "90",
+			"VC_HTF_DETVSX|_T|_T|2024": "90",
+			"VC_HTF_DETVFL|_T|_T|2024": "1",
+			"VC_HTF_DETVOP|_T|_T|2024": "",
+			"VC_HTF_DETVR|_T|_T|2024":  "",
+		}},
+		{"with population", []string{populationFixture}, map[string]string{
+			"VC_HTF_DETV|_T|_T|2024":  "91",
+			"VC_HTF_DETVR|_T|_T|2024": "0.899", // 91 × 100000 / 10123456 = 0.89890…
+			"VC_HTF_DETVR|F|_T|2024":  "",      // no female population loaded
+			"VC_HTF_DETVR|_T|_T|2023": "",      // no 2023 population loaded
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			header, rows := readCSV(t, exportBytes(t, loaded(t, tc.files...), "sdg-16-2-2.csv", ""))
+			if strings.Join(header, ",") != wantHeader {
+				t.Fatalf("header %v", header)
+			}
+			got := map[string]string{}
+			for _, r := range rows {
+				k := cellKey(r, "SERIES", "SEX", "AGE", "TIME_PERIOD")
+				if _, dup := got[k]; dup {
+					t.Errorf("duplicate %s", k)
+				}
+				got[k] = r["OBS_VALUE"]
+				if r["REF_AREA"] != "031" || !slices.Contains([]string{"_T", "F", "M"}, r["SEX"]) ||
+					!slices.Contains([]string{"_T", "Y0T17", "Y_GE18"}, r["AGE"]) {
+					t.Errorf("row %v", r)
+				}
+				if rate := strings.HasSuffix(r["SERIES"], "R"); rate != (r["UNIT_MEASURE"] == "PER_100000_POP") {
+					t.Errorf("series %s in %s", r["SERIES"], r["UNIT_MEASURE"])
+				}
+			}
+			for cell, want := range tc.cells {
+				if got[cell] != want {
+					t.Errorf("%s = %q, want %q", cell, got[cell], want)
+				}
+			}
+		})
+	}
+}
+
+func TestCoverage(t *testing.T) {
+	ctx := context.Background()
+	in, err := export.NewInput(ctx, loaded(t), filterOf(t, "release=az-2024&period=2024"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		framework, statistic, breakdown string
+		available                       bool
+		value                           float64
+		derivation                      string
+	}{
+		{"greta", "Identified victims", "", true, 91, "stated"},
+		{"greta", "Identified victims", "exploitation: transnational (abroad)", true, 90, "sum of stated figures"},
+		{"greta", "Identified victims", "exploitation: internal (in the country)", true, 1, "sum of stated figures"},
+		{"greta", "Identified victims", "age: adults (18 and over)", false, 0, ""},
+		{"greta", "Convictions", "", false, 0, ""},
+		{"greta", "Residence permits issued to victims", "", false, 0, ""},
+		{"greta", "Victims granted a recovery and reflection period", "", true, 7, "stated"},
+		{"glotip", "Persons convicted", "Total: Total; sex: Total; age: Total", false, 0, ""},
+		{"sdg-16-2-2", "VC_HTF_DETVR", "SEX _T, AGE _T", false, 0, ""},
+	}
+	byFramework := map[string][]export.CoverageCell{}
+	for _, fw := range export.CoverageFrameworks() {
+		cells, err := export.Coverage(ctx, in, fw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byFramework[fw] = cells
+	}
+	for _, tc := range tests {
+		t.Run(tc.framework+" "+tc.statistic+" "+tc.breakdown, func(t *testing.T) {
+			i := slices.IndexFunc(byFramework[tc.framework], func(c export.CoverageCell) bool {
+				return c.Statistic == tc.statistic && c.Breakdown == tc.breakdown
+			})
+			if i < 0 {
+				t.Fatal("no such cell")
+			}
+			c := byFramework[tc.framework][i]
+			if c.Available != tc.available || c.Value != tc.value || c.Derivation != tc.derivation {
+				t.Errorf("cell %+v", c)
+			}
+			if c.Available == (len(c.Sources) == 0) || !c.Available && c.Note == "" {
+				t.Errorf("sources %v, note %q", c.Sources, c.Note)
+			}
+		})
+	}
+	if _, err := export.Coverage(ctx, in, "ilo"); err == nil {
+		t.Error("unknown framework: no error")
+	}
+}
+
+// BenchmarkExports measures each format on the bundled dataset and the
+// fixture (about 180 observations), database reads included.
+func BenchmarkExports(b *testing.B) {
+	s := loaded(b, populationFixture)
+	for _, name := range export.FormatNames() {
+		b.Run(name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				n = len(exportBytes(b, s, name, ""))
+			}
+			b.SetBytes(int64(n))
+		})
+	}
+}

@@ -1,0 +1,205 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// The SDMX dataflow every SDMX format describes. The Ministry of Internal
+// Affairs publishes the report and coordinates the national anti-trafficking
+// effort, so it is the maintenance agency. Agency ids are global in SDMX
+// registries and a bare MIA would be ambiguous between countries, hence the
+// AZ_ prefix. The DSD is generated from the loaded code lists, so a data file
+// that adds a dimension or a member changes the structure: bump
+// DataflowVersion with such a release.
+const (
+	AgencyID        = "AZ_MIA"
+	AgencyName      = "Ministry of Internal Affairs of the Republic of Azerbaijan"
+	DataflowID      = "TIP_INDICATORS"
+	DataflowName    = "Anti-trafficking indicators"
+	DataflowVersion = "1.0"
+	dsdID           = "DSD_TIP_INDICATORS"
+	conceptSchemeID = "CS_TIP_INDICATORS"
+	totalCode       = "_T" // SDMX's code for the total over a dimension
+)
+
+// DataflowRef is the dataflow as SDMX-CSV 1.0 writes it: AGENCY:ID(VERSION).
+func DataflowRef() string { return ref(DataflowID) }
+
+func ref(id string) string { return AgencyID + ":" + id + "(" + DataflowVersion + ")" }
+
+func urn(class, id string) string { return "urn:sdmx:org.sdmx.infomodel." + class + "=" + ref(id) }
+
+var (
+	dataflowURN = urn("datastructure.Dataflow", DataflowID)
+	dsdURN      = urn("datastructure.DataStructure", dsdID)
+)
+
+func conceptURN(id string) string { return urn("conceptscheme.Concept", conceptSchemeID) + "." + id }
+
+func codelistURN(id string) string { return urn("codelist.Codelist", id) }
+
+// code is one entry of a component's code list.
+type code struct {
+	ID, Name, Description string
+}
+
+// component is a dimension or an attribute of the DSD. A component without a
+// code list is free text (or, for TIME_PERIOD, a time period).
+type component struct {
+	ID, Name, Description string
+	Codelist              string // code list id; empty when not coded
+	Codes                 []code
+	Mandatory             bool
+}
+
+// dsd is the data structure the SDMX formats share: the key is REF_AREA,
+// INDICATOR, every breakdown dimension and TIME_PERIOD; OBS_VALUE is the
+// measure; the attributes carry the status, the project's qualifier and
+// derivation, the unit and the provenance of each observation.
+type dsd struct {
+	Dimensions []component // TIME_PERIOD last
+	Attributes []component
+	// breakdown maps a dataset dimension code to its position in Dimensions.
+	breakdown map[string]int
+}
+
+const timeDimension = "TIME_PERIOD"
+
+// Observation status codes (SDMX CL_OBS_STATUS). An approximate or bounded
+// figure ("more than 11,000", "nearly 1,000") is not the count itself, so it
+// is E; an exact figure is A whether the report states it or it is last
+// year's value derived from a stated change ("161 (+2)" gives 159 exactly):
+// that difference is the DERIVATION attribute's.
+const (
+	statusNormal    = "A"
+	statusEstimated = "E"
+)
+
+func obsStatus(q dataset.Qualifier) string {
+	if q == dataset.Exact {
+		return statusNormal
+	}
+	return statusEstimated
+}
+
+// Attribute ids, in the order the formats write them.
+const (
+	attrStatus    = "OBS_STATUS"
+	attrQualifier = "QUALIFIER"
+	attrDerive    = "DERIVATION"
+	attrUnit      = "UNIT_MEASURE"
+	attrAgency    = "REPORTING_AGENCY"
+	attrRelease   = "SOURCE_RELEASE"
+	attrSection   = "SOURCE_SECTION"
+	attrComment   = "COMMENT_OBS"
+	attrNote      = "OBS_NOTE"
+)
+
+var qualifierCodes = map[dataset.Qualifier]code{
+	dataset.Exact:         {"EXACT", "Exact", "The value is the count or amount the report states."},
+	dataset.MoreThan:      {"MORE_THAN", "More than", "The report states that the true value is more than this value (\"more than 11,000\", \"over 100\")."},
+	dataset.AtLeast:       {"AT_LEAST", "At least", "The report states that the true value is at least this value."},
+	dataset.Approximately: {"APPROXIMATELY", "Approximately", "The report states the value approximately (\"nearly 1,000\")."},
+}
+
+var derivationCodes = map[dataset.Status]code{
+	dataset.Reported: {"REPORTED", "Reported", "The value is stated in the report."},
+	dataset.Derived:  {"DERIVED", "Derived from a stated change", "The previous period's value, computed from the value and the change the report states (\"161 (+2)\" gives 159)."},
+}
+
+func newDSD(cl *dataset.CodeLists, releases []store.Release) dsd {
+	d := dsd{breakdown: map[string]int{}}
+	area := component{ID: "REF_AREA", Name: "Reference area", Codelist: "CL_REF_AREA", Mandatory: true,
+		Description: "Country or area the figure is for (ISO 3166-1 alpha-3; WLD for the world)."}
+	for _, a := range cl.RefAreas {
+		area.Codes = append(area.Codes, code{ID: a.Code, Name: a.Name})
+	}
+	ind := component{ID: "INDICATOR", Name: "Indicator", Codelist: "CL_INDICATOR", Mandatory: true,
+		Description: "What is counted or measured."}
+	for _, i := range cl.Indicators {
+		ind.Codes = append(ind.Codes, code{ID: i.Code, Name: i.Name, Description: i.Description})
+	}
+	d.Dimensions = append(d.Dimensions, area, ind)
+	for _, dim := range cl.Dimensions {
+		c := component{ID: dim.Code, Name: dim.Name, Description: dim.Description, Codelist: "CL_" + dim.Code, Mandatory: true,
+			Codes: []code{{ID: totalCode, Name: "Total", Description: "Not broken down by " + strings.ToLower(dim.Name) + "."}}}
+		for _, m := range dim.Members {
+			c.Codes = append(c.Codes, code{ID: m.Code, Name: m.Name, Description: m.Description})
+		}
+		d.breakdown[dim.Code] = len(d.Dimensions)
+		d.Dimensions = append(d.Dimensions, c)
+	}
+	d.Dimensions = append(d.Dimensions, component{ID: timeDimension, Name: "Time period", Mandatory: true,
+		Description: "A year (2024), or for a cumulative figure an SDMX time range: the first day and the length in years (2005-01-01/P20Y for 2005–2024)."})
+
+	unit := component{ID: attrUnit, Name: "Unit of measure", Codelist: "CL_UNIT_MEASURE", Mandatory: true}
+	for _, u := range cl.Units {
+		unit.Codes = append(unit.Codes, code{ID: u.Code, Name: u.Name})
+	}
+	agency := component{ID: attrAgency, Name: "Reporting agency", Codelist: "CL_AGENCY", Mandatory: true,
+		Description: "The body the report names as doing or reporting what is counted."}
+	for _, a := range cl.Agencies {
+		agency.Codes = append(agency.Codes, code{ID: a.Code, Name: a.Name})
+	}
+	release := component{ID: attrRelease, Name: "Source release", Codelist: "CL_RELEASE", Mandatory: true,
+		Description: "The edition of the report the figure comes from."}
+	for _, r := range releases {
+		release.Codes = append(release.Codes, code{ID: r.Code, Name: r.Title})
+	}
+	d.Attributes = []component{
+		{ID: attrStatus, Name: "Observation status", Codelist: "CL_OBS_STATUS", Mandatory: true,
+			Description: "SDMX observation status: A for an exact figure, E for an approximate or bounded one (see QUALIFIER).",
+			Codes:       []code{{statusNormal, "Normal value", ""}, {statusEstimated, "Estimated value", "The report gives a bound or an approximation."}}},
+		{ID: attrQualifier, Name: "Qualifier", Codelist: "CL_QUALIFIER", Mandatory: true,
+			Description: "How the value relates to the true value, as the report phrases it.",
+			Codes:       []code{qualifierCodes[dataset.Exact], qualifierCodes[dataset.MoreThan], qualifierCodes[dataset.AtLeast], qualifierCodes[dataset.Approximately]}},
+		{ID: attrDerive, Name: "Derivation", Codelist: "CL_DERIVATION", Mandatory: true,
+			Description: "Whether the report states the value or it is derived from a stated change.",
+			Codes:       []code{derivationCodes[dataset.Reported], derivationCodes[dataset.Derived]}},
+		unit, agency, release,
+		{ID: attrSection, Name: "Source section", Mandatory: true, Description: "Heading of the report the figure stands under."},
+		{ID: attrComment, Name: "Comment", Mandatory: true, Description: "The exact words of the report that state the figure."},
+		{ID: attrNote, Name: "Note", Description: "Reviewer's note: attribution, doubts, how a breakdown adds up."},
+	}
+	return d
+}
+
+// sdmxObservation is an observation in the DSD's terms: one code per
+// dimension (TIME_PERIOD last), the value, and one value per attribute
+// ("" for none).
+type sdmxObservation struct {
+	Key   []string
+	Value float64
+	Attrs []string
+}
+
+func (d dsd) observation(o store.Observation) sdmxObservation {
+	key := make([]string, len(d.Dimensions))
+	for i := range key {
+		key[i] = totalCode
+	}
+	key[0], key[1], key[len(key)-1] = o.RefArea, o.Indicator, sdmxPeriod(o.Period)
+	for _, c := range o.Coordinates {
+		key[d.breakdown[c.Dimension]] = c.Member
+	}
+	return sdmxObservation{Key: key, Value: o.Value, Attrs: []string{
+		obsStatus(o.Qualifier), qualifierCodes[o.Qualifier].ID, derivationCodes[o.Status].ID,
+		o.Unit, o.Agency, o.Release, o.Source.Section, o.Source.Quote, o.Note,
+	}}
+}
+
+// sdmxPeriod writes a period as an SDMX time period: a year as "2024", a
+// span of years as an SDMX time range, start date and duration
+// ("2005-01-01/P20Y"). SDMX has no start/end interval ("2005/2024" is ISO
+// 8601 but not an SDMX ObservationalTimePeriod), and a range is what a
+// cumulative 2005–2024 figure is.
+func sdmxPeriod(p dataset.Period) string {
+	if p.Start == p.End {
+		return fmt.Sprint(p.Start)
+	}
+	return fmt.Sprintf("%d-01-01/P%dY", p.Start, p.End-p.Start+1)
+}

@@ -1,0 +1,50 @@
+package export
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+func init() {
+	register(Format{
+		Name:        "sdmx.csv",
+		ContentType: "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
+		Description: "SDMX-CSV 1.0 of the " + DataflowRef() + " dataflow: DATAFLOW, one column per dimension (_T for totals), OBS_VALUE, then the attributes.",
+		Write:       writeSDMXCSV,
+	})
+}
+
+// writeSDMXCSV writes one observation a row, the columns in DSD order so an
+// SDMX tool reading the structure (structure.json) can load it as it is.
+func writeSDMXCSV(ctx context.Context, w io.Writer, in Input) error {
+	d := newDSD(in.CodeLists, in.Releases)
+	cw := csv.NewWriter(w)
+	header := []string{"DATAFLOW"}
+	for _, c := range d.Dimensions {
+		header = append(header, c.ID)
+	}
+	header = append(header, "OBS_VALUE")
+	for _, c := range d.Attributes {
+		header = append(header, c.ID)
+	}
+	if err := cw.Write(header); err != nil {
+		return fmt.Errorf("write header: %w", err)
+	}
+	flow := DataflowRef()
+	err := eachUnique(ctx, in, in.Filter, func(o store.Observation) error {
+		so := d.observation(o)
+		row := append([]string{flow}, so.Key...)
+		row = append(row, dataset.FormatValue(so.Value))
+		return cw.Write(append(row, so.Attrs...))
+	})
+	if err != nil {
+		return fmt.Errorf("write observations: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}

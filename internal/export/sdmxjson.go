@@ -1,0 +1,278 @@
+package export
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+func init() {
+	register(Format{
+		Name:        "sdmx.json",
+		ContentType: "application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8",
+		Description: "SDMX-JSON 2.0 data message of the " + DataflowRef() + " dataflow: meta, data.structures (values with ids and names), data.dataSets with observation keys as index strings.",
+		Write:       writeSDMXJSON,
+	})
+}
+
+const dataSchema = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json"
+
+// Field names as the SDMX-JSON 2.0.0 data and structure message schemas
+// (sdmx-twg/sdmx-json) spell them.
+type (
+	jsonMeta struct {
+		Schema           string    `json:"schema"`
+		ID               string    `json:"id"`
+		Test             bool      `json:"test"`
+		Prepared         string    `json:"prepared"`
+		ContentLanguages []string  `json:"contentLanguages"`
+		Name             string    `json:"name,omitempty"`
+		Sender           jsonParty `json:"sender"`
+	}
+	jsonParty struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	jsonLink struct {
+		Rel string `json:"rel"`
+		URN string `json:"urn"`
+	}
+	jsonValue struct {
+		ID          string `json:"id,omitempty"`
+		Name        string `json:"name,omitempty"`
+		Description string `json:"description,omitempty"`
+		Value       string `json:"value,omitempty"` // a non-coded value: TIME_PERIOD's
+		Start       string `json:"start,omitempty"`
+		End         string `json:"end,omitempty"`
+	}
+	jsonComponent struct {
+		ID           string            `json:"id"`
+		Name         string            `json:"name"`
+		Description  string            `json:"description,omitempty"`
+		KeyPosition  *int              `json:"keyPosition,omitempty"`
+		Roles        []string          `json:"roles,omitempty"`
+		Relationship *jsonRelationship `json:"relationship,omitempty"`
+		Format       *jsonFormat       `json:"format,omitempty"`
+		Values       []jsonValue       `json:"values,omitempty"`
+	}
+	jsonRelationship struct {
+		Observation struct{} `json:"observation"`
+	}
+	jsonFormat struct {
+		DataType string `json:"dataType"`
+	}
+	jsonComponents struct {
+		DataSet     []jsonComponent `json:"dataSet"`
+		Series      []jsonComponent `json:"series"`
+		Observation []jsonComponent `json:"observation"`
+	}
+	jsonMeasures struct {
+		Observation []jsonComponent `json:"observation"`
+	}
+	jsonStructure struct {
+		Links       []jsonLink     `json:"links"`
+		Name        string         `json:"name"`
+		Dimensions  jsonComponents `json:"dimensions"`
+		Measures    jsonMeasures   `json:"measures"`
+		Attributes  jsonComponents `json:"attributes"`
+		DataSetRefs []int          `json:"dataSets"`
+	}
+)
+
+func messageMeta(in Input, schema string) jsonMeta {
+	return jsonMeta{
+		Schema: schema,
+		// The id names the dataset state, like the ETag: same data, same id.
+		ID:               DataflowID + "-" + in.Prepared.UTC().Format("20060102T150405Z"),
+		Prepared:         in.Prepared.UTC().Format(time.RFC3339),
+		ContentLanguages: []string{"en"},
+		Name:             DataflowName,
+		Sender:           jsonParty{ID: AgencyID, Name: AgencyName},
+	}
+}
+
+// timeValue is a TIME_PERIOD value with the calendar span SDMX-JSON lets a
+// time value carry.
+func timeValue(p dataset.Period) jsonValue {
+	return jsonValue{Value: sdmxPeriod(p),
+		Start: fmt.Sprintf("%d-01-01T00:00:00Z", p.Start), End: fmt.Sprintf("%d-12-31T23:59:59Z", p.End)}
+}
+
+// usedValues are the values of each component the selected observations use;
+// SDMX-JSON lists only those and refers to them by index.
+type usedValues struct {
+	dims    []map[string]bool // by dimension position; TIME_PERIOD's unused
+	periods map[dataset.Period]bool
+	attrs   []map[string]bool // coded attributes only
+}
+
+// writeSDMXJSON reads the observations twice: once for the values the
+// structure lists, once to write them as indexes. Memory stays bounded by
+// the code lists, not the number of observations.
+func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
+	d := newDSD(in.CodeLists, in.Releases)
+	used := usedValues{periods: map[dataset.Period]bool{}}
+	for range d.Dimensions {
+		used.dims = append(used.dims, map[string]bool{})
+	}
+	for range d.Attributes {
+		used.attrs = append(used.attrs, map[string]bool{})
+	}
+	err := eachUnique(ctx, in, in.Filter, func(o store.Observation) error {
+		so := d.observation(o)
+		for i, k := range so.Key {
+			used.dims[i][k] = true
+		}
+		used.periods[o.Period] = true
+		for i, a := range so.Attrs {
+			used.attrs[i][a] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read observations: %w", err)
+	}
+
+	structure, dimIndex, attrIndex := d.jsonStructure(used)
+	bw := bufio.NewWriter(w)
+	head, err := json.Marshal(struct {
+		Meta jsonMeta `json:"meta"`
+	}{messageMeta(in, dataSchema)})
+	if err != nil {
+		return fmt.Errorf("encode meta: %w", err)
+	}
+	st, err := json.Marshal(structure)
+	if err != nil {
+		return fmt.Errorf("encode structure: %w", err)
+	}
+	links, err := json.Marshal([]jsonLink{{Rel: "dataflow", URN: dataflowURN}})
+	if err != nil {
+		return fmt.Errorf("encode links: %w", err)
+	}
+	fmt.Fprintf(bw, "%s,\"data\":{\"structures\":[%s],\n\"dataSets\":[{\"structure\":0,\"action\":\"Information\",\"links\":%s,\"observations\":{",
+		head[:len(head)-1], st, links)
+
+	first := true
+	err = eachUnique(ctx, in, in.Filter, func(o store.Observation) error {
+		so := d.observation(o)
+		idx := make([]string, len(so.Key))
+		for i, k := range so.Key {
+			n, ok := dimIndex[i][k]
+			if !ok {
+				return errDataChanged
+			}
+			idx[i] = strconv.Itoa(n)
+		}
+		cells := []any{json.RawMessage(dataset.FormatValue(so.Value))}
+		for i, a := range so.Attrs {
+			switch {
+			case attrIndex[i] != nil:
+				n, ok := attrIndex[i][a]
+				if !ok {
+					return errDataChanged
+				}
+				cells = append(cells, n)
+			case a == "":
+				cells = append(cells, nil)
+			default:
+				cells = append(cells, a)
+			}
+		}
+		b, err := json.Marshal(cells)
+		if err != nil {
+			return fmt.Errorf("encode observation %s: %w", o.Key(), err)
+		}
+		if !first {
+			bw.WriteString(",")
+		}
+		first = false
+		fmt.Fprintf(bw, "\n%q:%s", strings.Join(idx, ":"), b)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write observations: %w", err)
+	}
+	bw.WriteString("\n}}]}}\n")
+	return bw.Flush()
+}
+
+// errDataChanged reports a value the first pass did not see: a load between
+// the passes. The export fails rather than write a dangling index.
+var errDataChanged = errors.New("the dataset changed during the export; try again")
+
+// jsonStructure describes the used values and returns, per dimension and per
+// coded attribute, the index of each value in its values array.
+func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []map[string]int) {
+	s := jsonStructure{
+		Links: []jsonLink{{Rel: "dataflow", URN: dataflowURN}, {Rel: "structure", URN: dsdURN}},
+		Name:  DataflowName, DataSetRefs: []int{0},
+		Measures: jsonMeasures{Observation: []jsonComponent{{ID: "OBS_VALUE", Name: "Observation value",
+			Roles: []string{"PRIMARY"}, Format: &jsonFormat{DataType: "Decimal"}}}},
+	}
+	dimIndex := make([]map[string]int, len(d.Dimensions))
+	for i, c := range d.Dimensions {
+		pos := i
+		jc := jsonComponent{ID: c.ID, Name: c.Name, Description: c.Description, KeyPosition: &pos}
+		dimIndex[i] = map[string]int{}
+		if c.ID == timeDimension {
+			jc.Roles = []string{timeDimension}
+			periods := make([]dataset.Period, 0, len(used.periods))
+			for p := range used.periods {
+				periods = append(periods, p)
+			}
+			slices.SortFunc(periods, func(a, b dataset.Period) int {
+				if a.Start != b.Start {
+					return a.Start - b.Start
+				}
+				return a.End - b.End
+			})
+			for _, p := range periods {
+				dimIndex[i][sdmxPeriod(p)] = len(jc.Values)
+				jc.Values = append(jc.Values, timeValue(p))
+			}
+		} else {
+			if c.ID == "REF_AREA" {
+				jc.Roles = []string{"REF_AREA"}
+			}
+			jc.Values = usedCodes(c, used.dims[i], dimIndex[i])
+		}
+		s.Dimensions.Observation = append(s.Dimensions.Observation, jc)
+	}
+	attrIndex := make([]map[string]int, len(d.Attributes))
+	for i, c := range d.Attributes {
+		jc := jsonComponent{ID: c.ID, Name: c.Name, Description: c.Description, Relationship: &jsonRelationship{}}
+		if c.Codelist == "" {
+			jc.Format = &jsonFormat{DataType: "String"}
+		} else {
+			attrIndex[i] = map[string]int{}
+			jc.Values = usedCodes(c, used.attrs[i], attrIndex[i])
+		}
+		s.Attributes.Observation = append(s.Attributes.Observation, jc)
+	}
+	s.Dimensions.DataSet, s.Dimensions.Series = []jsonComponent{}, []jsonComponent{}
+	s.Attributes.DataSet, s.Attributes.Series = []jsonComponent{}, []jsonComponent{}
+	return s, dimIndex, attrIndex
+}
+
+// usedCodes lists the codes of c that are used, in code list order, and
+// records each one's index.
+func usedCodes(c component, used map[string]bool, index map[string]int) []jsonValue {
+	var values []jsonValue
+	for _, k := range c.Codes {
+		if used[k.ID] {
+			index[k.ID] = len(values)
+			values = append(values, jsonValue{ID: k.ID, Name: k.Name, Description: k.Description})
+		}
+	}
+	return values
+}
