@@ -44,6 +44,8 @@ Commands:
   check [FILE...]            list breakdowns whose members do not add up to their
                              total (default: the bundled dataset); no database needed
   dictionary                 write the data dictionary (Markdown) of the bundled dataset
+  verify REPORT.txt FILE...  list the numbers of a report no data file captures or ignores
+  extract [-o F] REPORT.txt  draft a data file from a report's text, for review
 
 Environment:
   DATABASE_URL   PostgreSQL to use; unset: a private cluster in DATA_DIR
@@ -87,6 +89,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.check(ctx, rest)
 	case "dictionary":
 		return c.dictionary(ctx, rest)
+	case "verify":
+		return c.verify(ctx, rest)
+	case "extract":
+		return c.extract(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // Number is one number as written in a text.
@@ -154,18 +153,6 @@ func parseWords(s string) (int, bool) {
 // in the report whatever its line breaks. Nothing else is changed: a quote
 // must otherwise be verbatim.
 func Normalize(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
+	norm, _ := normalize(s)
+	return norm
 }

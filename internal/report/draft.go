@@ -1,0 +1,178 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"indicators/internal/dataset"
+)
+
+// blockStyle is yaml.v3's default style, named for symmetry with
+// yaml.FlowStyle.
+const blockStyle yaml.Style = 0
+
+// WriteYAML writes the draft in the data-file format (docs/data-format.md),
+// laid out like the curated file: code lists compact, one observation a
+// block, a comment before each section's first entry.
+func (d *Draft) WriteYAML(w io.Writer) error {
+	doc := mapping(blockStyle,
+		"format", str(dataset.FormatVersion),
+		"release", d.release(),
+		"units", list(d.Codes.Units, func(u dataset.Unit) *yaml.Node {
+			return mapping(yaml.FlowStyle, "code", str(u.Code), "name", str(u.Name))
+		}),
+		"ref_areas", list(d.Codes.RefAreas, func(a dataset.RefArea) *yaml.Node {
+			return mapping(yaml.FlowStyle, append([]any{"code", str(a.Code), "name", str(a.Name)}, standardCodes(a.StandardCodes)...)...)
+		}),
+		"agencies", list(d.Codes.Agencies, func(a dataset.Agency) *yaml.Node {
+			return mapping(blockStyle, "code", str(a.Code), "name", str(a.Name), "short_name", optional(a.ShortName),
+				"kind", str(a.Kind), "parent", optional(a.Parent))
+		}),
+		"dimensions", list(d.Codes.Dimensions, dimension),
+		"indicators", list(d.Codes.Indicators, func(i dataset.Indicator) *yaml.Node {
+			return mapping(blockStyle, "code", str(i.Code), "name", str(i.Name), "description", str(i.Description),
+				"unit", str(i.Unit), "theme", str(i.Theme))
+		}),
+		"observations", d.observations(),
+		"ignored", list(d.Ignored, func(ig dataset.Ignored) *yaml.Node {
+			return mapping(blockStyle, "quote", quoted(ig.Quote), "reason", str(ig.Reason))
+		}),
+	)
+	doc.HeadComment = fmt.Sprintf(`Draft data file written by "indicators extract" from %s.
+Every observation and ignored entry is a guess: its note or reason starts with %q
+and says what it rests on. Check each against the report, correct it, delete the
+REVIEW note, then run "indicators verify" and "indicators load --dry-run".
+The code lists are copied from the codes file; add what the new report needs.`, orUnknown(d.Release.Source), strings.TrimSpace(reviewPrefix))
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}); err != nil {
+		return fmt.Errorf("write draft: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("write draft: %w", err)
+	}
+	return nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "a report"
+	}
+	return s
+}
+
+func (d *Draft) release() *yaml.Node {
+	r := d.Release
+	return mapping(blockStyle,
+		"code", str(r.Code), "title", str(r.Title), "publisher", str(r.Publisher),
+		"reference_year", number(strconv.Itoa(r.ReferenceYear)), "published", optional(r.Published),
+		"ref_area", str(r.RefArea), "source", optional(r.Source))
+}
+
+func dimension(d dataset.Dimension) *yaml.Node {
+	return mapping(blockStyle, "code", str(d.Code), "name", str(d.Name), "description", optional(d.Description),
+		"members", list(d.Members, func(m dataset.Member) *yaml.Node {
+			fields := append([]any{"code", str(m.Code), "name", str(m.Name), "description", optional(m.Description)}, standardCodes(m.StandardCodes)...)
+			return mapping(yaml.FlowStyle, fields...)
+		}))
+}
+
+func standardCodes(c dataset.StandardCodes) []any {
+	var m49 *yaml.Node
+	if c.M49 != "" {
+		m49 = quoted(c.M49) // unquoted, YAML would read "031" as a number
+	}
+	return []any{"iso2", optional(c.ISO2), "iso3", optional(c.ISO3), "m49", m49}
+}
+
+func (d *Draft) observations() *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	section := ""
+	for _, o := range d.Observations {
+		n := observation(o)
+		if o.Source.Section != section {
+			section = o.Source.Section
+			n.HeadComment = "=== " + section
+		}
+		seq.Content = append(seq.Content, n)
+	}
+	return seq
+}
+
+func observation(o dataset.Observation) *yaml.Node {
+	var change, qualifier, by *yaml.Node
+	if o.Change != nil {
+		change = str(formatChange(*o.Change))
+	}
+	if o.Qualifier != dataset.Exact {
+		qualifier = str(string(o.Qualifier))
+	}
+	if len(o.Coordinates) > 0 {
+		var pairs []any
+		for _, c := range o.Coordinates {
+			pairs = append(pairs, c.Dimension, str(c.Member))
+		}
+		by = mapping(yaml.FlowStyle, pairs...)
+	}
+	return mapping(blockStyle,
+		"indicator", str(o.Indicator), "period", period(o.Period), "value", number(dataset.FormatValue(o.Value)),
+		"change", change, "qualifier", qualifier, "agency", str(o.Agency), "by", by,
+		"section", str(o.Source.Section), "quote", quoted(o.Source.Quote), "note", str(o.Note))
+}
+
+func period(p dataset.Period) *yaml.Node {
+	if p.Start == p.End {
+		return number(p.String())
+	}
+	return str(p.String())
+}
+
+// mapping builds a mapping from key, value pairs, leaving out nil values
+// (optional keys that are empty).
+func mapping(style yaml.Style, pairs ...any) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Style: style}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		v := pairs[i+1].(*yaml.Node)
+		if v == nil {
+			continue
+		}
+		m.Content = append(m.Content, str(pairs[i].(string)), v)
+	}
+	return m
+}
+
+func list[T any](items []T, node func(T) *yaml.Node) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, it := range items {
+		seq.Content = append(seq.Content, node(it))
+	}
+	return seq
+}
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+// quoted writes report text in double quotes, as the curated file does, so
+// its colons, dashes and quotation marks are never read as YAML.
+func quoted(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle}
+}
+
+func number(s string) *yaml.Node {
+	tag := "!!int"
+	if strings.Contains(s, ".") {
+		tag = "!!float"
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
+}
+
+// optional is a string node, or nil to leave an empty optional key out.
+func optional(s string) *yaml.Node {
+	if s == "" {
+		return nil
+	}
+	return str(s)
+}

@@ -1,0 +1,317 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"indicators/internal/dataset"
+)
+
+// Draft is a data file drafted from a report's text: the code lists of an
+// existing data file, an observation for every number that may be a figure,
+// and an ignored entry for every number that looks like none. Every entry is
+// a guess for a person to review; its note says so and from what words.
+type Draft struct {
+	Release      dataset.Release // its source is the report's file name
+	Codes        dataset.CodeLists
+	Observations []dataset.Observation
+	Ignored      []dataset.Ignored
+}
+
+// ExtractOptions tune Extract.
+type ExtractOptions struct {
+	// Year is the reference year; 0 means the year the text names most
+	// often in phrases such as "In 2024".
+	Year int
+	// Source is the report's file name, recorded as release.source.
+	Source string
+}
+
+// reviewPrefix starts the note of every drafted entry, so a reviewer can
+// search for what is left to check.
+const reviewPrefix = "REVIEW: "
+
+// untitledSection is the section of numbers before the first heading (the
+// data file requires one).
+const untitledSection = "(before the first heading)"
+
+// Extract drafts a data file from a report's text, guessing indicators,
+// breakdowns and agencies from codes (an existing data file).
+func Extract(t *Text, codes *dataset.Dataset, opt ExtractOptions) (*Draft, error) {
+	if len(codes.Indicators) == 0 {
+		return nil, errors.New("extract: the codes file has no indicators to guess from")
+	}
+	year := opt.Year
+	if year == 0 {
+		year = t.referenceYear(codes.Release.ReferenceYear)
+	}
+	d := &Draft{Release: draftRelease(codes.Release, year, opt.Source), Codes: codes.CodeLists}
+	reasons := t.nonFigures()
+	changes := t.attachChanges(reasons)
+	periods := t.periods(year)
+	g := newGuesser(codes)
+	keys := map[string]bool{}
+	ignoredTo := 0 // end of the last ignored quote: the numbers inside it are covered
+	for i, n := range t.numbers {
+		switch {
+		case reasons[i] != "" && n.Start >= ignoredTo:
+			ignoredTo = d.ignore(t, i, reasons)
+		case reasons[i] == "" && !n.Change:
+			o, candidates := t.draftObservation(i, changes[i], periods[i], g, d.Release)
+			claim(&o, candidates, keys)
+			d.Observations = append(d.Observations, o)
+		}
+	}
+	return d, nil
+}
+
+// draftRelease describes the new edition after the codes file's release:
+// its year written in the code and title is replaced by the new one.
+func draftRelease(old dataset.Release, year int, source string) dataset.Release {
+	r := old
+	r.ReferenceYear = year
+	r.Published = ""
+	r.Checksum = ""
+	r.Source = source
+	oldYear, newYear := strconv.Itoa(old.ReferenceYear), strconv.Itoa(year)
+	r.Code = strings.ReplaceAll(old.Code, oldYear, newYear)
+	if r.Code == old.Code && year != old.ReferenceYear {
+		r.Code = fmt.Sprintf("%s-%d", old.Code, year)
+	}
+	r.Title = strings.ReplaceAll(old.Title, oldYear, newYear)
+	return r
+}
+
+// referenceYear is the year the text names most often after "in" (the latest
+// of equals), or fallback when it names none.
+func (t *Text) referenceYear(fallback int) int {
+	counts := map[int]int{}
+	best := fallback
+	for _, m := range inYear.FindAllStringSubmatch(t.norm, -1) {
+		y, _ := strconv.Atoi(m[1])
+		counts[y]++
+		if counts[y] > counts[best] || counts[y] == counts[best] && y > best {
+			best = y
+		}
+	}
+	return best
+}
+
+var (
+	articleBefore = regexp.MustCompile(`(?i)\barticles?\s$`)
+	yearToken     = regexp.MustCompile(`^(?:19|20|21)\d\d(?:\s?[-–]\s?(?:19|20|21)\d\d)?$`)
+	ageBefore     = regexp.MustCompile(`(?i)\b(?:aged|aged between|age of)\s$`)
+	ageAfter      = regexp.MustCompile(`^[\s-]years?[\s-]old\b`)
+)
+
+// nonFigures says, for every number, why it is not a figure ("" when it may
+// be one): article numbers, years, parts of names, ages. Bracketed changes
+// are figures' companions and get no reason here.
+func (t *Text) nonFigures() []string {
+	reasons := make([]string, len(t.numbers))
+	for i, n := range t.numbers {
+		if n.Change {
+			continue
+		}
+		tok := t.token(n)
+		word := t.norm[tok.start:tok.end]
+		switch {
+		case articleBefore.MatchString(t.norm[:tok.start]):
+			reasons[i] = "an article number of a law or code"
+		case yearToken.MatchString(word):
+			reasons[i] = "a year"
+		case strings.IndexFunc(t.norm[tok.start:n.Start]+t.norm[n.End:tok.end], unicode.IsLetter) >= 0:
+			reasons[i] = fmt.Sprintf("part of the word or name %q", word)
+		case strings.HasSuffix(t.norm[:n.Start], "“") && strings.HasPrefix(t.norm[n.End:], "”"):
+			reasons[i] = "a name in quotation marks"
+		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]):
+			reasons[i] = "an age, not a count"
+		case i > 0 && reasons[i-1] != "" && t.norm[t.numbers[i-1].End:n.Start] == " and " &&
+			strings.HasSuffix(t.norm[:t.numbers[i-1].Start], "between "):
+			reasons[i] = reasons[i-1] // the upper bound of "between 18 and 25"
+		}
+	}
+	return reasons
+}
+
+// attachChanges pairs each bracketed change with the figure it follows
+// ("161 (+2)", "16 persons (-2; …)", "11 traffickers (+1)": at most two
+// words between) and returns the change's index by the figure's. A change
+// that follows no figure is given a reason in reasons.
+func (t *Text) attachChanges(reasons []string) map[int]int {
+	changes := map[int]int{}
+	for i, n := range t.numbers {
+		if !n.Change {
+			continue
+		}
+		if i > 0 && reasons[i-1] == "" && !t.numbers[i-1].Change {
+			gap := t.norm[t.numbers[i-1].End:n.Start]
+			if len(strings.Fields(gap)) <= 2 && !strings.ContainsAny(gap, ".;:") {
+				changes[i-1] = i
+				continue
+			}
+		}
+		reasons[i] = "a bracketed change that follows no figure"
+	}
+	return changes
+}
+
+// A period is named by "in 2022" or a sentence opening "Between 2019 and
+// 2022,"; a chart title names its span as "2005-2024". A span in running
+// text ("the National Action Plan for 2025–2030") names a plan, not the
+// period of the figures around it.
+var (
+	inYear      = regexp.MustCompile(`\b[Ii]n ((?:19|20|21)\d\d)\b`)
+	betweenSpan = regexp.MustCompile(`\bBetween ((?:19|20|21)\d\d) and ((?:19|20|21)\d\d),`)
+	titleSpan   = regexp.MustCompile(`\b((?:19|20|21)\d\d)\s?[-–]\s?((?:19|20|21)\d\d)\b`)
+)
+
+// periodMark is a place where the text names a period.
+type periodMark struct {
+	pos    int
+	period dataset.Period
+	phrase string
+}
+
+// periods gives every number the period named last before it in its
+// section (a report names the year once and goes on), or the reference year.
+func (t *Text) periods(year int) []periodMark {
+	marks := t.periodMarks()
+	out := make([]periodMark, len(t.numbers))
+	k := 0
+	current := periodMark{period: dataset.Period{Start: year, End: year}}
+	section := -1
+	for i, n := range t.numbers {
+		if h := t.heading(n.Start); h != section {
+			section = h
+			current = periodMark{period: dataset.Period{Start: year, End: year}}
+			for k < len(marks) && t.heading(marks[k].pos) < h {
+				k++
+			}
+		}
+		for ; k < len(marks) && marks[k].pos < n.Start; k++ {
+			current = marks[k]
+		}
+		out[i] = current
+	}
+	return out
+}
+
+func (t *Text) periodMarks() []periodMark {
+	var marks []periodMark
+	add := func(m []int, phrase string, a, b string) {
+		start, _ := strconv.Atoi(a)
+		end, _ := strconv.Atoi(b)
+		marks = append(marks, periodMark{pos: m[0], period: dataset.Period{Start: start, End: end}, phrase: phrase})
+	}
+	for _, m := range inYear.FindAllStringSubmatchIndex(t.norm, -1) {
+		y := t.norm[m[2]:m[3]]
+		add(m, t.norm[m[0]:m[1]], y, y)
+	}
+	for _, m := range betweenSpan.FindAllStringSubmatchIndex(t.norm, -1) {
+		add(m, t.norm[m[0]:m[1]-1], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]])
+	}
+	for _, b := range t.blocks {
+		if b.kind != headingBlock {
+			continue
+		}
+		for _, m := range titleSpan.FindAllStringSubmatchIndex(t.norm[b.start:b.end], -1) {
+			m = []int{b.start + m[0], b.start + m[1], b.start + m[2], b.start + m[3], b.start + m[4], b.start + m[5]}
+			add(m, t.norm[m[0]:m[1]], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]])
+		}
+	}
+	sort.Slice(marks, func(i, j int) bool { return marks[i].pos < marks[j].pos })
+	return marks
+}
+
+var qualifierBefore = regexp.MustCompile(`(?i)\b(more than|over|above|exceeding|at least|nearly|almost|about|approximately|around|a total of|totall?ing)\s$`)
+
+// qualifiers maps the words before a figure to its qualifier. "A total of"
+// is exact; it is recognised so the note can say the figure is a total.
+var qualifiers = map[string]dataset.Qualifier{
+	"more than": dataset.MoreThan, "over": dataset.MoreThan, "above": dataset.MoreThan, "exceeding": dataset.MoreThan,
+	"at least": dataset.AtLeast,
+	"nearly":   dataset.Approximately, "almost": dataset.Approximately, "about": dataset.Approximately,
+	"approximately": dataset.Approximately, "around": dataset.Approximately,
+	"a total of": dataset.Exact, "totaling": dataset.Exact, "totalling": dataset.Exact,
+}
+
+// qualifier reads the qualifier of the figure at pos and the phrase that
+// states it ("" for a bare figure).
+func (t *Text) qualifier(pos int) (dataset.Qualifier, string) {
+	m := qualifierBefore.FindStringSubmatch(t.norm[max(pos-20, 0):pos])
+	if m == nil {
+		return dataset.Exact, ""
+	}
+	return qualifiers[strings.ToLower(m[1])], m[1]
+}
+
+// draftObservation drafts the observation of the figure at index i, with its
+// change at index change (0: none; a change never comes first), and returns
+// the indicators and breakdowns it could have, best first.
+func (t *Text) draftObservation(i, change int, period periodMark, g *guesser, rel dataset.Release) (dataset.Observation, iter.Seq[candidate]) {
+	n := t.numbers[i]
+	end := n.End
+	o := dataset.Observation{
+		RefArea: rel.RefArea, Period: period.period, Value: n.Value, Status: dataset.Reported, DerivedFrom: -1,
+	}
+	var notes []string
+	if change > 0 {
+		c := t.numbers[change].Value
+		o.Change = &c
+		end = t.numbers[change].End
+		notes = append(notes, fmt.Sprintf("change %s: load derives %s for %s", t.numbers[change].Text, dataset.FormatValue(n.Value-c), o.Period.Previous()))
+	}
+	var phrase string
+	if o.Qualifier, phrase = t.qualifier(n.Start); phrase != "" {
+		notes = append(notes, fmt.Sprintf("qualifier from %q", phrase))
+	}
+	if period.phrase != "" {
+		notes = append(notes, fmt.Sprintf("period from %q", period.phrase))
+	}
+	q := t.quoteSpan(n.Start, end)
+	o.Source = dataset.Source{Section: t.sectionName(n.Start), Quote: t.norm[q.start:q.end]}
+	guessed, candidates := g.guess(t, i, end, &o, rel.Publisher)
+	o.Note = reviewPrefix + strings.Join(append(guessed, notes...), "; ")
+	return o, candidates
+}
+
+// sectionName is the section a drafted entry records for pos.
+func (t *Text) sectionName(pos int) string {
+	if s := t.section(pos); s != "" {
+		return s
+	}
+	return untitledSection
+}
+
+// ignore drafts an ignored entry for the number at i and returns where its
+// quote ends in the text.
+func (d *Draft) ignore(t *Text, i int, reasons []string) int {
+	n := t.numbers[i]
+	tok := t.token(n)
+	if n.Change {
+		tok = span{n.Start, n.End}
+	}
+	s := t.ignoredSpan(tok, func(w span) bool {
+		for _, k := range t.numbersIn(w) {
+			if reasons[k] == "" {
+				return true
+			}
+		}
+		return false
+	})
+	quote := t.norm[s.start:s.end]
+	for _, ig := range d.Ignored {
+		if ig.Quote == quote {
+			return s.end // verify takes a quote at every place it occurs
+		}
+	}
+	d.Ignored = append(d.Ignored, dataset.Ignored{Quote: quote, Reason: reviewPrefix + reasons[i]})
+	return s.end
+}

@@ -1,0 +1,313 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"indicators/internal/dataset"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func bundled(t *testing.T) *dataset.Dataset {
+	t.Helper()
+	ds, err := dataset.Bundled()
+	if err != nil {
+		t.Fatalf("bundled dataset: %v", err)
+	}
+	return ds
+}
+
+// draft extracts a draft from text, writes it and parses it back: what is
+// measured is the file a person would receive.
+func draft(t *testing.T, text *Text, codes *dataset.Dataset, opt ExtractOptions) ([]byte, *dataset.Dataset) {
+	t.Helper()
+	d, err := Extract(text, codes, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := d.WriteYAML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Parse("draft.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatalf("the draft does not parse: %v", err)
+	}
+	return buf.Bytes(), ds
+}
+
+// figures returns the numbers of the text an observation states its value
+// at: inside the places its quotes occur, equal to its value.
+func figures(text *Text, o dataset.Observation) map[int]bool {
+	out := map[int]bool{}
+	for _, src := range sources(o) {
+		for _, i := range text.matching(text.locate(src), false, o.Value) {
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// match is a curated observation and the draft observation that agrees
+// with it (nil: none does, for the reason why).
+type match struct {
+	curated dataset.Observation
+	draft   *dataset.Observation
+	why     string
+}
+
+// agreement measures a draft against the curated data file of the same
+// report. A curated reported observation agrees when a draft observation
+// states the same number of the text (one its quote locates as its value,
+// as verify does, and one a curated quote locates; an `also` place counts)
+// with the same value, period, qualifier and change, hence the same derived
+// value for the previous period. Indicator, breakdown and agency are left to
+// review and not compared.
+func agreement(text *Text, curated, draft *dataset.Dataset) []match {
+	byFigure := map[int][]*dataset.Observation{}
+	for k, d := range draft.Observations {
+		if d.Status == dataset.Reported {
+			for i := range figures(text, d) {
+				byFigure[i] = append(byFigure[i], &draft.Observations[k])
+			}
+		}
+	}
+	var out []match
+	for _, c := range curated.Observations {
+		if c.Status != dataset.Reported {
+			continue
+		}
+		m := match{curated: c, why: "no draft observation states its figure"}
+		for i := range figures(text, c) {
+			for _, d := range byFigure[i] {
+				if m.why = differs(c, *d); m.why == "" {
+					m.draft = d
+					break
+				}
+			}
+			if m.draft != nil {
+				break
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// differs says how a draft observation differs from a curated one on the
+// compared fields, or "" when it agrees.
+func differs(c, d dataset.Observation) string {
+	change := func(o dataset.Observation) string {
+		if o.Change == nil {
+			return "none"
+		}
+		return formatChange(*o.Change)
+	}
+	switch {
+	case c.Value != d.Value:
+		return fmt.Sprintf("value %s, draft %s", dataset.FormatValue(c.Value), dataset.FormatValue(d.Value))
+	case c.Period != d.Period:
+		return fmt.Sprintf("period %s, draft %s", c.Period, d.Period)
+	case c.Qualifier != d.Qualifier:
+		return fmt.Sprintf("qualifier %s, draft %s", c.Qualifier, d.Qualifier)
+	case change(c) != change(d):
+		return fmt.Sprintf("change %s, draft %s", change(c), change(d))
+	}
+	return ""
+}
+
+// TestExtractAgreesWithCuratedDataset is the issue's measure: the draft of
+// the 2024 text agrees with the curated dataset on at least 90% of its
+// reported observations.
+func TestExtractAgreesWithCuratedDataset(t *testing.T) {
+	const want = 0.90
+	text := NewText(dataset.BundledReport)
+	_, ds := draft(t, text, bundled(t), ExtractOptions{Source: "az-2024-report.txt"})
+	matches := agreement(text, bundled(t), ds)
+	agreed := 0
+	for _, m := range matches {
+		if m.draft != nil {
+			agreed++
+		} else {
+			t.Logf("  differs: line %d %s = %s: %s", m.curated.Line, m.curated.Key(), dataset.FormatValue(m.curated.Value), m.why)
+		}
+	}
+	share := float64(agreed) / float64(len(matches))
+	t.Logf("extract agrees with the curated dataset on value, period, qualifier and change for %d of %d reported observations (%.1f%%)",
+		agreed, len(matches), 100*share)
+	if share < want {
+		t.Errorf("agreement %.1f%% is below %.0f%%", 100*share, 100*want)
+	}
+}
+
+// TestExtractGuessesForInformation logs, without a threshold, how often the
+// guessed indicator of an agreeing figure is the curated one: with the
+// curated file as codes (its quotes teach the guesser, as last year's file
+// will next year), and with its code lists alone.
+func TestExtractGuessesForInformation(t *testing.T) {
+	text := NewText(dataset.BundledReport)
+	full := bundled(t)
+	listsOnly := *full
+	listsOnly.Observations = nil
+	for _, tc := range []struct {
+		name  string
+		codes *dataset.Dataset
+	}{{"curated file", full}, {"code lists only", &listsOnly}} {
+		_, ds := draft(t, text, tc.codes, ExtractOptions{})
+		agreed, right := 0, 0
+		for _, m := range agreement(text, full, ds) {
+			if m.draft == nil {
+				continue
+			}
+			agreed++
+			if m.draft.Indicator == m.curated.Indicator {
+				right++
+			}
+		}
+		t.Logf("codes from the %s: indicator guessed right for %d of %d agreeing figures", tc.name, right, agreed)
+	}
+}
+
+// TestExtractedDraftVerifies: a fresh draft accounts for every number of the
+// text and all its quotes are verbatim, so verify reports only what a
+// reviewer changes afterwards.
+func TestExtractedDraftVerifies(t *testing.T) {
+	text := NewText(dataset.BundledReport)
+	_, ds := draft(t, text, bundled(t), ExtractOptions{})
+	v := Verify(text, []DataFile{{Name: "draft.yaml", Dataset: ds}})
+	for _, u := range v.Unaccounted {
+		t.Errorf("unaccounted %s at line %d", u.Text, u.Line)
+	}
+	for _, p := range v.Problems {
+		t.Error(p)
+	}
+	for _, o := range ds.Observations {
+		if o.Status == dataset.Reported && !strings.HasPrefix(o.Note, reviewPrefix) {
+			t.Errorf("line %d: observation not marked for review: %q", o.Line, o.Note)
+		}
+	}
+	for _, ig := range ds.Ignored {
+		if !strings.HasPrefix(ig.Reason, reviewPrefix) {
+			t.Errorf("line %d: ignored entry not marked for review: %q", ig.Line, ig.Reason)
+		}
+	}
+}
+
+// TestDraftKeepsCodeLists: the draft carries the codes file's code lists
+// unchanged, every field of every entry.
+func TestDraftKeepsCodeLists(t *testing.T) {
+	codes := bundled(t)
+	_, ds := draft(t, NewText(dataset.BundledReport), codes, ExtractOptions{})
+	if !reflect.DeepEqual(ds.CodeLists, codes.CodeLists) {
+		t.Error("the draft's code lists differ from the codes file's")
+	}
+}
+
+// TestExtractGolden pins the whole draft of a small report with a small
+// codes file: layout, sections, quotes, qualifiers, changes, periods,
+// ignored numbers, guesses, key collisions.
+// Run with -update after a deliberate change and review the diff.
+func TestExtractGolden(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "small-report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeFile, err := os.ReadFile(filepath.Join("testdata", "small-codes.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := dataset.Parse("small-codes.yaml", codeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := draft(t, NewText(string(raw)), codes, ExtractOptions{Source: "small-report.txt"})
+	golden := filepath.Join("testdata", "small-report.draft.yaml")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("draft differs from %s (go test -update rewrites it; review the diff):\n%s", golden, got)
+	}
+}
+
+// TestReadFigures covers how extract reads each number: figure or not (and
+// why), its qualifier, its change and its period.
+func TestReadFigures(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want string // per number: "figure qualifier change period" or "[number: reason]"
+	}{
+		{"qualifiers", "Heading\n\nIt reached more than 11,000 people, over 100 activists, nearly 1,000 officers and a total of 426 staff.",
+			"11000 more_than - 2024 | 100 more_than - 2024 | 1000 approximately - 2024 | 426 exact - 2024"},
+		{"changes after the figure", "Heading\n\nThey found 161 (+2) acts, 16 persons (-2; 13 women, 3 men), 11 traffickers (+1) and 44 (unchanged) offences.",
+			"161 exact +2 2024 | 16 exact -2 2024 | 13 exact - 2024 | 3 exact - 2024 | 11 exact +1 2024 | 44 exact unchanged 2024"},
+		{"a change far from any figure", "Heading\n\nThe 5 cases of this kind were many more (+3).",
+			"5 exact - 2024 | [(+3): a bracketed change that follows no figure]"},
+		{"articles, names and ages", "Heading\n\nUnder Article 144-1, 12 victims aged between 18 and 25 used the “152” line after COVID-19 for a 30-day period.",
+			"[144: an article number of a law or code] | [1: an article number of a law or code] | 12 exact - 2024 | [18: an age, not a count] | [25: an age, not a count] | [152: a name in quotation marks] | [19: part of the word or name \"COVID-19\"] | [30: part of the word or name \"30-day\"]"},
+		{"years and the period they name", "Heading\n\nIn 2022, 25 percent more. Then 31 percent.\n\nNext Heading\n\nBetween 2019 and 2022, 47 percent. 17 percent, and 9 in 2023.",
+			"[2022: a year] | 25 exact - 2022 | 31 exact - 2022 | [2019: a year] | [2022: a year] | 47 exact - 2019-2022 | 17 exact - 2019-2022 | 9 exact - 2019-2022 | [2023: a year]"},
+		{"a plan's span is no period", "Heading\n\nThe Plan for 2025–2030 was drafted and 7 meetings held.",
+			"[2025: a year] | [2030: a year] | 7 exact - 2024"},
+		{"a chart title's span is", "Heading\n\nText.\n\nVictims Identified 2005-2024\n\n1.441",
+			"[2005: a year] | [2024: a year] | 1441 exact - 2005-2024"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text := NewText(tc.text)
+			reasons := text.nonFigures()
+			changes := text.attachChanges(reasons)
+			periods := text.periods(2024)
+			var got []string
+			for i, n := range text.numbers {
+				switch {
+				case reasons[i] != "":
+					got = append(got, fmt.Sprintf("[%s: %s]", n.Text, reasons[i]))
+				case !n.Change:
+					change := "-"
+					if c, ok := changes[i]; ok {
+						change = formatChange(text.numbers[c].Value)
+					}
+					q, _ := text.qualifier(n.Start)
+					got = append(got, fmt.Sprintf("%s %s %s %s", dataset.FormatValue(n.Value), q, change, periods[i].period))
+				}
+			}
+			if s := strings.Join(got, " | "); s != tc.want {
+				t.Errorf("got\n%s\nwant\n%s", s, tc.want)
+			}
+		})
+	}
+}
+
+func TestReferenceYear(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want int
+	}{
+		{"the year named most", "In 2025, a. In 2025, b. Compared with the figures in 2024.", 2025},
+		{"the later of equals", "In 2024, a. In 2025, b.", 2025},
+		{"none named", "No year here; the plan for 2025–2030.", 2023},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := NewText(tc.text).referenceYear(2023); got != tc.want {
+				t.Errorf("referenceYear = %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
