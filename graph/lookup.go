@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"indicators/graph/model"
+	"indicators/internal/dataset"
 	"indicators/internal/store"
 )
 
@@ -13,29 +14,27 @@ import (
 // it means null; nested, where the database guarantees the code, it is a bug.
 var errUnknownCode = errors.New("unknown code")
 
-func (r *Resolver) unitByCode(ctx context.Context, code string) (*model.Unit, error) {
+// lookup finds a code in one of the catalog's code lists and converts it.
+func lookup[V, M any](ctx context.Context, what, code string, list func(*catalog) map[string]V, convert func(V) M) (*M, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u, ok := c.units[code]
+	v, ok := list(c)[code]
 	if !ok {
-		return nil, fmt.Errorf("unit %q: %w", code, errUnknownCode)
+		return nil, fmt.Errorf("%s %q: %w", what, code, errUnknownCode)
 	}
-	return &model.Unit{Code: u.Code, Name: u.Name}, nil
+	m := convert(v)
+	return &m, nil
+}
+
+func (r *Resolver) unitByCode(ctx context.Context, code string) (*model.Unit, error) {
+	return lookup(ctx, "unit", code, func(c *catalog) map[string]dataset.Unit { return c.units },
+		func(u dataset.Unit) model.Unit { return model.Unit{Code: u.Code, Name: u.Name} })
 }
 
 func (r *Resolver) indicatorByCode(ctx context.Context, code string) (*model.Indicator, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	i, ok := c.indicators[code]
-	if !ok {
-		return nil, fmt.Errorf("indicator %q: %w", code, errUnknownCode)
-	}
-	m := indicatorModel(i)
-	return &m, nil
+	return lookup(ctx, "indicator", code, func(c *catalog) map[string]dataset.Indicator { return c.indicators }, indicatorModel)
 }
 
 func (r *Resolver) indicatorsByCode(ctx context.Context, codes []string) ([]model.Indicator, error) {
@@ -51,50 +50,24 @@ func (r *Resolver) indicatorsByCode(ctx context.Context, codes []string) ([]mode
 }
 
 func (r *Resolver) agencyByCode(ctx context.Context, code string) (*model.Agency, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a, ok := c.agencies[code]
-	if !ok {
-		return nil, fmt.Errorf("agency %q: %w", code, errUnknownCode)
-	}
-	m := agencyModel(a)
-	return &m, nil
+	return lookup(ctx, "agency", code, func(c *catalog) map[string]dataset.Agency { return c.agencies }, agencyModel)
 }
 
 func (r *Resolver) refAreaByCode(ctx context.Context, code string) (*model.RefArea, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	a, ok := c.areas[code]
-	if !ok {
-		return nil, fmt.Errorf("reference area %q: %w", code, errUnknownCode)
-	}
-	m := refAreaModel(a)
-	return &m, nil
+	return lookup(ctx, "reference area", code, func(c *catalog) map[string]dataset.RefArea { return c.areas }, refAreaModel)
 }
 
 func (r *Resolver) dimensionByCode(ctx context.Context, code string) (*model.Dimension, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d, ok := c.dimensions[code]
-	if !ok {
-		return nil, fmt.Errorf("dimension %q: %w", code, errUnknownCode)
-	}
-	m := dimensionModel(d)
-	return &m, nil
+	return lookup(ctx, "dimension", code, func(c *catalog) map[string]dataset.Dimension { return c.dimensions }, dimensionModel)
 }
 
 func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.Member, error) {
-	c, err := catalogFor(ctx)
+	d, err := lookup(ctx, "dimension", dim, func(c *catalog) map[string]dataset.Dimension { return c.dimensions },
+		func(d dataset.Dimension) dataset.Dimension { return d })
 	if err != nil {
 		return nil, err
 	}
-	m, ok := c.dimensions[dim].Member(code)
+	m, ok := d.Member(code)
 	if !ok {
 		return nil, fmt.Errorf("member %s=%s: %w", dim, code, errUnknownCode)
 	}
@@ -103,16 +76,7 @@ func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.M
 }
 
 func (r *Resolver) releaseByCode(ctx context.Context, code string) (*model.Release, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rel, ok := c.releases[code]
-	if !ok {
-		return nil, fmt.Errorf("release %q: %w", code, errUnknownCode)
-	}
-	m := releaseModel(rel)
-	return &m, nil
+	return lookup(ctx, "release", code, func(c *catalog) map[string]store.Release { return c.releases }, releaseModel)
 }
 
 // previous finds the same cell one period earlier, in any release.

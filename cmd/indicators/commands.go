@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 
-	"indicators/internal/dataset"
 	"indicators/internal/export"
 	"indicators/internal/server"
 )
@@ -19,14 +17,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if _, err := c.flags("serve", "", args, nil); err != nil {
 		return err
 	}
-	db, err := c.openDatabase(ctx)
+	db, err := c.openDatasetDatabase(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.close()
-	if err := c.loadBundledIfEmpty(ctx, db.store); err != nil {
-		return err
-	}
 	h := server.New(server.Config{Store: db.store, Logger: c.log})
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
 	return server.Serve(ctx, addr, h, func(a net.Addr) {
@@ -60,22 +55,9 @@ func (c *cli) load(ctx context.Context, args []string) error {
 		return errReported
 	}
 	// Every file is read and validated before the database is touched.
-	files := make([]dataset.NamedFile, 0, fs.NArg())
-	for _, name := range fs.Args() {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("read data file: %w", err)
-		}
-		files = append(files, dataset.NamedFile{Name: name, Data: data})
-	}
-	sets, err := dataset.ParseFiles(files)
-	var verr *dataset.ValidationError
-	if errors.As(err, &verr) {
-		for _, p := range verr.Problems {
-			fmt.Fprintln(c.stderr, p)
-		}
-		fmt.Fprintf(c.stderr, "%d problem(s); nothing was loaded\n", len(verr.Problems))
-		return errReported
+	sets, err := c.parseFiles(fs.Args())
+	if errors.Is(err, errReported) {
+		fmt.Fprintln(c.stderr, "nothing was loaded")
 	}
 	if err != nil {
 		return err
@@ -122,13 +104,10 @@ func (c *cli) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := c.openDatabase(ctx)
+	db, err := c.openDatasetDatabase(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.close()
-	if err := c.loadBundledIfEmpty(ctx, db.store); err != nil {
-		return err
-	}
 	return export.Write(ctx, db.store, f, filter, c.stdout)
 }

@@ -88,6 +88,20 @@ func (db *database) close() {
 	}
 }
 
+// openDatasetDatabase opens the database and, when it holds no release yet,
+// loads the bundled report: what serve and export read from.
+func (c *cli) openDatasetDatabase(ctx context.Context) (*database, error) {
+	db, err := c.openDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.loadBundledIfEmpty(ctx, db.store); err != nil {
+		db.close()
+		return nil, err
+	}
+	return db, nil
+}
+
 // loadBundledIfEmpty gives a new database the report's data.
 func (c *cli) loadBundledIfEmpty(ctx context.Context, s *store.Store) error {
 	empty, err := s.IsEmpty(ctx)

@@ -23,6 +23,12 @@ func (c *cli) datasets(names []string) ([]*dataset.Dataset, error) {
 		}
 		return []*dataset.Dataset{ds}, nil
 	}
+	return c.parseFiles(names)
+}
+
+// parseFiles reads and validates data files, printing every problem of all
+// of them before giving up.
+func (c *cli) parseFiles(names []string) ([]*dataset.Dataset, error) {
 	files := make([]dataset.NamedFile, 0, len(names))
 	for _, name := range names {
 		data, err := os.ReadFile(name)

@@ -28,16 +28,6 @@ type CodeLists struct {
 	Indicators []Indicator
 }
 
-// Indicator returns the indicator with the given code.
-func (c *CodeLists) Indicator(code string) (Indicator, bool) {
-	for _, i := range c.Indicators {
-		if i.Code == code {
-			return i, true
-		}
-	}
-	return Indicator{}, false
-}
-
 // Dimension returns the dimension with the given code.
 func (c *CodeLists) Dimension(code string) (Dimension, bool) {
 	for _, d := range c.Dimensions {
