@@ -32,7 +32,7 @@ type api struct {
 	count func() int64
 }
 
-func newAPI(t *testing.T) api {
+func newAPI(t testing.TB) api {
 	t.Helper()
 	db, counter := testdb.CountingDB(t, testdb.DSN(t))
 	s := store.New(db)
@@ -587,6 +587,31 @@ func TestEveryTypeAndFieldIsDescribed(t *testing.T) {
 			if empty(v.Description) {
 				t.Errorf("%s.%s has no description", ty.Name, v.Name)
 			}
+		}
+	}
+}
+
+// BenchmarkDeepQuery measures a frontend-sized request over HTTP: 100
+// observations with their indicator, agency, coordinates, source and change.
+//
+//	go test ./graph -run '^$' -bench DeepQuery
+func BenchmarkDeepQuery(b *testing.B) {
+	a := newAPI(b)
+	const q = `{ observations(first: 100) { totalCount nodes {
+		id value qualifier period { label } indicator { code name unit { code } }
+		agency { name } coordinates { dimension { code } member { code name } }
+		source { section quote } previous { value } change { absolute percent } } } }`
+	body, _ := json.Marshal(map[string]any{"query": q})
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("status %d", resp.StatusCode)
 		}
 	}
 }

@@ -1,0 +1,159 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+	"indicators/internal/testdb"
+)
+
+// Benchmarks for the load and the queries the API and exports run, on the
+// bundled report and on a synthetic dataset shaped like the target: many
+// countries x twenty years x every breakdown. Run with
+//
+//	go test ./internal/store -run '^$' -bench . -benchtime 20x
+//
+// and set BENCH_OBSERVATIONS (default 200000) for the synthetic size.
+
+func BenchmarkLoadBundled(b *testing.B) {
+	s := testdb.New(b)
+	ds, err := dataset.Bundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		// A new checksum each round makes every load a full replace.
+		ds.Release.Checksum = fmt.Sprintf("%064x", i)
+		if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ds.Observations)), "observations/load")
+}
+
+// synthetic builds a dataset of about n observations: countries x years x
+// indicators, each a total plus a sex x age grid.
+func synthetic(n int) *dataset.Dataset {
+	ds := &dataset.Dataset{
+		Release: dataset.Release{Code: "synthetic", Title: "Synthetic", Publisher: "AG", ReferenceYear: 2024, RefArea: "C000",
+			Checksum: fmt.Sprintf("%064d", n)},
+	}
+	ds.Units = []dataset.Unit{{Code: "persons", Name: "Persons"}}
+	ds.Agencies = []dataset.Agency{{Code: "AG", Name: "Agency", Kind: "agency"}}
+	sexes := []string{"F", "M"}
+	ages := []string{"Y0T17", "Y18T24", "Y25T34", "Y35T44", "Y_GE45"}
+	ds.Dimensions = []dataset.Dimension{
+		{Code: "SEX", Name: "Sex", Members: []dataset.Member{{Code: "F", Name: "Female"}, {Code: "M", Name: "Male"}}},
+		{Code: "AGE", Name: "Age", Members: func() []dataset.Member {
+			var ms []dataset.Member
+			for _, a := range ages {
+				ms = append(ms, dataset.Member{Code: a, Name: a})
+			}
+			return ms
+		}()},
+	}
+	const indicators, years = 10, 20
+	perCell := 1 + len(sexes)*len(ages)
+	countries := max(1, n/(indicators*years*perCell))
+	for c := range countries {
+		ds.RefAreas = append(ds.RefAreas, dataset.RefArea{Code: fmt.Sprintf("C%03d", c), Name: "Country " + strconv.Itoa(c)})
+	}
+	for i := range indicators {
+		ds.Indicators = append(ds.Indicators, dataset.Indicator{Code: fmt.Sprintf("indicator_%d", i), Name: "I", Description: "D", Unit: "persons", Theme: "protection"})
+	}
+	src := dataset.Source{Section: "Section", Quote: "a quote of the figure"}
+	for _, area := range ds.RefAreas {
+		for _, ind := range ds.Indicators {
+			for y := 2005; y < 2005+years; y++ {
+				base := dataset.Observation{Indicator: ind.Code, RefArea: area.Code, Period: dataset.Period{Start: y, End: y},
+					Value: 100, Unit: "persons", Qualifier: dataset.Exact, Status: dataset.Reported, Agency: "AG", Source: src, DerivedFrom: -1}
+				ds.Observations = append(ds.Observations, base)
+				for _, sex := range sexes {
+					for _, age := range ages {
+						o := base
+						o.Value = 10
+						o.Coordinates = []dataset.Coordinate{{Dimension: "AGE", Member: age}, {Dimension: "SEX", Member: sex}}
+						ds.Observations = append(ds.Observations, o)
+					}
+				}
+			}
+		}
+	}
+	return ds
+}
+
+func benchObservations() int {
+	if v, err := strconv.Atoi(os.Getenv("BENCH_OBSERVATIONS")); err == nil && v > 0 {
+		return v
+	}
+	return 200_000
+}
+
+func BenchmarkScale(b *testing.B) {
+	s := testdb.New(b)
+	ctx := context.Background()
+	ds := synthetic(benchObservations())
+	// The queries below need the data whichever sub-benchmarks -bench selects.
+	if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("replace", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			ds.Release.Checksum = fmt.Sprintf("%064x", i+1)
+			if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(ds.Observations)), "observations/load")
+	})
+	if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+		b.Fatal(err)
+	}
+	queries := []struct {
+		name   string
+		filter store.ObservationFilter
+		order  store.Order
+	}{
+		{"one cell series", store.ObservationFilter{Indicators: []string{"indicator_3"}, RefAreas: []string{"C001"}, ExactlyBy: []string{}}, store.OrderByKey},
+		{"one indicator by sex, a year", store.ObservationFilter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
+			Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, store.OrderByKey},
+		{"everything, first page", store.ObservationFilter{}, store.OrderByKey},
+		{"everything, largest first", store.ObservationFilter{}, store.OrderByValueDesc},
+		{"totals over age of one country", store.ObservationFilter{RefAreas: []string{"C002"}, TotalOver: []string{"AGE"}}, store.OrderByPeriodDesc},
+	}
+	for _, q := range queries {
+		b.Run("page of 100: "+q.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := s.Observations(ctx, q.filter, q.order, 100, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("first pages of 10 indicators", func(b *testing.B) {
+		codes := make([]string, 10)
+		for i := range codes {
+			codes[i] = fmt.Sprintf("indicator_%d", i)
+		}
+		for b.Loop() {
+			if _, err := s.FirstPages(ctx, store.ByIndicator, codes, store.ObservationFilter{RefAreas: []string{"C001"}}, store.OrderByKey, 20); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stream one indicator", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			if err := s.EachObservation(ctx, store.ObservationFilter{Indicators: []string{"indicator_5"}}, func(store.Observation) error { n++; return nil }); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

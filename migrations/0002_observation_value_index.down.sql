@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS observation_value_idx;
