@@ -82,8 +82,23 @@ func (c *cli) check(_ context.Context, args []string) error {
 			}
 		}
 	}
-	fmt.Fprintf(c.stdout, "%d breakdowns: %d inconsistent, %d partial (only some members stated), %d add up; the data stay as reported\n",
+	var relations, broken int
+	for _, ds := range sets {
+		for _, rc := range dataset.CheckRelations(ds) {
+			relations++
+			switch {
+			case rc.Checkable() && !rc.Holds():
+				broken++
+				fmt.Fprintf(c.stdout, "%s: inconsistent: %s (line %d)\n", ds.Release.Code, rc, rc.Relation.Line)
+			case all:
+				fmt.Fprintf(c.stdout, "%s: holds: %s\n", ds.Release.Code, rc)
+			}
+		}
+	}
+	fmt.Fprintf(c.stdout, "%d breakdowns: %d inconsistent, %d partial (only some members stated), %d add up\n",
 		consistent+partial+inconsistent, inconsistent, partial, consistent)
+	fmt.Fprintf(c.stdout, "%d other relations the report implies: %d do not hold; the data stay as reported\n", relations, broken)
+	inconsistent += broken
 	if strict && inconsistent > 0 {
 		return errReported
 	}

@@ -17,6 +17,7 @@ type Dataset struct {
 	CodeLists
 	Observations []Observation
 	Ignored      []Ignored
+	Relations    []Relation
 }
 
 // CodeLists are the entries observations refer to by code.
@@ -244,6 +245,27 @@ func CoordinateKey(cs []Coordinate) string {
 // Key identifies the cell an observation fills within a release.
 func (o Observation) Key() string {
 	return fmt.Sprintf("%s %s %s %s", o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates))
+}
+
+// RelationKind says how the parts of a relation stand to its whole.
+type RelationKind string
+
+// Relation kinds.
+const (
+	// PartOf: each part is at most the whole ("86 out of 100 children").
+	PartOf RelationKind = "part_of"
+	// SumOf: the parts add up to the whole, across indicators.
+	SumOf RelationKind = "sum"
+)
+
+// Relation is an arithmetic relation between figures that the report's
+// wording implies, checked by `indicators check` like a breakdown.
+type Relation struct {
+	Name  string
+	Kind  RelationKind
+	Whole string   // an observation key (Observation.Key)
+	Parts []string // observation keys
+	Line  int
 }
 
 // Ignored is a number in the report text that is deliberately not a figure.

@@ -202,7 +202,7 @@ func (p *parser) declare(d declared, code, what string, line int) {
 }
 
 func (p *parser) document(root *yaml.Node, ds *Dataset) {
-	top := p.mapping(root, "file", "format", "release", "units", "ref_areas", "agencies", "dimensions", "indicators", "observations", "ignored")
+	top := p.mapping(root, "file", "format", "release", "units", "ref_areas", "agencies", "dimensions", "indicators", "observations", "ignored", "relations")
 	if top == nil {
 		return
 	}
@@ -265,6 +265,8 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 	p.release(top["release"], root.Line, ds, agencies, areas)
 	refs := references{units: units, areas: areas, agencies: agencies, dimensions: dims, indicators: indicators}
 	p.observations(top["observations"], ds, refs)
+
+	p.relations(top["relations"], ds)
 
 	for _, n := range p.sequence(top["ignored"], "ignored") {
 		f := p.mapping(n, "ignored", "quote", "reason")
@@ -573,6 +575,71 @@ func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers) []Coordinate {
 	}
 	sort.Slice(cs, func(i, j int) bool { return cs[i].Dimension < cs[j].Dimension })
 	return cs
+}
+
+// relations reads the relations and checks that each names observations the
+// file has.
+func (p *parser) relations(n *yaml.Node, ds *Dataset) {
+	keys := make(map[string]bool, len(ds.Observations))
+	for _, o := range ds.Observations {
+		keys[o.Key()] = true
+	}
+	const what = "relation"
+	for _, n := range p.sequence(n, "relations") {
+		f := p.mapping(n, what, "name", "kind", "whole", "parts")
+		if f == nil {
+			continue
+		}
+		r := Relation{
+			Name: p.text(f, "name", what, n.Line, true),
+			Kind: RelationKind(p.text(f, "kind", what, n.Line, true)),
+			Line: n.Line,
+		}
+		if r.Kind != "" && r.Kind != PartOf && r.Kind != SumOf {
+			p.fail(f["kind"].Line, "%s: unknown kind %q (allowed: part_of, sum)", what, r.Kind)
+		}
+		if f["whole"] == nil {
+			p.fail(n.Line, "%s: whole is required", what)
+		} else {
+			r.Whole = p.observationRef(f["whole"], ds.Release, keys)
+		}
+		for _, part := range p.sequence(f["parts"], what+": parts") {
+			r.Parts = append(r.Parts, p.observationRef(part, ds.Release, keys))
+		}
+		if len(r.Parts) == 0 {
+			p.fail(n.Line, "%s: parts are required", what)
+		}
+		ds.Relations = append(ds.Relations, r)
+	}
+}
+
+// observationRef reads {indicator, period, area, by} and returns the key of
+// the observation it names, reporting one the file does not have.
+func (p *parser) observationRef(n *yaml.Node, rel Release, keys map[string]bool) string {
+	const what = "relation"
+	f := p.mapping(n, what, "indicator", "period", "area", "by")
+	if f == nil {
+		return ""
+	}
+	o := Observation{Indicator: p.text(f, "indicator", what, n.Line, true), RefArea: p.text(f, "area", what, n.Line, false)}
+	if o.RefArea == "" {
+		o.RefArea = rel.RefArea
+	}
+	var err error
+	if o.Period, err = ParsePeriod(p.text(f, "period", what, n.Line, true)); err != nil {
+		p.fail(n.Line, "%s: %v", what, err)
+		return ""
+	}
+	if by := f["by"]; by != nil && by.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(by.Content); i += 2 {
+			o.Coordinates = append(o.Coordinates, Coordinate{Dimension: by.Content[i].Value, Member: by.Content[i+1].Value})
+		}
+		sort.Slice(o.Coordinates, func(i, j int) bool { return o.Coordinates[i].Dimension < o.Coordinates[j].Dimension })
+	}
+	if !keys[o.Key()] {
+		p.fail(n.Line, "%s: no observation %s in this file", what, o.Key())
+	}
+	return o.Key()
 }
 
 // NamedFile is a data file's name and bytes.

@@ -90,6 +90,9 @@ func TestParseRejects(t *testing.T) {
 		{"wrong format", "format: indicators/v1", "format: indicators/v2", 2, `format "indicators/v2" is not supported`},
 		{"unknown release publisher", "publisher: MIA", "publisher: NOBODY", 6, `unknown publisher agency "NOBODY"`},
 		{"YAML syntax", "by: {SEX: F}", "by: {SEX: F", 58, "yaml"},
+		{"relation to a missing observation", "parts:\n      - {indicator: victims_identified, period: 2024, by: {SEX: F}}",
+			"parts:\n      - {indicator: victims_identified, period: 2024, by: {SEX: M}}", 95, "relation: no observation victims_identified AZE 2024 SEX=M in this file"},
+		{"relation kind", "kind: part_of", "kind: subset", 92, `relation: unknown kind "subset"`},
 	}
 	fixture := readFixture(t)
 	for _, tc := range tests {
@@ -158,5 +161,32 @@ func TestParsePeriod(t *testing.T) {
 	}
 	if got := (Period{2005, 2024}).Previous(); got != (Period{1985, 2004}) {
 		t.Errorf("Previous of 2005-2024 = %v", got)
+	}
+}
+
+func TestCheckRelations(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(string) string
+		holds bool
+	}{
+		{"part within its whole", func(s string) string { return s }, true},
+		{"part larger than its whole", func(s string) string { return strings.Replace(s, "value: 90", "value: 92", 1) }, false},
+		{"sum that adds up", func(s string) string {
+			return strings.Replace(strings.Replace(s, "kind: part_of", "kind: sum", 1), "value: 90", "value: 91", 1)
+		}, true},
+		{"sum that does not", func(s string) string { return strings.Replace(s, "kind: part_of", "kind: sum", 1) }, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, err := Parse("fixture.yaml", []byte(tc.edit(readFixture(t))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checks := CheckRelations(ds)
+			if len(checks) != 1 || !checks[0].Checkable() || checks[0].Holds() != tc.holds {
+				t.Errorf("checks = %+v, want one that holds: %v", checks, tc.holds)
+			}
+		})
 	}
 }
