@@ -36,6 +36,9 @@ func NewConfig(r *Resolver) Config {
 	const computed = 20
 	c.Complexity.Indicator.Series = func(child int, _ *string, _ []model.CoordinateInput) int { return computed * (1 + child) }
 	c.Complexity.Indicator.Breakdown = func(child int, _ string, _, _ *string) int { return computed * (1 + child) }
+	c.Complexity.Query.Coverage = func(child int, _ model.ReportingFramework, _ *model.ObservationFilter) int {
+		return 500 + codeList*child
+	}
 	c.Complexity.Query.Aggregate = func(child int, _ model.ObservationFilter, _ []model.AggregateGrouping) int { return 500 + 10*child }
 	return c
 }

@@ -74,3 +74,27 @@ func parseNodeID(id string) (kind string, key []string, ok bool) {
 func observationID(o store.Observation) string {
 	return nodeID("Observation", o.Release, o.Indicator, o.RefArea, o.Period.String(), dataset.CoordinateKey(o.Coordinates))
 }
+
+func coordinateModels(cs []dataset.Coordinate) []model.Coordinate {
+	out := make([]model.Coordinate, len(cs))
+	for i, c := range cs {
+		out[i] = model.Coordinate{DimensionCode: c.Dimension, MemberCode: c.Member}
+	}
+	return out
+}
+
+// The frameworks' names in the export package and in the schema.
+var frameworkNames = map[model.ReportingFramework]string{
+	model.ReportingFrameworkGreta:     "greta",
+	model.ReportingFrameworkGlotip:    "glotip",
+	model.ReportingFrameworkSdg16_2_2: "sdg-16-2-2",
+}
+
+func frameworkModel(name string) model.ReportingFramework {
+	for m, n := range frameworkNames {
+		if n == name {
+			return m
+		}
+	}
+	return ""
+}

@@ -34,6 +34,8 @@ type ResolverRoot interface {
 	Breakdown() BreakdownResolver
 	BreakdownMember() BreakdownMemberResolver
 	Coordinate() CoordinateResolver
+	CoverageCell() CoverageCellResolver
+	CoverageSource() CoverageSourceResolver
 	Dimension() DimensionResolver
 	Indicator() IndicatorResolver
 	Member() MemberResolver
@@ -102,6 +104,30 @@ type ComplexityRoot struct {
 	Coordinate struct {
 		Dimension func(childComplexity int) int
 		Member    func(childComplexity int) int
+	}
+
+	CoverageCell struct {
+		Available  func(childComplexity int) int
+		Breakdown  func(childComplexity int) int
+		Derivation func(childComplexity int) int
+		Framework  func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Qualifier  func(childComplexity int) int
+		RefArea    func(childComplexity int) int
+		Sources    func(childComplexity int) int
+		Statistic  func(childComplexity int) int
+		Value      func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	CoverageSource struct {
+		Agency      func(childComplexity int) int
+		Coordinates func(childComplexity int) int
+		Indicator   func(childComplexity int) int
+		Quote       func(childComplexity int) int
+		Release     func(childComplexity int) int
+		Section     func(childComplexity int) int
+		Value       func(childComplexity int) int
 	}
 
 	Dimension struct {
@@ -199,6 +225,7 @@ type ComplexityRoot struct {
 		Agencies     func(childComplexity int, kind *model.AgencyKind) int
 		Agency       func(childComplexity int, code string) int
 		Aggregate    func(childComplexity int, filter model.ObservationFilter, groupBy []model.AggregateGrouping) int
+		Coverage     func(childComplexity int, framework model.ReportingFramework, filter *model.ObservationFilter) int
 		Dimension    func(childComplexity int, code string) int
 		Dimensions   func(childComplexity int) int
 		Indicator    func(childComplexity int, code string) int
@@ -272,6 +299,25 @@ type CoordinateResolver interface {
 	Dimension(ctx context.Context, obj *model.Coordinate) (*model.Dimension, error)
 	Member(ctx context.Context, obj *model.Coordinate) (*model.Member, error)
 }
+type CoverageCellResolver interface {
+	Framework(ctx context.Context, obj *model.CoverageCell) (model.ReportingFramework, error)
+
+	Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error)
+	RefArea(ctx context.Context, obj *model.CoverageCell) (*model.RefArea, error)
+
+	Value(ctx context.Context, obj *model.CoverageCell) (*float64, error)
+	Qualifier(ctx context.Context, obj *model.CoverageCell) (*model.Qualifier, error)
+	Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error)
+	Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error)
+	Note(ctx context.Context, obj *model.CoverageCell) (*string, error)
+}
+type CoverageSourceResolver interface {
+	Indicator(ctx context.Context, obj *model.CoverageSource) (*model.Indicator, error)
+	Coordinates(ctx context.Context, obj *model.CoverageSource) ([]model.Coordinate, error)
+
+	Release(ctx context.Context, obj *model.CoverageSource) (*model.Release, error)
+	Agency(ctx context.Context, obj *model.CoverageSource) (*model.Agency, error)
+}
 type DimensionResolver interface {
 	ID(ctx context.Context, obj *model.Dimension) (string, error)
 
@@ -327,6 +373,7 @@ type QueryResolver interface {
 	Dimension(ctx context.Context, code string) (*model.Dimension, error)
 	RefAreas(ctx context.Context) ([]model.RefArea, error)
 	Releases(ctx context.Context) ([]model.Release, error)
+	Coverage(ctx context.Context, framework model.ReportingFramework, filter *model.ObservationFilter) ([]model.CoverageCell, error)
 }
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *model.RefArea) (string, error)
@@ -575,6 +622,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Coordinate.Member(childComplexity), true
+
+	case "CoverageCell.available":
+		if e.ComplexityRoot.CoverageCell.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Available(childComplexity), true
+	case "CoverageCell.breakdown":
+		if e.ComplexityRoot.CoverageCell.Breakdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Breakdown(childComplexity), true
+	case "CoverageCell.derivation":
+		if e.ComplexityRoot.CoverageCell.Derivation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Derivation(childComplexity), true
+	case "CoverageCell.framework":
+		if e.ComplexityRoot.CoverageCell.Framework == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Framework(childComplexity), true
+	case "CoverageCell.note":
+		if e.ComplexityRoot.CoverageCell.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Note(childComplexity), true
+	case "CoverageCell.qualifier":
+		if e.ComplexityRoot.CoverageCell.Qualifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Qualifier(childComplexity), true
+	case "CoverageCell.refArea":
+		if e.ComplexityRoot.CoverageCell.RefArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.RefArea(childComplexity), true
+	case "CoverageCell.sources":
+		if e.ComplexityRoot.CoverageCell.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Sources(childComplexity), true
+	case "CoverageCell.statistic":
+		if e.ComplexityRoot.CoverageCell.Statistic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Statistic(childComplexity), true
+	case "CoverageCell.value":
+		if e.ComplexityRoot.CoverageCell.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Value(childComplexity), true
+	case "CoverageCell.year":
+		if e.ComplexityRoot.CoverageCell.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageCell.Year(childComplexity), true
+
+	case "CoverageSource.agency":
+		if e.ComplexityRoot.CoverageSource.Agency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Agency(childComplexity), true
+	case "CoverageSource.coordinates":
+		if e.ComplexityRoot.CoverageSource.Coordinates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Coordinates(childComplexity), true
+	case "CoverageSource.indicator":
+		if e.ComplexityRoot.CoverageSource.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Indicator(childComplexity), true
+	case "CoverageSource.quote":
+		if e.ComplexityRoot.CoverageSource.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Quote(childComplexity), true
+	case "CoverageSource.release":
+		if e.ComplexityRoot.CoverageSource.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Release(childComplexity), true
+	case "CoverageSource.section":
+		if e.ComplexityRoot.CoverageSource.Section == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Section(childComplexity), true
+	case "CoverageSource.value":
+		if e.ComplexityRoot.CoverageSource.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageSource.Value(childComplexity), true
 
 	case "Dimension.code":
 		if e.ComplexityRoot.Dimension.Code == nil {
@@ -1000,6 +1157,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["filter"].(model.ObservationFilter), args["groupBy"].([]model.AggregateGrouping)), true
+	case "Query.coverage":
+		if e.ComplexityRoot.Query.Coverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_coverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["framework"].(model.ReportingFramework), args["filter"].(*model.ObservationFilter)), true
 	case "Query.dimension":
 		if e.ComplexityRoot.Query.Dimension == nil {
 			break
@@ -1419,6 +1587,54 @@ func (ec *executionContext) childFields_Coordinate(ctx context.Context, field gr
 		return ec.fieldContext_Coordinate_member(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Coordinate", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "framework":
+		return ec.fieldContext_CoverageCell_framework(ctx, field)
+	case "statistic":
+		return ec.fieldContext_CoverageCell_statistic(ctx, field)
+	case "breakdown":
+		return ec.fieldContext_CoverageCell_breakdown(ctx, field)
+	case "refArea":
+		return ec.fieldContext_CoverageCell_refArea(ctx, field)
+	case "year":
+		return ec.fieldContext_CoverageCell_year(ctx, field)
+	case "available":
+		return ec.fieldContext_CoverageCell_available(ctx, field)
+	case "value":
+		return ec.fieldContext_CoverageCell_value(ctx, field)
+	case "qualifier":
+		return ec.fieldContext_CoverageCell_qualifier(ctx, field)
+	case "derivation":
+		return ec.fieldContext_CoverageCell_derivation(ctx, field)
+	case "sources":
+		return ec.fieldContext_CoverageCell_sources(ctx, field)
+	case "note":
+		return ec.fieldContext_CoverageCell_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageCell", field.Name)
+}
+
+func (ec *executionContext) childFields_CoverageSource(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "indicator":
+		return ec.fieldContext_CoverageSource_indicator(ctx, field)
+	case "coordinates":
+		return ec.fieldContext_CoverageSource_coordinates(ctx, field)
+	case "value":
+		return ec.fieldContext_CoverageSource_value(ctx, field)
+	case "release":
+		return ec.fieldContext_CoverageSource_release(ctx, field)
+	case "agency":
+		return ec.fieldContext_CoverageSource_agency(ctx, field)
+	case "section":
+		return ec.fieldContext_CoverageSource_section(ctx, field)
+	case "quote":
+		return ec.fieldContext_CoverageSource_quote(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageSource", field.Name)
 }
 
 func (ec *executionContext) childFields_Dimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1984,6 +2200,28 @@ func (ec *executionContext) field_Query_aggregate_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "framework",
+		func(ctx context.Context, v any) (model.ReportingFramework, error) {
+			return ec.unmarshalNReportingFramework2indicatorsᚋgraphᚋmodelᚐReportingFramework(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["framework"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -3098,6 +3336,474 @@ func (ec *executionContext) fieldContext_Coordinate_member(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_framework(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_framework(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Framework(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReportingFramework) graphql.Marshaler {
+			return ec.marshalNReportingFramework2indicatorsᚋgraphᚋmodelᚐReportingFramework(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_framework(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "ReportingFramework")
+}
+
+func (ec *executionContext) _CoverageCell_statistic(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_statistic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_statistic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageCell_breakdown(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_breakdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Breakdown(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_breakdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageCell_refArea(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_refArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().RefArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_refArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_year(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageCell_available(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CoverageCell_value(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Value(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "Float")
+}
+
+func (ec *executionContext) _CoverageCell_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_qualifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Qualifier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Qualifier) graphql.Marshaler {
+			return ec.marshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "Qualifier")
+}
+
+func (ec *executionContext) _CoverageCell_derivation(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_derivation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Derivation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_derivation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageCell_sources(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Sources(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageSource) graphql.Marshaler {
+			return ec.marshalNCoverageSource2ᚕindicatorsᚋgraphᚋmodelᚐCoverageSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageCell",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageSource(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageCell_note(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageCell_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageCell().Note(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageCell_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
+}
+
+func (ec *executionContext) _CoverageSource_indicator(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageSource().Indicator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageSource_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_coordinates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageSource().Coordinates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
+			return ec.marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_coordinates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coordinate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageSource_value(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageSource_release(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageSource().Release(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageSource_agency(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_agency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CoverageSource().Agency(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_agency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoverageSource",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Agency(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoverageSource_section(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_section(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Section, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageSource_quote(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageSource_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageSource_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "String")
 }
 
 func (ec *executionContext) _Dimension_id(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
@@ -5235,6 +5941,50 @@ func (ec *executionContext) fieldContext_Query_releases(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Release(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["framework"].(model.ReportingFramework), fc.Args["filter"].(*model.ObservationFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
+			return ec.marshalNCoverageCell2ᚕindicatorsᚋgraphᚋmodelᚐCoverageCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageCell(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_coverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7663,6 +8413,164 @@ func (ec *executionContext) _Coordinate(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var coverageCellImplementors = []string{"CoverageCell"}
+
+func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageCell")
+		case "framework":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_framework(ctx, field, obj)
+				})
+		case "statistic":
+			out.Values[i] = ec._CoverageCell_statistic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "breakdown":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_breakdown(ctx, field, obj)
+				})
+		case "refArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_refArea(ctx, field, obj)
+				})
+		case "year":
+			out.Values[i] = ec._CoverageCell_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "available":
+			out.Values[i] = ec._CoverageCell_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_value(ctx, field, obj)
+				})
+		case "qualifier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_qualifier(ctx, field, obj)
+				})
+		case "derivation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_derivation(ctx, field, obj)
+				})
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_sources(ctx, field, obj)
+				})
+		case "note":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageCell_note(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coverageSourceImplementors = []string{"CoverageSource"}
+
+func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageSource) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageSourceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageSource")
+		case "indicator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageSource_indicator(ctx, field, obj)
+				})
+		case "coordinates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageSource_coordinates(ctx, field, obj)
+				})
+		case "value":
+			out.Values[i] = ec._CoverageSource_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageSource_release(ctx, field, obj)
+				})
+		case "agency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CoverageSource_agency(ctx, field, obj)
+				})
+		case "section":
+			out.Values[i] = ec._CoverageSource_section(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quote":
+			out.Values[i] = ec._CoverageSource_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dimensionImplementors = []string{"Dimension", "Node"}
 
 func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet, obj *model.Dimension) graphql.Marshaler {
@@ -8360,6 +9268,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_releases(ctx, field)
+				})
+		case "coverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_coverage(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -9156,6 +10070,46 @@ func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋgraphᚋmodel
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCoverageCell2indicatorsᚋgraphᚋmodelᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v model.CoverageCell) graphql.Marshaler {
+	return ec._CoverageCell(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageCell2ᚕindicatorsᚋgraphᚋmodelᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageCell2indicatorsᚋgraphᚋmodelᚐCoverageCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageSource2indicatorsᚋgraphᚋmodelᚐCoverageSource(ctx context.Context, sel ast.SelectionSet, v model.CoverageSource) graphql.Marshaler {
+	return ec._CoverageSource(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCoverageSource2ᚕindicatorsᚋgraphᚋmodelᚐCoverageSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageSource) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageSource2indicatorsᚋgraphᚋmodelᚐCoverageSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNDimension2indicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
 	return ec._Dimension(ctx, sel, &v)
 }
@@ -9478,6 +10432,16 @@ func (ec *executionContext) marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRele
 		return graphql.Null
 	}
 	return ec._Release(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReportingFramework2indicatorsᚋgraphᚋmodelᚐReportingFramework(ctx context.Context, v any) (model.ReportingFramework, error) {
+	var res model.ReportingFramework
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReportingFramework2indicatorsᚋgraphᚋmodelᚐReportingFramework(ctx context.Context, sel ast.SelectionSet, v model.ReportingFramework) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -10002,6 +10966,22 @@ func (ec *executionContext) marshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQu
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, v any) (*model.Qualifier, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Qualifier)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, sel ast.SelectionSet, v *model.Qualifier) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

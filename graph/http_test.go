@@ -615,3 +615,48 @@ func BenchmarkDeepQuery(b *testing.B) {
 		}
 	}
 }
+
+func TestCoverage(t *testing.T) {
+	a := newAPI(t)
+	var d struct {
+		Coverage []struct {
+			Statistic string
+			Breakdown *string
+			Year      int
+			Available bool
+			Value     *float64
+			Sources   []struct {
+				Indicator struct{ Code string }
+				Quote     string
+			}
+			Note *string
+		}
+	}
+	a.post(t, `{ coverage(framework: GRETA) { statistic breakdown year available value sources { indicator { code } quote } note } }`, nil).data(t, &d)
+	var available, missing int
+	for _, c := range d.Coverage {
+		if c.Available {
+			available++
+			if c.Value == nil || len(c.Sources) == 0 {
+				t.Errorf("available cell %s without value or provenance", c.Statistic)
+			}
+		} else {
+			missing++
+			if c.Value != nil || c.Note == nil {
+				t.Errorf("missing cell %s has a value or no reason", c.Statistic)
+			}
+		}
+	}
+	if available == 0 || missing == 0 {
+		t.Errorf("coverage: %d available, %d missing; want both", available, missing)
+	}
+	found := false
+	for _, c := range d.Coverage {
+		if c.Year == 2024 && c.Available && c.Breakdown == nil && *c.Value == 91 && c.Sources[0].Indicator.Code == "victims_identified" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("GRETA coverage lacks the 91 identified victims of 2024")
+	}
+}

@@ -71,6 +71,77 @@ func (r *coordinateResolver) Member(ctx context.Context, obj *model.Coordinate) 
 	return r.memberByCode(ctx, obj.DimensionCode, obj.MemberCode)
 }
 
+// Framework is the resolver for the framework field.
+func (r *coverageCellResolver) Framework(ctx context.Context, obj *model.CoverageCell) (model.ReportingFramework, error) {
+	return frameworkModel(obj.Framework), nil
+}
+
+// Breakdown is the resolver for the breakdown field.
+func (r *coverageCellResolver) Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error) {
+	return optional(obj.CoverageCell.Breakdown), nil
+}
+
+// RefArea is the resolver for the refArea field.
+func (r *coverageCellResolver) RefArea(ctx context.Context, obj *model.CoverageCell) (*model.RefArea, error) {
+	return r.refAreaByCode(ctx, obj.RefArea)
+}
+
+// Value is the resolver for the value field.
+func (r *coverageCellResolver) Value(ctx context.Context, obj *model.CoverageCell) (*float64, error) {
+	if !obj.Available {
+		return nil, nil
+	}
+	return &obj.CoverageCell.Value, nil
+}
+
+// Qualifier is the resolver for the qualifier field.
+func (r *coverageCellResolver) Qualifier(ctx context.Context, obj *model.CoverageCell) (*model.Qualifier, error) {
+	if !obj.Available {
+		return nil, nil
+	}
+	q := model.Qualifier(strings.ToUpper(string(obj.CoverageCell.Qualifier)))
+	return &q, nil
+}
+
+// Derivation is the resolver for the derivation field.
+func (r *coverageCellResolver) Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error) {
+	return optional(obj.CoverageCell.Derivation), nil
+}
+
+// Sources is the resolver for the sources field.
+func (r *coverageCellResolver) Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error) {
+	out := make([]model.CoverageSource, len(obj.CoverageCell.Sources))
+	for i, src := range obj.CoverageCell.Sources {
+		out[i] = model.CoverageSource{CoverageSource: src}
+	}
+	return out, nil
+}
+
+// Note is the resolver for the note field.
+func (r *coverageCellResolver) Note(ctx context.Context, obj *model.CoverageCell) (*string, error) {
+	return optional(obj.CoverageCell.Note), nil
+}
+
+// Indicator is the resolver for the indicator field.
+func (r *coverageSourceResolver) Indicator(ctx context.Context, obj *model.CoverageSource) (*model.Indicator, error) {
+	return r.indicatorByCode(ctx, obj.Indicator)
+}
+
+// Coordinates is the resolver for the coordinates field.
+func (r *coverageSourceResolver) Coordinates(ctx context.Context, obj *model.CoverageSource) ([]model.Coordinate, error) {
+	return coordinateModels(obj.Coordinates), nil
+}
+
+// Release is the resolver for the release field.
+func (r *coverageSourceResolver) Release(ctx context.Context, obj *model.CoverageSource) (*model.Release, error) {
+	return r.releaseByCode(ctx, obj.Release)
+}
+
+// Agency is the resolver for the agency field.
+func (r *coverageSourceResolver) Agency(ctx context.Context, obj *model.CoverageSource) (*model.Agency, error) {
+	return r.agencyByCode(ctx, obj.Agency)
+}
+
 // ID is the resolver for the id field.
 func (r *dimensionResolver) ID(ctx context.Context, obj *model.Dimension) (string, error) {
 	return nodeID("Dimension", obj.Code), nil
@@ -210,11 +281,7 @@ func (r *observationResolver) Agency(ctx context.Context, obj *model.Observation
 
 // Coordinates is the resolver for the coordinates field.
 func (r *observationResolver) Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error) {
-	out := make([]model.Coordinate, len(obj.Coordinates))
-	for i, c := range obj.Coordinates {
-		out[i] = model.Coordinate{DimensionCode: c.Dimension, MemberCode: c.Member}
-	}
-	return out, nil
+	return coordinateModels(obj.Coordinates), nil
 }
 
 // Source is the resolver for the source field.
@@ -405,6 +472,11 @@ func (r *queryResolver) Releases(ctx context.Context) ([]model.Release, error) {
 	return out, nil
 }
 
+// Coverage is the resolver for the coverage field.
+func (r *queryResolver) Coverage(ctx context.Context, framework model.ReportingFramework, filter *model.ObservationFilter) ([]model.CoverageCell, error) {
+	return r.coverage(ctx, framework, storeFilter(filter))
+}
+
 // ID is the resolver for the id field.
 func (r *refAreaResolver) ID(ctx context.Context, obj *model.RefArea) (string, error) {
 	return nodeID("RefArea", obj.Code), nil
@@ -450,6 +522,12 @@ func (r *Resolver) BreakdownMember() BreakdownMemberResolver { return &breakdown
 // Coordinate returns CoordinateResolver implementation.
 func (r *Resolver) Coordinate() CoordinateResolver { return &coordinateResolver{r} }
 
+// CoverageCell returns CoverageCellResolver implementation.
+func (r *Resolver) CoverageCell() CoverageCellResolver { return &coverageCellResolver{r} }
+
+// CoverageSource returns CoverageSourceResolver implementation.
+func (r *Resolver) CoverageSource() CoverageSourceResolver { return &coverageSourceResolver{r} }
+
 // Dimension returns DimensionResolver implementation.
 func (r *Resolver) Dimension() DimensionResolver { return &dimensionResolver{r} }
 
@@ -482,6 +560,8 @@ type (
 	breakdownResolver       struct{ *Resolver }
 	breakdownMemberResolver struct{ *Resolver }
 	coordinateResolver      struct{ *Resolver }
+	coverageCellResolver    struct{ *Resolver }
+	coverageSourceResolver  struct{ *Resolver }
 	dimensionResolver       struct{ *Resolver }
 	indicatorResolver       struct{ *Resolver }
 	memberResolver          struct{ *Resolver }

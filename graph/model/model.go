@@ -6,6 +6,7 @@ package model
 
 import (
 	"indicators/internal/dataset"
+	"indicators/internal/export"
 	"indicators/internal/store"
 )
 
@@ -106,6 +107,16 @@ type BreakdownMember struct {
 	Value         float64
 	Share         *float64
 	Observations  []Observation
+}
+
+// CoverageCell is the GraphQL CoverageCell.
+type CoverageCell struct {
+	export.CoverageCell
+}
+
+// CoverageSource is the GraphQL CoverageSource.
+type CoverageSource struct {
+	export.CoverageSource
 }
 
 // The Node implementations: gqlgen's Node interface is a marker; the ids

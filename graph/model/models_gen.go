@@ -505,6 +505,67 @@ func (e Qualifier) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// International frameworks the dataset reports to.
+type ReportingFramework string
+
+const (
+	// Council of Europe GRETA: the statistics its evaluation questionnaire asks for.
+	ReportingFrameworkGreta ReportingFramework = "GRETA"
+	// UNODC Global Report on Trafficking in Persons.
+	ReportingFrameworkGlotip ReportingFramework = "GLOTIP"
+	// SDG indicator 16.2.2, detected victims of trafficking.
+	ReportingFrameworkSdg16_2_2 ReportingFramework = "SDG_16_2_2"
+)
+
+var AllReportingFramework = []ReportingFramework{
+	ReportingFrameworkGreta,
+	ReportingFrameworkGlotip,
+	ReportingFrameworkSdg16_2_2,
+}
+
+func (e ReportingFramework) IsValid() bool {
+	switch e {
+	case ReportingFrameworkGreta, ReportingFrameworkGlotip, ReportingFrameworkSdg16_2_2:
+		return true
+	}
+	return false
+}
+
+func (e ReportingFramework) String() string {
+	return string(e)
+}
+
+func (e *ReportingFramework) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReportingFramework(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReportingFramework", str)
+	}
+	return nil
+}
+
+func (e ReportingFramework) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReportingFramework) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReportingFramework) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What an indicator is about, grouped as the report and GRETA group them.
 type Theme string
 
