@@ -81,9 +81,6 @@ var orderColumns = map[Order]struct {
 	OrderByValueDesc:  {[]string{"o.value", "o.id"}, true},
 }
 
-// ValidOrder reports whether o names an ordering.
-func ValidOrder(o Order) bool { _, ok := orderColumns[o]; return ok }
-
 const observationColumns = `
 	o.id, r.code AS release, i.code AS indicator, a.code AS ref_area, o.period_start, o.period_end,
 	o.value::float8 AS value, u.code AS unit, o.qualifier, o.status, o.change::float8 AS change,
