@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -76,10 +75,9 @@ func New(cfg Config) http.Handler {
 
 func graphQLHandler(s *store.Store, log *slog.Logger) http.Handler {
 	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(&graph.Resolver{Store: s})))
-	srv.AddTransport(transport.Options{})
-	// GET carries queries only: gqlgen's GET transport refuses mutations.
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
+	// the routes admit no other method.
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.FixedComplexityLimit(maxComplexity))

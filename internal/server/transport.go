@@ -1,0 +1,292 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+)
+
+// Media types of GraphQL over HTTP.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
+)
+
+// codeBadRequest is extensions.code of a request that is not a GraphQL
+// request at all (no query, a body that is not a JSON object, a media type
+// the server does not speak, a mutation over GET): the HTTP status says which.
+const codeBadRequest = "BAD_REQUEST"
+
+// httpTransport serves GraphQL over HTTP as the GraphQL-over-HTTP spec draft
+// (https://graphql.github.io/graphql-over-http/draft/) describes it, where
+// gqlgen's GET and POST transports differ from it:
+//
+//   - The response is application/graphql-response+json when the Accept
+//     header prefers it, else application/json (also without Accept, or for
+//     */*). An Accept header admitting neither gets 406.
+//   - POST bodies must be application/json (415 otherwise, also without a
+//     Content-Type or with a charset other than UTF-8) holding one JSON
+//     object; a body that is not (invalid JSON, a batch array, trailing data,
+//     a query that is not a string) gets 400, a body over the limit 413.
+//   - A request without a query gets 400, whatever the Accept header.
+//   - A request error (the document does not parse or validate, variables
+//     cannot be coerced, unknown operation name, over the complexity limit)
+//     is answered without a data entry, with 400 under
+//     application/graphql-response+json and 200 under application/json.
+//   - GET executes queries only: a mutation or subscription gets 405 with
+//     Allow: POST.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+func (httpTransport) Supports(r *http.Request) bool {
+	if r.Header.Get("Upgrade") != "" {
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodPost:
+		return true
+	}
+	return false
+}
+
+// requestError is a response without data: the request never reached
+// execution. graphql.Response would write "data": null.
+type requestError struct {
+	Errors     gqlerror.List  `json:"errors"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	h := w.Header()
+	h.Add("Vary", "Accept")
+
+	media, ok := negotiate(r.Header.Get("Accept"))
+	if !ok {
+		reject(w, mediaJSON, http.StatusNotAcceptable,
+			"the Accept header admits neither "+mediaGraphQLResponse+" nor "+mediaJSON)
+		return
+	}
+	h.Set("Content-Type", media+"; charset=utf-8")
+
+	params, status, msg := readParams(r)
+	if status != 0 {
+		reject(w, media, status, msg)
+		return
+	}
+	params.Headers = r.Header
+
+	isGET := r.Method != http.MethodPost
+	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if len(errs) > 0 {
+		if isGET && notQuery(params.Query, params.OperationName) {
+			rejectNotQuery(w, media)
+			return
+		}
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, opCtx), errs)
+		if media == mediaGraphQLResponse {
+			w.WriteHeader(http.StatusBadRequest)
+		} else {
+			w.WriteHeader(http.StatusOK)
+		}
+		writeJSON(w, requestError{Errors: resp.Errors, Extensions: resp.Extensions})
+		return
+	}
+	if isGET && opCtx.Operation.Operation != ast.Query {
+		rejectNotQuery(w, media)
+		return
+	}
+
+	responses, ctx := exec.DispatchOperation(ctx, opCtx)
+	w.WriteHeader(http.StatusOK)
+	writeJSON(w, responses(ctx))
+}
+
+// readParams reads the GraphQL request from the URL (GET) or the body
+// (POST). A non-zero status means the request is not a GraphQL request.
+func readParams(r *http.Request) (params *graphql.RawParams, status int, msg string) {
+	params = &graphql.RawParams{}
+	params.ReadTime.Start = graphql.Now()
+
+	if r.Method == http.MethodPost {
+		if status, msg := checkContentType(r.Header.Get("Content-Type")); status != 0 {
+			return nil, status, msg
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				return nil, http.StatusRequestEntityTooLarge,
+					"the request body is larger than " + strconv.FormatInt(tooLarge.Limit, 10) + " bytes"
+			}
+			return nil, http.StatusBadRequest, "could not read the request body: " + err.Error()
+		}
+		if len(strings.TrimSpace(string(body))) == 0 {
+			return nil, http.StatusBadRequest, `the request body is empty: send a JSON object such as {"query": "{ releases { code } }"}`
+		}
+		if err := decodeJSON(string(body), params); err != nil {
+			return nil, http.StatusBadRequest, "the request body is not a GraphQL request (a JSON object with a string query, optional string operationName, object variables and object extensions): " + err.Error()
+		}
+	} else {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, http.StatusBadRequest, "the URL query string is malformed: " + err.Error()
+		}
+		params.Query = q.Get("query")
+		params.OperationName = q.Get("operationName")
+		if v := q.Get("variables"); v != "" {
+			if err := decodeJSON(v, &params.Variables); err != nil {
+				return nil, http.StatusBadRequest, "the variables parameter is not a JSON object: " + err.Error()
+			}
+		}
+		if v := q.Get("extensions"); v != "" {
+			if err := decodeJSON(v, &params.Extensions); err != nil {
+				return nil, http.StatusBadRequest, "the extensions parameter is not a JSON object: " + err.Error()
+			}
+		}
+	}
+	if strings.TrimSpace(params.Query) == "" {
+		return nil, http.StatusBadRequest, "the request has no query: send the GraphQL document in the query parameter"
+	}
+	params.ReadTime.End = graphql.Now()
+	return params, 0, ""
+}
+
+// checkContentType accepts application/json in UTF-8 (stated or not).
+func checkContentType(v string) (status int, msg string) {
+	if v == "" {
+		return http.StatusUnsupportedMediaType, "the request has no Content-Type: POST a JSON body as " + mediaJSON
+	}
+	mt, p, err := mime.ParseMediaType(v)
+	if err != nil || mt != mediaJSON {
+		return http.StatusUnsupportedMediaType, "unsupported Content-Type " + strconv.Quote(v) + ": POST a JSON body as " + mediaJSON
+	}
+	if cs, ok := p["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return http.StatusUnsupportedMediaType, "unsupported charset " + strconv.Quote(cs) + ": send UTF-8"
+	}
+	return 0, ""
+}
+
+// decodeJSON decodes exactly one JSON value, keeping numbers as json.Number
+// as gqlgen's own transports do.
+func decodeJSON(s string, v any) error {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+// notQuery reports whether the operation a GET request selects is a mutation
+// or subscription. The document is parsed again only on this error path.
+func notQuery(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return false
+	}
+	op := doc.Operations.ForName(operationName)
+	return op != nil && op.Operation != ast.Query
+}
+
+func rejectNotQuery(w http.ResponseWriter, media string) {
+	w.Header().Set("Allow", "POST")
+	reject(w, media, http.StatusMethodNotAllowed, "GET requests execute queries only: send mutations and subscriptions with POST")
+}
+
+func reject(w http.ResponseWriter, media string, status int, msg string) {
+	w.Header().Set("Content-Type", media+"; charset=utf-8")
+	w.WriteHeader(status)
+	writeJSON(w, requestError{Errors: gqlerror.List{{
+		Message:    msg,
+		Extensions: map[string]any{"code": codeBadRequest},
+	}}})
+}
+
+func writeJSON(w io.Writer, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// A response that does not marshal is a bug; the handler's recover
+		// turns the panic into a 500, as gqlgen's transports do.
+		panic(err)
+	}
+	w.Write(b)
+}
+
+// negotiate picks the response media type from an Accept header: the
+// acceptable one with the higher q; on a tie
+// application/graphql-response+json when named explicitly, else
+// application/json, the spec's default (no header, */*, application/*).
+// ok is false when the header admits neither.
+func negotiate(accept string) (media string, ok bool) {
+	if strings.TrimSpace(accept) == "" {
+		return mediaJSON, true
+	}
+	gr, js := acceptQ{}, acceptQ{}
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
+				continue
+			}
+		}
+		gr.offer(mt, mediaGraphQLResponse, q)
+		js.offer(mt, mediaJSON, q)
+	}
+	switch {
+	case gr.q <= 0 && js.q <= 0:
+		return "", false
+	case gr.q > js.q, gr.q == js.q && gr.specificity == exactRange:
+		return mediaGraphQLResponse, true
+	default:
+		return mediaJSON, true
+	}
+}
+
+// Specificity of the media range that matched a media type: the most
+// specific one decides its q (RFC 9110, section 12.5.1).
+const (
+	noRange = iota
+	anyRange
+	subtypeRange
+	exactRange
+)
+
+type acceptQ struct {
+	q           float64
+	specificity int
+}
+
+func (a *acceptQ) offer(mediaRange, media string, q float64) {
+	typ, _, _ := strings.Cut(media, "/")
+	s := noRange
+	switch mediaRange {
+	case media:
+		s = exactRange
+	case typ + "/*":
+		s = subtypeRange
+	case "*/*":
+		s = anyRange
+	}
+	if s > a.specificity || s == a.specificity && s != noRange && q > a.q {
+		a.q, a.specificity = q, s
+	}
+}
