@@ -13,7 +13,6 @@ import (
 // Error codes clients find in extensions.code.
 const (
 	CodeBadUserInput = "BAD_USER_INPUT"
-	CodeNotFound     = "NOT_FOUND"
 	CodeInternal     = "INTERNAL_SERVER_ERROR"
 )
 
@@ -27,10 +26,6 @@ func (e *userError) Error() string { return e.msg }
 
 func badInput(format string, args ...any) error {
 	return &userError{code: CodeBadUserInput, msg: fmt.Sprintf(format, args...)}
-}
-
-func notFound(format string, args ...any) error {
-	return &userError{code: CodeNotFound, msg: fmt.Sprintf(format, args...)}
 }
 
 // ErrorPresenter gives every error a code. Errors the client caused keep their

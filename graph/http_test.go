@@ -660,3 +660,53 @@ func TestCoverage(t *testing.T) {
 		t.Error("GRETA coverage lacks the 91 identified victims of 2024")
 	}
 }
+
+func TestNavigation(t *testing.T) {
+	a := newAPI(t)
+	var d struct {
+		Agency struct {
+			Parent       struct{ Code string }
+			Indicators   []struct{ Code string }
+			Observations struct {
+				TotalCount int
+				Nodes      []struct{ Agency struct{ Code string } }
+			}
+		}
+		Indicator struct {
+			Agencies   []struct{ Code string }
+			Periods    []struct{ Label string }
+			Dimensions []struct{ Code string }
+		}
+		Dimension struct {
+			Members []struct {
+				Code, Iso3, M49 string
+				Dimension       struct{ Code string }
+			}
+		}
+	}
+	a.post(t, `{
+		agency(code: "MIA_DCTHB") { parent { code } indicators { code } observations(first: 100) { totalCount nodes { agency { code } } } }
+		indicator(code: "victims_identified") { agencies { code } periods { label } dimensions { code } }
+		dimension(code: "COUNTRY_OF_EXPLOITATION") { members { code iso3 m49 dimension { code } } }
+	}`, nil).data(t, &d)
+	if d.Agency.Parent.Code != "MIA" || len(d.Agency.Indicators) == 0 || d.Agency.Observations.TotalCount != len(d.Agency.Observations.Nodes) {
+		t.Errorf("agency = %+v", d.Agency)
+	}
+	for _, n := range d.Agency.Observations.Nodes {
+		if n.Agency.Code != "MIA_DCTHB" {
+			t.Errorf("agency's observation reported by %s", n.Agency.Code)
+		}
+	}
+	if got := fmt.Sprint(d.Indicator.Periods); got != "[{2005-2024} {2023} {2024}]" {
+		t.Errorf("periods = %s", got)
+	}
+	if got := fmt.Sprint(d.Indicator.Agencies); got != "[{MIA} {MIA_DCTHB}]" {
+		t.Errorf("agencies = %s", got)
+	}
+	if len(d.Indicator.Dimensions) != 7 {
+		t.Errorf("dimensions = %v", d.Indicator.Dimensions)
+	}
+	if len(d.Dimension.Members) != 4 || d.Dimension.Members[0].Code != "TUR" || d.Dimension.Members[0].M49 != "792" || d.Dimension.Members[0].Dimension.Code != "COUNTRY_OF_EXPLOITATION" {
+		t.Errorf("members = %+v", d.Dimension.Members)
+	}
+}
