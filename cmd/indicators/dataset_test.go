@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,30 +23,14 @@ func TestCheckAndDictionaryCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	dict := filepath.Join(t.TempDir(), "dict.md")
-	tests := []struct {
-		name    string
-		args    []string
-		wantErr bool
-		want    string
-	}{
-		{"bundled: the age bands", []string{"check"}, false, "az-2024: inconsistent: victims_identified AZE 2024 by AGE: 12 + 49 + 29 = 90 of 91 (1 unallocated)"},
-		{"all lists the ones that add up", []string{"check", "--all"}, false, "adds up: victims_legal_aid AZE 2024 by PROCEEDINGS_STAGE: 70 + 28 = 98 of 98"},
-		{"a file", []string{"check", path}, false, "fixture-2024: inconsistent: victims_identified AZE 2024 by SEX: 90 + 3 = 93 of 91 (cells exceed the total by 2)"},
-		{"strict fails on inconsistency", []string{"check", "--strict", path}, true, "1 inconsistent"},
-		{"dictionary to a file", []string{"dictionary", "-o", dict}, false, ""},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			err := run(context.Background(), append([]string{"indicators"}, tc.args...), env(), strings.NewReader(""), &out, &errOut)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v, want error %v; stderr %s", err, tc.wantErr, errOut.String())
-			}
-			if !strings.Contains(out.String(), tc.want) {
-				t.Errorf("output %q lacks %q", out.String(), tc.want)
-			}
-		})
-	}
+	runCases(t, env(), []cliCase{
+		{"bundled: the age bands", []string{"check"}, false, "az-2024: inconsistent: victims_identified AZE 2024 by AGE: 12 + 49 + 29 = 90 of 91 (1 unallocated)", nil},
+		{"bundled: relations between indicators hold", []string{"check"}, false, "5 other relations the report implies: 0 do not hold", nil},
+		{"all lists the ones that add up", []string{"check", "--all"}, false, "adds up: victims_legal_aid AZE 2024 by PROCEEDINGS_STAGE: 70 + 28 = 98 of 98", nil},
+		{"a file", []string{"check", path}, false, "fixture-2024: inconsistent: victims_identified AZE 2024 by SEX: 90 + 3 = 93 of 91 (cells exceed the total by 2)", nil},
+		{"strict fails on inconsistency", []string{"check", "--strict", path}, true, "1 inconsistent", nil},
+		{"dictionary to a file", []string{"dictionary", "-o", dict}, false, "", nil},
+	})
 	committed, _ := os.ReadFile("../../docs/data-dictionary.md")
 	if written, _ := os.ReadFile(dict); !bytes.Equal(written, committed) || len(written) == 0 {
 		t.Error("dictionary -o wrote something other than the committed docs/data-dictionary.md")

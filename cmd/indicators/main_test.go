@@ -264,13 +264,7 @@ func TestLoadCommand(t *testing.T) {
 	os.WriteFile(broken, []byte(strings.Replace(strings.Replace(string(fixture), "value: 91", "value: 9l", 1),
 		"unit: calls\n    theme", "unit: call\n    theme", 1)), 0o644)
 
-	tests := []struct {
-		name       string
-		args       []string
-		wantErr    bool
-		wantOut    string
-		wantStderr []string
-	}{
+	runCases(t, env("DATABASE_URL", dsn), []cliCase{
 		{"dry run", []string{"load", "--dry-run", good}, false, "fixture-2024: loaded, 7 observations\ndry run: rolled back", nil},
 		{"broken file lists every problem", []string{"load", good, broken}, true, "",
 			[]string{broken + ":45: indicator: unknown unit \"call\"", broken + ":50: observation: value \"9l\" is not a plain decimal", "nothing was loaded"}},
@@ -278,11 +272,25 @@ func TestLoadCommand(t *testing.T) {
 		{"load again", []string{"load", good}, false, "fixture-2024: unchanged, 0 observations", nil},
 		{"missing file", []string{"load", filepath.Join(dir, "nope.yaml")}, true, "", nil},
 		{"no file", []string{"load"}, true, "", []string{"usage: indicators load"}},
-	}
-	for _, tc := range tests {
+	})
+}
+
+// cliCase is one command line and what it must print.
+type cliCase struct {
+	name       string
+	args       []string
+	wantErr    bool
+	wantOut    string   // on stdout
+	wantStderr []string // each on stderr
+}
+
+// runCases runs each command line with getenv and checks what it printed.
+func runCases(t *testing.T, getenv func(string) string, cases []cliCase) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			err := run(context.Background(), append([]string{"indicators"}, tc.args...), env("DATABASE_URL", dsn), strings.NewReader(""), &out, &errOut)
+			err := run(context.Background(), append([]string{"indicators"}, tc.args...), getenv, strings.NewReader(""), &out, &errOut)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v\nstderr: %s", err, tc.wantErr, errOut.String())
 			}

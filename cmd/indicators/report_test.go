@@ -56,13 +56,7 @@ func TestVerifyCommand(t *testing.T) {
 	if err := os.WriteFile(broken, []byte("format: indicators/v1\nrelease: {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name       string
-		args       []string
-		wantErr    bool
-		wantOut    string
-		wantStderr []string
-	}{
+	runCases(t, env(), []cliCase{
 		{"the bundled report is fully accounted for", []string{"verify", bundledReport, bundledData}, false,
 			"az-2024-report.txt: 230 numbers, 230 accounted for, 0 not; 0 quote problem(s)", nil},
 		{"a changed figure and an added sentence are caught", []string{"verify", changed, bundledData}, true,
@@ -75,23 +69,7 @@ func TestVerifyCommand(t *testing.T) {
 			[]string{broken + ":2: release: code is required"}},
 		{"a missing report", []string{"verify", filepath.Join(t.TempDir(), "nope.txt"), bundledData}, true, "", nil},
 		{"no data file", []string{"verify", bundledReport}, true, "", []string{"usage: indicators verify REPORT.txt DATAFILE..."}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, err := runCommand(t, tc.args...)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v, want error %v\nstderr: %s", err, tc.wantErr, errOut)
-			}
-			if !strings.Contains(out, tc.wantOut) {
-				t.Errorf("stdout %q lacks %q", out, tc.wantOut)
-			}
-			for _, want := range tc.wantStderr {
-				if !strings.Contains(errOut, want) {
-					t.Errorf("stderr %q lacks %q", errOut, want)
-				}
-			}
-		})
-	}
+	})
 }
 
 func TestExtractCommand(t *testing.T) {
