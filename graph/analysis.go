@@ -13,6 +13,10 @@ import (
 
 // series follows one cell of an indicator over time.
 func (r *Resolver) series(ctx context.Context, indicator string, refArea *string, members []model.CoordinateInput) ([]model.Observation, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
 	obs, err := load(ctx, loadersFor(ctx).ofIndicator, indicator)
 	if err != nil {
 		return nil, err
@@ -31,7 +35,7 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 		if o.RefArea != area || dataset.CoordinateKey(o.Coordinates) != key {
 			continue
 		}
-		if cur, ok := best[o.Period]; !ok || better(o, cur) {
+		if cur, ok := best[o.Period]; !ok || c.better(o, cur) {
 			best[o.Period] = o
 		}
 	}
@@ -45,9 +49,15 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 	return observationModels(out), nil
 }
 
-func better(a, b store.Observation) bool {
+// better orders two observations of one cell as the store's
+// ObservationsInCells does: reported first, then the newer release.
+func (c *catalog) better(a, b store.Observation) bool {
 	if a.Status != b.Status {
 		return a.Status == dataset.Reported
+	}
+	ya, yb := c.releases[a.Release].ReferenceYear, c.releases[b.Release].ReferenceYear
+	if ya != yb {
+		return ya > yb
 	}
 	return a.Release > b.Release
 }
