@@ -76,20 +76,18 @@ func WriteDictionary(w io.Writer, ds *Dataset) error {
 			p.line("%s", d.Description)
 		}
 		p.line("")
-		p.line("| code | name | ISO alpha-2 | ISO alpha-3 | M49 |")
-		p.line("|---|---|---|---|---|")
+		p.codesHeader()
 		for _, m := range d.Members {
-			p.line("| `%s` | %s | %s | %s | %s |", m.Code, cell(m.Name), m.ISO2, m.ISO3, m.M49)
+			p.codesRow(m.Code, m.Name, m.StandardCodes)
 		}
 	}
 
 	p.line("")
 	p.line("## Reference areas")
 	p.line("")
-	p.line("| code | name | ISO alpha-2 | ISO alpha-3 | M49 |")
-	p.line("|---|---|---|---|---|")
+	p.codesHeader()
 	for _, a := range ds.RefAreas {
-		p.line("| `%s` | %s | %s | %s | %s |", a.Code, cell(a.Name), a.ISO2, a.ISO3, a.M49)
+		p.codesRow(a.Code, a.Name, a.StandardCodes)
 	}
 
 	p.line("")
@@ -131,4 +129,14 @@ func (m *mdWriter) line(format string, args ...any) {
 	if m.err == nil {
 		_, m.err = fmt.Fprintf(m.w, format+"\n", args...)
 	}
+}
+
+// codesHeader and codesRow write a code list with its standard codes.
+func (m *mdWriter) codesHeader() {
+	m.line("| code | name | ISO alpha-2 | ISO alpha-3 | M49 |")
+	m.line("|---|---|---|---|---|")
+}
+
+func (m *mdWriter) codesRow(code, name string, sc StandardCodes) {
+	m.line("| `%s` | %s | %s | %s | %s |", code, cell(name), sc.ISO2, sc.ISO3, sc.M49)
 }
