@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -321,7 +322,9 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs [
 // copyRows streams rows into table with COPY: at millions of observations a
 // statement per row would dominate the load.
 func copyRows(ctx context.Context, tx *sqlx.Tx, table string, columns []string, rows func(emit func(...any) error) error) error {
-	stmt, err := tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+	// lib/pq streams a prepared COPY ... FROM STDIN; table and columns are
+	// this package's constants, never input.
+	stmt, err := tx.PrepareContext(ctx, "COPY "+table+" ("+strings.Join(columns, ", ")+") FROM STDIN")
 	if err != nil {
 		return fmt.Errorf("start copy into %s: %w", table, err)
 	}
