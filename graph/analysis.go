@@ -107,11 +107,23 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 			}
 		}
 	}
+	// One observation per cell and status: releases overlap when a report
+	// restates last year, and the same cell must not be added twice.
+	kept := map[string]int{}
 	var cell []store.Observation
 	for _, o := range obs {
-		if o.RefArea == area && o.Period == want {
-			cell = append(cell, o)
+		if o.RefArea != area || o.Period != want {
+			continue
 		}
+		key := dataset.CoordinateKey(o.Coordinates) + "|" + string(o.Status)
+		if i, seen := kept[key]; seen {
+			if c.better(o, cell[i]) {
+				cell[i] = o
+			}
+			continue
+		}
+		kept[key] = len(cell)
+		cell = append(cell, o)
 	}
 	domain := make([]dataset.Observation, len(cell))
 	for i, o := range cell {

@@ -32,7 +32,7 @@ type api struct {
 	count func() int64
 }
 
-func newAPI(t testing.TB) api {
+func newAPI(t testing.TB, more ...*dataset.Dataset) api {
 	t.Helper()
 	db, counter := testdb.CountingDB(t, testdb.DSN(t))
 	s := store.New(db)
@@ -40,7 +40,7 @@ func newAPI(t testing.TB) api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Load(context.Background(), []*dataset.Dataset{ds}, false); err != nil {
+	if _, err := s.Load(context.Background(), append([]*dataset.Dataset{ds}, more...), false); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(server.New(server.Config{Store: s}))
@@ -318,6 +318,36 @@ func TestBreakdowns(t *testing.T) {
 			t.Errorf("code = %q", got)
 		}
 	})
+}
+
+// TestOverlappingReleases loads a second release that states some of the same
+// cells: breakdowns and series must take each cell once.
+func TestOverlappingReleases(t *testing.T) {
+	b, err := os.ReadFile("../internal/dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := dataset.Parse("fixture.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAPI(t, fixture)
+	var d struct {
+		Indicator struct {
+			Breakdown struct {
+				Sum     float64
+				Members []struct{ Value float64 }
+			}
+			Series []struct{ Value float64 }
+		}
+	}
+	a.post(t, `{ indicator(code: "victims_identified") { breakdown(by: "SEX", period: "2024") { sum members { value } } series { value } } }`, nil).data(t, &d)
+	if d.Indicator.Breakdown.Sum != 91 || len(d.Indicator.Breakdown.Members) != 2 {
+		t.Errorf("breakdown over two releases = %+v, want 90 + 1 once", d.Indicator.Breakdown)
+	}
+	if len(d.Indicator.Series) != 3 {
+		t.Errorf("series over two releases = %+v, want one value for each of 2005-2024, 2023, 2024", d.Indicator.Series)
+	}
 }
 
 func TestChangeAndSeries(t *testing.T) {
