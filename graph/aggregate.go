@@ -133,12 +133,19 @@ func checkAddable(items []store.Observation) error {
 				o.Unit + " (" + o.Indicator + "); filter by indicator or group by INDICATOR"}
 		}
 	}
-	// A cell whose coordinates extend another's in the same indicator, area,
-	// period and release is part of that total.
+	// The same cell twice (stated by two releases, or reported in one and
+	// derived in the next) would be counted twice.
 	cells := map[string]bool{}
 	for _, o := range items {
-		cells[cellKey(o, o.Coordinates)] = true
+		key := cellKey(o, o.Coordinates)
+		if cells[key] {
+			return &userError{code: CodeDoubleCounting, msg: "the set holds " + o.Indicator + " " + o.Period.String() +
+				" more than once (several releases state it); filter by release or status"}
+		}
+		cells[key] = true
 	}
+	// A cell whose coordinates extend another's in the same indicator, area
+	// and period is part of that total.
 	for _, o := range items {
 		for _, sub := range properSubsets(o.Coordinates) {
 			if cells[cellKey(o, sub)] {
@@ -152,7 +159,7 @@ func checkAddable(items []store.Observation) error {
 }
 
 func cellKey(o store.Observation, cs []dataset.Coordinate) string {
-	return o.Release + "|" + o.Indicator + "|" + o.RefArea + "|" + o.Period.String() + "|" + string(o.Status) + "|" + dataset.CoordinateKey(cs)
+	return o.Indicator + "|" + o.RefArea + "|" + o.Period.String() + "|" + dataset.CoordinateKey(cs)
 }
 
 // properSubsets lists every subset of cs smaller than cs (cs is short: one

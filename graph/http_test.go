@@ -342,6 +342,14 @@ func TestOverlappingReleases(t *testing.T) {
 		}
 	}
 	a.post(t, `{ indicator(code: "victims_identified") { breakdown(by: "SEX", period: "2024") { sum members { value } } series { value } } }`, nil).data(t, &d)
+	if got := a.post(t, `{ aggregate(filter: {indicators: ["victims_identified"], exactlyBy: ["SEX"]}) { sum } }`, nil).code(); got != "DOUBLE_COUNTING" {
+		t.Errorf("aggregate over the same cells of two releases: code %q, want DOUBLE_COUNTING", got)
+	}
+	var one struct{ Aggregate []struct{ Sum float64 } }
+	a.post(t, `{ aggregate(filter: {indicators: ["victims_identified"], exactlyBy: ["SEX"], releases: ["az-2024"]}) { sum } }`, nil).data(t, &one)
+	if len(one.Aggregate) != 1 || one.Aggregate[0].Sum != 91 {
+		t.Errorf("aggregate of one release = %+v, want 91", one.Aggregate)
+	}
 	if d.Indicator.Breakdown.Sum != 91 || len(d.Indicator.Breakdown.Members) != 2 {
 		t.Errorf("breakdown over two releases = %+v, want 90 + 1 once", d.Indicator.Breakdown)
 	}
