@@ -32,6 +32,9 @@ const (
 	maxComplexity  = 10000
 	maxBodyBytes   = 1 << 20
 	requestTimeout = 15 * time.Second
+	// An export streams every matching observation: millions of rows take
+	// longer than a query may, so its bound is its own.
+	exportTimeout = 10 * time.Minute
 )
 
 // Config is what the HTTP interface needs.
@@ -52,8 +55,8 @@ func New(cfg Config) http.Handler {
 
 	mux := http.NewServeMux()
 	gql := graph.WithLoaders(cfg.Store, graphQLHandler(cfg.Store, log))
-	mux.Handle("GET /graphql", m.instrument("/graphql", gql))
-	mux.Handle("POST /graphql", m.instrument("/graphql", gql))
+	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
+	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
@@ -67,10 +70,10 @@ func New(cfg Config) http.Handler {
 		}
 		writeText(w, http.StatusOK, "ok\n")
 	})
-	mux.Handle("GET /export/{name}", m.instrument("/export", exportHandler(cfg.Store, log)))
+	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
 	mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return withTimeout(withLogging(log, mux))
+	return withLogging(log, mux)
 }
 
 func graphQLHandler(s *store.Store, log *slog.Logger) http.Handler {
@@ -103,11 +106,16 @@ func writeText(w http.ResponseWriter, status int, body string) {
 }
 
 // withTimeout bounds the work of one request: the context reaches every SQL
-// statement, so a slow query is cancelled rather than left running.
-func withTimeout(next http.Handler) http.Handler {
+// statement, so a slow query is cancelled rather than left running. The
+// connection's write deadline moves with it, as the server's own is set for
+// the short requests.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
+		// Not every ResponseWriter supports deadlines (httptest's recorder);
+		// the context bound holds regardless.
+		_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d + 5*time.Second))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -121,6 +129,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.status = code
 	r.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection, e.g. to move
+// an export's write deadline.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func withLogging(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
