@@ -14,9 +14,12 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -53,9 +56,13 @@ func setup() error {
 	if dsn := os.Getenv("TEST_DATABASE_URL"); dsn != "" {
 		server.adminDSN = dsn
 	} else {
-		dir, err := os.MkdirTemp("", "indicators-testdb-")
+		stopAbandoned(ctx)
+		dir, err := os.MkdirTemp("", clusterDirPrefix)
 		if err != nil {
 			return fmt.Errorf("make cluster dir: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+			return fmt.Errorf("record cluster owner: %w", err)
 		}
 		server.dataDir = dir
 		// MkdirTemp makes the directory 0700; opened up, the cluster's
@@ -79,6 +86,40 @@ func setup() error {
 		return fmt.Errorf("migrate template database: %w", err)
 	}
 	return nil
+}
+
+const (
+	clusterDirPrefix = "indicators-testdb-"
+	// ownerFile holds the pid of the test binary that started a cluster.
+	ownerFile = "owner.pid"
+)
+
+// stopAbandoned stops and removes the clusters of test binaries that died
+// before Main could clean up (a timeout, a kill): each would otherwise keep
+// a postgres running on the machine for good.
+func stopAbandoned(ctx context.Context) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), clusterDirPrefix+"*"))
+	for _, dir := range dirs {
+		raw, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue // not ours to judge, or still being set up
+		}
+		pid, err := strconv.Atoi(string(raw))
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		// Start takes over a running server on the directory, so its
+		// cluster can then be stopped the ordinary way.
+		if c, err := pgembed.Start(ctx, pgembed.Options{Dir: dir, Fast: true}); err == nil {
+			_ = c.Stop(ctx)
+		}
+		os.RemoveAll(dir)
+	}
+}
+
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
 
 func teardown() {
