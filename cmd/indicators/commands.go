@@ -95,7 +95,7 @@ func (c *cli) export(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, ok := export.Formats[format]
+	f, ok := export.Lookup(format)
 	if !ok || fs.NArg() > 0 {
 		fs.Usage()
 		return errReported

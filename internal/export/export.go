@@ -52,6 +52,19 @@ type Format struct {
 // Formats lists every export format by name.
 var Formats = map[string]Format{}
 
+// aliases are other names a format answers to: the issue that asked for the
+// data structure definition named it /export/structure.
+var aliases = map[string]string{"structure": "structure.json"}
+
+// Lookup finds a format by name or alias.
+func Lookup(name string) (Format, bool) {
+	if canonical, ok := aliases[name]; ok {
+		name = canonical
+	}
+	f, ok := Formats[name]
+	return f, ok
+}
+
 func register(f Format) { Formats[f.Name] = f }
 
 // FormatNames lists the format names in order, for help texts.

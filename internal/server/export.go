@@ -20,7 +20,7 @@ import (
 // and no observation read.
 func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, ok := export.Formats[r.PathValue("name")]
+		f, ok := export.Lookup(r.PathValue("name"))
 		if !ok {
 			http.Error(w, "unknown export format; one of: "+joinNames(), http.StatusNotFound)
 			return

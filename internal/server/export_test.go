@@ -85,6 +85,12 @@ func TestExportEveryFormat(t *testing.T) {
 			}
 		})
 	}
+	t.Run("structure, as the issue named it", func(t *testing.T) {
+		alias, canonical := get(t, srv, "/export/structure", nil), get(t, srv, "/export/structure.json", nil)
+		if alias.status != http.StatusOK || alias.body != canonical.body {
+			t.Errorf("/export/structure: status %d, same body as structure.json: %v", alias.status, alias.body == canonical.body)
+		}
+	})
 }
 
 func TestExportConditionalGet(t *testing.T) {
