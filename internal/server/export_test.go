@@ -26,6 +26,20 @@ func load(t *testing.T, s *store.Store, sets ...*dataset.Dataset) {
 	}
 }
 
+// bundledServer serves a fresh database holding the bundled dataset.
+func bundledServer(t *testing.T) (*store.Store, *httptest.Server) {
+	t.Helper()
+	s := testdb.New(t)
+	bundled, err := dataset.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	load(t, s, bundled)
+	srv := httptest.NewServer(server.New(server.Config{Store: s}))
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
 type response struct {
 	status int
 	header http.Header
@@ -63,14 +77,7 @@ func filename(t *testing.T, r response) string {
 }
 
 func TestExportEveryFormat(t *testing.T) {
-	s := testdb.New(t)
-	bundled, err := dataset.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	load(t, s, bundled)
-	srv := httptest.NewServer(server.New(server.Config{Store: s}))
-	defer srv.Close()
+	_, srv := bundledServer(t)
 	for _, name := range export.FormatNames() {
 		t.Run(name, func(t *testing.T) {
 			r := get(t, srv, "/export/"+name+"?release=az-2024", nil)
@@ -94,14 +101,7 @@ func TestExportEveryFormat(t *testing.T) {
 }
 
 func TestExportConditionalGet(t *testing.T) {
-	s := testdb.New(t)
-	bundled, err := dataset.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	load(t, s, bundled)
-	srv := httptest.NewServer(server.New(server.Config{Store: s}))
-	defer srv.Close()
+	s, srv := bundledServer(t)
 
 	const path = "/export/sdmx.csv?release=az-2024"
 	first := get(t, srv, path, nil)

@@ -32,7 +32,6 @@ func (r indicatorRow) domain() dataset.Indicator {
 func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme string) (IndicatorPage, error) {
 	var page IndicatorPage
 	var rows []indicatorRow
-	// One row more than asked tells whether another page follows.
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT i.code, i.name, i.description, u.code AS unit, i.theme
 		FROM indicator i JOIN unit u ON u.id = i.unit_id
@@ -42,10 +41,7 @@ func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme stri
 	if err != nil {
 		return page, fmt.Errorf("list indicators: %w", err)
 	}
-	if len(rows) > first {
-		page.HasNextPage = true
-		rows = rows[:first]
-	}
+	rows, page.HasNextPage = trimPage(rows, first)
 	for _, r := range rows {
 		page.Indicators = append(page.Indicators, r.domain())
 	}
@@ -62,4 +58,13 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("check for releases: %w", err)
 	}
 	return !exists, nil
+}
+
+// trimPage cuts the one row more than asked that page queries fetch: its
+// presence is how they know another page follows.
+func trimPage[T any](rows []T, first int) ([]T, bool) {
+	if len(rows) > first {
+		return rows[:first], true
+	}
+	return rows, false
 }

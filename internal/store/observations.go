@@ -300,10 +300,7 @@ func (s *Store) Observations(ctx context.Context, f ObservationFilter, order Ord
 	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return page, fmt.Errorf("list observations: %w", err)
 	}
-	if len(rows) > first {
-		page.HasNextPage = true
-		rows = rows[:first]
-	}
+	rows, page.HasNextPage = trimPage(rows, first)
 	for _, r := range rows {
 		page.Observations = append(page.Observations, r.domain())
 		page.Cursors = append(page.Cursors, r.SortKey)
