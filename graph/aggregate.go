@@ -7,33 +7,25 @@ import (
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // maxAggregated bounds the observations one aggregate reads; the checks run
 // in memory.
 const maxAggregated = 10_000
 
-// Error codes of refused aggregates.
-const (
-	CodeIncompatibleUnits = "INCOMPATIBLE_UNITS"
-	CodeDoubleCounting    = "DOUBLE_COUNTING"
-	CodeTooLarge          = "TOO_MANY_OBSERVATIONS"
-)
-
 var errTooMany = errors.New("too many observations")
 
 // aggregate sums and counts the observations matching f by group. Adding
 // figures in different units, or a total together with its own breakdown,
 // would give a number that means nothing, so both are refused.
-func (r *Resolver) aggregate(ctx context.Context, f store.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
+func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
 	for _, g := range groupBy {
 		if (g.Field == nil) == (g.Dimension == nil) {
 			return nil, badInput("groupBy: give either field or dimension in each grouping")
 		}
 	}
-	var obs []store.Observation
-	err := r.Store.EachObservation(ctx, f, func(o store.Observation) error {
+	var obs []dataset.Observation
+	err := r.Store.EachObservation(ctx, f, func(o dataset.Observation) error {
 		if len(obs) == maxAggregated {
 			return errTooMany
 		}
@@ -41,14 +33,14 @@ func (r *Resolver) aggregate(ctx context.Context, f store.ObservationFilter, gro
 		return nil
 	})
 	if errors.Is(err, errTooMany) {
-		return nil, &userError{code: CodeTooLarge, msg: "the filter selects more than 10000 observations; narrow it"}
+		return nil, dataset.Errorf(dataset.ErrTooManyObservations, "%s", "the filter selects more than 10000 observations; narrow it")
 	}
 	if err != nil {
 		return nil, err
 	}
 	type group struct {
 		key   []model.AggregateKey
-		items []store.Observation
+		items []dataset.Observation
 	}
 	var order []string
 	groups := map[string]*group{}
@@ -84,7 +76,7 @@ func (r *Resolver) aggregate(ctx context.Context, f store.ObservationFilter, gro
 	return out, nil
 }
 
-func groupKey(o store.Observation, groupBy []model.AggregateGrouping) []model.AggregateKey {
+func groupKey(o dataset.Observation, groupBy []model.AggregateGrouping) []model.AggregateKey {
 	key := make([]model.AggregateKey, len(groupBy))
 	for i, g := range groupBy {
 		var value *string
@@ -126,11 +118,11 @@ func keyString(key []model.AggregateKey) string {
 }
 
 // checkAddable refuses a group whose sum would mean nothing.
-func checkAddable(items []store.Observation) error {
+func checkAddable(items []dataset.Observation) error {
 	for _, o := range items[1:] {
 		if o.Unit != items[0].Unit {
-			return &userError{code: CodeIncompatibleUnits, msg: "cannot add " + items[0].Unit + " (" + items[0].Indicator + ") and " +
-				o.Unit + " (" + o.Indicator + "); filter by indicator or group by INDICATOR"}
+			return dataset.Errorf(dataset.ErrIncompatibleUnits, "%s", "cannot add "+items[0].Unit+" ("+items[0].Indicator+") and "+
+				o.Unit+" ("+o.Indicator+"); filter by indicator or group by INDICATOR")
 		}
 	}
 	// The same cell twice (stated by two releases, or reported in one and
@@ -139,8 +131,8 @@ func checkAddable(items []store.Observation) error {
 	for _, o := range items {
 		key := cellKey(o, o.Coordinates)
 		if cells[key] {
-			return &userError{code: CodeDoubleCounting, msg: "the set holds " + o.Indicator + " " + o.Period.String() +
-				" more than once (several releases state it); filter by release or status"}
+			return dataset.Errorf(dataset.ErrDoubleCounting, "%s", "the set holds "+o.Indicator+" "+o.Period.String()+
+				" more than once (several releases state it); filter by release or status")
 		}
 		cells[key] = true
 	}
@@ -149,16 +141,16 @@ func checkAddable(items []store.Observation) error {
 	for _, o := range items {
 		for _, sub := range properSubsets(o.Coordinates) {
 			if cells[cellKey(o, sub)] {
-				return &userError{code: CodeDoubleCounting, msg: "the set holds " + o.Indicator + " " + o.Period.String() +
-					" both as a total and broken down by " + dimensionsNotIn(o.Coordinates, sub) +
-					"; narrow the filter with exactlyBy or totalOver"}
+				return dataset.Errorf(dataset.ErrDoubleCounting, "%s", "the set holds "+o.Indicator+" "+o.Period.String()+
+					" both as a total and broken down by "+dimensionsNotIn(o.Coordinates, sub)+
+					"; narrow the filter with exactlyBy or totalOver")
 			}
 		}
 	}
 	return nil
 }
 
-func cellKey(o store.Observation, cs []dataset.Coordinate) string {
+func cellKey(o dataset.Observation, cs []dataset.Coordinate) string {
 	return o.Indicator + "|" + o.RefArea + "|" + o.Period.String() + "|" + dataset.CoordinateKey(cs)
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // series follows one cell of an indicator over time.
@@ -30,7 +29,7 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 	area := areaOf(obs, refArea)
 	// One observation per period: reported before derived, newer release
 	// before older (releases overlap when a report restates last year).
-	best := map[dataset.Period]store.Observation{}
+	best := map[dataset.Period]dataset.Observation{}
 	for _, o := range obs {
 		if o.RefArea != area || dataset.CoordinateKey(o.Coordinates) != key {
 			continue
@@ -39,11 +38,11 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 			best[o.Period] = o
 		}
 	}
-	out := make([]store.Observation, 0, len(best))
+	out := make([]dataset.Observation, 0, len(best))
 	for _, o := range best {
 		out = append(out, o)
 	}
-	slices.SortFunc(out, func(a, b store.Observation) int {
+	slices.SortFunc(out, func(a, b dataset.Observation) int {
 		return cmp.Or(cmp.Compare(a.Period.Start, b.Period.Start), cmp.Compare(a.Period.End, b.Period.End))
 	})
 	return observationModels(out), nil
@@ -51,7 +50,7 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 
 // better orders two observations of one cell as the store's
 // ObservationsInCells does: reported first, then the newer release.
-func (c *catalog) better(a, b store.Observation) bool {
+func (c *catalog) better(a, b dataset.Observation) bool {
 	if a.Status != b.Status {
 		return a.Status == dataset.Reported
 	}
@@ -63,7 +62,7 @@ func (c *catalog) better(a, b store.Observation) bool {
 }
 
 // areaOf is the requested area, or the one most of the observations are for.
-func areaOf(obs []store.Observation, requested *string) string {
+func areaOf(obs []dataset.Observation, requested *string) string {
 	if requested != nil {
 		return *requested
 	}
@@ -110,7 +109,7 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 	// One observation per cell and status: releases overlap when a report
 	// restates last year, and the same cell must not be added twice.
 	kept := map[string]int{}
-	var cell []store.Observation
+	var cell []dataset.Observation
 	for _, o := range obs {
 		if o.RefArea != area || o.Period != want {
 			continue
@@ -127,7 +126,7 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 	}
 	domain := make([]dataset.Observation, len(cell))
 	for i, o := range cell {
-		domain[i] = o.Observation
+		domain[i] = o
 	}
 	split, ok := dataset.SplitBy(domain, dim)
 	if !ok {
@@ -157,7 +156,7 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 	return b, nil
 }
 
-func hasCoordinate(o store.Observation, dim string) bool {
+func hasCoordinate(o dataset.Observation, dim string) bool {
 	for _, c := range o.Coordinates {
 		if c.Dimension == dim {
 			return true

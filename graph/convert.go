@@ -6,7 +6,6 @@ import (
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // Conversions from domain values to GraphQL models. Enums differ only in
@@ -40,12 +39,12 @@ func refAreaModel(a dataset.RefArea) model.RefArea {
 	return model.RefArea{Code: a.Code, Name: a.Name, Iso2: optional(a.ISO2), Iso3: optional(a.ISO3), M49: optional(a.M49)}
 }
 
-func releaseModel(r store.Release) model.Release {
+func releaseModel(r dataset.Release) model.Release {
 	return model.Release{Code: r.Code, Title: r.Title, PublisherCode: r.Publisher, ReferenceYear: r.ReferenceYear,
 		Published: optional(r.Published), Checksum: r.Checksum, LoadedAt: r.LoadedAt}
 }
 
-func observationModels(obs []store.Observation) []model.Observation {
+func observationModels(obs []dataset.Observation) []model.Observation {
 	out := make([]model.Observation, len(obs))
 	for i, o := range obs {
 		out[i] = model.Observation{Observation: o}
@@ -71,7 +70,7 @@ func parseNodeID(id string) (kind string, key []string, ok bool) {
 	return kind, strings.Split(rest, "\x1f"), true
 }
 
-func observationID(o store.Observation) string {
+func observationID(o dataset.Observation) string {
 	return nodeID("Observation", o.Release, o.Indicator, o.RefArea, o.Period.String(), dataset.CoordinateKey(o.Coordinates))
 }
 

@@ -4,12 +4,12 @@ import (
 	"context"
 
 	"indicators/graph/model"
+	"indicators/internal/dataset"
 	"indicators/internal/export"
-	"indicators/internal/store"
 )
 
 // coverage serves the coverage tables of the exports as a field.
-func (r *Resolver) coverage(ctx context.Context, framework model.ReportingFramework, f store.ObservationFilter) ([]model.CoverageCell, error) {
+func (r *Resolver) coverage(ctx context.Context, framework model.ReportingFramework, f dataset.Filter) ([]model.CoverageCell, error) {
 	in, err := export.NewInput(ctx, r.Store, f)
 	if err != nil {
 		return nil, err

@@ -2,30 +2,16 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"indicators/internal/dataset"
 )
-
-// Error codes clients find in extensions.code.
-const (
-	CodeBadUserInput = "BAD_USER_INPUT"
-	CodeInternal     = "INTERNAL_SERVER_ERROR"
-)
-
-// userError is a problem the client can fix; its message is shown as is.
-type userError struct {
-	code string
-	msg  string
-}
-
-func (e *userError) Error() string { return e.msg }
 
 func badInput(format string, args ...any) error {
-	return &userError{code: CodeBadUserInput, msg: fmt.Sprintf(format, args...)}
+	return dataset.Errorf(dataset.ErrBadInput, format, args...)
 }
 
 // ErrorPresenter gives every error a code. Errors the client caused keep their
@@ -34,18 +20,16 @@ func badInput(format string, args ...any) error {
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
-		var ue *userError
-		switch {
-		case errors.As(err, &ue):
-			gqlErr.Message = ue.msg
-			setCode(gqlErr, ue.code)
-		case gqlErr.Extensions["code"] != nil:
+		if gqlErr.Extensions["code"] != nil && gqlErr.Err == nil {
 			// Parse and validation errors already carry gqlgen's codes.
-		default:
-			log.ErrorContext(ctx, "resolver failed", "path", gqlErr.Path.String(), "error", err)
-			gqlErr.Message = "internal error"
-			setCode(gqlErr, CodeInternal)
+			return gqlErr
 		}
+		code := dataset.CodeOf(err)
+		if code == dataset.ErrInternal {
+			log.ErrorContext(ctx, "resolver failed", "path", gqlErr.Path.String(), "error", err)
+		}
+		gqlErr.Message = dataset.MessageOf(err)
+		setCode(gqlErr, string(code))
 		return gqlErr
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // Loaders batch the lookups of nested fields, so the statements a request
@@ -22,12 +21,12 @@ type Loaders struct {
 	catalog lazyCatalog
 
 	alsoStated  *dataloadgen.Loader[int64, []dataset.Source]
-	byID        *dataloadgen.Loader[int64, store.Observation]
-	inCell      *dataloadgen.Loader[store.Cell, store.Observation]
-	facets      *dataloadgen.Loader[string, store.IndicatorFacets]
+	byID        *dataloadgen.Loader[int64, dataset.Observation]
+	inCell      *dataloadgen.Loader[dataset.Cell, dataset.Observation]
+	facets      *dataloadgen.Loader[string, dataset.IndicatorFacets]
 	agencyInds  *dataloadgen.Loader[string, []string]
-	firstPages  *dataloadgen.Loader[pageKey, store.ObservationPage]
-	ofIndicator *dataloadgen.Loader[string, []store.Observation]
+	firstPages  *dataloadgen.Loader[pageKey, dataset.Page]
+	ofIndicator *dataloadgen.Loader[string, []dataset.Observation]
 }
 
 // batchWait is how long a loader collects keys before it queries: gqlgen
@@ -36,7 +35,7 @@ type Loaders struct {
 const batchWait = 10 * time.Millisecond
 
 // NewLoaders makes the loaders for one request.
-func NewLoaders(s *store.Store) *Loaders {
+func NewLoaders(s dataset.Reader) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(batchWait)}
 	return &Loaders{
 		catalog:    lazyCatalog{store: s},
@@ -45,10 +44,10 @@ func NewLoaders(s *store.Store) *Loaders {
 		inCell:     dataloadgen.NewMappedLoader(s.ObservationsInCells, opts...),
 		facets:     dataloadgen.NewMappedLoader(s.FacetsOfIndicators, opts...),
 		agencyInds: dataloadgen.NewMappedLoader(s.IndicatorsOfAgencies, opts...),
-		firstPages: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey) (map[pageKey]store.ObservationPage, error) {
+		firstPages: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
 			return fetchFirstPages(ctx, s, keys)
 		}, opts...),
-		ofIndicator: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string][]store.Observation, error) {
+		ofIndicator: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string][]dataset.Observation, error) {
 			return fetchObservationsOfIndicators(ctx, s, codes)
 		}, opts...),
 	}
@@ -57,7 +56,7 @@ func NewLoaders(s *store.Store) *Loaders {
 type loadersKey struct{}
 
 // WithLoaders is HTTP middleware that gives each request its own loaders.
-func WithLoaders(s *store.Store, next http.Handler) http.Handler {
+func WithLoaders(s dataset.Reader, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(s))
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -76,12 +75,12 @@ type catalog struct {
 	agencies    map[string]dataset.Agency
 	areas       map[string]dataset.RefArea
 	dimensions  map[string]dataset.Dimension
-	releases    map[string]store.Release
+	releases    map[string]dataset.Release
 	lists       *dataset.CodeLists
-	releaseList []store.Release
+	releaseList []dataset.Release
 }
 
-func loadCatalog(ctx context.Context, s *store.Store) (*catalog, error) {
+func loadCatalog(ctx context.Context, s dataset.Reader) (*catalog, error) {
 	lists, err := s.CodeLists(ctx)
 	if err != nil {
 		return nil, err
@@ -96,7 +95,7 @@ func loadCatalog(ctx context.Context, s *store.Store) (*catalog, error) {
 		agencies:    map[string]dataset.Agency{},
 		areas:       map[string]dataset.RefArea{},
 		dimensions:  map[string]dataset.Dimension{},
-		releases:    map[string]store.Release{},
+		releases:    map[string]dataset.Release{},
 		lists:       lists,
 		releaseList: rels,
 	}
@@ -124,7 +123,7 @@ func loadCatalog(ctx context.Context, s *store.Store) (*catalog, error) {
 // lazyCatalog reads the catalog on first use, with the context of the
 // resolver that first needs it.
 type lazyCatalog struct {
-	store *store.Store
+	store dataset.Reader
 	once  sync.Once
 	c     *catalog
 	err   error
@@ -142,20 +141,20 @@ func catalogFor(ctx context.Context) (*catalog, error) {
 // pageKey identifies the first page of a nested observation connection; the
 // filter travels as JSON so the key stays comparable.
 type pageKey struct {
-	parent store.Parent
+	parent dataset.Parent
 	code   string
 	filter string
-	order  store.Order
+	order  dataset.Order
 	first  int
 }
 
 // fetchFirstPages answers every nested connection of a response with one
 // query per distinct (parent kind, filter, order, size).
-func fetchFirstPages(ctx context.Context, s *store.Store, keys []pageKey) (map[pageKey]store.ObservationPage, error) {
+func fetchFirstPages(ctx context.Context, s dataset.Reader, keys []pageKey) (map[pageKey]dataset.Page, error) {
 	type group struct {
-		parent store.Parent
+		parent dataset.Parent
 		filter string
-		order  store.Order
+		order  dataset.Order
 		first  int
 	}
 	codes := map[group][]string{}
@@ -163,9 +162,9 @@ func fetchFirstPages(ctx context.Context, s *store.Store, keys []pageKey) (map[p
 		g := group{k.parent, k.filter, k.order, k.first}
 		codes[g] = append(codes[g], k.code)
 	}
-	out := make(map[pageKey]store.ObservationPage, len(keys))
+	out := make(map[pageKey]dataset.Page, len(keys))
 	for g, cs := range codes {
-		var f store.ObservationFilter
+		var f dataset.Filter
 		if err := json.Unmarshal([]byte(g.filter), &f); err != nil {
 			return nil, fmt.Errorf("decode page filter: %w", err)
 		}
@@ -182,9 +181,9 @@ func fetchFirstPages(ctx context.Context, s *store.Store, keys []pageKey) (map[p
 
 // fetchObservationsOfIndicators reads every observation of the indicators, for
 // the breakdowns and series computed from them.
-func fetchObservationsOfIndicators(ctx context.Context, s *store.Store, codes []string) (map[string][]store.Observation, error) {
-	out := make(map[string][]store.Observation, len(codes))
-	err := s.EachObservation(ctx, store.ObservationFilter{Indicators: codes}, func(o store.Observation) error {
+func fetchObservationsOfIndicators(ctx context.Context, s dataset.Reader, codes []string) (map[string][]dataset.Observation, error) {
+	out := make(map[string][]dataset.Observation, len(codes))
+	err := s.EachObservation(ctx, dataset.Filter{Indicators: codes}, func(o dataset.Observation) error {
 		out[o.Indicator] = append(out[o.Indicator], o)
 		return nil
 	})

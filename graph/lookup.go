@@ -7,7 +7,6 @@ import (
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // errUnknownCode is a code that names nothing. At the root (indicator(code:))
@@ -76,12 +75,12 @@ func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.M
 }
 
 func (r *Resolver) releaseByCode(ctx context.Context, code string) (*model.Release, error) {
-	return lookup(ctx, "release", code, func(c *catalog) map[string]store.Release { return c.releases }, releaseModel)
+	return lookup(ctx, "release", code, func(c *catalog) map[string]dataset.Release { return c.releases }, releaseModel)
 }
 
 // previous finds the same cell one period earlier, in any release.
 func (r *Resolver) previous(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
-	cell := store.CellOf(obj.Observation.Observation)
+	cell := dataset.CellOf(obj.Observation)
 	cell.Period = cell.Period.Previous()
 	o, err := load(ctx, loadersFor(ctx).inCell, cell)
 	if err != nil || o.ID == 0 {

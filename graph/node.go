@@ -6,7 +6,6 @@ import (
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // node resolves a global id. An id that does not decode is the client's
@@ -43,7 +42,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if perr != nil {
 			return nil, badInput("id: %q is not a global id", id)
 		}
-		o, found, ferr := r.Store.ObservationOfCellInRelease(ctx, key[0], store.Cell{Indicator: key[1], RefArea: key[2], Period: period, CoordinateKey: key[4]})
+		o, found, ferr := r.Store.ObservationOfCellInRelease(ctx, key[0], dataset.Cell{Indicator: key[1], RefArea: key[2], Period: period, CoordinateKey: key[4]})
 		if ferr != nil || !found {
 			return nil, ferr
 		}

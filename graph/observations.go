@@ -3,18 +3,16 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // storeFilter turns the GraphQL filter into the store's.
-func storeFilter(f *model.ObservationFilter) store.ObservationFilter {
-	var sf store.ObservationFilter
+func storeFilter(f *model.ObservationFilter) dataset.Filter {
+	var sf dataset.Filter
 	if f == nil {
 		return sf
 	}
@@ -38,7 +36,7 @@ func storeFilter(f *model.ObservationFilter) store.ObservationFilter {
 		sf.PeriodTo = *f.PeriodTo
 	}
 	for _, m := range f.Members {
-		sf.Members = append(sf.Members, store.MemberFilter{Dimension: m.Dimension, Members: m.Members})
+		sf.Members = append(sf.Members, dataset.MemberFilter{Dimension: m.Dimension, Members: m.Members})
 	}
 	sf.TotalOver = f.TotalOver
 	sf.BrokenDownBy = f.BrokenDownBy
@@ -46,22 +44,22 @@ func storeFilter(f *model.ObservationFilter) store.ObservationFilter {
 	return sf
 }
 
-func storeOrder(o *model.ObservationOrder) store.Order {
+func storeOrder(o *model.ObservationOrder) dataset.Order {
 	if o == nil {
-		return store.OrderByKey
+		return dataset.OrderByKey
 	}
 	switch *o {
 	case model.ObservationOrderPeriodDesc:
-		return store.OrderByPeriodDesc
+		return dataset.OrderByPeriodDesc
 	case model.ObservationOrderValueDesc:
-		return store.OrderByValueDesc
+		return dataset.OrderByValueDesc
 	default:
-		return store.OrderByKey
+		return dataset.OrderByKey
 	}
 }
 
 // observationPageArgs validates a connection's arguments.
-func observationPageArgs(first *int, after *string, orderBy *model.ObservationOrder) (n int, order store.Order, cursor string, err error) {
+func observationPageArgs(first *int, after *string, orderBy *model.ObservationOrder) (n int, order dataset.Order, cursor string, err error) {
 	if n, err = pageSize(first); err != nil {
 		return 0, "", "", err
 	}
@@ -71,15 +69,12 @@ func observationPageArgs(first *int, after *string, orderBy *model.ObservationOr
 }
 
 // listObservations serves a top-level observations connection.
-func (r *Resolver) listObservations(ctx context.Context, f store.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
 	n, order, cursor, err := observationPageArgs(first, after, orderBy)
 	if err != nil {
 		return nil, err
 	}
 	page, err := r.Store.Observations(ctx, f, order, n, cursor)
-	if errors.Is(err, store.ErrBadCursor) {
-		return nil, badInput("after: the cursor belongs to another ordering")
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -89,16 +84,16 @@ func (r *Resolver) listObservations(ctx context.Context, f store.ObservationFilt
 // nestedObservations serves an indicator's or agency's observations: first
 // pages of every parent in a response come from one batched query. The
 // parent replaces whatever the filter says about its own kind.
-func (r *Resolver) nestedObservations(ctx context.Context, parent store.Parent, code string, f store.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
 	switch parent {
-	case store.ByIndicator:
+	case dataset.ByIndicator:
 		f.Indicators = nil
-	case store.ByAgency:
+	case dataset.ByAgency:
 		f.Agencies = nil
 	}
 	if after != nil && *after != "" {
 		// Later pages differ per parent; each is its own query.
-		if parent == store.ByIndicator {
+		if parent == dataset.ByIndicator {
 			f.Indicators = []string{code}
 		} else {
 			f.Agencies = []string{code}
@@ -120,7 +115,7 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent store.Parent, 
 	return observationConnection(page, order, false), nil
 }
 
-func observationConnection(page store.ObservationPage, order store.Order, afterGiven bool) *model.ObservationConnection {
+func observationConnection(page dataset.Page, order dataset.Order, afterGiven bool) *model.ObservationConnection {
 	conn := &model.ObservationConnection{
 		Edges:      []model.ObservationEdge{},
 		Nodes:      []model.Observation{},

@@ -4,9 +4,9 @@ package graph
 
 //go:generate go tool gqlgen generate
 
-import "indicators/internal/store"
+import "indicators/internal/dataset"
 
 // Resolver holds what every resolver needs; one per server.
 type Resolver struct {
-	Store *store.Store
+	Store dataset.Reader
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 	"strings"
 )
 
@@ -38,7 +37,7 @@ func (r *agencyResolver) Indicators(ctx context.Context, obj *model.Agency) ([]m
 
 // Observations is the resolver for the observations field.
 func (r *agencyResolver) Observations(ctx context.Context, obj *model.Agency, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	return r.nestedObservations(ctx, store.ByAgency, obj.Code, storeFilter(filter), first, after, orderBy)
+	return r.nestedObservations(ctx, dataset.ByAgency, obj.Code, storeFilter(filter), first, after, orderBy)
 }
 
 // Indicator is the resolver for the indicator field.
@@ -216,7 +215,7 @@ func (r *indicatorResolver) Dimensions(ctx context.Context, obj *model.Indicator
 
 // Observations is the resolver for the observations field.
 func (r *indicatorResolver) Observations(ctx context.Context, obj *model.Indicator, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	return r.nestedObservations(ctx, store.ByIndicator, obj.Code, storeFilter(filter), first, after, orderBy)
+	return r.nestedObservations(ctx, dataset.ByIndicator, obj.Code, storeFilter(filter), first, after, orderBy)
 }
 
 // Series is the resolver for the series field.

@@ -7,7 +7,6 @@ package model
 import (
 	"indicators/internal/dataset"
 	"indicators/internal/export"
-	"indicators/internal/store"
 )
 
 // Indicator is the GraphQL Indicator.
@@ -21,7 +20,7 @@ type Indicator struct {
 
 // Observation is the GraphQL Observation: a stored observation.
 type Observation struct {
-	store.Observation
+	dataset.Observation
 }
 
 // Agency is the GraphQL Agency.

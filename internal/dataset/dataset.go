@@ -59,6 +59,7 @@ type Release struct {
 	RefArea       string // default reference area of the observations
 	Source        string // file name of the report text
 	Checksum      string // sha256 (hex) of the data file's bytes
+	LoadedAt      string // RFC 3339 UTC; empty until stored
 }
 
 // Unit is a unit of measure.
@@ -211,8 +212,14 @@ type Source struct {
 }
 
 // Observation is one figure: an indicator's value for an area and period,
-// broken down by zero or more dimensions.
+// broken down by zero or more dimensions. Read from a data file it has no ID
+// or Release yet; read from the store it has both.
 type Observation struct {
+	ID      int64  // row id in the store; 0 before loading
+	Release string // code of the release stating it
+	// DerivedFromID is the row id of the reported observation a derived one
+	// was computed from; 0 for reported observations and before loading.
+	DerivedFromID int64
 	Indicator   string
 	RefArea     string
 	Period      Period

@@ -16,15 +16,14 @@ import (
 	"time"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // Input is what a format writes from: the code lists and the filtered
 // observations, streamed in key order.
 type Input struct {
 	CodeLists *dataset.CodeLists
-	Releases  []store.Release // oldest first
-	Filter    store.ObservationFilter
+	Releases  []dataset.Release // oldest first
+	Filter    dataset.Filter
 	// Prepared is the preparation time messages carry (SDMX-JSON). NewInput
 	// sets it to when the newest release was loaded, not to the clock, so the
 	// same dataset always exports the same bytes and an ETag can stand for
@@ -33,11 +32,11 @@ type Input struct {
 	// Query calls fn for every observation matching f, in key order. Formats
 	// read the selected observations through Each; Query also serves figures
 	// a format needs whatever the filter (the population behind a rate).
-	Query func(ctx context.Context, f store.ObservationFilter, fn func(store.Observation) error) error
+	Query func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error
 }
 
 // Each calls fn for every observation matching the input's filter.
-func (in Input) Each(ctx context.Context, fn func(store.Observation) error) error {
+func (in Input) Each(ctx context.Context, fn func(dataset.Observation) error) error {
 	return in.Query(ctx, in.Filter, fn)
 }
 
@@ -97,8 +96,8 @@ var FilterParams = []struct{ Name, Help string }{
 
 // ParseFilter reads FilterParams from query values. Unknown parameters are
 // errors, so a misspelt filter never silently returns everything.
-func ParseFilter(q url.Values) (store.ObservationFilter, error) {
-	var f store.ObservationFilter
+func ParseFilter(q url.Values) (dataset.Filter, error) {
+	var f dataset.Filter
 	known := map[string]bool{}
 	for _, p := range FilterParams {
 		known[p.Name] = true
@@ -164,7 +163,7 @@ func ParseFilter(q url.Values) (store.ObservationFilter, error) {
 			continue
 		}
 		byDim[dim] = len(f.Members)
-		f.Members = append(f.Members, store.MemberFilter{Dimension: dim, Members: []string{mem}})
+		f.Members = append(f.Members, dataset.MemberFilter{Dimension: dim, Members: []string{mem}})
 	}
 	f.TotalOver = q["total"]
 	f.BrokenDownBy = q["by"]
@@ -173,7 +172,7 @@ func ParseFilter(q url.Values) (store.ObservationFilter, error) {
 
 // NewInput reads what every format needs from s: the code lists, the
 // releases, and access to the observations matching filter.
-func NewInput(ctx context.Context, s *store.Store, filter store.ObservationFilter) (Input, error) {
+func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Input, error) {
 	cl, err := s.CodeLists(ctx)
 	if err != nil {
 		return Input{}, err
@@ -196,7 +195,7 @@ func NewInput(ctx context.Context, s *store.Store, filter store.ObservationFilte
 }
 
 // Write writes the observations matching filter from s in format f.
-func Write(ctx context.Context, s *store.Store, f Format, filter store.ObservationFilter, w io.Writer) error {
+func Write(ctx context.Context, s dataset.Reader, f Format, filter dataset.Filter, w io.Writer) error {
 	in, err := NewInput(ctx, s, filter)
 	if err != nil {
 		return fmt.Errorf("export %s: %w", f.Name, err)

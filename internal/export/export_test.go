@@ -142,13 +142,13 @@ func TestParseFilter(t *testing.T) {
 		name    string
 		query   string
 		wantErr bool
-		check   func(store.ObservationFilter) bool
+		check   func(dataset.Filter) bool
 	}{
-		{"members of one dimension OR together", "member=SEX=F&member=SEX=M&member=AGE=Y18T25", false, func(f store.ObservationFilter) bool {
+		{"members of one dimension OR together", "member=SEX=F&member=SEX=M&member=AGE=Y18T25", false, func(f dataset.Filter) bool {
 			return len(f.Members) == 2 && len(f.Members[0].Members) == 2 && f.Members[1].Dimension == "AGE"
 		}},
-		{"period sets both bounds", "period=2024", false, func(f store.ObservationFilter) bool { return f.PeriodFrom == 2024 && f.PeriodTo == 2024 }},
-		{"total and by", "total=SEX&by=AGE", false, func(f store.ObservationFilter) bool { return f.TotalOver[0] == "SEX" && f.BrokenDownBy[0] == "AGE" }},
+		{"period sets both bounds", "period=2024", false, func(f dataset.Filter) bool { return f.PeriodFrom == 2024 && f.PeriodTo == 2024 }},
+		{"total and by", "total=SEX&by=AGE", false, func(f dataset.Filter) bool { return f.TotalOver[0] == "SEX" && f.BrokenDownBy[0] == "AGE" }},
 		{"unknown parameter", "indicatr=x", true, nil},
 		{"bad year", "period_from=20x4", true, nil},
 		{"member without member", "member=SEX", true, nil},

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // The international tables (UNODC, SDG, GRETA) ask for cells the report may
@@ -32,7 +31,7 @@ type figure struct {
 	Qualifier dataset.Qualifier
 	// How says how the value came about: one of the derivation constants.
 	How     string
-	Sources []store.Observation
+	Sources []dataset.Observation
 	// Note explains a computed value, or why there is none.
 	Note string
 }
@@ -54,16 +53,16 @@ type cellKey struct {
 
 // figures holds the unique single-year observations of some indicators.
 type figures struct {
-	cells map[cellKey][]store.Observation
+	cells map[cellKey][]dataset.Observation
 }
 
 // loadFigures reads the observations of indicators that match f, one per
 // cell (see eachUnique). The indicators narrow the query itself, so a
 // framework reads its few indicators, not the whole selection. Multi-year
 // figures are left out: every framework here reports per year.
-func loadFigures(ctx context.Context, in Input, f store.ObservationFilter, indicators []string, into *figures) error {
+func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []string, into *figures) error {
 	if into.cells == nil {
-		into.cells = map[cellKey][]store.Observation{}
+		into.cells = map[cellKey][]dataset.Observation{}
 	}
 	wanted := indicators
 	if len(f.Indicators) > 0 {
@@ -73,7 +72,7 @@ func loadFigures(ctx context.Context, in Input, f store.ObservationFilter, indic
 		return nil
 	}
 	f.Indicators = wanted
-	return eachUnique(ctx, in, f, func(o store.Observation) error {
+	return eachUnique(ctx, in, f, func(o dataset.Observation) error {
 		if o.Period.Start != o.Period.End {
 			return nil
 		}
@@ -109,7 +108,7 @@ func (fs *figures) resolve(area string, year int, t target, exactOnly bool) figu
 }
 
 // stated finds the observation that is the target itself.
-func stated(obs []store.Observation, t target, dims []string, exactOnly bool) (figure, bool) {
+func stated(obs []dataset.Observation, t target, dims []string, exactOnly bool) (figure, bool) {
 	want := make([]dataset.Coordinate, 0, len(dims))
 	for _, d := range dims {
 		if len(t.Members[d]) != 1 {
@@ -130,7 +129,7 @@ func stated(obs []store.Observation, t target, dims []string, exactOnly bool) (f
 		if o.Status == dataset.Derived {
 			how = howDerived
 		}
-		return figure{Found: true, Value: o.Value, Qualifier: o.Qualifier, How: how, Sources: []store.Observation{o}, Note: o.Note}, true
+		return figure{Found: true, Value: o.Value, Qualifier: o.Qualifier, How: how, Sources: []dataset.Observation{o}, Note: o.Note}, true
 	}
 	return figure{}, false
 }
@@ -140,9 +139,9 @@ func stated(obs []store.Observation, t target, dims []string, exactOnly bool) (f
 // total, so every unit counted is in exactly one cell. Of several complete
 // breakdowns the coarsest is used. An incomplete breakdown (the report's age
 // bands cover 90 of 91 victims) is never summed: the note says why.
-func summed(obs []store.Observation, t target, dims []string) figure {
-	var total *store.Observation
-	breakdowns := map[string][]store.Observation{}
+func summed(obs []dataset.Observation, t target, dims []string) figure {
+	var total *dataset.Observation
+	breakdowns := map[string][]dataset.Observation{}
 	for _, o := range obs {
 		if len(o.Coordinates) == 0 {
 			total = &o
@@ -190,7 +189,7 @@ func summed(obs []store.Observation, t target, dims []string) figure {
 				name, dataset.FormatValue(sum), dataset.FormatValue(total.Value)))
 			continue
 		}
-		var parts []store.Observation
+		var parts []dataset.Observation
 		var values []string
 		value := 0.0
 		for _, c := range cells {
@@ -216,7 +215,7 @@ func summed(obs []store.Observation, t target, dims []string) figure {
 }
 
 // covers reports whether o is broken down by every dimension in dims.
-func covers(o store.Observation, dims []string) bool {
+func covers(o dataset.Observation, dims []string) bool {
 	for _, d := range dims {
 		if !slices.ContainsFunc(o.Coordinates, func(c dataset.Coordinate) bool { return c.Dimension == d }) {
 			return false
@@ -227,7 +226,7 @@ func covers(o store.Observation, dims []string) bool {
 
 // matches reports whether o's coordinates are among the target's members on
 // every dimension the target names.
-func matches(o store.Observation, t target) bool {
+func matches(o dataset.Observation, t target) bool {
 	for _, c := range o.Coordinates {
 		if members, ok := t.Members[c.Dimension]; ok && !slices.Contains(members, c.Member) {
 			return false

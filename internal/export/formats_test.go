@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"indicators/internal/dataset"
 	"indicators/internal/export"
-	"indicators/internal/store"
 )
 
 // readCSV parses an export into its header and rows keyed by column.
@@ -281,7 +281,7 @@ func TestSDMXJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func filterOf(t *testing.T, query string) store.ObservationFilter {
+func filterOf(t *testing.T, query string) dataset.Filter {
 	t.Helper()
 	q, err := url.ParseQuery(query)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // A framework is an international body's table: the cells it asks a country
@@ -192,7 +191,7 @@ func evaluate(ctx context.Context, in Input, fw framework) ([]evaluated, error) 
 	// A rate's population is read whatever the filter selects: it is the
 	// denominator of the selected figures, from its own source.
 	if len(rateIndicators) > 0 {
-		if err := loadFigures(ctx, in, store.ObservationFilter{Indicators: rateIndicators}, rateIndicators, &fs); err != nil {
+		if err := loadFigures(ctx, in, dataset.Filter{Indicators: rateIndicators}, rateIndicators, &fs); err != nil {
 			return nil, fmt.Errorf("read population: %w", err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // The SDMX dataflow every SDMX format describes. The Ministry of Internal
@@ -111,7 +110,7 @@ var derivationCodes = map[dataset.Status]code{
 	dataset.Derived:  {"DERIVED", "Derived from a stated change", "The previous period's value, computed from the value and the change the report states (\"161 (+2)\" gives 159)."},
 }
 
-func newDSD(cl *dataset.CodeLists, releases []store.Release) dsd {
+func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	d := dsd{breakdown: map[string]int{}}
 	area := component{ID: "REF_AREA", Name: "Reference area", Codelist: "CL_REF_AREA", Mandatory: true,
 		Description: "Country or area the figure is for (ISO 3166-1 alpha-3; WLD for the world)."}
@@ -177,7 +176,7 @@ type sdmxObservation struct {
 	Attrs []string
 }
 
-func (d dsd) observation(o store.Observation) sdmxObservation {
+func (d dsd) observation(o dataset.Observation) sdmxObservation {
 	key := make([]string, len(d.Dimensions))
 	for i := range key {
 		key[i] = totalCode

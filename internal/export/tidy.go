@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 func init() {
@@ -41,7 +40,7 @@ func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 	for i, d := range in.CodeLists.Dimensions {
 		dimColumn[d.Code] = i
 	}
-	err := in.Each(ctx, func(o store.Observation) error {
+	err := in.Each(ctx, func(o dataset.Observation) error {
 		change := ""
 		if o.Change != nil {
 			change = dataset.FormatValue(*o.Change)

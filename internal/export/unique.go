@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 )
 
 // eachUnique streams the observations matching f with one observation per
@@ -17,19 +16,19 @@ import (
 //
 // The store streams in key order with the cell's rows adjacent, so this holds
 // one observation at a time, however large the export.
-func eachUnique(ctx context.Context, in Input, f store.ObservationFilter, fn func(store.Observation) error) error {
+func eachUnique(ctx context.Context, in Input, f dataset.Filter, fn func(dataset.Observation) error) error {
 	rank := make(map[string]int, len(in.Releases))
 	for i, r := range in.Releases {
 		rank[r.Code] = i
 	}
-	better := func(a, b store.Observation) bool {
+	better := func(a, b dataset.Observation) bool {
 		if (a.Status == dataset.Reported) != (b.Status == dataset.Reported) {
 			return a.Status == dataset.Reported
 		}
 		return rank[a.Release] > rank[b.Release]
 	}
-	var held *store.Observation
-	err := in.Query(ctx, f, func(o store.Observation) error {
+	var held *dataset.Observation
+	err := in.Query(ctx, f, func(o dataset.Observation) error {
 		if held != nil && held.Key() == o.Key() {
 			if better(o, *held) {
 				held = &o

@@ -37,38 +37,24 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 }
 
 // ObservationsByID returns the observations with the given row ids.
-func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error) {
+func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]dataset.Observation, error) {
 	var rows []observationRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("read observations by id: %w", err)
 	}
-	out := make(map[int64]Observation, len(rows))
+	out := make(map[int64]dataset.Observation, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r.domain()
 	}
 	return out, nil
 }
 
-// Cell identifies an observation's cell across releases: indicator, area,
-// period and coordinates.
-type Cell struct {
-	Indicator     string
-	RefArea       string
-	Period        dataset.Period
-	CoordinateKey string
-}
-
-// CellOf returns the cell an observation fills.
-func CellOf(o dataset.Observation) Cell {
-	return Cell{o.Indicator, o.RefArea, o.Period, dataset.CoordinateKey(o.Coordinates)}
-}
-
 // ObservationsInCells returns one observation per cell: a reported figure
 // before a derived one, then the newest release's. It answers "what was the
 // value of this cell" when releases overlap (next year's report restates this
 // year's figures).
-func (s *Store) ObservationsInCells(ctx context.Context, cells []Cell) (map[Cell]Observation, error) {
+func (s *Store) ObservationsInCells(ctx context.Context, cells []dataset.Cell) (map[dataset.Cell]dataset.Observation, error) {
 	var inds, areas, keys []string
 	var starts, ends []int64
 	for _, c := range cells {
@@ -87,25 +73,18 @@ func (s *Store) ObservationsInCells(ctx context.Context, cells []Cell) (map[Cell
 	if err != nil {
 		return nil, fmt.Errorf("read observations by cell: %w", err)
 	}
-	out := make(map[Cell]Observation, len(rows))
+	out := make(map[dataset.Cell]dataset.Observation, len(rows))
 	for _, r := range rows {
 		o := r.domain()
-		out[CellOf(o.Observation)] = o
+		out[dataset.CellOf(o)] = o
 	}
 	return out, nil
 }
 
-// IndicatorFacets are what an indicator's observations span.
-type IndicatorFacets struct {
-	Agencies   []string
-	Periods    []dataset.Period
-	Dimensions []string
-}
-
 // FacetsOfIndicators returns, per indicator code, its agencies, periods and
 // breakdown dimensions.
-func (s *Store) FacetsOfIndicators(ctx context.Context, codes []string) (map[string]IndicatorFacets, error) {
-	out := make(map[string]IndicatorFacets, len(codes))
+func (s *Store) FacetsOfIndicators(ctx context.Context, codes []string) (map[string]dataset.IndicatorFacets, error) {
+	out := make(map[string]dataset.IndicatorFacets, len(codes))
 	var rows []struct {
 		Indicator  string
 		Agencies   pq.StringArray
@@ -126,7 +105,7 @@ func (s *Store) FacetsOfIndicators(ctx context.Context, codes []string) (map[str
 		return nil, fmt.Errorf("read indicator facets: %w", err)
 	}
 	for _, r := range rows {
-		f := IndicatorFacets{Agencies: r.Agencies, Dimensions: r.Dimensions}
+		f := dataset.IndicatorFacets{Agencies: r.Agencies, Dimensions: r.Dimensions}
 		for _, p := range r.Periods {
 			start, end, _ := strings.Cut(p, "-")
 			a, _ := strconv.Atoi(start)
@@ -160,26 +139,27 @@ func (s *Store) IndicatorsOfAgencies(ctx context.Context, codes []string) (map[s
 	return out, nil
 }
 
-// Parent names the column a batch of nested connections is partitioned by.
-type Parent string
-
-// Parents of nested observation connections.
-const (
-	ByIndicator Parent = "i.code"
-	ByAgency    Parent = "ag.code"
-)
+// parentColumns are the columns nested connections are partitioned by.
+var parentColumns = map[dataset.Parent]string{
+	dataset.ByIndicator: "i.code",
+	dataset.ByAgency:    "ag.code",
+}
 
 // FirstPages returns, per parent code, the first page of the observations
 // matching f with that parent: one window query for every parent in a
 // response instead of one query each.
-func (s *Store) FirstPages(ctx context.Context, parent Parent, codes []string, f ObservationFilter, order Order, first int) (map[string]ObservationPage, error) {
+func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []string, f dataset.Filter, order dataset.Order, first int) (map[string]dataset.Page, error) {
 	oc, ok := orderColumns[order]
 	if !ok {
 		return nil, fmt.Errorf("unknown order %q", order)
 	}
-	where, args := f.where(nil)
+	where, args := where(f, nil)
 	args = append(args, pq.Array(codes))
-	cond := string(parent) + " = ANY($" + strconv.Itoa(len(args)) + ")"
+	col, ok := parentColumns[parent]
+	if !ok {
+		return nil, fmt.Errorf("unknown parent %q", parent)
+	}
+	cond := col + " = ANY($" + strconv.Itoa(len(args)) + ")"
 	if where == "" {
 		where = " WHERE " + cond
 	} else {
@@ -193,9 +173,9 @@ func (s *Store) FirstPages(ctx context.Context, parent Parent, codes []string, f
 	args = append(args, first+1)
 	query := `SELECT * FROM (
 		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
-		       ` + string(parent) + ` AS parent,
-		       row_number() OVER (PARTITION BY ` + string(parent) + ` ORDER BY ` + orderBy + `) AS rn,
-		       count(*) OVER (PARTITION BY ` + string(parent) + `) AS total` + observationJoins + where + `
+		       ` + col + ` AS parent,
+		       row_number() OVER (PARTITION BY ` + col + ` ORDER BY ` + orderBy + `) AS rn,
+		       count(*) OVER (PARTITION BY ` + col + `) AS total` + observationJoins + where + `
 	) x WHERE rn <= $` + strconv.Itoa(len(args)) + ` ORDER BY parent, rn`
 	var rows []struct {
 		observationRow
@@ -206,7 +186,7 @@ func (s *Store) FirstPages(ctx context.Context, parent Parent, codes []string, f
 	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("list first pages of observations: %w", err)
 	}
-	out := make(map[string]ObservationPage, len(codes))
+	out := make(map[string]dataset.Page, len(codes))
 	for _, r := range rows {
 		page := out[r.Parent]
 		page.TotalCount = r.Total
@@ -223,16 +203,16 @@ func (s *Store) FirstPages(ctx context.Context, parent Parent, codes []string, f
 
 // ObservationOfCellInRelease finds one observation by its release and cell:
 // how a global observation id is resolved.
-func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, c Cell) (Observation, bool, error) {
+func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, c dataset.Cell) (dataset.Observation, bool, error) {
 	var rows []observationRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6`,
 		release, c.Indicator, c.RefArea, c.Period.Start, c.Period.End, c.CoordinateKey)
 	if err != nil {
-		return Observation{}, false, fmt.Errorf("read observation by key: %w", err)
+		return dataset.Observation{}, false, fmt.Errorf("read observation by key: %w", err)
 	}
 	if len(rows) == 0 {
-		return Observation{}, false, nil
+		return dataset.Observation{}, false, nil
 	}
 	return rows[0].domain(), true, nil
 }

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"indicators/internal/dataset"
-	"indicators/internal/store"
 	"indicators/internal/testdb"
 )
 
@@ -118,15 +117,15 @@ func BenchmarkScale(b *testing.B) {
 	}
 	queries := []struct {
 		name   string
-		filter store.ObservationFilter
-		order  store.Order
+		filter dataset.Filter
+		order  dataset.Order
 	}{
-		{"one cell series", store.ObservationFilter{Indicators: []string{"indicator_3"}, RefAreas: []string{"C001"}, ExactlyBy: []string{}}, store.OrderByKey},
-		{"one indicator by sex, a year", store.ObservationFilter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
-			Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, store.OrderByKey},
-		{"everything, first page", store.ObservationFilter{}, store.OrderByKey},
-		{"everything, largest first", store.ObservationFilter{}, store.OrderByValueDesc},
-		{"totals over age of one country", store.ObservationFilter{RefAreas: []string{"C002"}, TotalOver: []string{"AGE"}}, store.OrderByPeriodDesc},
+		{"one cell series", dataset.Filter{Indicators: []string{"indicator_3"}, RefAreas: []string{"C001"}, ExactlyBy: []string{}}, dataset.OrderByKey},
+		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
+			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, dataset.OrderByKey},
+		{"everything, first page", dataset.Filter{}, dataset.OrderByKey},
+		{"everything, largest first", dataset.Filter{}, dataset.OrderByValueDesc},
+		{"totals over age of one country", dataset.Filter{RefAreas: []string{"C002"}, TotalOver: []string{"AGE"}}, dataset.OrderByPeriodDesc},
 	}
 	for _, q := range queries {
 		b.Run("page of 100: "+q.name, func(b *testing.B) {
@@ -143,7 +142,7 @@ func BenchmarkScale(b *testing.B) {
 			codes[i] = fmt.Sprintf("indicator_%d", i)
 		}
 		for b.Loop() {
-			if _, err := s.FirstPages(ctx, store.ByIndicator, codes, store.ObservationFilter{RefAreas: []string{"C001"}}, store.OrderByKey, 20); err != nil {
+			if _, err := s.FirstPages(ctx, dataset.ByIndicator, codes, dataset.Filter{RefAreas: []string{"C001"}}, dataset.OrderByKey, 20); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -151,7 +150,7 @@ func BenchmarkScale(b *testing.B) {
 	b.Run("stream one indicator", func(b *testing.B) {
 		for b.Loop() {
 			n := 0
-			if err := s.EachObservation(ctx, store.ObservationFilter{Indicators: []string{"indicator_5"}}, func(store.Observation) error { n++; return nil }); err != nil {
+			if err := s.EachObservation(ctx, dataset.Filter{Indicators: []string{"indicator_5"}}, func(dataset.Observation) error { n++; return nil }); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -65,14 +65,8 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 	return c, nil
 }
 
-// Release is a loaded release as stored.
-type Release struct {
-	dataset.Release
-	LoadedAt string
-}
-
 // Releases lists the loaded releases, oldest first.
-func (s *Store) Releases(ctx context.Context) ([]Release, error) {
+func (s *Store) Releases(ctx context.Context) ([]dataset.Release, error) {
 	var rows []struct {
 		Code, Title, Publisher, Published, Source, Checksum, LoadedAt string
 		ReferenceYear                                                 int
@@ -84,10 +78,10 @@ func (s *Store) Releases(ctx context.Context) ([]Release, error) {
 		FROM release r JOIN agency a ON a.id = r.publisher_id ORDER BY r.reference_year, r.code`); err != nil {
 		return nil, fmt.Errorf("read releases: %w", err)
 	}
-	out := make([]Release, len(rows))
+	out := make([]dataset.Release, len(rows))
 	for i, r := range rows {
-		out[i] = Release{Release: dataset.Release{Code: r.Code, Title: r.Title, Publisher: r.Publisher, ReferenceYear: r.ReferenceYear,
-			Published: r.Published, Source: r.Source, Checksum: r.Checksum}, LoadedAt: r.LoadedAt}
+		out[i] = dataset.Release{Code: r.Code, Title: r.Title, Publisher: r.Publisher, ReferenceYear: r.ReferenceYear,
+			Published: r.Published, Source: r.Source, Checksum: r.Checksum, LoadedAt: r.LoadedAt}
 	}
 	return out, nil
 }

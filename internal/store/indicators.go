@@ -7,13 +7,6 @@ import (
 	"indicators/internal/dataset"
 )
 
-// IndicatorPage is one page of indicators in code order.
-type IndicatorPage struct {
-	Indicators  []dataset.Indicator
-	HasNextPage bool
-	TotalCount  int
-}
-
 type indicatorRow struct {
 	Code        string
 	Name        string
@@ -29,8 +22,8 @@ func (r indicatorRow) domain() dataset.Indicator {
 // Indicators returns up to first indicators whose code sorts after afterCode
 // ("" for the first page), of the theme when one is given, and how many
 // there are in all.
-func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme string) (IndicatorPage, error) {
-	var page IndicatorPage
+func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme string) (dataset.IndicatorPage, error) {
+	var page dataset.IndicatorPage
 	var rows []indicatorRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT i.code, i.name, i.description, u.code AS unit, i.theme

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -14,71 +13,15 @@ import (
 	"indicators/internal/dataset"
 )
 
-// ObservationFilter selects observations. Fields combine with AND; the values
-// within one field with OR. Empty fields do not filter.
-type ObservationFilter struct {
-	Indicators []string
-	Themes     []string
-	Agencies   []string
-	RefAreas   []string
-	Releases   []string
-	Statuses   []dataset.Status
-	Qualifiers []dataset.Qualifier
-	// PeriodFrom/PeriodTo keep observations whose period lies within the
-	// bounds (inclusive); 0 leaves a bound open.
-	PeriodFrom int
-	PeriodTo   int
-	// Members keeps observations on any of the listed members of a dimension,
-	// per dimension.
-	Members []MemberFilter
-	// TotalOver keeps observations that are totals over each dimension listed
-	// (no coordinate on it).
-	TotalOver []string
-	// BrokenDownBy keeps observations with a coordinate, any member, on each
-	// dimension listed.
-	BrokenDownBy []string
-	// ExactlyBy, when not nil, keeps observations whose coordinates are on
-	// exactly these dimensions: the cells of one breakdown, no finer or coarser.
-	ExactlyBy []string
-}
-
-// MemberFilter selects members of one dimension.
-type MemberFilter struct {
-	Dimension string
-	Members   []string
-}
-
-// Observation is an observation as stored: the domain figure plus its row id
-// and release.
-type Observation struct {
-	ID      int64
-	Release string
-	// DerivedFromID is the row id of the reported observation a derived one
-	// was computed from; 0 for reported observations.
-	DerivedFromID int64
-	dataset.Observation
-}
-
-// Order is an ordering of observations. Each is total (ends in the row id),
-// so keyset pagination never skips or repeats a row.
-type Order string
-
-// Orderings.
-const (
-	OrderByKey        Order = "key"         // indicator, area, period, coordinates
-	OrderByPeriodDesc Order = "period_desc" // newest first, then key
-	OrderByValueDesc  Order = "value_desc"  // largest first
-)
-
 // orderColumns are the sort expressions of each ordering; the cursor carries
 // their values for the last row of a page.
-var orderColumns = map[Order]struct {
+var orderColumns = map[dataset.Order]struct {
 	exprs []string
 	desc  bool
 }{
-	OrderByKey:        {[]string{"i.code", "a.code", "o.period_start", "o.period_end", "o.coordinate_key", "o.id"}, false},
-	OrderByPeriodDesc: {[]string{"o.period_end", "o.period_start", "o.id"}, true},
-	OrderByValueDesc:  {[]string{"o.value", "o.id"}, true},
+	dataset.OrderByKey:        {[]string{"i.code", "a.code", "o.period_start", "o.period_end", "o.coordinate_key", "o.id"}, false},
+	dataset.OrderByPeriodDesc: {[]string{"o.period_end", "o.period_start", "o.id"}, true},
+	dataset.OrderByValueDesc:  {[]string{"o.value", "o.id"}, true},
 }
 
 const observationColumns = `
@@ -117,27 +60,25 @@ type observationRow struct {
 	SortKey       string `db:"sort_key"`
 }
 
-func (r observationRow) domain() Observation {
-	return Observation{
+func (r observationRow) domain() dataset.Observation {
+	return dataset.Observation{
 		ID:            r.ID,
 		Release:       r.Release,
 		DerivedFromID: r.DerivedFromID,
-		Observation: dataset.Observation{
-			Indicator:   r.Indicator,
-			RefArea:     r.RefArea,
-			Period:      dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
-			Value:       r.Value,
-			Unit:        r.Unit,
-			Qualifier:   dataset.Qualifier(r.Qualifier),
-			Status:      dataset.Status(r.Status),
-			Change:      r.Change,
-			Agency:      r.Agency,
-			Coordinates: ParseCoordinateKey(r.CoordinateKey),
-			Source:      dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
-			Note:        r.Note,
-			DerivedFrom: -1,
-			Line:        r.SourceLine,
-		},
+		Indicator:     r.Indicator,
+		RefArea:       r.RefArea,
+		Period:        dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
+		Value:         r.Value,
+		Unit:          r.Unit,
+		Qualifier:     dataset.Qualifier(r.Qualifier),
+		Status:        dataset.Status(r.Status),
+		Change:        r.Change,
+		Agency:        r.Agency,
+		Coordinates:   ParseCoordinateKey(r.CoordinateKey),
+		Source:        dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
+		Note:          r.Note,
+		DerivedFrom:   -1,
+		Line:          r.SourceLine,
 	}
 }
 
@@ -158,7 +99,7 @@ func ParseCoordinateKey(key string) []dataset.Coordinate {
 // countJoins joins only the code tables the filter names: every join of
 // observationJoins follows a NOT NULL foreign key, so leaving the others out
 // cannot change a count, and counting is most of a page's cost at scale.
-func (f ObservationFilter) countJoins() string {
+func countJoins(f dataset.Filter) string {
 	var joins string
 	if len(f.Releases) > 0 {
 		joins += " JOIN release r ON r.id = o.release_id"
@@ -176,7 +117,7 @@ func (f ObservationFilter) countJoins() string {
 }
 
 // where builds the WHERE clause of a filter; args continue from len(args).
-func (f ObservationFilter) where(args []any) (string, []any) {
+func where(f dataset.Filter, args []any) (string, []any) {
 	var conds []string
 	arg := func(v any) string {
 		args = append(args, v)
@@ -243,25 +184,16 @@ func stringsOf[T ~string](vs []T) []string {
 	return out
 }
 
-// ObservationPage is one page of observations.
-type ObservationPage struct {
-	Observations []Observation
-	// Cursors[i] continues after Observations[i].
-	Cursors     []string
-	HasNextPage bool
-	TotalCount  int
-}
-
 // Observations returns up to first observations matching f in the given
 // order, after the row the cursor after points at ("" for the first page).
-func (s *Store) Observations(ctx context.Context, f ObservationFilter, order Order, first int, after string) (ObservationPage, error) {
-	var page ObservationPage
+func (s *Store) Observations(ctx context.Context, f dataset.Filter, order dataset.Order, first int, after string) (dataset.Page, error) {
+	var page dataset.Page
 	oc, ok := orderColumns[order]
 	if !ok {
 		return page, fmt.Errorf("unknown order %q", order)
 	}
-	where, args := f.where(nil)
-	countQuery := `SELECT count(*) FROM observation o` + f.countJoins() + where
+	where, args := where(f, nil)
+	countQuery := `SELECT count(*) FROM observation o` + countJoins(f) + where
 	if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
 		return page, fmt.Errorf("count observations: %w", err)
 	}
@@ -271,7 +203,7 @@ func (s *Store) Observations(ctx context.Context, f ObservationFilter, order Ord
 	if after != "" {
 		values := strings.Split(after, "\x1f")
 		if len(values) != len(oc.exprs) {
-			return page, ErrBadCursor
+			return page, dataset.Errorf(dataset.ErrBadInput, "after: the cursor belongs to another ordering")
 		}
 		cmp := ">"
 		if oc.desc {
@@ -308,8 +240,6 @@ func (s *Store) Observations(ctx context.Context, f ObservationFilter, order Ord
 	return page, nil
 }
 
-// ErrBadCursor is returned for a cursor that does not fit the ordering.
-var ErrBadCursor = errors.New("cursor does not belong to this ordering")
 
 // castOf gives the SQL type a cursor value is compared as.
 func castOf(expr string) string {
@@ -335,10 +265,10 @@ func textExprs(exprs []string) string {
 
 // EachObservation streams every observation matching f in key order, for
 // exports that must not hold millions of rows in memory.
-func (s *Store) EachObservation(ctx context.Context, f ObservationFilter, fn func(Observation) error) error {
-	where, args := f.where(nil)
+func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
+	where, args := where(f, nil)
 	query := `SELECT ` + observationColumns + `, '' AS sort_key` + observationJoins + where +
-		` ORDER BY ` + strings.Join(orderColumns[OrderByKey].exprs, ", ")
+		` ORDER BY ` + strings.Join(orderColumns[dataset.OrderByKey].exprs, ", ")
 	rows, err := s.db.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query observations: %w", err)

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 
@@ -24,32 +23,32 @@ func TestObservationFilters(t *testing.T) {
 	s := loadedFixture(t)
 	tests := []struct {
 		name   string
-		filter store.ObservationFilter
+		filter dataset.Filter
 		want   int
 	}{
-		{"everything", store.ObservationFilter{}, 7},
-		{"one indicator", store.ObservationFilter{Indicators: []string{"hotline_calls"}}, 2},
-		{"theme", store.ObservationFilter{Themes: []string{"protection"}}, 7},
-		{"agency", store.ObservationFilter{Agencies: []string{"MIA"}}, 3},
-		{"derived only", store.ObservationFilter{Statuses: []dataset.Status{dataset.Derived}}, 2},
-		{"period bounds", store.ObservationFilter{PeriodFrom: 2024, PeriodTo: 2024}, 4},
-		{"cumulative within 2005-2024", store.ObservationFilter{PeriodFrom: 2005, Indicators: []string{"victims_identified"}}, 5},
-		{"member", store.ObservationFilter{Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, 2},
-		{"members OR within a dimension", store.ObservationFilter{Members: []store.MemberFilter{{Dimension: "SEX", Members: []string{"F", "M"}}}}, 2},
-		{"members AND across dimensions", store.ObservationFilter{Members: []store.MemberFilter{
+		{"everything", dataset.Filter{}, 7},
+		{"one indicator", dataset.Filter{Indicators: []string{"hotline_calls"}}, 2},
+		{"theme", dataset.Filter{Themes: []string{"protection"}}, 7},
+		{"agency", dataset.Filter{Agencies: []string{"MIA"}}, 3},
+		{"derived only", dataset.Filter{Statuses: []dataset.Status{dataset.Derived}}, 2},
+		{"period bounds", dataset.Filter{PeriodFrom: 2024, PeriodTo: 2024}, 4},
+		{"cumulative within 2005-2024", dataset.Filter{PeriodFrom: 2005, Indicators: []string{"victims_identified"}}, 5},
+		{"member", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, 2},
+		{"members OR within a dimension", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F", "M"}}}}, 2},
+		{"members AND across dimensions", dataset.Filter{Members: []dataset.MemberFilter{
 			{Dimension: "SEX", Members: []string{"F"}}, {Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}}}, 1},
-		{"total over sex", store.ObservationFilter{TotalOver: []string{"SEX"}}, 5},
-		{"broken down by sex", store.ObservationFilter{BrokenDownBy: []string{"SEX"}}, 2},
-		{"exactly by sex", store.ObservationFilter{ExactlyBy: []string{"SEX"}}, 1},
-		{"exactly total", store.ObservationFilter{ExactlyBy: []string{}}, 5},
-		{"unknown code matches nothing", store.ObservationFilter{Indicators: []string{"nope"}}, 0},
-		{"area", store.ObservationFilter{RefAreas: []string{"WLD"}}, 0},
-		{"qualifier", store.ObservationFilter{Qualifiers: []dataset.Qualifier{dataset.Exact}}, 7},
-		{"release", store.ObservationFilter{Releases: []string{"fixture-2024"}}, 7},
+		{"total over sex", dataset.Filter{TotalOver: []string{"SEX"}}, 5},
+		{"broken down by sex", dataset.Filter{BrokenDownBy: []string{"SEX"}}, 2},
+		{"exactly by sex", dataset.Filter{ExactlyBy: []string{"SEX"}}, 1},
+		{"exactly total", dataset.Filter{ExactlyBy: []string{}}, 5},
+		{"unknown code matches nothing", dataset.Filter{Indicators: []string{"nope"}}, 0},
+		{"area", dataset.Filter{RefAreas: []string{"WLD"}}, 0},
+		{"qualifier", dataset.Filter{Qualifiers: []dataset.Qualifier{dataset.Exact}}, 7},
+		{"release", dataset.Filter{Releases: []string{"fixture-2024"}}, 7},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := s.Observations(context.Background(), tc.filter, store.OrderByKey, 100, "")
+			page, err := s.Observations(context.Background(), tc.filter, dataset.OrderByKey, 100, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,8 +64,8 @@ func TestObservationFilters(t *testing.T) {
 func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 	s := loadedFixture(t)
 	ctx := context.Background()
-	for _, order := range []store.Order{store.OrderByKey, store.OrderByPeriodDesc, store.OrderByValueDesc} {
-		all, err := s.Observations(ctx, store.ObservationFilter{}, order, 100, "")
+	for _, order := range []dataset.Order{dataset.OrderByKey, dataset.OrderByPeriodDesc, dataset.OrderByValueDesc} {
+		all, err := s.Observations(ctx, dataset.Filter{}, order, 100, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +76,7 @@ func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 				if pages > 10 {
 					t.Fatalf("%s by %d: pagination does not end", order, size)
 				}
-				page, err := s.Observations(ctx, store.ObservationFilter{}, order, size, after)
+				page, err := s.Observations(ctx, dataset.Filter{}, order, size, after)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -99,16 +98,16 @@ func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 			}
 		}
 	}
-	if _, err := s.Observations(ctx, store.ObservationFilter{}, store.OrderByValueDesc, 1, "a\x1fb\x1fc"); !errors.Is(err, store.ErrBadCursor) {
-		t.Errorf("cursor of another ordering: err = %v, want ErrBadCursor", err)
+	if _, err := s.Observations(ctx, dataset.Filter{}, dataset.OrderByValueDesc, 1, "a\x1fb\x1fc"); dataset.CodeOf(err) != dataset.ErrBadInput {
+		t.Errorf("cursor of another ordering: err = %v, want BAD_USER_INPUT", err)
 	}
 }
 
 func TestObservationRoundTrip(t *testing.T) {
 	s := loadedFixture(t)
-	page, err := s.Observations(context.Background(), store.ObservationFilter{
-		Members: []store.MemberFilter{{Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}},
-	}, store.OrderByKey, 10, "")
+	page, err := s.Observations(context.Background(), dataset.Filter{
+		Members: []dataset.MemberFilter{{Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}},
+	}, dataset.OrderByKey, 10, "")
 	if err != nil || len(page.Observations) != 1 {
 		t.Fatalf("got %v, %v", page, err)
 	}

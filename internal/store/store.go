@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/lib/pq" // registers the "postgres" driver
 
+	"indicators/internal/dataset"
 	"indicators/migrations"
 )
 
@@ -22,6 +23,8 @@ import (
 type Store struct {
 	db *sqlx.DB
 }
+
+var _ dataset.Reader = (*Store)(nil)
 
 // Open connects to the database at dsn (a URL or lib/pq key=value string) and
 // checks that it answers.

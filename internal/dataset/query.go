@@ -1,0 +1,120 @@
+package dataset
+
+import "context"
+
+// Filter selects observations. Fields combine with AND; the values within one
+// field with OR. Empty fields do not filter.
+type Filter struct {
+	Indicators []string
+	Themes     []string
+	Agencies   []string
+	RefAreas   []string
+	Releases   []string
+	Statuses   []Status
+	Qualifiers []Qualifier
+	// PeriodFrom/PeriodTo keep observations whose period lies within the
+	// bounds (inclusive); 0 leaves a bound open.
+	PeriodFrom int
+	PeriodTo   int
+	// Members keeps observations on any of the listed members of a dimension,
+	// per dimension.
+	Members []MemberFilter
+	// TotalOver keeps observations that are totals over each dimension listed
+	// (no coordinate on it).
+	TotalOver []string
+	// BrokenDownBy keeps observations with a coordinate, any member, on each
+	// dimension listed.
+	BrokenDownBy []string
+	// ExactlyBy, when not nil, keeps observations whose coordinates are on
+	// exactly these dimensions: the cells of one breakdown, no finer or coarser.
+	ExactlyBy []string
+}
+
+// MemberFilter selects members of one dimension.
+type MemberFilter struct {
+	Dimension string
+	Members   []string
+}
+
+// Order is an ordering of observations. Each is total (ties end on the
+// store's row order), so keyset pagination never skips or repeats a row.
+type Order string
+
+// Orderings.
+const (
+	OrderByKey        Order = "key"         // indicator, area, period, coordinates
+	OrderByPeriodDesc Order = "period_desc" // newest first, then key
+	OrderByValueDesc  Order = "value_desc"  // largest first
+)
+
+// Page is one page of observations.
+type Page struct {
+	Observations []Observation
+	// Cursors[i] continues after Observations[i].
+	Cursors     []string
+	HasNextPage bool
+	TotalCount  int
+}
+
+// Cell identifies what an observation measures, across releases: indicator,
+// area, period and coordinates. Two releases may fill the same cell (next
+// year's report restates this year's figures); one of them is current.
+type Cell struct {
+	Indicator     string
+	RefArea       string
+	Period        Period
+	CoordinateKey string
+}
+
+// CellOf returns the cell an observation fills.
+func CellOf(o Observation) Cell {
+	return Cell{o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates)}
+}
+
+// IndicatorFacets are what an indicator's observations span.
+type IndicatorFacets struct {
+	Agencies   []string
+	Periods    []Period
+	Dimensions []string
+}
+
+// Parent is the kind of code a batch of nested observation connections is
+// partitioned by.
+type Parent string
+
+// Parents of nested observation connections.
+const (
+	ByIndicator Parent = "indicator"
+	ByAgency    Parent = "agency"
+)
+
+// Reader is what the API and the exports read the dataset through;
+// internal/store implements it over PostgreSQL. Batch methods take many keys
+// at once, so a response's statements grow with its shape, not its rows.
+type Reader interface {
+	CodeLists(ctx context.Context) (*CodeLists, error)
+	Releases(ctx context.Context) ([]Release, error)
+	// Indicators pages through the indicators in code order, of one theme
+	// when theme is not empty.
+	Indicators(ctx context.Context, first int, afterCode, theme string) (IndicatorPage, error)
+	// DatasetVersion changes whenever the loaded data does.
+	DatasetVersion(ctx context.Context) (string, error)
+
+	Observations(ctx context.Context, f Filter, order Order, first int, after string) (Page, error)
+	EachObservation(ctx context.Context, f Filter, fn func(Observation) error) error
+	FirstPages(ctx context.Context, parent Parent, codes []string, f Filter, order Order, first int) (map[string]Page, error)
+
+	ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error)
+	ObservationsInCells(ctx context.Context, cells []Cell) (map[Cell]Observation, error)
+	ObservationOfCellInRelease(ctx context.Context, release string, c Cell) (Observation, bool, error)
+	AlsoStated(ctx context.Context, ids []int64) (map[int64][]Source, error)
+	FacetsOfIndicators(ctx context.Context, codes []string) (map[string]IndicatorFacets, error)
+	IndicatorsOfAgencies(ctx context.Context, codes []string) (map[string][]string, error)
+}
+
+// IndicatorPage is one page of indicators in code order.
+type IndicatorPage struct {
+	Indicators  []Indicator
+	HasNextPage bool
+	TotalCount  int
+}
