@@ -220,19 +220,19 @@ type Observation struct {
 	// DerivedFromID is the row id of the reported observation a derived one
 	// was computed from; 0 for reported observations and before loading.
 	DerivedFromID int64
-	Indicator   string
-	RefArea     string
-	Period      Period
-	Value       float64
-	Unit        string
-	Qualifier   Qualifier
-	Status      Status
-	Change      *float64 // change on the previous period as stated; nil when none
-	Agency      string
-	Coordinates []Coordinate // sorted by dimension code; none = total
-	Source      Source
-	AlsoStated  []Source
-	Note        string
+	Indicator     string
+	RefArea       string
+	Period        Period
+	Value         float64
+	Unit          string
+	Qualifier     Qualifier
+	Status        Status
+	Change        *float64 // change on the previous period as stated; nil when none
+	Agency        string
+	Coordinates   []Coordinate // sorted by dimension code; none = total
+	Source        Source
+	AlsoStated    []Source
+	Note          string
 	// DerivedFrom is the index in Dataset.Observations of the reported
 	// observation a derived one was computed from; -1 for reported figures.
 	DerivedFrom int

@@ -240,7 +240,6 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, order datase
 	return page, nil
 }
 
-
 // castOf gives the SQL type a cursor value is compared as.
 func castOf(expr string) string {
 	switch expr {
