@@ -24,6 +24,10 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 			return nil, badInput("groupBy: give either field or dimension in each grouping")
 		}
 	}
+	// Current cells: releases that restate each other's figures are counted
+	// once. Only a filter that names several overlapping releases can still
+	// hold a cell twice, and checkAddable refuses that.
+	f.Current = true
 	var obs []dataset.Observation
 	err := r.Store.EachObservation(ctx, f, func(o dataset.Observation) error {
 		if len(obs) == maxAggregated {
@@ -125,14 +129,14 @@ func checkAddable(items []dataset.Observation) error {
 				o.Unit+" ("+o.Indicator+"); filter by indicator or group by INDICATOR")
 		}
 	}
-	// The same cell twice (stated by two releases, or reported in one and
-	// derived in the next) would be counted twice.
+	// The same cell twice (the filter names two releases that state it)
+	// would be counted twice.
 	cells := map[string]bool{}
 	for _, o := range items {
 		key := cellKey(o, o.Coordinates)
 		if cells[key] {
 			return dataset.Errorf(dataset.ErrDoubleCounting, "%s", "the set holds "+o.Indicator+" "+o.Period.String()+
-				" more than once (several releases state it); filter by release or status")
+				" more than once (the releases filtered by both state it); name one release, or none for the current figures")
 		}
 		cells[key] = true
 	}

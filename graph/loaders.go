@@ -20,13 +20,14 @@ import (
 type Loaders struct {
 	catalog lazyCatalog
 
-	alsoStated  *dataloadgen.Loader[int64, []dataset.Source]
-	byID        *dataloadgen.Loader[int64, dataset.Observation]
-	inCell      *dataloadgen.Loader[dataset.Cell, dataset.Observation]
-	facets      *dataloadgen.Loader[string, dataset.IndicatorFacets]
-	agencyInds  *dataloadgen.Loader[string, []string]
-	firstPages  *dataloadgen.Loader[pageKey, dataset.Page]
-	ofIndicator *dataloadgen.Loader[string, []dataset.Observation]
+	alsoStated *dataloadgen.Loader[int64, []dataset.Source]
+	byID       *dataloadgen.Loader[int64, dataset.Observation]
+	inCell     *dataloadgen.Loader[dataset.Cell, dataset.Observation]
+	facets     *dataloadgen.Loader[string, dataset.IndicatorFacets]
+	agencyInds *dataloadgen.Loader[string, []string]
+	firstPages *dataloadgen.Loader[pageKey, dataset.Page]
+	series     *dataloadgen.Loader[dataset.SeriesKey, []dataset.Observation]
+	slices     *dataloadgen.Loader[dataset.SliceKey, []dataset.Observation]
 }
 
 // batchWait is how long a loader collects keys before it queries: gqlgen
@@ -41,14 +42,13 @@ func NewLoaders(s dataset.Reader) *Loaders {
 		catalog:    lazyCatalog{store: s},
 		alsoStated: dataloadgen.NewMappedLoader(s.AlsoStated, opts...),
 		byID:       dataloadgen.NewMappedLoader(s.ObservationsByID, opts...),
-		inCell:     dataloadgen.NewMappedLoader(s.ObservationsInCells, opts...),
+		inCell:     dataloadgen.NewMappedLoader(s.CurrentObservations, opts...),
+		series:     dataloadgen.NewMappedLoader(s.Series, opts...),
+		slices:     dataloadgen.NewMappedLoader(s.Slices, opts...),
 		facets:     dataloadgen.NewMappedLoader(s.FacetsOfIndicators, opts...),
 		agencyInds: dataloadgen.NewMappedLoader(s.IndicatorsOfAgencies, opts...),
 		firstPages: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
 			return fetchFirstPages(ctx, s, keys)
-		}, opts...),
-		ofIndicator: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string][]dataset.Observation, error) {
-			return fetchObservationsOfIndicators(ctx, s, codes)
 		}, opts...),
 	}
 }
@@ -177,17 +177,6 @@ func fetchFirstPages(ctx context.Context, s dataset.Reader, keys []pageKey) (map
 		}
 	}
 	return out, nil
-}
-
-// fetchObservationsOfIndicators reads every observation of the indicators, for
-// the breakdowns and series computed from them.
-func fetchObservationsOfIndicators(ctx context.Context, s dataset.Reader, codes []string) (map[string][]dataset.Observation, error) {
-	out := make(map[string][]dataset.Observation, len(codes))
-	err := s.EachObservation(ctx, dataset.Filter{Indicators: codes}, func(o dataset.Observation) error {
-		out[o.Indicator] = append(out[o.Indicator], o)
-		return nil
-	})
-	return out, err
 }
 
 // load asks a loader for one key; a key the batch found nothing for gives the

@@ -5,6 +5,10 @@ import "context"
 // Filter selects observations. Fields combine with AND; the values within one
 // field with OR. Empty fields do not filter.
 type Filter struct {
+	// Current keeps only the current observation of each cell (see Cell):
+	// what a reader without a release of its own in mind sees. Ignored when
+	// Releases is set, since an explicit release is read as it stands.
+	Current    bool
 	Indicators []string
 	Themes     []string
 	Agencies   []string
@@ -58,7 +62,12 @@ type Page struct {
 
 // Cell identifies what an observation measures, across releases: indicator,
 // area, period and coordinates. Two releases may fill the same cell (next
-// year's report restates this year's figures); one of them is current.
+// year's report restates this year's figures, and its "161 (+2)" derives a
+// value this year's report states). Exactly one observation of a cell is
+// current, by one precedence rule: a reported figure over a derived one, then
+// the newer release (reference year, then release code). The store keeps that
+// decision when a release loads (refresh_current_cells in migration 0003),
+// so no reader decides it again.
 type Cell struct {
 	Indicator     string
 	RefArea       string
@@ -69,6 +78,27 @@ type Cell struct {
 // CellOf returns the cell an observation fills.
 func CellOf(o Observation) Cell {
 	return Cell{o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates)}
+}
+
+// SeriesKey asks for one cell of an indicator over time: every current
+// observation of the indicator in the area with these coordinates, oldest
+// period first. An empty RefArea means the indicator's main area: the one with
+// the most current observations of it, the first by code on a tie.
+type SeriesKey struct {
+	Indicator     string
+	RefArea       string
+	CoordinateKey string
+}
+
+// SliceKey asks for every current observation of an indicator in one area
+// and period: a total and the cells that break it down. An empty RefArea
+// means the indicator's main area; a zero Period means the latest period in
+// which the indicator is broken down by Dimension in that area.
+type SliceKey struct {
+	Indicator string
+	RefArea   string
+	Dimension string
+	Period    Period
 }
 
 // IndicatorFacets are what an indicator's observations span.
@@ -105,7 +135,9 @@ type Reader interface {
 	FirstPages(ctx context.Context, parent Parent, codes []string, f Filter, order Order, first int) (map[string]Page, error)
 
 	ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error)
-	ObservationsInCells(ctx context.Context, cells []Cell) (map[Cell]Observation, error)
+	CurrentObservations(ctx context.Context, cells []Cell) (map[Cell]Observation, error)
+	Series(ctx context.Context, keys []SeriesKey) (map[SeriesKey][]Observation, error)
+	Slices(ctx context.Context, keys []SliceKey) (map[SliceKey][]Observation, error)
 	ObservationOfCellInRelease(ctx context.Context, release string, c Cell) (Observation, bool, error)
 	AlsoStated(ctx context.Context, ids []int64) (map[int64][]Source, error)
 	FacetsOfIndicators(ctx context.Context, codes []string) (map[string]IndicatorFacets, error)

@@ -29,9 +29,10 @@ type Input struct {
 	// same dataset always exports the same bytes and an ETag can stand for
 	// them.
 	Prepared time.Time
-	// Query calls fn for every observation matching f, in key order. Formats
-	// read the selected observations through Each; Query also serves figures
-	// a format needs whatever the filter (the population behind a rate).
+	// Query calls fn for every current observation matching f (one per cell,
+	// unless f names releases), in key order. Formats read the selected
+	// observations through Each; Query also serves figures a format needs
+	// whatever the filter (the population behind a rate).
 	Query func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error
 }
 
@@ -181,7 +182,14 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: s.EachObservation}
+	// The international formats have no release in their keys, and a partner
+	// polling any format wants each figure once: every export reads current
+	// cells.
+	current := func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
+		f.Current = true
+		return s.EachObservation(ctx, f, fn)
+	}
+	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: current}
 	for _, r := range rels {
 		t, err := time.Parse(time.RFC3339, r.LoadedAt)
 		if err != nil {

@@ -56,8 +56,7 @@ type figures struct {
 	cells map[cellKey][]dataset.Observation
 }
 
-// loadFigures reads the observations of indicators that match f, one per
-// cell (see eachUnique). The indicators narrow the query itself, so a
+// loadFigures reads the current observations of indicators that match f. The indicators narrow the query itself, so a
 // framework reads its few indicators, not the whole selection. Multi-year
 // figures are left out: every framework here reports per year.
 func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []string, into *figures) error {
@@ -72,7 +71,7 @@ func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []s
 		return nil
 	}
 	f.Indicators = wanted
-	return eachUnique(ctx, in, f, func(o dataset.Observation) error {
+	return in.Query(ctx, f, func(o dataset.Observation) error {
 		if o.Period.Start != o.Period.End {
 			return nil
 		}

@@ -35,7 +35,7 @@ func writeSDMXCSV(ctx context.Context, w io.Writer, in Input) error {
 		return fmt.Errorf("write header: %w", err)
 	}
 	flow := DataflowRef()
-	err := eachUnique(ctx, in, in.Filter, func(o dataset.Observation) error {
+	err := in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
 		row := append([]string{flow}, so.Key...)
 		row = append(row, dataset.FormatValue(so.Value))

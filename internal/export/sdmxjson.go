@@ -127,7 +127,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 	for range d.Attributes {
 		used.attrs = append(used.attrs, map[string]bool{})
 	}
-	err := eachUnique(ctx, in, in.Filter, func(o dataset.Observation) error {
+	err := in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
 		for i, k := range so.Key {
 			used.dims[i][k] = true
@@ -162,7 +162,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 		head[:len(head)-1], st, links)
 
 	first := true
-	err = eachUnique(ctx, in, in.Filter, func(o dataset.Observation) error {
+	err = in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
 		idx := make([]string, len(so.Key))
 		for i, k := range so.Key {

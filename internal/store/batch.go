@@ -50,11 +50,9 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]da
 	return out, nil
 }
 
-// ObservationsInCells returns one observation per cell: a reported figure
-// before a derived one, then the newest release's. It answers "what was the
-// value of this cell" when releases overlap (next year's report restates this
-// year's figures).
-func (s *Store) ObservationsInCells(ctx context.Context, cells []dataset.Cell) (map[dataset.Cell]dataset.Observation, error) {
+// CurrentObservations returns the current observation of each cell that has
+// one: what the cell's value is, whichever release states it.
+func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (map[dataset.Cell]dataset.Observation, error) {
 	var inds, areas, keys []string
 	var starts, ends []int64
 	for _, c := range cells {
@@ -62,21 +60,113 @@ func (s *Store) ObservationsInCells(ctx context.Context, cells []dataset.Cell) (
 		starts, ends = append(starts, int64(c.Period.Start)), append(ends, int64(c.Period.End))
 	}
 	var rows []observationRow
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT DISTINCT ON (i.code, a.code, o.period_start, o.period_end, o.coordinate_key) `+observationColumns+`, '' AS sort_key`+
-		observationJoins+`
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		JOIN unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS k(ind, area, ps, pe, ck)
 		  ON i.code = k.ind AND a.code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
-		ORDER BY i.code, a.code, o.period_start, o.period_end, o.coordinate_key,
-		         o.status = 'reported' DESC, r.reference_year DESC, r.code DESC`,
+		WHERE o.is_current`,
 		pq.Array(inds), pq.Array(areas), pq.Array(starts), pq.Array(ends), pq.Array(keys))
 	if err != nil {
-		return nil, fmt.Errorf("read observations by cell: %w", err)
+		return nil, fmt.Errorf("read current observations of cells: %w", err)
 	}
 	out := make(map[dataset.Cell]dataset.Observation, len(rows))
 	for _, r := range rows {
 		o := r.domain()
 		out[dataset.CellOf(o)] = o
+	}
+	return out, nil
+}
+
+// areaOfKey resolves a key's reference area: the one it names, or for ”
+// the indicator's main area (most current observations, first code on a
+// tie). k must have the columns area (text) and indicator_id.
+const areaOfKey = `CASE WHEN k.area <> '' THEN (SELECT id FROM ref_area WHERE code = k.area) ELSE (
+		SELECT m.ref_area_id FROM observation m JOIN ref_area ma ON ma.id = m.ref_area_id
+		WHERE m.indicator_id = k.indicator_id AND m.is_current
+		GROUP BY m.ref_area_id, ma.code ORDER BY count(*) DESC, ma.code LIMIT 1) END`
+
+// Series returns, per key, the current observations of one cell over time,
+// oldest period first: one statement for every series of a response.
+func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[dataset.SeriesKey][]dataset.Observation, error) {
+	inds, areas, cks := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		inds[i], areas[i], cks[i] = k.Indicator, k.RefArea, k.CoordinateKey
+	}
+	var rows []struct {
+		Ord int
+		observationRow
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		WITH k0 AS (
+			SELECT k.ord, k.area, k.ck, ki.id AS indicator_id
+			FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(ind, area, ck, ord)
+			JOIN indicator ki ON ki.code = k.ind
+		), keys AS (
+			SELECT k.ord, k.indicator_id, k.ck, `+areaOfKey+` AS area_id FROM k0 k
+		)
+		SELECT keys.ord, `+observationColumns+`, '' AS sort_key`+observationJoins+`
+		JOIN keys ON o.indicator_id = keys.indicator_id AND o.ref_area_id = keys.area_id AND o.coordinate_key = keys.ck
+		WHERE o.is_current
+		ORDER BY keys.ord, o.period_start, o.period_end`,
+		pq.Array(inds), pq.Array(areas), pq.Array(cks))
+	if err != nil {
+		return nil, fmt.Errorf("read series: %w", err)
+	}
+	out := make(map[dataset.SeriesKey][]dataset.Observation, len(keys))
+	for _, r := range rows {
+		k := keys[r.Ord-1]
+		out[k] = append(out[k], r.domain())
+	}
+	return out, nil
+}
+
+// Slices returns, per key, every current observation of an indicator in one
+// area and period, in coordinate order: the total and the cells a breakdown
+// is computed from. A key without a period takes the latest period in which
+// the indicator is broken down by the key's dimension.
+func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[dataset.SliceKey][]dataset.Observation, error) {
+	n := len(keys)
+	inds, areas, dims := make([]string, n), make([]string, n), make([]string, n)
+	starts, ends := make([]int64, n), make([]int64, n)
+	for i, k := range keys {
+		inds[i], areas[i], dims[i] = k.Indicator, k.RefArea, k.Dimension
+		starts[i], ends[i] = int64(k.Period.Start), int64(k.Period.End)
+	}
+	var rows []struct {
+		Ord int
+		observationRow
+	}
+	err := s.db.SelectContext(ctx, &rows, `
+		WITH k0 AS (
+			SELECT k.ord, k.area, k.ps, k.pe, ki.id AS indicator_id, kd.id AS dimension_id
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
+			JOIN indicator ki ON ki.code = k.ind
+			JOIN dimension kd ON kd.code = k.dim
+		), k1 AS (
+			SELECT k.*, `+areaOfKey+` AS area_id FROM k0 k
+		), keys AS (
+			SELECT k.ord, k.indicator_id, k.area_id, p.ps, p.pe FROM k1 k
+			CROSS JOIN LATERAL (
+				SELECT k.ps, k.pe WHERE k.ps <> 0
+				UNION ALL
+				(SELECT lo.period_start, lo.period_end FROM observation lo
+				 JOIN observation_coordinate lc ON lc.observation_id = lo.id AND lc.dimension_id = k.dimension_id
+				 WHERE k.ps = 0 AND lo.indicator_id = k.indicator_id AND lo.ref_area_id = k.area_id AND lo.is_current
+				 ORDER BY lo.period_end DESC, lo.period_start DESC LIMIT 1)
+			) p
+		)
+		SELECT keys.ord, `+observationColumns+`, '' AS sort_key`+observationJoins+`
+		JOIN keys ON o.indicator_id = keys.indicator_id AND o.ref_area_id = keys.area_id
+		         AND o.period_start = keys.ps AND o.period_end = keys.pe
+		WHERE o.is_current
+		ORDER BY keys.ord, o.coordinate_key`,
+		pq.Array(inds), pq.Array(areas), pq.Array(dims), pq.Array(starts), pq.Array(ends))
+	if err != nil {
+		return nil, fmt.Errorf("read breakdown slices: %w", err)
+	}
+	out := make(map[dataset.SliceKey][]dataset.Observation, n)
+	for _, r := range rows {
+		k := keys[r.Ord-1]
+		out[k] = append(out[k], r.domain())
 	}
 	return out, nil
 }

@@ -46,6 +46,13 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, loadLockKey); err != nil {
 		return nil, fmt.Errorf("lock for load: %w", err)
 	}
+	// The cells a load touches, for refresh_current_cells (migration 0003)
+	// to re-decide which observation of each is current.
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE affected_cell (
+		indicator_id integer, ref_area_id integer, period_start smallint, period_end smallint, coordinate_key text
+	) ON COMMIT DROP`); err != nil {
+		return nil, fmt.Errorf("prepare current cells: %w", err)
+	}
 	results := make([]LoadResult, 0, len(sets))
 	for _, ds := range sets {
 		res, err := loadRelease(ctx, tx, ds)
@@ -53,6 +60,9 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 			return nil, fmt.Errorf("load release %s: %w", ds.Release.Code, err)
 		}
 		results = append(results, res)
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT refresh_current_cells()`); err != nil {
+		return nil, fmt.Errorf("decide current cells: %w", err)
 	}
 	if dryRun {
 		return results, nil
@@ -85,14 +95,32 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err != nil {
 		return res, err
 	}
+	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
+		return res, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM observation WHERE release_id = $1`, releaseID); err != nil {
 		return res, fmt.Errorf("remove the release's previous observations: %w", err)
 	}
 	if err := insertObservations(ctx, tx, releaseID, ds.Observations); err != nil {
 		return res, err
 	}
+	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
+		return res, err
+	}
 	res.Observations = len(ds.Observations)
 	return res, nil
+}
+
+// noteAffectedCells adds the cells the release's observations fill to
+// affected_cell: called before its old rows go (their cells may fall back to
+// another release) and after its new rows are in.
+func noteAffectedCells(ctx context.Context, tx *sqlx.Tx, releaseID int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO affected_cell
+		SELECT indicator_id, ref_area_id, period_start, period_end, coordinate_key FROM observation WHERE release_id = $1`,
+		releaseID); err != nil {
+		return fmt.Errorf("note the release's cells: %w", err)
+	}
+	return nil
 }
 
 // upsertCodeLists writes each code list in one statement: code lists are

@@ -123,6 +123,9 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
+	if f.Current && len(f.Releases) == 0 {
+		conds = append(conds, "o.is_current")
+	}
 	in := func(col string, values []string) {
 		if len(values) > 0 {
 			conds = append(conds, col+" = ANY("+arg(pq.Array(values))+")")
