@@ -35,7 +35,7 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 	if err != nil {
 		return nil, err
 	}
-	dim, ok := c.dimensions[by]
+	dim, ok := c.Dimensions[by]
 	if !ok {
 		return nil, badInput("by: unknown dimension %q", by)
 	}

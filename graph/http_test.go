@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/server"
@@ -34,8 +35,9 @@ type api struct {
 
 func newAPI(t testing.TB, more ...*dataset.Dataset) api {
 	t.Helper()
-	db, counter := testdb.CountingDB(t, testdb.DSN(t))
-	s := store.New(db)
+	dsn := testdb.DSN(t)
+	db, counter := testdb.CountingDB(t, dsn)
+	s := store.New(db, dsn)
 	ds, err := dataset.Bundled()
 	if err != nil {
 		t.Fatal(err)
@@ -752,5 +754,78 @@ func TestNavigation(t *testing.T) {
 	}
 	if len(d.Dimension.Members) != 4 || d.Dimension.Members[0].Code != "TUR" || d.Dimension.Members[0].M49 != "792" || d.Dimension.Members[0].Dimension.Code != "COUNTRY_OF_EXPLOITATION" {
 		t.Errorf("members = %+v", d.Dimension.Members)
+	}
+}
+
+// TestCodeListsFollowLoads: the code lists are held between requests, and a
+// load by another process (another store on the same database) drops them
+// in this one through the database's notification.
+func TestCodeListsFollowLoads(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.DSN(t)
+	db, counter := testdb.CountingDB(t, dsn)
+	s := store.New(db, dsn)
+	bundled, err := dataset.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, []*dataset.Dataset{bundled}, false); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Store: s}))
+	t.Cleanup(srv.Close)
+	a := api{url: srv.URL, count: counter.Count}
+	releases := func() []string {
+		var d struct{ Releases []struct{ Code string } }
+		a.post(t, `{ releases { code } }`, nil).data(t, &d)
+		var codes []string
+		for _, r := range d.Releases {
+			codes = append(codes, r.Code)
+		}
+		return codes
+	}
+	releases()
+	before := a.count()
+	if got := releases(); len(got) != 1 {
+		t.Fatalf("releases = %v, want the bundled one", got)
+	}
+	if n := a.count() - before; n != 0 {
+		t.Errorf("a second request read the code lists again: %d statements", n)
+	}
+
+	// Callbacks run in registration order: when this one runs, the
+	// server's cache has been invalidated.
+	notified := make(chan struct{}, 1)
+	if err := s.OnChange(func() {
+		select {
+		case notified <- struct{}{}:
+		default:
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	b, err := os.ReadFile("../internal/dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := dataset.Parse("fixture.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Load(ctx, []*dataset.Dataset{fixture}, false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-notified:
+	case <-time.After(time.Minute):
+		t.Fatal("no notification of the other process's load")
+	}
+	if got := releases(); len(got) != 2 {
+		t.Errorf("releases after another process loaded = %v, want both", got)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // runs grow with the query's depth, not with the rows it returns. They are
 // made per request: nothing they hold outlives one response.
 type Loaders struct {
-	catalog lazyCatalog
+	catalog requestCatalog
 
 	alsoStated *dataloadgen.Loader[int64, []dataset.Source]
 	byID       *dataloadgen.Loader[int64, dataset.Observation]
@@ -36,10 +36,10 @@ type Loaders struct {
 const batchWait = 10 * time.Millisecond
 
 // NewLoaders makes the loaders for one request.
-func NewLoaders(s dataset.Reader) *Loaders {
+func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
 	opts := []dataloadgen.Option{dataloadgen.WithWait(batchWait)}
 	return &Loaders{
-		catalog:    lazyCatalog{store: s},
+		catalog:    requestCatalog{cache: catalogs},
 		alsoStated: dataloadgen.NewMappedLoader(s.AlsoStated, opts...),
 		byID:       dataloadgen.NewMappedLoader(s.ObservationsByID, opts...),
 		inCell:     dataloadgen.NewMappedLoader(s.CurrentObservations, opts...),
@@ -56,9 +56,9 @@ func NewLoaders(s dataset.Reader) *Loaders {
 type loadersKey struct{}
 
 // WithLoaders is HTTP middleware that gives each request its own loaders.
-func WithLoaders(s dataset.Reader, next http.Handler) http.Handler {
+func (res *Resolver) WithLoaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(s))
+		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(res.Store, res.Catalogs))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -67,75 +67,20 @@ func loadersFor(ctx context.Context) *Loaders {
 	return ctx.Value(loadersKey{}).(*Loaders)
 }
 
-// catalog holds every code list, read once per request on first use: they
-// are small, and nearly every response names some of them.
-type catalog struct {
-	units       map[string]dataset.Unit
-	indicators  map[string]dataset.Indicator
-	agencies    map[string]dataset.Agency
-	areas       map[string]dataset.RefArea
-	dimensions  map[string]dataset.Dimension
-	releases    map[string]dataset.Release
-	lists       *dataset.CodeLists
-	releaseList []dataset.Release
-}
-
-func loadCatalog(ctx context.Context, s dataset.Reader) (*catalog, error) {
-	lists, err := s.CodeLists(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rels, err := s.Releases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c := &catalog{
-		units:       map[string]dataset.Unit{},
-		indicators:  map[string]dataset.Indicator{},
-		agencies:    map[string]dataset.Agency{},
-		areas:       map[string]dataset.RefArea{},
-		dimensions:  map[string]dataset.Dimension{},
-		releases:    map[string]dataset.Release{},
-		lists:       lists,
-		releaseList: rels,
-	}
-	for _, u := range lists.Units {
-		c.units[u.Code] = u
-	}
-	for _, i := range lists.Indicators {
-		c.indicators[i.Code] = i
-	}
-	for _, a := range lists.Agencies {
-		c.agencies[a.Code] = a
-	}
-	for _, a := range lists.RefAreas {
-		c.areas[a.Code] = a
-	}
-	for _, d := range lists.Dimensions {
-		c.dimensions[d.Code] = d
-	}
-	for _, r := range rels {
-		c.releases[r.Code] = r
-	}
-	return c, nil
-}
-
-// lazyCatalog reads the catalog on first use, with the context of the
-// resolver that first needs it.
-type lazyCatalog struct {
-	store dataset.Reader
-	once  sync.Once
-	c     *catalog
-	err   error
-}
-
-func catalogFor(ctx context.Context) (*catalog, error) {
+// catalogFor returns the catalog for this request: read once from the
+// process's cache on first use, so one response sees one catalog.
+func catalogFor(ctx context.Context) (*dataset.Catalog, error) {
 	lc := &loadersFor(ctx).catalog
-	lc.once.Do(func() { lc.c, lc.err = loadCatalog(ctx, lc.store) })
-	if lc.err != nil {
-		return nil, fmt.Errorf("read code lists: %w", lc.err)
-	}
-	return lc.c, nil
+	lc.once.Do(func() { lc.c, lc.err = lc.cache.Get(ctx) })
+	return lc.c, lc.err
+}
+
+// requestCatalog memoises the catalog for one request.
+type requestCatalog struct {
+	cache *dataset.CatalogCache
+	once  sync.Once
+	c     *dataset.Catalog
+	err   error
 }
 
 // pageKey identifies the first page of a nested observation connection; the

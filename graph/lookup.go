@@ -14,7 +14,7 @@ import (
 var errUnknownCode = errors.New("unknown code")
 
 // lookup finds a code in one of the catalog's code lists and converts it.
-func lookup[V, M any](ctx context.Context, what, code string, list func(*catalog) map[string]V, convert func(V) M) (*M, error) {
+func lookup[V, M any](ctx context.Context, what, code string, list func(*dataset.Catalog) map[string]V, convert func(V) M) (*M, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
@@ -28,12 +28,12 @@ func lookup[V, M any](ctx context.Context, what, code string, list func(*catalog
 }
 
 func (r *Resolver) unitByCode(ctx context.Context, code string) (*model.Unit, error) {
-	return lookup(ctx, "unit", code, func(c *catalog) map[string]dataset.Unit { return c.units },
+	return lookup(ctx, "unit", code, func(c *dataset.Catalog) map[string]dataset.Unit { return c.Units },
 		func(u dataset.Unit) model.Unit { return model.Unit{Code: u.Code, Name: u.Name} })
 }
 
 func (r *Resolver) indicatorByCode(ctx context.Context, code string) (*model.Indicator, error) {
-	return lookup(ctx, "indicator", code, func(c *catalog) map[string]dataset.Indicator { return c.indicators }, indicatorModel)
+	return lookup(ctx, "indicator", code, func(c *dataset.Catalog) map[string]dataset.Indicator { return c.Indicators }, indicatorModel)
 }
 
 func (r *Resolver) indicatorsByCode(ctx context.Context, codes []string) ([]model.Indicator, error) {
@@ -49,19 +49,19 @@ func (r *Resolver) indicatorsByCode(ctx context.Context, codes []string) ([]mode
 }
 
 func (r *Resolver) agencyByCode(ctx context.Context, code string) (*model.Agency, error) {
-	return lookup(ctx, "agency", code, func(c *catalog) map[string]dataset.Agency { return c.agencies }, agencyModel)
+	return lookup(ctx, "agency", code, func(c *dataset.Catalog) map[string]dataset.Agency { return c.Agencies }, agencyModel)
 }
 
 func (r *Resolver) refAreaByCode(ctx context.Context, code string) (*model.RefArea, error) {
-	return lookup(ctx, "reference area", code, func(c *catalog) map[string]dataset.RefArea { return c.areas }, refAreaModel)
+	return lookup(ctx, "reference area", code, func(c *dataset.Catalog) map[string]dataset.RefArea { return c.RefAreas }, refAreaModel)
 }
 
 func (r *Resolver) dimensionByCode(ctx context.Context, code string) (*model.Dimension, error) {
-	return lookup(ctx, "dimension", code, func(c *catalog) map[string]dataset.Dimension { return c.dimensions }, dimensionModel)
+	return lookup(ctx, "dimension", code, func(c *dataset.Catalog) map[string]dataset.Dimension { return c.Dimensions }, dimensionModel)
 }
 
 func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.Member, error) {
-	d, err := lookup(ctx, "dimension", dim, func(c *catalog) map[string]dataset.Dimension { return c.dimensions },
+	d, err := lookup(ctx, "dimension", dim, func(c *dataset.Catalog) map[string]dataset.Dimension { return c.Dimensions },
 		func(d dataset.Dimension) dataset.Dimension { return d })
 	if err != nil {
 		return nil, err
@@ -75,7 +75,7 @@ func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.M
 }
 
 func (r *Resolver) releaseByCode(ctx context.Context, code string) (*model.Release, error) {
-	return lookup(ctx, "release", code, func(c *catalog) map[string]dataset.Release { return c.releases }, releaseModel)
+	return lookup(ctx, "release", code, func(c *dataset.Catalog) map[string]dataset.Release { return c.ByRelease }, releaseModel)
 }
 
 // previous finds the same cell one period earlier, in any release.

@@ -152,7 +152,7 @@ func (r *dimensionResolver) Members(ctx context.Context, obj *model.Dimension) (
 	if err != nil {
 		return nil, err
 	}
-	d := c.dimensions[obj.Code]
+	d := c.Dimensions[obj.Code]
 	out := make([]model.Member, len(d.Members))
 	for i, m := range d.Members {
 		out[i] = memberModel(d.Code, m)
@@ -406,7 +406,7 @@ func (r *queryResolver) Agencies(ctx context.Context, kind *model.AgencyKind) ([
 		return nil, err
 	}
 	out := []model.Agency{}
-	for _, a := range c.lists.Agencies {
+	for _, a := range c.Lists.Agencies {
 		if m := agencyModel(a); kind == nil || m.Kind == *kind {
 			out = append(out, m)
 		}
@@ -429,8 +429,8 @@ func (r *queryResolver) Dimensions(ctx context.Context) ([]model.Dimension, erro
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Dimension, len(c.lists.Dimensions))
-	for i, d := range c.lists.Dimensions {
+	out := make([]model.Dimension, len(c.Lists.Dimensions))
+	for i, d := range c.Lists.Dimensions {
 		out[i] = dimensionModel(d)
 	}
 	return out, nil
@@ -451,8 +451,8 @@ func (r *queryResolver) RefAreas(ctx context.Context) ([]model.RefArea, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.RefArea, len(c.lists.RefAreas))
-	for i, a := range c.lists.RefAreas {
+	out := make([]model.RefArea, len(c.Lists.RefAreas))
+	for i, a := range c.Lists.RefAreas {
 		out[i] = refAreaModel(a)
 	}
 	return out, nil
@@ -464,8 +464,8 @@ func (r *queryResolver) Releases(ctx context.Context) ([]model.Release, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Release, len(c.releaseList))
-	for i, rel := range c.releaseList {
+	out := make([]model.Release, len(c.Releases))
+	for i, rel := range c.Releases {
 		out[i] = releaseModel(rel)
 	}
 	return out, nil

@@ -54,7 +54,14 @@ func New(cfg Config) http.Handler {
 	m := newMetrics(reg)
 
 	mux := http.NewServeMux()
-	gql := graph.WithLoaders(cfg.Store, graphQLHandler(cfg.Store, log))
+	res := graph.NewResolver(cfg.Store)
+	// Code lists are held between loads; a load in any process notifies
+	// every one. Without the notification they are read per request.
+	if err := cfg.Store.OnChange(res.Catalogs.Invalidate); err != nil {
+		log.Warn("code lists will be read for every request", "error", err)
+		res.Catalogs.Disable()
+	}
+	gql := res.WithLoaders(graphQLHandler(res, log))
 	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
 	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -76,8 +83,8 @@ func New(cfg Config) http.Handler {
 	return withLogging(log, mux)
 }
 
-func graphQLHandler(s *store.Store, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(&graph.Resolver{Store: s})))
+func graphQLHandler(res *graph.Resolver, log *slog.Logger) http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(res)))
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
 	srv.AddTransport(httpTransport{})

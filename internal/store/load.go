@@ -67,6 +67,13 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 	if dryRun {
 		return results, nil
 	}
+	if changed(results) {
+		// Delivered to every listener when the transaction commits, never
+		// for a rolled-back one.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, changeChannel); err != nil {
+			return nil, fmt.Errorf("signal the load: %w", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit load: %w", err)
 	}
@@ -109,6 +116,15 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	}
 	res.Observations = len(ds.Observations)
 	return res, nil
+}
+
+func changed(results []LoadResult) bool {
+	for _, r := range results {
+		if r.Action != Unchanged {
+			return true
+		}
+	}
+	return false
 }
 
 // noteAffectedCells adds the cells the release's observations fill to
