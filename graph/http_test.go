@@ -829,3 +829,31 @@ func TestCodeListsFollowLoads(t *testing.T) {
 		t.Errorf("releases after another process loaded = %v, want both", got)
 	}
 }
+
+// TestTotalCountOnlyWhenSelected: counting every match is most of a page's
+// cost at scale, so it is a statement of its own only for a client that
+// selects totalCount.
+func TestTotalCountOnlyWhenSelected(t *testing.T) {
+	a := newAPI(t)
+	tests := []struct {
+		name       string
+		query      string
+		statements int64
+	}{
+		{"page only", `{ observations(filter: {indicators: ["victims_identified"]}, first: 5) { nodes { value } } }`, 1},
+		{"page and count", `{ observations(filter: {indicators: ["victims_identified"]}, first: 5) { totalCount nodes { value } } }`, 2},
+		{"count through a fragment", `{ observations(filter: {indicators: ["victims_identified"]}, first: 5) { ...c nodes { value } } }
+			fragment c on ObservationConnection { totalCount }`, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := a.count()
+			if resp := a.post(t, tc.query, nil); len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			if n := a.count() - before; n != tc.statements {
+				t.Errorf("%d statements, want %d", n, tc.statements)
+			}
+		})
+	}
+}

@@ -89,22 +89,20 @@ type pageKey struct {
 	parent dataset.Parent
 	code   string
 	filter string
-	order  dataset.Order
-	first  int
+	page   dataset.PageRequest
 }
 
 // fetchFirstPages answers every nested connection of a response with one
-// query per distinct (parent kind, filter, order, size).
+// query per distinct (parent kind, filter, page request).
 func fetchFirstPages(ctx context.Context, s dataset.Reader, keys []pageKey) (map[pageKey]dataset.Page, error) {
 	type group struct {
 		parent dataset.Parent
 		filter string
-		order  dataset.Order
-		first  int
+		page   dataset.PageRequest
 	}
 	codes := map[group][]string{}
 	for _, k := range keys {
-		g := group{k.parent, k.filter, k.order, k.first}
+		g := group{k.parent, k.filter, k.page}
 		codes[g] = append(codes[g], k.code)
 	}
 	out := make(map[pageKey]dataset.Page, len(keys))
@@ -113,12 +111,12 @@ func fetchFirstPages(ctx context.Context, s dataset.Reader, keys []pageKey) (map
 		if err := json.Unmarshal([]byte(g.filter), &f); err != nil {
 			return nil, fmt.Errorf("decode page filter: %w", err)
 		}
-		pages, err := s.FirstPages(ctx, g.parent, cs, f, g.order, g.first)
+		pages, err := s.FirstPages(ctx, g.parent, cs, f, g.page)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
-			out[pageKey{g.parent, c, g.filter, g.order, g.first}] = pages[c]
+			out[pageKey{g.parent, c, g.filter, g.page}] = pages[c]
 		}
 	}
 	return out, nil

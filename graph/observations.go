@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"indicators/graph/model"
 	"indicators/internal/dataset"
 )
@@ -58,27 +60,40 @@ func storeOrder(o *model.ObservationOrder) dataset.Order {
 	}
 }
 
-// observationPageArgs validates a connection's arguments.
-func observationPageArgs(first *int, after *string, orderBy *model.ObservationOrder) (n int, order dataset.Order, cursor string, err error) {
-	if n, err = pageSize(first); err != nil {
-		return 0, "", "", err
+// observationPageArgs validates a connection's arguments; the count is
+// asked for only when the query selects totalCount.
+func observationPageArgs(ctx context.Context, first *int, after *string, orderBy *model.ObservationOrder) (dataset.PageRequest, error) {
+	p := dataset.PageRequest{Order: storeOrder(orderBy), Count: selects(ctx, "totalCount")}
+	var err error
+	if p.First, err = pageSize(first); err != nil {
+		return p, err
 	}
-	order = storeOrder(orderBy)
-	cursor, err = decodeCursor("observation/"+string(order), after)
-	return n, order, cursor, err
+	p.After, err = decodeCursor("observation/"+string(p.Order), after)
+	return p, err
+}
+
+// selects reports whether the field being resolved selects a field of the
+// given name, through fragments too.
+func selects(ctx context.Context, name string) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // listObservations serves a top-level observations connection.
 func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	n, order, cursor, err := observationPageArgs(first, after, orderBy)
+	p, err := observationPageArgs(ctx, first, after, orderBy)
 	if err != nil {
 		return nil, err
 	}
-	page, err := r.Store.Observations(ctx, f, order, n, cursor)
+	page, err := r.Store.Observations(ctx, f, p)
 	if err != nil {
 		return nil, err
 	}
-	return observationConnection(page, order, cursor != ""), nil
+	return observationConnection(page, p.Order, p.After != ""), nil
 }
 
 // nestedObservations serves an indicator's or agency's observations: first
@@ -100,7 +115,7 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent
 		}
 		return r.listObservations(ctx, f, first, after, orderBy)
 	}
-	n, order, _, err := observationPageArgs(first, nil, orderBy)
+	p, err := observationPageArgs(ctx, first, nil, orderBy)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +123,11 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent
 	if err != nil {
 		return nil, fmt.Errorf("encode filter: %w", err)
 	}
-	page, err := load(ctx, loadersFor(ctx).firstPages, pageKey{parent: parent, code: code, filter: string(filterJSON), order: order, first: n})
+	page, err := load(ctx, loadersFor(ctx).firstPages, pageKey{parent: parent, code: code, filter: string(filterJSON), page: p})
 	if err != nil {
 		return nil, err
 	}
-	return observationConnection(page, order, false), nil
+	return observationConnection(page, p.Order, false), nil
 }
 
 func observationConnection(page dataset.Page, order dataset.Order, afterGiven bool) *model.ObservationConnection {

@@ -51,13 +51,25 @@ const (
 	OrderByValueDesc  Order = "value_desc"  // largest first
 )
 
+// PageRequest asks for one page of observations.
+type PageRequest struct {
+	Order Order
+	First int
+	// After is the cursor of the row the page starts after; "" for the
+	// first page.
+	After string
+	// Count asks for Page.TotalCount: counting every match is most of a
+	// page's cost at scale, so it is done only for a client that asks.
+	Count bool
+}
+
 // Page is one page of observations.
 type Page struct {
 	Observations []Observation
 	// Cursors[i] continues after Observations[i].
 	Cursors     []string
 	HasNextPage bool
-	TotalCount  int
+	TotalCount  int // when PageRequest.Count
 }
 
 // Cell identifies what an observation measures, across releases: indicator,
@@ -130,9 +142,9 @@ type Reader interface {
 	// DatasetVersion changes whenever the loaded data does.
 	DatasetVersion(ctx context.Context) (string, error)
 
-	Observations(ctx context.Context, f Filter, order Order, first int, after string) (Page, error)
+	Observations(ctx context.Context, f Filter, p PageRequest) (Page, error)
 	EachObservation(ctx context.Context, f Filter, fn func(Observation) error) error
-	FirstPages(ctx context.Context, parent Parent, codes []string, f Filter, order Order, first int) (map[string]Page, error)
+	FirstPages(ctx context.Context, parent Parent, codes []string, f Filter, p PageRequest) (map[string]Page, error)
 
 	ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error)
 	CurrentObservations(ctx context.Context, cells []Cell) (map[Cell]Observation, error)

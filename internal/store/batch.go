@@ -238,11 +238,12 @@ var parentColumns = map[dataset.Parent]string{
 // FirstPages returns, per parent code, the first page of the observations
 // matching f with that parent: one window query for every parent in a
 // response instead of one query each.
-func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []string, f dataset.Filter, order dataset.Order, first int) (map[string]dataset.Page, error) {
-	oc, ok := orderColumns[order]
+func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []string, f dataset.Filter, p dataset.PageRequest) (map[string]dataset.Page, error) {
+	oc, ok := orderColumns[p.Order]
 	if !ok {
-		return nil, fmt.Errorf("unknown order %q", order)
+		return nil, fmt.Errorf("unknown order %q", p.Order)
 	}
+	first := p.First
 	where, args := where(f, nil)
 	args = append(args, pq.Array(codes))
 	col, ok := parentColumns[parent]
@@ -261,11 +262,15 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	}
 	orderBy := strings.Join(oc.exprs, dir+", ") + dir
 	args = append(args, first+1)
+	total := "0"
+	if p.Count {
+		total = "count(*) OVER (PARTITION BY " + col + ")"
+	}
 	query := `SELECT * FROM (
 		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
 		       ` + col + ` AS parent,
 		       row_number() OVER (PARTITION BY ` + col + ` ORDER BY ` + orderBy + `) AS rn,
-		       count(*) OVER (PARTITION BY ` + col + `) AS total` + observationJoins + where + `
+		       ` + total + ` AS total` + observationJoins + where + `
 	) x WHERE rn <= $` + strconv.Itoa(len(args)) + ` ORDER BY parent, rn`
 	var rows []struct {
 		observationRow

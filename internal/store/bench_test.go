@@ -130,7 +130,7 @@ func BenchmarkScale(b *testing.B) {
 	for _, q := range queries {
 		b.Run("page of 100: "+q.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := s.Observations(ctx, q.filter, q.order, 100, ""); err != nil {
+				if _, err := s.Observations(ctx, q.filter, dataset.PageRequest{Order: q.order, First: 100, Count: true}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -142,7 +142,7 @@ func BenchmarkScale(b *testing.B) {
 			codes[i] = fmt.Sprintf("indicator_%d", i)
 		}
 		for b.Loop() {
-			if _, err := s.FirstPages(ctx, dataset.ByIndicator, codes, dataset.Filter{RefAreas: []string{"C001"}}, dataset.OrderByKey, 20); err != nil {
+			if _, err := s.FirstPages(ctx, dataset.ByIndicator, codes, dataset.Filter{RefAreas: []string{"C001"}}, dataset.PageRequest{Order: dataset.OrderByKey, First: 20, Count: true}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -187,19 +187,22 @@ func stringsOf[T ~string](vs []T) []string {
 	return out
 }
 
-// Observations returns up to first observations matching f in the given
-// order, after the row the cursor after points at ("" for the first page).
-func (s *Store) Observations(ctx context.Context, f dataset.Filter, order dataset.Order, first int, after string) (dataset.Page, error) {
+// Observations returns up to p.First observations matching f in p's
+// order, after the row the cursor p.After points at.
+func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.PageRequest) (dataset.Page, error) {
 	var page dataset.Page
-	oc, ok := orderColumns[order]
+	oc, ok := orderColumns[p.Order]
 	if !ok {
-		return page, fmt.Errorf("unknown order %q", order)
+		return page, fmt.Errorf("unknown order %q", p.Order)
 	}
 	where, args := where(f, nil)
-	countQuery := `SELECT count(*) FROM observation o` + countJoins(f) + where
-	if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
-		return page, fmt.Errorf("count observations: %w", err)
+	if p.Count {
+		countQuery := `SELECT count(*) FROM observation o` + countJoins(f) + where
+		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
+			return page, fmt.Errorf("count observations: %w", err)
+		}
 	}
+	after, first := p.After, p.First
 
 	sortKey := "concat_ws(E'\\x1f', " + textExprs(oc.exprs) + ")"
 	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + observationJoins + where

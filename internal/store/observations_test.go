@@ -48,7 +48,7 @@ func TestObservationFilters(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			page, err := s.Observations(context.Background(), tc.filter, dataset.OrderByKey, 100, "")
+			page, err := s.Observations(context.Background(), tc.filter, dataset.PageRequest{Order: dataset.OrderByKey, First: 100, Count: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -65,7 +65,7 @@ func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 	s := loadedFixture(t)
 	ctx := context.Background()
 	for _, order := range []dataset.Order{dataset.OrderByKey, dataset.OrderByPeriodDesc, dataset.OrderByValueDesc} {
-		all, err := s.Observations(ctx, dataset.Filter{}, order, 100, "")
+		all, err := s.Observations(ctx, dataset.Filter{}, dataset.PageRequest{Order: order, First: 100, Count: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 				if pages > 10 {
 					t.Fatalf("%s by %d: pagination does not end", order, size)
 				}
-				page, err := s.Observations(ctx, dataset.Filter{}, order, size, after)
+				page, err := s.Observations(ctx, dataset.Filter{}, dataset.PageRequest{Order: order, First: size, After: after, Count: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -98,7 +98,7 @@ func TestObservationPaginationNeverSkipsOrRepeats(t *testing.T) {
 			}
 		}
 	}
-	if _, err := s.Observations(ctx, dataset.Filter{}, dataset.OrderByValueDesc, 1, "a\x1fb\x1fc"); dataset.CodeOf(err) != dataset.ErrBadInput {
+	if _, err := s.Observations(ctx, dataset.Filter{}, dataset.PageRequest{Order: dataset.OrderByValueDesc, First: 1, After: "a\x1fb\x1fc", Count: true}); dataset.CodeOf(err) != dataset.ErrBadInput {
 		t.Errorf("cursor of another ordering: err = %v, want BAD_USER_INPUT", err)
 	}
 }
@@ -107,7 +107,7 @@ func TestObservationRoundTrip(t *testing.T) {
 	s := loadedFixture(t)
 	page, err := s.Observations(context.Background(), dataset.Filter{
 		Members: []dataset.MemberFilter{{Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}},
-	}, dataset.OrderByKey, 10, "")
+	}, dataset.PageRequest{Order: dataset.OrderByKey, First: 10})
 	if err != nil || len(page.Observations) != 1 {
 		t.Fatalf("got %v, %v", page, err)
 	}
