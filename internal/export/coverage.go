@@ -75,19 +75,6 @@ func Coverage(ctx context.Context, in Input, framework string) ([]CoverageCell, 
 // NotAvailable is what a coverage table says of a cell the dataset cannot fill.
 const NotAvailable = "not available in the dataset"
 
-func init() {
-	for _, name := range CoverageFrameworks() {
-		register(Format{
-			Name:        name + "-coverage.csv",
-			ContentType: "text/csv; charset=utf-8",
-			Description: "Coverage of the " + frameworks[name].Title + " statistics: each cell with its value and provenance, or \"" + NotAvailable + "\" and why.",
-			Write: func(ctx context.Context, w io.Writer, in Input) error {
-				return writeCoverage(ctx, w, in, name)
-			},
-		})
-	}
-}
-
 func writeCoverage(ctx context.Context, w io.Writer, in Input, framework string) error {
 	cells, err := Coverage(ctx, in, framework)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Package export writes the dataset in the shapes its consumers read: a tidy
 // CSV for analysts, and the international reporting formats. Every format is
-// a Format in Formats, reachable as GET /export/{name} and
+// a Format in Formats (formats.go), reachable as GET /export/{name} and
 // `indicators export --format {name}` with the same filters.
 package export
 
@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,37 +42,27 @@ func (in Input) Each(ctx context.Context, fn func(dataset.Observation) error) er
 
 // Format is one export format.
 type Format struct {
-	Name        string
+	Name string
+	// Aliases are other names the format answers to.
+	Aliases     []string
 	ContentType string
 	Description string
 	Write       func(ctx context.Context, w io.Writer, in Input) error
 }
 
-// Formats lists every export format by name.
-var Formats = map[string]Format{}
-
-// aliases are other names a format answers to: the issue that asked for the
-// data structure definition named it /export/structure.
-var aliases = map[string]string{"structure": "structure.json"}
-
 // Lookup finds a format by name or alias.
 func Lookup(name string) (Format, bool) {
-	if canonical, ok := aliases[name]; ok {
-		name = canonical
-	}
-	f, ok := Formats[name]
+	f, ok := formatsByName[name]
 	return f, ok
 }
-
-func register(f Format) { Formats[f.Name] = f }
 
 // FormatNames lists the format names in order, for help texts.
 func FormatNames() []string {
 	names := make([]string, 0, len(Formats))
-	for n := range Formats {
-		names = append(names, n)
+	for _, f := range Formats {
+		names = append(names, f.Name)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names
 }
 
@@ -96,7 +85,8 @@ var FilterParams = []struct{ Name, Help string }{
 }
 
 // ParseFilter reads FilterParams from query values. Unknown parameters are
-// errors, so a misspelt filter never silently returns everything.
+// errors, so a misspelt filter never silently returns everything. Every error
+// is a dataset.ErrBadInput with a message for the client.
 func ParseFilter(q url.Values) (dataset.Filter, error) {
 	var f dataset.Filter
 	known := map[string]bool{}
@@ -105,7 +95,7 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 	}
 	for k := range q {
 		if !known[k] {
-			return f, fmt.Errorf("unknown filter %q", k)
+			return f, dataset.Errorf(dataset.ErrBadInput, "unknown filter %q", k)
 		}
 	}
 	f.Indicators = q["indicator"]
@@ -115,19 +105,19 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 	f.Releases = q["release"]
 	for _, s := range q["status"] {
 		if st := dataset.Status(s); st != dataset.Reported && st != dataset.Derived {
-			return f, fmt.Errorf("status: %q is neither reported nor derived", s)
+			return f, dataset.Errorf(dataset.ErrBadInput, "status: %q is neither reported nor derived", s)
 		}
 		f.Statuses = append(f.Statuses, dataset.Status(s))
 	}
 	for _, s := range q["qualifier"] {
 		if !slices.Contains(dataset.Qualifiers, dataset.Qualifier(s)) {
-			return f, fmt.Errorf("qualifier: %q is not one of exact, more_than, at_least, approximately", s)
+			return f, dataset.Errorf(dataset.ErrBadInput, "qualifier: %q is not one of exact, more_than, at_least, approximately", s)
 		}
 		f.Qualifiers = append(f.Qualifiers, dataset.Qualifier(s))
 	}
 	for _, s := range f.Themes {
 		if !slices.Contains(dataset.Themes, s) {
-			return f, fmt.Errorf("theme: %q is not one of %s", s, strings.Join(dataset.Themes, ", "))
+			return f, dataset.Errorf(dataset.ErrBadInput, "theme: %q is not one of %s", s, strings.Join(dataset.Themes, ", "))
 		}
 	}
 	year := func(name string) (int, error) {
@@ -137,7 +127,7 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 		}
 		y, err := strconv.Atoi(v)
 		if err != nil || y < 1900 || y > 2200 {
-			return 0, fmt.Errorf("%s: %q is not a year", name, v)
+			return 0, dataset.Errorf(dataset.ErrBadInput, "%s: %q is not a year", name, v)
 		}
 		return y, nil
 	}
@@ -157,7 +147,7 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 	for _, m := range q["member"] {
 		dim, mem, ok := strings.Cut(m, "=")
 		if !ok || dim == "" || mem == "" {
-			return f, fmt.Errorf("member: %q is not DIMENSION=MEMBER", m)
+			return f, dataset.Errorf(dataset.ErrBadInput, "member: %q is not DIMENSION=MEMBER", m)
 		}
 		if i, seen := byDim[dim]; seen {
 			f.Members[i].Members = append(f.Members[i].Members, mem)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -77,7 +78,7 @@ func exportBytes(t testing.TB, s *store.Store, format, query string) []byte {
 		t.Fatal(err)
 	}
 	in.Prepared = prepared
-	f, ok := export.Formats[format]
+	f, ok := export.Lookup(format)
 	if !ok {
 		t.Fatalf("no format %s", format)
 	}
@@ -137,6 +138,32 @@ func TestGoldenExports(t *testing.T) {
 	}
 }
 
+func TestFormatRegistry(t *testing.T) {
+	if names := export.FormatNames(); len(slices.Compact(names)) != len(export.Formats) {
+		t.Errorf("format names are not unique: %v", names)
+	}
+	tests := []struct {
+		name, lookup, want string
+	}{
+		{"by name", "sdmx.csv", "sdmx.csv"},
+		{"by alias", "structure", "structure.json"},
+	}
+	for _, fw := range export.CoverageFrameworks() {
+		tests = append(tests, struct{ name, lookup, want string }{"coverage of " + fw, fw + "-coverage.csv", fw + "-coverage.csv"})
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ok := export.Lookup(tc.lookup)
+			if !ok || f.Name != tc.want || f.Write == nil || f.ContentType == "" || f.Description == "" {
+				t.Errorf("Lookup(%q) = %+v, %v", tc.lookup, f, ok)
+			}
+		})
+	}
+	if _, ok := export.Lookup("sdmx.xml"); ok {
+		t.Error("Lookup of an unknown format succeeded")
+	}
+}
+
 func TestParseFilter(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -162,6 +189,9 @@ func TestParseFilter(t *testing.T) {
 			f, err := export.ParseFilter(q)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if err != nil && dataset.CodeOf(err) != dataset.ErrBadInput {
+				t.Errorf("code %s, want %s", dataset.CodeOf(err), dataset.ErrBadInput)
 			}
 			if tc.check != nil && !tc.check(f) {
 				t.Errorf("filter = %+v", f)

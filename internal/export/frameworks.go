@@ -64,8 +64,8 @@ var exploitationForms = []struct{ Label, Member string }{
 	{"Other purposes", "CRIMINAL_BEGGING_OTHER"},
 }
 
-// frameworks are initialised before any init function runs: the coverage
-// formats are registered from them.
+// frameworks are the frameworks Coverage knows; each has a coverage format
+// in Formats.
 var frameworks = map[string]framework{
 	"greta":      {Name: "greta", Title: "Council of Europe GRETA", Cells: gretaCells},
 	"glotip":     {Name: "glotip", Title: "UNODC Global Report on Trafficking in Persons", ExactOnly: true, Cells: glotipCells},

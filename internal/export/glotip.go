@@ -12,15 +12,6 @@ import (
 // The UNODC Global Report on Trafficking in Persons (GLOTIP) data layout, as
 // UNODC's data portal publishes it: one count a row, with the indicator, the
 // dimension it is broken down by, the category, sex and age.
-func init() {
-	register(Format{
-		Name:        "glotip.csv",
-		ContentType: "text/csv; charset=utf-8",
-		Description: "UNODC Global Report (GLOTIP) layout: iso3,country,region,subregion,indicator,dimension,category,sex,age,year,unit,txtVALUE,source; only cells the dataset states or adds up exactly.",
-		Write:       writeGLOTIP,
-	})
-}
-
 // glotipIndicators maps UNODC's indicators to the dataset's. UNODC counts
 // persons for the offence of trafficking in persons, so the
 // trafficking-specific figures are used, not those that mix in related

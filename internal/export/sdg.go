@@ -14,15 +14,6 @@ import (
 // columns are those of the SDG global database's SDMX data structure, in its
 // order, less its dimensions that are always _T here: a row loads into it
 // with only those added.
-func init() {
-	register(Format{
-		Name:        "sdg-16-2-2.csv",
-		ContentType: "text/csv; charset=utf-8",
-		Description: "SDG 16.2.2 series VC_HTF_DETV, _DETVSX, _DETVFL, _DETVOP by SEX and AGE with M49 REF_AREA; the per-100,000 rates (…R series) when a population figure is loaded.",
-		Write:       writeSDG,
-	})
-}
-
 // sdgSeries are the count series and their per-100,000 twins; Form is the
 // FORM_OF_EXPLOITATION member, "" for every form.
 var sdgSeries = []struct{ Count, Rate, Form string }{

@@ -9,15 +9,6 @@ import (
 	"indicators/internal/dataset"
 )
 
-func init() {
-	register(Format{
-		Name:        "sdmx.csv",
-		ContentType: "application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8",
-		Description: "SDMX-CSV 1.0 of the " + DataflowRef() + " dataflow: DATAFLOW, one column per dimension (_T for totals), OBS_VALUE, then the attributes.",
-		Write:       writeSDMXCSV,
-	})
-}
-
 // writeSDMXCSV writes one observation a row, the columns in DSD order so an
 // SDMX tool reading the structure (structure.json) can load it as it is.
 func writeSDMXCSV(ctx context.Context, w io.Writer, in Input) error {

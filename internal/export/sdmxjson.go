@@ -15,15 +15,6 @@ import (
 	"indicators/internal/dataset"
 )
 
-func init() {
-	register(Format{
-		Name:        "sdmx.json",
-		ContentType: "application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8",
-		Description: "SDMX-JSON 2.0 data message of the " + DataflowRef() + " dataflow: meta, data.structures (values with ids and names), data.dataSets with observation keys as index strings.",
-		Write:       writeSDMXJSON,
-	})
-}
-
 const dataSchema = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json"
 
 // Field names as the SDMX-JSON 2.0.0 data and structure message schemas

@@ -7,15 +7,6 @@ import (
 	"io"
 )
 
-func init() {
-	register(Format{
-		Name:        "structure.json",
-		ContentType: "application/vnd.sdmx.structure+json; version=2.0.0; charset=utf-8",
-		Description: "SDMX-JSON 2.0 structure message: the " + DataflowRef() + " dataflow, its data structure definition, concept scheme and code lists (filters do not narrow it).",
-		Write:       writeStructure,
-	})
-}
-
 const structureSchema = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/sdmx-json-structure-schema.json"
 
 type (

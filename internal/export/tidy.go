@@ -10,15 +10,6 @@ import (
 	"indicators/internal/dataset"
 )
 
-func init() {
-	register(Format{
-		Name:        "observations.csv",
-		ContentType: "text/csv; charset=utf-8",
-		Description: "Tidy CSV: one observation a row, one column per dimension (empty = total), with the source quote.",
-		Write:       writeTidyCSV,
-	})
-}
-
 // writeTidyCSV writes one observation a row. Values are written exactly as
 // stored, never rounded; the qualifier column says when a value is a bound
 // ("more than 11,000") rather than an exact count.

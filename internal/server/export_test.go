@@ -87,8 +87,8 @@ func TestExportEveryFormat(t *testing.T) {
 			if got, want := filename(t, r), "TIP_INDICATORS_az-2024_"+name; got != want {
 				t.Errorf("filename %q, want %q", got, want)
 			}
-			if got := r.header.Get("Content-Type"); got != export.Formats[name].ContentType {
-				t.Errorf("Content-Type %q", got)
+			if f, _ := export.Lookup(name); r.header.Get("Content-Type") != f.ContentType {
+				t.Errorf("Content-Type %q, want %q", r.header.Get("Content-Type"), f.ContentType)
 			}
 		})
 	}
