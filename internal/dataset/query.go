@@ -156,6 +156,13 @@ type Reader interface {
 	IndicatorsOfAgencies(ctx context.Context, codes []string) (map[string][]string, error)
 }
 
+// Snapshotter gives a Reader that sees one state of the dataset: no load
+// that commits while fn runs changes what fn reads. Exports read through it,
+// so the statements of one file agree with each other.
+type Snapshotter interface {
+	Snapshot(ctx context.Context, fn func(Reader) error) error
+}
+
 // IndicatorPage is one page of indicators in code order.
 type IndicatorPage struct {
 	Indicators  []Indicator

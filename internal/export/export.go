@@ -162,7 +162,9 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 }
 
 // NewInput reads what every format needs from s: the code lists, the
-// releases, and access to the observations matching filter.
+// releases, and access to the observations matching filter. An export reads
+// them all from one snapshot (Write, or the caller's Snapshot), so they
+// agree.
 func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Input, error) {
 	cl, err := s.CodeLists(ctx)
 	if err != nil {
@@ -192,13 +194,17 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 	return in, nil
 }
 
-// Write writes the observations matching filter from s in format f.
-func Write(ctx context.Context, s dataset.Reader, f Format, filter dataset.Filter, w io.Writer) error {
-	in, err := NewInput(ctx, s, filter)
+// Write writes the observations matching filter in format f, everything
+// read in one snapshot of s.
+func Write(ctx context.Context, s dataset.Snapshotter, f Format, filter dataset.Filter, w io.Writer) error {
+	err := s.Snapshot(ctx, func(r dataset.Reader) error {
+		in, err := NewInput(ctx, r, filter)
+		if err != nil {
+			return err
+		}
+		return f.Write(ctx, w, in)
+	})
 	if err != nil {
-		return fmt.Errorf("export %s: %w", f.Name, err)
-	}
-	if err := f.Write(ctx, w, in); err != nil {
 		return fmt.Errorf("export %s: %w", f.Name, err)
 	}
 	return nil

@@ -73,17 +73,21 @@ func exportBytes(t testing.TB, s *store.Store, format, query string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := export.NewInput(context.Background(), s, filter)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Prepared = prepared
 	f, ok := export.Lookup(format)
 	if !ok {
 		t.Fatalf("no format %s", format)
 	}
 	var buf bytes.Buffer
-	if err := f.Write(context.Background(), &buf, in); err != nil {
+	// Through a snapshot, as every export reads.
+	err = s.Snapshot(context.Background(), func(r dataset.Reader) error {
+		in, err := export.NewInput(context.Background(), r, filter)
+		if err != nil {
+			return err
+		}
+		in.Prepared = prepared
+		return f.Write(context.Background(), &buf, in)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

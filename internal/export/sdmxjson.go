@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -108,7 +107,8 @@ type usedValues struct {
 
 // writeSDMXJSON reads the observations twice: once for the values the
 // structure lists, once to write them as indexes. Memory stays bounded by
-// the code lists, not the number of observations.
+// the code lists, not the number of observations. Both passes read the
+// export's one snapshot, so they meet the same observations.
 func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 	d := newDSD(in.CodeLists, in.Releases)
 	used := usedValues{periods: map[dataset.Period]bool{}}
@@ -159,7 +159,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 		for i, k := range so.Key {
 			n, ok := dimIndex[i][k]
 			if !ok {
-				return errDataChanged
+				return unlisted(o, k)
 			}
 			idx[i] = strconv.Itoa(n)
 		}
@@ -169,7 +169,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 			case attrIndex[i] != nil:
 				n, ok := attrIndex[i][a]
 				if !ok {
-					return errDataChanged
+					return unlisted(o, a)
 				}
 				cells = append(cells, n)
 			case a == "":
@@ -196,9 +196,12 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 	return bw.Flush()
 }
 
-// errDataChanged reports a value the first pass did not see: a load between
-// the passes. The export fails rather than write a dangling index.
-var errDataChanged = errors.New("the dataset changed during the export; try again")
+// unlisted reports a value of o that the structure does not list: not a load
+// between the passes (they share a snapshot) but a code outside its code
+// list, which an index would silently misstate.
+func unlisted(o dataset.Observation, value string) error {
+	return fmt.Errorf("observation %s: value %q is not in the structure's code lists", o.Key(), value)
+}
 
 // jsonStructure describes the used values and returns, per dimension and per
 // coded attribute, the index of each value in its values array.

@@ -38,7 +38,7 @@ const loadLockKey = 7_402_024
 // With dryRun the transaction is rolled back after everything was written, so
 // the database's own constraints check the data too.
 func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) ([]LoadResult, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := s.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin load: %w", err)
 	}

@@ -24,33 +24,87 @@ import (
 
 // Store reads and writes the dataset.
 type Store struct {
-	db  *sqlx.DB
-	dsn string
+	// db is what every query runs through: the API's pool, or, in a
+	// Snapshot, its transaction.
+	db querier
+	// pool serves the API and loads; exports draw their snapshots from a
+	// share of their own, so that long downloads cannot take every
+	// connection the API needs. Both are nil in a snapshot's Store, which
+	// only reads.
+	pool    *sqlx.DB
+	exports *sqlx.DB
+	dsn     string
 
 	mu       sync.Mutex
 	listener *pq.Listener // nil until OnChange
 	onChange []func()
 }
 
-var _ dataset.Reader = (*Store)(nil)
+// querier runs statements; both the pool and a transaction do, so each
+// query is written once for both.
+type querier interface {
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error)
+}
+
+var (
+	_ querier             = (*sqlx.DB)(nil)
+	_ querier             = (*sqlx.Tx)(nil)
+	_ dataset.Reader      = (*Store)(nil)
+	_ dataset.Snapshotter = (*Store)(nil)
+)
+
+// Connections per pool. The API's requests are short, so 16 serve many
+// clients; an export holds its connection for the whole download, so a few
+// run at once and the others wait their turn.
+const (
+	apiConns = 16
+	// DefaultExportConns is the export share unless WithExportConns says
+	// otherwise.
+	DefaultExportConns = 4
+)
+
+// An Option configures Open.
+type Option func(*options)
+
+type options struct{ exportConns int }
+
+// WithExportConns sets how many connections exports may hold at once
+// (at least 1).
+func WithExportConns(n int) Option {
+	return func(o *options) { o.exportConns = max(n, 1) }
+}
 
 // Open connects to the database at dsn (a URL or lib/pq key=value string) and
 // checks that it answers.
-func Open(ctx context.Context, dsn string) (*Store, error) {
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	o := options{exportConns: DefaultExportConns}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	db, err := sqlx.Open("postgres", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(8)
+	db.SetMaxOpenConns(apiConns)
+	db.SetMaxIdleConns(apiConns / 2)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{db: db, dsn: dsn}, nil
+	// Connects lazily: commands that export nothing open no connection.
+	exports, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database for exports: %w", err)
+	}
+	exports.SetMaxOpenConns(o.exportConns)
+	exports.SetMaxIdleConns(o.exportConns)
+	return &Store{db: db, pool: db, exports: exports, dsn: dsn}, nil
 }
 
-// Close stops the change listeners and releases the connection pool.
+// Close stops the change listeners and releases the connection pools.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	if s.listener != nil {
@@ -58,7 +112,7 @@ func (s *Store) Close() error {
 		s.listener = nil
 	}
 	s.mu.Unlock()
-	return s.db.Close()
+	return errors.Join(s.exports.Close(), s.pool.Close())
 }
 
 // changeChannel is the PostgreSQL notification channel a committed load
@@ -130,10 +184,33 @@ func (s *Store) listen() (*pq.Listener, error) {
 }
 
 // DB exposes the pool to tests and tools that count or inspect statements.
-func (s *Store) DB() *sqlx.DB { return s.db }
+func (s *Store) DB() *sqlx.DB { return s.pool }
+
+// ExportDB exposes the export share to metrics and tests.
+func (s *Store) ExportDB() *sqlx.DB { return s.exports }
 
 // Ping reports whether the database answers; /readyz uses it.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error { return s.pool.PingContext(ctx) }
+
+// Snapshot runs fn with a Reader over one read-only REPEATABLE READ
+// transaction: every statement fn makes sees the dataset as it was at the
+// first, whatever loads commit meanwhile, so an export's code lists, releases
+// and observations agree. The transaction holds a connection of the export
+// share while fn runs; when all are taken, Snapshot waits for one as long as
+// ctx allows.
+func (s *Store) Snapshot(ctx context.Context, fn func(dataset.Reader) error) error {
+	tx, err := s.exports.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return &dataset.Error{Code: dataset.ErrUnavailable,
+				Message: "every database connection for exports stayed busy; try again later", Err: err}
+		}
+		return fmt.Errorf("begin snapshot: %w", err)
+	}
+	// Read only: there is nothing to commit.
+	defer tx.Rollback() //nolint:errcheck
+	return fn(&Store{db: tx})
+}
 
 // Migrate brings the schema at dsn up to the newest migration. It opens its own
 // connection because golang-migrate closes the one it is given.
@@ -189,4 +266,8 @@ func withMigrator(ctx context.Context, dsn string, do func(*migrate.Migrate) err
 
 // New wraps an open database handle, e.g. one whose driver a test
 // instruments; dsn names the same database, for OnChange's listener.
-func New(db *sql.DB, dsn string) *Store { return &Store{db: sqlx.NewDb(db, "postgres"), dsn: dsn} }
+// Exports share db's pool.
+func New(db *sql.DB, dsn string) *Store {
+	x := sqlx.NewDb(db, "postgres")
+	return &Store{db: x, pool: x, exports: x, dsn: dsn}
+}
