@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"indicators/internal/dataset"
 	"indicators/internal/export"
 	"indicators/internal/store"
 )
@@ -20,53 +21,66 @@ import (
 // and no observation read.
 func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		f, ok := export.Lookup(r.PathValue("name"))
+		ctx := r.Context()
+		name := r.PathValue("name")
+		f, ok := export.Lookup(name)
 		if !ok {
-			http.Error(w, "unknown export format; one of: "+joinNames(), http.StatusNotFound)
+			writeError(w, r, log, dataset.Errorf(dataset.ErrNotFound, "no export format %q; the formats are %s", name, joinNames()))
 			return
 		}
 		filter, err := export.ParseFilter(r.URL.Query())
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
+			writeError(w, r, log, err)
 			return
 		}
-		// The version is read before the data: a load in between gives the
-		// newer data the older tag, which only costs the client one more
-		// download at its next poll, never a stale 304.
-		version, err := s.DatasetVersion(r.Context())
+		query := r.URL.Query().Encode()
+		// A poll is answered from the API's pool, one small row, so it never
+		// queues behind downloads for the export share.
+		version, err := s.DatasetVersion(ctx)
 		if err != nil {
-			log.ErrorContext(r.Context(), "export failed", "format", f.Name, "error", err)
-			http.Error(w, "export failed", http.StatusInternalServerError)
+			writeError(w, r, log, fmt.Errorf("export %s: %w", f.Name, err))
 			return
 		}
-		tag := etag(version, f.Name, r.URL.Query().Encode())
-		// no-cache: caches may keep the file but must ask again each time,
-		// which the ETag makes cheap.
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("ETag", tag)
-		if matches(r.Header.Get("If-None-Match"), tag) {
+		if tag := etag(version, f.Name, query); matches(r.Header.Get("If-None-Match"), tag) {
+			setCaching(w, tag)
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		in, err := export.NewInput(r.Context(), s, filter)
-		if err != nil {
-			log.ErrorContext(r.Context(), "export failed", "format", f.Name, "error", err)
-			http.Error(w, "export failed", http.StatusInternalServerError)
+		tw := &trackingWriter{ResponseWriter: w}
+		err = s.Snapshot(ctx, func(rd dataset.Reader) error {
+			// The tag comes from the snapshot too, so it names exactly the
+			// data sent even when a load committed since the poll's check.
+			version, err := rd.DatasetVersion(ctx)
+			if err != nil {
+				return err
+			}
+			in, err := export.NewInput(ctx, rd, filter)
+			if err != nil {
+				return err
+			}
+			setCaching(w, etag(version, f.Name, query))
+			w.Header().Set("Content-Type", f.ContentType)
+			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(f, in)}))
+			return f.Write(ctx, tw, in)
+		})
+		if err == nil {
 			return
 		}
-		w.Header().Set("Content-Type", f.ContentType)
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(f, in)}))
-		tw := &trackingWriter{ResponseWriter: w}
-		if err := f.Write(r.Context(), tw, in); err != nil {
-			log.ErrorContext(r.Context(), "export failed", "format", f.Name, "error", err)
-			if tw.wrote {
-				// Rows are out with a 200 already: abort the connection so the
-				// client sees a broken transfer, not a complete-looking file.
-				panic(http.ErrAbortHandler)
-			}
-			http.Error(w, "export failed", http.StatusInternalServerError)
+		if tw.wrote {
+			log.ErrorContext(ctx, "export failed", "format", f.Name, "error", err)
+			// Rows are out with a 200 already: abort the connection so the
+			// client sees a broken transfer, not a complete-looking file.
+			panic(http.ErrAbortHandler)
 		}
+		writeError(w, r, log, fmt.Errorf("export %s: %w", f.Name, err))
 	}
+}
+
+// setCaching sets an export's validator. no-cache: caches may keep the file
+// but must ask again each time, which the ETag makes cheap.
+func setCaching(w http.ResponseWriter, tag string) {
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", tag)
 }
 
 // buildRevision is the commit the binary was built from, when Go recorded

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"mime"
 	"net/http"
@@ -170,22 +171,74 @@ func TestExportConditionalGet(t *testing.T) {
 	})
 }
 
-func TestExportErrors(t *testing.T) {
-	srv := httptest.NewServer(server.New(server.Config{Store: testdb.New(t)}))
-	defer srv.Close()
+// errorOf decodes the error shape of the non-GraphQL endpoints, failing the
+// test when the body has any other.
+func errorOf(t *testing.T, r response) (code, message string) {
+	t.Helper()
+	var body struct {
+		Errors []struct {
+			Message    string `json:"message"`
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	dec := json.NewDecoder(strings.NewReader(r.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil || len(body.Errors) != 1 {
+		t.Fatalf("body %q is not one error: %v", r.body, err)
+	}
+	return body.Errors[0].Extensions.Code, body.Errors[0].Message
+}
+
+// TestEndpointErrors: every error outside GraphQL is one coded JSON error
+// whose status follows from its code, and a fault of the service shows no
+// detail.
+func TestEndpointErrors(t *testing.T) {
+	_, srv := bundledServer(t)
+	// A server whose database has gone: every read fails inside the store.
+	gone, err := store.Open(context.Background(), testdb.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Close()
+	goneSrv := httptest.NewServer(server.New(server.Config{Store: gone}))
+	defer goneSrv.Close()
+
 	tests := []struct {
-		name string
-		path string
-		want int
+		name    string
+		srv     *httptest.Server
+		path    string
+		status  int
+		code    string
+		message string // a substring of the message
 	}{
-		{"unknown format", "/export/sdmx.xml", http.StatusNotFound},
-		{"unknown filter", "/export/sdmx.csv?indicatr=x", http.StatusBadRequest},
-		{"bad year", "/export/glotip.csv?period=20x4", http.StatusBadRequest},
+		{"unknown format", srv, "/export/sdmx.xml", 404, "NOT_FOUND", `"sdmx.xml"; the formats are glotip-coverage.csv, glotip.csv, `},
+		{"unknown filter", srv, "/export/sdmx.csv?indicatr=x", 400, "BAD_USER_INPUT", `unknown filter "indicatr"`},
+		{"bad year", srv, "/export/glotip.csv?period=20x4", 400, "BAD_USER_INPUT", `period: "20x4" is not a year`},
+		{"bad status", srv, "/export/observations.csv?status=guessed", 400, "BAD_USER_INPUT", "neither reported nor derived"},
+		{"bad member", srv, "/export/observations.csv?member=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
+		{"database gone, export", goneSrv, "/export/sdmx.csv", 500, "INTERNAL_SERVER_ERROR", "internal error"},
+		{"database gone, readiness", goneSrv, "/readyz", 503, "SERVICE_UNAVAILABLE", "the database is unreachable"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := get(t, srv, tc.path, nil); r.status != tc.want {
-				t.Errorf("status %d, want %d: %s", r.status, tc.want, r.body)
+			r := get(t, tc.srv, tc.path, nil)
+			if r.status != tc.status {
+				t.Errorf("status %d, want %d", r.status, tc.status)
+			}
+			if ct := r.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if r.header.Get("ETag") != "" || r.header.Get("Content-Disposition") != "" {
+				t.Errorf("an error with ETag %q, Content-Disposition %q", r.header.Get("ETag"), r.header.Get("Content-Disposition"))
+			}
+			code, message := errorOf(t, r)
+			if code != tc.code || !strings.Contains(message, tc.message) {
+				t.Errorf("code %s, message %q; want %s, %q", code, message, tc.code, tc.message)
+			}
+			if strings.Contains(message, "sql") || strings.Contains(message, "closed") {
+				t.Errorf("internal detail reaches the client: %q", message)
 			}
 		})
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
+	"indicators/internal/dataset"
 	"indicators/internal/graphiql"
 	"indicators/internal/store"
 )
@@ -50,7 +51,11 @@ func New(cfg Config) http.Handler {
 		log = slog.New(slog.DiscardHandler)
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		// Waits on the export share show downloads queueing; on the API's
+		// pool, requests starved of connections.
+		collectors.NewDBStatsCollector(cfg.Store.DB().DB, "api"),
+		collectors.NewDBStatsCollector(cfg.Store.ExportDB().DB, "export"))
 	m := newMetrics(reg)
 
 	mux := http.NewServeMux()
@@ -71,8 +76,7 @@ func New(cfg Config) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := cfg.Store.Ping(ctx); err != nil {
-			log.WarnContext(ctx, "readiness check failed", "error", err)
-			writeText(w, http.StatusServiceUnavailable, "database unreachable\n")
+			writeError(w, r, log, &dataset.Error{Code: dataset.ErrUnavailable, Message: "the database is unreachable", Err: err})
 			return
 		}
 		writeText(w, http.StatusOK, "ok\n")

@@ -209,12 +209,7 @@ func rejectNotQuery(w http.ResponseWriter, media string) {
 }
 
 func reject(w http.ResponseWriter, media string, status int, msg string) {
-	w.Header().Set("Content-Type", media+"; charset=utf-8")
-	w.WriteHeader(status)
-	writeJSON(w, requestError{Errors: gqlerror.List{{
-		Message:    msg,
-		Extensions: map[string]any{"code": codeBadRequest},
-	}}})
+	writeErrorBody(w, media+"; charset=utf-8", status, codeBadRequest, msg)
 }
 
 func writeJSON(w io.Writer, v any) {
