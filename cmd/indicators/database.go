@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -26,6 +27,14 @@ type database struct {
 // openDatabase connects to DATABASE_URL, or starts the private cluster in
 // DATA_DIR, and migrates the schema.
 func (c *cli) openDatabase(ctx context.Context) (*database, error) {
+	var opts []store.Option
+	if v := c.getenv("EXPORT_MAX_CONNS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("EXPORT_MAX_CONNS: %q is not a positive number of connections", v)
+		}
+		opts = append(opts, store.WithExportConns(n))
+	}
 	db := &database{}
 	dsn := c.getenv("DATABASE_URL")
 	if dsn == "" {
@@ -48,7 +57,7 @@ func (c *cli) openDatabase(ctx context.Context) (*database, error) {
 		db.close()
 		return nil, err
 	}
-	s, err := store.Open(ctx, dsn)
+	s, err := store.Open(ctx, dsn, opts...)
 	if err != nil {
 		db.close()
 		return nil, err

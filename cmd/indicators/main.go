@@ -48,10 +48,11 @@ Commands:
   extract [-o F] REPORT.txt  draft a data file from a report's text, for review
 
 Environment:
-  DATABASE_URL   PostgreSQL to use; unset: a private cluster in DATA_DIR
-  DATA_DIR       where the private cluster lives (default ./.data)
-  ADDR           address serve listens on (default 127.0.0.1:8080)
-  LOG_LEVEL      debug, info (default), warn or error
+  DATABASE_URL      PostgreSQL to use; unset: a private cluster in DATA_DIR
+  DATA_DIR          where the private cluster lives (default ./.data)
+  ADDR              address serve listens on (default 127.0.0.1:8080)
+  EXPORT_MAX_CONNS  database connections exports hold at once (default 4)
+  LOG_LEVEL         debug, info (default), warn or error
 `
 
 // cli is one invocation's environment: everything run may touch from outside.

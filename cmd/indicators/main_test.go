@@ -275,6 +275,19 @@ func TestLoadCommand(t *testing.T) {
 	})
 }
 
+func TestExportCommand(t *testing.T) {
+	dsn := testdb.DSN(t)
+	// The first run loads the bundled dataset into the empty database.
+	runCases(t, env("DATABASE_URL", dsn, "EXPORT_MAX_CONNS", "1"), []cliCase{
+		{"export with a share of one connection", []string{"export", "--format", "sdmx.csv", "--release", "az-2024"}, false, "DATAFLOW,", nil},
+		{"bad filter", []string{"export", "--format", "sdmx.csv", "--period", "20x4"}, true, "", nil},
+		{"unknown format", []string{"export", "--format", "sdmx.xml"}, true, "", []string{"one of: glotip-coverage.csv, "}},
+	})
+	runCases(t, env("DATABASE_URL", dsn, "EXPORT_MAX_CONNS", "0"), []cliCase{
+		{"no connections for exports", []string{"export", "--format", "sdmx.csv"}, true, "", nil},
+	})
+}
+
 // cliCase is one command line and what it must print.
 type cliCase struct {
 	name       string
