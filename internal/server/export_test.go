@@ -196,14 +196,14 @@ func errorOf(t *testing.T, r response) (code, message string) {
 // detail.
 func TestEndpointErrors(t *testing.T) {
 	_, srv := bundledServer(t)
-	// A server whose database has gone: every read fails inside the store.
+	// A server whose store has closed: every read fails inside the store.
 	gone, err := store.Open(context.Background(), testdb.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	gone.Close()
 	goneSrv := httptest.NewServer(server.New(server.Config{Store: gone}))
 	defer goneSrv.Close()
+	gone.Close()
 
 	tests := []struct {
 		name    string
