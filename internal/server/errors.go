@@ -17,6 +17,11 @@ var errorStatus = map[dataset.ErrorCode]int{
 	dataset.ErrRateLimited:   http.StatusTooManyRequests,
 	dataset.ErrUnavailable:   http.StatusServiceUnavailable,
 	dataset.ErrInternal:      http.StatusInternalServerError,
+	// A computation the request asks for that cannot be answered as asked:
+	// the client narrows or splits it.
+	dataset.ErrTooManyObservations: http.StatusBadRequest,
+	dataset.ErrIncompatibleUnits:   http.StatusBadRequest,
+	dataset.ErrDoubleCounting:      http.StatusBadRequest,
 }
 
 func statusOf(code dataset.ErrorCode) int {

@@ -29,6 +29,7 @@ func TestWriteError(t *testing.T) {
 		{"too large", coded(dataset.ErrTooLarge), 413, "PAYLOAD_TOO_LARGE", "message for the client"},
 		{"rate limited", coded(dataset.ErrRateLimited), 429, "RATE_LIMITED", "message for the client"},
 		{"unavailable", coded(dataset.ErrUnavailable), 503, "SERVICE_UNAVAILABLE", "message for the client"},
+		{"double counting", coded(dataset.ErrDoubleCounting), 400, "DOUBLE_COUNTING", "message for the client"},
 		{"internal, coded", coded(dataset.ErrInternal), 500, "INTERNAL_SERVER_ERROR", "internal error"},
 		{"uncoded", errors.New(`pq: relation "release" does not exist`), 500, "INTERNAL_SERVER_ERROR", "internal error"},
 		{"coded, wrapped with detail", fmt.Errorf("export sdmx.csv: read: %w", &dataset.Error{
