@@ -24,8 +24,8 @@ import (
 
 // Store reads and writes the dataset.
 type Store struct {
-	// db is what every query runs through: the API's pool, or, in a
-	// Snapshot, its transaction.
+	// db is what every query runs through: the API's pool through
+	// statements prepared once, or, in a Snapshot, its transaction.
 	db querier
 	// pool serves the API and loads; exports draw their snapshots from a
 	// share of their own, so that long downloads cannot take every
@@ -101,7 +101,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	exports.SetMaxOpenConns(o.exportConns)
 	exports.SetMaxIdleConns(o.exportConns)
-	return &Store{db: db, pool: db, exports: exports, dsn: dsn}, nil
+	return &Store{db: newPreparedPool(db), pool: db, exports: exports, dsn: dsn}, nil
 }
 
 // Close stops the change listeners and releases the connection pools.
@@ -112,6 +112,9 @@ func (s *Store) Close() error {
 		s.listener = nil
 	}
 	s.mu.Unlock()
+	if p, ok := s.db.(*preparedPool); ok {
+		p.close()
+	}
 	return errors.Join(s.exports.Close(), s.pool.Close())
 }
 
@@ -269,5 +272,5 @@ func withMigrator(ctx context.Context, dsn string, do func(*migrate.Migrate) err
 // Exports share db's pool.
 func New(db *sql.DB, dsn string) *Store {
 	x := sqlx.NewDb(db, "postgres")
-	return &Store{db: x, pool: x, exports: x, dsn: dsn}
+	return &Store{db: newPreparedPool(x), pool: x, exports: x, dsn: dsn}
 }

@@ -74,3 +74,48 @@ func (cc countingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driv
 	}
 	return b.BeginTx(ctx, opts)
 }
+
+// PrepareContext counts each execution of a prepared statement too, not its
+// preparation: a statement the store prepared once and runs per request is
+// still one statement per request.
+func (cc countingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	p, ok := cc.Conn.(driver.ConnPrepareContext)
+	if !ok {
+		return nil, errors.New("driver cannot prepare with a context")
+	}
+	st, err := p.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return countingStmt{st, cc.c}, nil
+}
+
+type countingStmt struct {
+	driver.Stmt
+	c *StatementCounter
+}
+
+func (cs countingStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	cs.c.n.Add(1)
+	if q, ok := cs.Stmt.(driver.StmtQueryContext); ok {
+		return q.QueryContext(ctx, args)
+	}
+	return cs.Stmt.Query(values(args)) // lib/pq's COPY statement has only the old interface
+
+}
+
+func (cs countingStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	cs.c.n.Add(1)
+	if e, ok := cs.Stmt.(driver.StmtExecContext); ok {
+		return e.ExecContext(ctx, args)
+	}
+	return cs.Stmt.Exec(values(args)) // lib/pq's COPY statement has only the old interface
+}
+
+func values(args []driver.NamedValue) []driver.Value {
+	vs := make([]driver.Value, len(args))
+	for i, a := range args {
+		vs[i] = a.Value
+	}
+	return vs
+}

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// maxPrepared bounds the statements kept prepared. The API's statements come
+// in few shapes (a filter's fields decide the text, its values travel as
+// parameters), so the bound is reached only by clients that vary shapes on
+// purpose; past it, new shapes run unprepared.
+const maxPrepared = 1000
+
+// preparedPool runs each statement text through a statement prepared once
+// and reused on every connection of the pool. lib/pq otherwise parses and
+// plans every parameterised statement anew, and for the API's short queries
+// planning costs several times what executing does.
+type preparedPool struct {
+	db *sqlx.DB
+
+	mu    sync.RWMutex
+	stmts map[string]*sqlx.Stmt
+}
+
+var _ querier = (*preparedPool)(nil)
+
+func newPreparedPool(db *sqlx.DB) *preparedPool {
+	return &preparedPool{db: db, stmts: map[string]*sqlx.Stmt{}}
+}
+
+// stmt returns the prepared statement of query, preparing it on first use;
+// nil when the bound is reached.
+func (p *preparedPool) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	p.mu.RLock()
+	st, ok := p.stmts[query]
+	full := len(p.stmts) >= maxPrepared
+	p.mu.RUnlock()
+	if ok || full {
+		return st, nil
+	}
+	st, err := p.db.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare statement: %w", err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if prev, ok := p.stmts[query]; ok {
+		// Prepared meanwhile by another request: keep one.
+		st.Close()
+		return prev, nil
+	}
+	if len(p.stmts) >= maxPrepared {
+		st.Close()
+		return nil, nil
+	}
+	p.stmts[query] = st
+	return st, nil
+}
+
+func (p *preparedPool) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return p.db.SelectContext(ctx, dest, query, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+func (p *preparedPool) GetContext(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return p.db.GetContext(ctx, dest, query, args...)
+	}
+	return st.GetContext(ctx, dest, args...)
+}
+
+func (p *preparedPool) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	st, err := p.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return p.db.QueryxContext(ctx, query, args...)
+	}
+	return st.QueryxContext(ctx, args...)
+}
+
+// close releases every prepared statement.
+func (p *preparedPool) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for q, st := range p.stmts {
+		st.Close()
+		delete(p.stmts, q)
+	}
+}
