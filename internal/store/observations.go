@@ -159,7 +159,12 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
 			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
 	}
-	if f.ExactlyBy != nil {
+	switch {
+	case f.ExactlyBy == nil:
+	case len(f.ExactlyBy) == 0:
+		// The total over every dimension: an equality the indexes serve.
+		conds = append(conds, "o.coordinate_key = ''")
+	default:
 		// The coordinate key lists the dimensions in code order, so the set
 		// of dimensions is a pattern on the key.
 		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
