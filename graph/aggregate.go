@@ -67,7 +67,7 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 		}
 		ag := model.AggregateGroup{Key: g.key, Count: len(g.items), Qualifier: model.QualifierExact}
 		for _, o := range g.items {
-			ag.Sum += o.Value
+			ag.Sum = ag.Sum.Add(o.Value)
 			ag.Qualifier = weaker(ag.Qualifier, o.Qualifier)
 		}
 		unit, err := r.unitByCode(ctx, g.items[0].Unit)

@@ -65,17 +65,18 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 		for _, i := range m.Cells {
 			bm.Observations = append(bm.Observations, model.Observation{Observation: cell[i]})
 		}
-		b.Sum += m.Value
-		if b.Total != nil && b.Total.Value != 0 {
-			share := m.Value / b.Total.Value
-			bm.Share = &share
+		b.Sum = b.Sum.Add(m.Value)
+		if b.Total != nil {
+			if share, ok := dataset.Ratio(m.Value, b.Total.Value); ok {
+				bm.Share = &share
+			}
 		}
 		b.Members = append(b.Members, bm)
 	}
 	if b.Total != nil {
-		u := b.Total.Value - b.Sum
+		u := b.Total.Value.Sub(b.Sum)
 		b.Unallocated = &u
-		b.Consistent = u == 0
+		b.Consistent = u.IsZero()
 	}
 	return b, nil
 }

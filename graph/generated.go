@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"indicators/graph/model"
+	"indicators/graph/scalar"
 	"indicators/internal/dataset"
 	"math"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/shopspring/decimal"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -305,7 +307,7 @@ type CoverageCellResolver interface {
 	Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error)
 	RefArea(ctx context.Context, obj *model.CoverageCell) (*model.RefArea, error)
 
-	Value(ctx context.Context, obj *model.CoverageCell) (*float64, error)
+	Value(ctx context.Context, obj *model.CoverageCell) (*decimal.Decimal, error)
 	Qualifier(ctx context.Context, obj *model.CoverageCell) (*model.Qualifier, error)
 	Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error)
 	Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error)
@@ -348,7 +350,7 @@ type ObservationResolver interface {
 	Unit(ctx context.Context, obj *model.Observation) (*model.Unit, error)
 	Qualifier(ctx context.Context, obj *model.Observation) (model.Qualifier, error)
 	Status(ctx context.Context, obj *model.Observation) (model.ObservationStatus, error)
-	StatedChange(ctx context.Context, obj *model.Observation) (*float64, error)
+	StatedChange(ctx context.Context, obj *model.Observation) (*decimal.Decimal, error)
 	Agency(ctx context.Context, obj *model.Observation) (*model.Agency, error)
 	Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error)
 	Source(ctx context.Context, obj *model.Observation) (*model.Source, error)
@@ -2699,8 +2701,8 @@ func (ec *executionContext) _AggregateGroup_sum(ctx context.Context, field graph
 			return obj.Sum, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3015,8 +3017,8 @@ func (ec *executionContext) _Breakdown_sum(ctx context.Context, field graphql.Co
 			return obj.Sum, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3038,8 +3040,8 @@ func (ec *executionContext) _Breakdown_unallocated(ctx context.Context, field gr
 			return obj.Unallocated, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3139,8 +3141,8 @@ func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field gr
 			return obj.Value, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3162,8 +3164,8 @@ func (ec *executionContext) _BreakdownMember_share(ctx context.Context, field gr
 			return obj.Share, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3217,8 +3219,8 @@ func (ec *executionContext) _Change_previousValue(ctx context.Context, field gra
 			return obj.PreviousValue, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3240,8 +3242,8 @@ func (ec *executionContext) _Change_absolute(ctx context.Context, field graphql.
 			return obj.Absolute, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3263,8 +3265,8 @@ func (ec *executionContext) _Change_percent(ctx context.Context, field graphql.C
 			return obj.Percent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3497,8 +3499,8 @@ func (ec *executionContext) _CoverageCell_value(ctx context.Context, field graph
 			return ec.Resolvers.CoverageCell().Value(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3685,8 +3687,8 @@ func (ec *executionContext) _CoverageSource_value(ctx context.Context, field gra
 			return obj.Value, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4803,8 +4805,8 @@ func (ec *executionContext) _Observation_value(ctx context.Context, field graphq
 			return obj.Value, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4904,8 +4906,8 @@ func (ec *executionContext) _Observation_statedChange(ctx context.Context, field
 			return ec.Resolvers.Observation().StatedChange(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
-			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
 		false,
@@ -10138,18 +10140,18 @@ func (ec *executionContext) marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDi
 	return ec._Dimension(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+func (ec *executionContext) unmarshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
+	res, err := scalar.UnmarshalDecimal(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+func (ec *executionContext) marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalFloatContext(v)
+	res := scalar.MarshalDecimal(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
-	return graphql.WrapContextMarshaler(ctx, res)
+	return res
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -10799,21 +10801,22 @@ func (ec *executionContext) marshalODimension2ᚖindicatorsᚋgraphᚋmodelᚐDi
 	return ec._Dimension(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+func (ec *executionContext) unmarshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	res, err := scalar.UnmarshalDecimal(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+func (ec *executionContext) marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	_ = sel
-	res := graphql.MarshalFloatContext(*v)
-	return graphql.WrapContextMarshaler(ctx, res)
+	_ = ctx
+	res := scalar.MarshalDecimal(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *model.Indicator) graphql.Marshaler {

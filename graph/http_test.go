@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 	"indicators/internal/server"
 	"indicators/internal/store"
@@ -288,7 +290,7 @@ func TestBreakdowns(t *testing.T) {
 						Members []struct {
 							Member struct{ Code string }
 							Value  float64
-							Share  float64
+							Share  json.Number
 						}
 						Sum         float64
 						Unallocated float64
@@ -303,7 +305,8 @@ func TestBreakdowns(t *testing.T) {
 				t.Errorf("breakdown = %+v", b)
 			}
 			for _, m := range b.Members {
-				if m.Value != tc.members[m.Member.Code] || m.Share != m.Value/b.Total.Value {
+				share, _ := dataset.Ratio(decimal.NewFromFloat(m.Value), decimal.NewFromFloat(b.Total.Value))
+				if m.Value != tc.members[m.Member.Code] || m.Share.String() != dataset.FormatValue(share) {
 					t.Errorf("member %s = %v (share %v)", m.Member.Code, m.Value, m.Share)
 				}
 			}

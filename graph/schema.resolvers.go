@@ -11,6 +11,8 @@ import (
 	"indicators/graph/model"
 	"indicators/internal/dataset"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // ID is the resolver for the id field.
@@ -86,7 +88,7 @@ func (r *coverageCellResolver) RefArea(ctx context.Context, obj *model.CoverageC
 }
 
 // Value is the resolver for the value field.
-func (r *coverageCellResolver) Value(ctx context.Context, obj *model.CoverageCell) (*float64, error) {
+func (r *coverageCellResolver) Value(ctx context.Context, obj *model.CoverageCell) (*decimal.Decimal, error) {
 	if !obj.Available {
 		return nil, nil
 	}
@@ -269,7 +271,7 @@ func (r *observationResolver) Status(ctx context.Context, obj *model.Observation
 }
 
 // StatedChange is the resolver for the statedChange field.
-func (r *observationResolver) StatedChange(ctx context.Context, obj *model.Observation) (*float64, error) {
+func (r *observationResolver) StatedChange(ctx context.Context, obj *model.Observation) (*decimal.Decimal, error) {
 	return obj.Change, nil
 }
 
@@ -313,9 +315,8 @@ func (r *observationResolver) Change(ctx context.Context, obj *model.Observation
 	if err != nil || prev == nil {
 		return nil, err
 	}
-	ch := &model.Change{PreviousValue: prev.Value, Absolute: obj.Value - prev.Value}
-	if prev.Value != 0 {
-		pct := ch.Absolute / prev.Value * 100
+	ch := &model.Change{PreviousValue: prev.Value, Absolute: obj.Value.Sub(prev.Value)}
+	if pct, ok := dataset.PercentChange(prev.Value, obj.Value); ok {
 		ch.Percent = &pct
 	}
 	return ch, nil

@@ -5,6 +5,8 @@
 package model
 
 import (
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 	"indicators/internal/export"
 )
@@ -93,8 +95,8 @@ type Breakdown struct {
 	DimensionCode string
 	Total         *Observation
 	Members       []BreakdownMember
-	Sum           float64
-	Unallocated   *float64
+	Sum           decimal.Decimal
+	Unallocated   *decimal.Decimal
 	Consistent    bool
 	Complete      bool
 }
@@ -103,8 +105,8 @@ type Breakdown struct {
 type BreakdownMember struct {
 	DimensionCode string
 	MemberCode    string
-	Value         float64
-	Share         *float64
+	Value         decimal.Decimal
+	Share         *decimal.Decimal
 	Observations  []Observation
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/shopspring/decimal"
 )
 
 // An object with a global id, fetchable with `node(id:)`.
@@ -21,7 +23,7 @@ type AggregateGroup struct {
 	// How many observations the group holds.
 	Count int `json:"count"`
 	// Sum of their values.
-	Sum float64 `json:"sum"`
+	Sum decimal.Decimal `json:"sum"`
 	// Unit of the values (all the same within a group).
 	Unit *Unit `json:"unit"`
 	// EXACT when every value is exact; otherwise the weakest qualifier among them (a sum with a "more than" part is itself a lower bound).
@@ -47,11 +49,11 @@ type AggregateKey struct {
 // A change between two periods.
 type Change struct {
 	// The previous period's value.
-	PreviousValue float64 `json:"previousValue"`
+	PreviousValue decimal.Decimal `json:"previousValue"`
 	// This value minus the previous one.
-	Absolute float64 `json:"absolute"`
-	// The change as a percentage of the previous value; null when that is 0.
-	Percent *float64 `json:"percent,omitempty"`
+	Absolute decimal.Decimal `json:"absolute"`
+	// The change as a percentage of the previous value, rounded half away from zero to 10 decimal places; null when that is 0.
+	Percent *decimal.Decimal `json:"percent,omitempty"`
 }
 
 // One member per dimension, selecting a cell.

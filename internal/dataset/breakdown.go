@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Breakdown is a total and the cells that split it by one or more further
@@ -25,26 +27,26 @@ type Breakdown struct {
 }
 
 // Sum adds the cells' values.
-func (b Breakdown) Sum() float64 {
-	var sum float64
+func (b Breakdown) Sum() decimal.Decimal {
+	var sum decimal.Decimal
 	for _, c := range b.Cells {
-		sum += c.Value
+		sum = sum.Add(c.Value)
 	}
 	return sum
 }
 
 // Unallocated is the part of the total no cell accounts for; negative when
 // the cells add up to more than the total.
-func (b Breakdown) Unallocated() float64 { return b.Total.Value - b.Sum() }
+func (b Breakdown) Unallocated() decimal.Decimal { return b.Total.Value.Sub(b.Sum()) }
 
 // Consistent reports whether the cells add up to the total exactly.
-func (b Breakdown) Consistent() bool { return b.Unallocated() == 0 }
+func (b Breakdown) Consistent() bool { return b.Unallocated().IsZero() }
 
 // Inconsistent reports a breakdown the report gets wrong: exact figures that
 // cover every member but do not add up, or parts that exceed their whole.
 func (b Breakdown) Inconsistent() bool {
 	u := b.Unallocated()
-	return b.Checkable() && (u < 0 || (b.Complete && u != 0))
+	return b.Checkable() && (u.IsNegative() || (b.Complete && !u.IsZero()))
 }
 
 // Checkable reports whether a mismatch would be an inconsistency: a total or
@@ -73,10 +75,10 @@ func (b Breakdown) String() string {
 	s += fmt.Sprintf(" by %s: %s = %s of %s", strings.Join(b.By, " x "), strings.Join(parts, " + "),
 		FormatValue(b.Sum()), FormatValue(b.Total.Value))
 	switch u := b.Unallocated(); {
-	case u > 0:
+	case u.IsPositive():
 		s += fmt.Sprintf(" (%s unallocated)", FormatValue(u))
-	case u < 0:
-		s += fmt.Sprintf(" (cells exceed the total by %s)", FormatValue(-u))
+	case u.IsNegative():
+		s += fmt.Sprintf(" (cells exceed the total by %s)", FormatValue(u.Neg()))
 	}
 	return s
 }

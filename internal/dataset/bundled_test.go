@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 	"indicators/internal/report"
 )
@@ -21,9 +23,9 @@ func bundled(t *testing.T) *dataset.Dataset {
 
 // hasFigure reports whether quote states value (as a plain figure, or as a
 // bracketed change when change is set) in any of the forms the report uses.
-func hasFigure(quote string, value float64, change bool) bool {
+func hasFigure(quote string, value decimal.Decimal, change bool) bool {
 	for _, n := range report.Numbers(quote) {
-		if n.Change == change && n.Value == value {
+		if n.Change == change && n.Value.Equal(value) {
 			return true
 		}
 	}
@@ -71,7 +73,7 @@ func TestBundledDerivedValues(t *testing.T) {
 		}
 		derived++
 		src := ds.Observations[o.DerivedFrom]
-		if src.Change == nil || o.Value != src.Value-*src.Change || o.Period != src.Period.Previous() {
+		if src.Change == nil || !o.Value.Equal(src.Value.Sub(*src.Change)) || o.Period != src.Period.Previous() {
 			t.Errorf("line %d: derived %s = %v does not follow from %v with change %v", o.Line, o.Key(), o.Value, src.Value, src.Change)
 		}
 	}

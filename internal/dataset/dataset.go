@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Dataset is one report's data as read from a data file: its release, the
@@ -223,11 +225,11 @@ type Observation struct {
 	Indicator     string
 	RefArea       string
 	Period        Period
-	Value         float64
+	Value         decimal.Decimal
 	Unit          string
 	Qualifier     Qualifier
 	Status        Status
-	Change        *float64 // change on the previous period as stated; nil when none
+	Change        *decimal.Decimal // change on the previous period as stated; nil when none
 	Agency        string
 	Coordinates   []Coordinate // sorted by dimension code; none = total
 	Source        Source
@@ -280,10 +282,4 @@ type Ignored struct {
 	Quote  string
 	Reason string
 	Line   int
-}
-
-// FormatValue writes a value the way the data file and exports do: the
-// shortest decimal that reads back as the same number, never in exponent form.
-func FormatValue(v float64) string {
-	return strconv.FormatFloat(v, 'f', -1, 64)
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -437,7 +438,7 @@ func (p *parser) observations(n *yaml.Node, ds *Dataset, refs references) {
 		}
 		prev := o
 		prev.Period = o.Period.Previous()
-		prev.Value = o.Value - *o.Change
+		prev.Value = o.Value.Sub(*o.Change)
 		prev.Status = Derived
 		prev.Change = nil
 		prev.DerivedFrom = len(ds.Observations) - 1
@@ -493,7 +494,7 @@ func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observ
 		}
 	}
 	if s := p.text(f, "value", what, n.Line, true); s != "" {
-		o.Value = p.decimal(s, f["value"].Line)
+		o.Value = p.value(s, f["value"].Line)
 	}
 	if s := p.text(f, "change", what, n.Line, false); s != "" {
 		o.Change = p.change(s, f["change"].Line)
@@ -512,34 +513,33 @@ func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observ
 	return o, len(p.problems) == before
 }
 
-func (p *parser) decimal(s string, line int) float64 {
+func (p *parser) value(s string, line int) decimal.Decimal {
 	if !plainDecimalPattern.MatchString(s) {
 		hint := ""
 		if digits := strings.NewReplacer(",", "", " ", "", "_", "").Replace(s); plainDecimalPattern.MatchString(digits) {
 			hint = fmt.Sprintf(" (write %s)", digits)
 		}
 		p.fail(line, "observation: value %q is not a plain decimal%s", s, hint)
-		return 0
+		return decimal.Decimal{}
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := ParseValue(s)
 	if err != nil {
-		p.fail(line, "observation: value %q: %v", s, err)
+		p.fail(line, "observation: %v", err)
 	}
 	return v
 }
 
-func (p *parser) change(s string, line int) *float64 {
+func (p *parser) change(s string, line int) *decimal.Decimal {
 	if s == "unchanged" {
-		zero := 0.0
-		return &zero
+		return new(decimal.Decimal)
 	}
 	if !changePattern.MatchString(s) {
 		p.fail(line, "observation: change %q is neither \"unchanged\" nor a signed number such as \"+2\" or \"-10\"", s)
 		return nil
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := ParseValue(s)
 	if err != nil {
-		p.fail(line, "observation: change %q: %v", s, err)
+		p.fail(line, "observation: change: %v", err)
 		return nil
 	}
 	return &v

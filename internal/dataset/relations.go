@@ -3,6 +3,8 @@ package dataset
 import (
 	"fmt"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // RelationCheck is a relation with the figures it names and whether they
@@ -32,17 +34,17 @@ func (c RelationCheck) Holds() bool {
 	switch c.Relation.Kind {
 	case PartOf:
 		for _, p := range c.Parts {
-			if p.Value > c.Whole.Value {
+			if p.Value.GreaterThan(c.Whole.Value) {
 				return false
 			}
 		}
 		return true
 	case SumOf:
-		var sum float64
+		var sum decimal.Decimal
 		for _, p := range c.Parts {
-			sum += p.Value
+			sum = sum.Add(p.Value)
 		}
-		return sum == c.Whole.Value
+		return sum.Equal(c.Whole.Value)
 	}
 	return false
 }

@@ -1,5 +1,7 @@
 package dataset
 
+import "github.com/shopspring/decimal"
+
 // Split is an indicator's value in one area and period, divided by the
 // members of one dimension.
 type Split struct {
@@ -14,7 +16,7 @@ type Split struct {
 // MemberSplit is one member's part of a Split.
 type MemberSplit struct {
 	Member string
-	Value  float64
+	Value  decimal.Decimal
 	// Cells index the observations the value comes from: one, or the cells
 	// of a finer breakdown added up.
 	Cells []int
@@ -60,7 +62,7 @@ func SplitBy(obs []Observation, dim Dimension) (split Split, ok bool) {
 			ms = &MemberSplit{Member: m}
 			byMember[m] = ms
 		}
-		ms.Value += o.Value
+		ms.Value = ms.Value.Add(o.Value)
 		ms.Cells = append(ms.Cells, i)
 	}
 	for _, m := range dim.Members {

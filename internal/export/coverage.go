@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
@@ -22,7 +24,7 @@ type CoverageCell struct {
 	RefArea   string
 	Year      int
 	Available bool
-	Value     float64 // when Available
+	Value     decimal.Decimal // when Available
 	Qualifier dataset.Qualifier
 	// Derivation says how the value came about: stated, derived from a
 	// stated change, sum of stated figures, or rate computed from stated
@@ -38,7 +40,7 @@ type CoverageCell struct {
 type CoverageSource struct {
 	Indicator   string
 	Coordinates []dataset.Coordinate
-	Value       float64
+	Value       decimal.Decimal
 	Release     string
 	Agency      string
 	Section     string

@@ -3,9 +3,10 @@ package export
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
 )
@@ -27,7 +28,7 @@ type target struct {
 // figure is what the dataset holds for a target.
 type figure struct {
 	Found     bool
-	Value     float64
+	Value     decimal.Decimal
 	Qualifier dataset.Qualifier
 	// How says how the value came about: one of the derivation constants.
 	How     string
@@ -171,9 +172,10 @@ func summed(obs []dataset.Observation, t target, dims []string) figure {
 	var why []string
 	for _, name := range names {
 		cells := breakdowns[name]
-		sum, exact := 0.0, true
+		var sum decimal.Decimal
+		exact := true
 		for _, c := range cells {
-			sum += c.Value
+			sum = sum.Add(c.Value)
 			exact = exact && c.Qualifier == dataset.Exact
 		}
 		switch {
@@ -183,19 +185,19 @@ func summed(obs []dataset.Observation, t target, dims []string) figure {
 		case total == nil || total.Qualifier != dataset.Exact:
 			why = append(why, fmt.Sprintf("there is no exact total to check the %s breakdown against", name))
 			continue
-		case math.Abs(sum-total.Value) > 1e-9:
+		case !sum.Equal(total.Value):
 			why = append(why, fmt.Sprintf("the %s breakdown adds up to %s, not the total %s, so its parts cannot be summed",
 				name, dataset.FormatValue(sum), dataset.FormatValue(total.Value)))
 			continue
 		}
 		var parts []dataset.Observation
 		var values []string
-		value := 0.0
+		var value decimal.Decimal
 		for _, c := range cells {
 			if matches(c, t) {
 				parts = append(parts, c)
 				values = append(values, dataset.FormatValue(c.Value))
-				value += c.Value
+				value = value.Add(c.Value)
 			}
 		}
 		if len(parts) == 0 {

@@ -16,6 +16,7 @@ import (
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
+	"indicators/internal/testdb"
 )
 
 // readCSV parses an export into its header and rows keyed by column.
@@ -412,18 +413,18 @@ func TestCoverage(t *testing.T) {
 	tests := []struct {
 		framework, statistic, breakdown string
 		available                       bool
-		value                           float64
+		value                           string
 		derivation                      string
 	}{
-		{"greta", "Identified victims", "", true, 91, "stated"},
-		{"greta", "Identified victims", "exploitation: transnational (abroad)", true, 90, "sum of stated figures"},
-		{"greta", "Identified victims", "exploitation: internal (in the country)", true, 1, "sum of stated figures"},
-		{"greta", "Identified victims", "age: adults (18 and over)", false, 0, ""},
-		{"greta", "Convictions", "", false, 0, ""},
-		{"greta", "Residence permits issued to victims", "", false, 0, ""},
-		{"greta", "Victims granted a recovery and reflection period", "", true, 7, "stated"},
-		{"glotip", "Persons convicted", "Total: Total; sex: Total; age: Total", false, 0, ""},
-		{"sdg-16-2-2", "VC_HTF_DETVR", "SEX _T, AGE _T", false, 0, ""},
+		{"greta", "Identified victims", "", true, "91", "stated"},
+		{"greta", "Identified victims", "exploitation: transnational (abroad)", true, "90", "sum of stated figures"},
+		{"greta", "Identified victims", "exploitation: internal (in the country)", true, "1", "sum of stated figures"},
+		{"greta", "Identified victims", "age: adults (18 and over)", false, "0", ""},
+		{"greta", "Convictions", "", false, "0", ""},
+		{"greta", "Residence permits issued to victims", "", false, "0", ""},
+		{"greta", "Victims granted a recovery and reflection period", "", true, "7", "stated"},
+		{"glotip", "Persons convicted", "Total: Total; sex: Total; age: Total", false, "0", ""},
+		{"sdg-16-2-2", "VC_HTF_DETVR", "SEX _T, AGE _T", false, "0", ""},
 	}
 	byFramework := map[string][]export.CoverageCell{}
 	for _, fw := range export.CoverageFrameworks() {
@@ -442,7 +443,7 @@ func TestCoverage(t *testing.T) {
 				t.Fatal("no such cell")
 			}
 			c := byFramework[tc.framework][i]
-			if c.Available != tc.available || c.Value != tc.value || c.Derivation != tc.derivation {
+			if c.Available != tc.available || dataset.FormatValue(c.Value) != tc.value || c.Derivation != tc.derivation {
 				t.Errorf("cell %+v", c)
 			}
 			if c.Available == (len(c.Sources) == 0) || !c.Available && c.Note == "" {
@@ -452,6 +453,43 @@ func TestCoverage(t *testing.T) {
 	}
 	if _, err := export.Coverage(ctx, in, "ilo"); err == nil {
 		t.Error("unknown framework: no error")
+	}
+}
+
+// TestExactValues exports values a float would round (0.1 + 0.2) or print
+// with an exponent (a large integer) and finds each written exactly, in
+// every format that carries them, and a breakdown of decimals summed.
+func TestExactValues(t *testing.T) {
+	s := testdb.New(t)
+	if _, err := s.Load(context.Background(), []*dataset.Dataset{parseFile(t, "../dataset/testdata/decimals.yaml")}, false); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format string
+		want   []string
+	}{
+		{"observations.csv", []string{",2030,0.3,persons,exact,reported,0.1,", ",2029,0.2,", ",2030,0.1,", ",2030,0.2,",
+			",2030,2643000,calls,exact,reported,12.35,", ",2029,2642987.65,"}},
+		{"sdmx.csv", []string{",2030,0.3,", ",2029,0.2,", ",2030,0.1,", ",2030,2643000,", ",2029,2642987.65,"}},
+		{"sdmx.json", []string{"[0.3,", "[0.2,", "[0.1,", "[2643000,", "[2642987.65,"}},
+		{"glotip.csv", []string{",Total,Total,Total,Total,2030,Counts,0.3,", ",Female,Total,2030,Counts,0.1,", ",Male,Total,2030,Counts,0.2,"}},
+		{"sdg-16-2-2.csv", []string{",_T,_T,2030,0.3,", ",F,_T,2030,0.1,", ",M,_T,2030,0.2,"}},
+		{"greta-coverage.csv", []string{"transnational (abroad),AZE,2030,available,0.3,exact,sum of stated figures,",
+			"0.2 + 0.1 = 0.3 in the COUNTRY_OF_EXPLOITATION × SEX breakdown, which adds up to the stated total 0.3"}},
+	}
+	exponent := regexp.MustCompile(`[0-9][eE][+-]?[0-9]`)
+	for _, tc := range tests {
+		t.Run(tc.format, func(t *testing.T) {
+			out := string(exportBytes(t, s, tc.format, ""))
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in\n%s", w, out)
+				}
+			}
+			if m := exponent.FindString(out); m != "" {
+				t.Errorf("a value in exponent form: %q", m)
+			}
+		})
 	}
 }
 

@@ -6,11 +6,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"math/big"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
 )
@@ -230,15 +231,14 @@ func (fs *figures) answer(area string, year int, c cell, exactOnly bool) figure 
 		return f
 	}
 	pop := fs.resolve(area, year, *c.Rate, true)
-	if !pop.Found || pop.Value <= 0 {
+	if !pop.Found || !pop.Value.IsPositive() {
 		return figure{Note: "no population figure for this group is loaded (" + pop.Note + ")"}
 	}
 	rate := per100000(f.Value, pop.Value)
-	value, _ := strconv.ParseFloat(rate, 64)
-	return figure{Found: true, Value: value, Qualifier: dataset.Exact, How: howRate,
+	return figure{Found: true, Value: rate, Qualifier: dataset.Exact, How: howRate,
 		Sources: append(slices.Clone(f.Sources), pop.Sources...),
-		Note: fmt.Sprintf("%s × 100,000 / %s (population, %s) = %s, rounded to 3 decimals",
-			dataset.FormatValue(f.Value), dataset.FormatValue(pop.Value), pop.Sources[0].Release, rate)}
+		Note: fmt.Sprintf("%s × 100,000 / %s (population, %s) = %s, rounded to %d decimals",
+			dataset.FormatValue(f.Value), dataset.FormatValue(pop.Value), pop.Sources[0].Release, rate.StringFixed(rateDecimals), rateDecimals)}
 }
 
 // rateDecimals: a detected-victim rate is a small number (about 0.9 per
@@ -247,14 +247,13 @@ func (fs *figures) answer(area string, year int, c cell, exactOnly bool) figure 
 // estimate has.
 const rateDecimals = 3
 
-// per100000 computes count per 100,000 of population exactly, in rational
-// arithmetic on the decimal figures, and rounds half away from zero: no
-// float error can move the last digit.
-func per100000(count, population float64) string {
-	c, _ := new(big.Rat).SetString(dataset.FormatValue(count))
-	p, _ := new(big.Rat).SetString(dataset.FormatValue(population))
-	r := new(big.Rat).Mul(c, big.NewRat(100000, 1))
-	return r.Quo(r, p).FloatString(rateDecimals)
+// per100000 is count per 100,000 of population: the product is exact, and
+// the quotient is rounded once, half away from zero, to rateDecimals places
+// (0.0005 becomes 0.001), so no intermediate rounding can move the last
+// digit. The value keeps no trailing zeros (0.9); the note shows all the
+// places (0.900).
+func per100000(count, population decimal.Decimal) decimal.Decimal {
+	return count.Mul(decimal.NewFromInt(100000)).DivRound(population, rateDecimals)
 }
 
 // provenance is the text that shows where a value comes from: the report's

@@ -4,25 +4,30 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
 func TestPer100000(t *testing.T) {
 	tests := []struct {
 		name              string
-		count, population float64
+		count, population string
 		want              string
 	}{
-		{"rounds down", 91, 10123456, "0.899"},
-		{"exact", 91, 10000000, "0.910"},
-		{"half rounds away from zero", 1, 200000000, "0.001"},
-		{"below half rounds to zero", 1, 250000000, "0.000"},
-		{"large rate", 1, 3, "33333.333"},
+		{"rounds down", "91", "10123456", "0.899"},
+		{"exact", "91", "10000000", "0.910"},
+		{"half rounds away from zero", "1", "200000000", "0.001"},
+		{"below half rounds to zero", "1", "250000000", "0.000"},
+		{"large rate", "1", "3", "33333.333"},
+		{"decimal count and population", "0.5", "12345.6", "4.050"},
+		{"beyond float precision", "9007199254740993", "100000", "9007199254740993.000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := per100000(tc.count, tc.population); got != tc.want {
-				t.Errorf("per100000(%v, %v) = %s, want %s", tc.count, tc.population, got, tc.want)
+			got := per100000(decimal.RequireFromString(tc.count), decimal.RequireFromString(tc.population))
+			if s := got.StringFixed(rateDecimals); s != tc.want {
+				t.Errorf("per100000(%s, %s) = %s, want %s", tc.count, tc.population, s, tc.want)
 			}
 		})
 	}

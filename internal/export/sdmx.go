@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
@@ -172,7 +174,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 // ("" for none).
 type sdmxObservation struct {
 	Key   []string
-	Value float64
+	Value decimal.Decimal
 	Attrs []string
 }
 

@@ -266,7 +266,7 @@ func (t *Text) draftObservation(i, change int, period periodMark, g *guesser, re
 		c := t.numbers[change].Value
 		o.Change = &c
 		end = t.numbers[change].End
-		notes = append(notes, fmt.Sprintf("change %s: load derives %s for %s", t.numbers[change].Text, dataset.FormatValue(n.Value-c), o.Period.Previous()))
+		notes = append(notes, fmt.Sprintf("change %s: load derives %s for %s", t.numbers[change].Text, dataset.FormatValue(n.Value.Sub(c)), o.Period.Previous()))
 	}
 	var phrase string
 	if o.Qualifier, phrase = t.qualifier(n.Start); phrase != "" {

@@ -111,7 +111,7 @@ func differs(c, d dataset.Observation) string {
 		return formatChange(*o.Change)
 	}
 	switch {
-	case c.Value != d.Value:
+	case !c.Value.Equal(d.Value):
 		return fmt.Sprintf("value %s, draft %s", dataset.FormatValue(c.Value), dataset.FormatValue(d.Value))
 	case c.Period != d.Period:
 		return fmt.Sprintf("period %s, draft %s", c.Period, d.Period)

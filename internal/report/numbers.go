@@ -5,14 +5,17 @@ package report
 
 import (
 	"regexp"
-	"strconv"
 	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"indicators/internal/dataset"
 )
 
 // Number is one number as written in a text.
 type Number struct {
-	Text  string  // as written: "10,254", "1.441", "Twenty-six", "(+628)"
-	Value float64 // what it means: 10254, 1441, 26, 628
+	Text  string          // as written: "10,254", "1.441", "Twenty-six", "(+628)"
+	Value decimal.Decimal // what it means: 10254, 1441, 26, 628
 	// Change is set for a bracketed change on the previous year: "(+628)",
 	// "(-10)", "(unchanged)" (Value 0).
 	Change bool
@@ -67,7 +70,7 @@ func Numbers(text string) []Number {
 				continue
 			}
 			if !strings.HasPrefix(signed, "+") {
-				v = -v
+				v = v.Neg()
 			}
 			n.Value = v
 			take(m[0], m[3])
@@ -91,7 +94,7 @@ func Numbers(text string) []Number {
 	}
 	for _, m := range wordPattern.FindAllStringIndex(text, -1) {
 		if v, ok := parseWords(text[m[0]:m[1]]); ok {
-			out = append(out, Number{Text: text[m[0]:m[1]], Value: float64(v), Start: m[0], End: m[1]})
+			out = append(out, Number{Text: text[m[0]:m[1]], Value: decimal.NewFromInt(int64(v)), Start: m[0], End: m[1]})
 		}
 	}
 	sortByStart(out)
@@ -109,23 +112,23 @@ func sortByStart(ns []Number) {
 var (
 	commaGrouped    = regexp.MustCompile(`^\d{1,3}(,\d{3})+$`)
 	europeanGrouped = regexp.MustCompile(`^\d{1,3}(\.\d{3})+$`)
-	decimal         = regexp.MustCompile(`^\d+(\.\d+)?$`)
+	plainDecimal    = regexp.MustCompile(`^\d+(\.\d+)?$`)
 )
 
 // parseDigits reads "10,254" (comma thousands), "1.441" (the report's
 // European thousands separator in chart captions) and "7.5" (a decimal).
 // A dot followed by exactly three digits is read as a thousands separator:
 // the report writes no decimals with three places.
-func parseDigits(s string) (float64, bool) {
+func parseDigits(s string) (decimal.Decimal, bool) {
 	switch {
 	case commaGrouped.MatchString(s):
 		s = strings.ReplaceAll(s, ",", "")
 	case europeanGrouped.MatchString(s):
 		s = strings.ReplaceAll(s, ".", "")
-	case !decimal.MatchString(s):
-		return 0, false
+	case !plainDecimal.MatchString(s):
+		return decimal.Decimal{}, false
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	v, err := dataset.ParseValue(s)
 	return v, err == nil
 }
 

@@ -2,9 +2,10 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
+
+	"indicators/internal/dataset"
 )
 
 func TestNumbers(t *testing.T) {
@@ -42,7 +43,7 @@ func TestNumbers(t *testing.T) {
 				if tc.text[n.Start:n.End] != n.Text && !n.Change {
 					t.Errorf("offsets %d:%d do not hold %q", n.Start, n.End, n.Text)
 				}
-				got = append(got, fmt.Sprintf("%s%s=%s", mark, n.Text, strconv.FormatFloat(n.Value, 'f', -1, 64)))
+				got = append(got, fmt.Sprintf("%s%s=%s", mark, n.Text, dataset.FormatValue(n.Value)))
 			}
 			if s := strings.Join(got, " "); s != tc.want {
 				t.Errorf("Numbers(%q) = %q, want %q", tc.text, s, tc.want)

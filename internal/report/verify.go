@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
@@ -138,11 +140,11 @@ func (t *Text) locate(src dataset.Source) []span {
 
 // matching returns the numbers inside the spans that have the value, counting
 // only bracketed changes when change is set and only plain figures otherwise.
-func (t *Text) matching(spans []span, change bool, value float64) []int {
+func (t *Text) matching(spans []span, change bool, value decimal.Decimal) []int {
 	var out []int
 	for _, s := range spans {
 		for _, i := range t.numbersIn(s) {
-			if n := t.numbers[i]; n.Change == change && n.Value == value {
+			if n := t.numbers[i]; n.Change == change && n.Value.Equal(value) {
 				out = append(out, i)
 			}
 		}
@@ -164,11 +166,11 @@ func (t *Text) stated(s span) string {
 
 // formatChange writes a change as the data file does: "+2", "-10",
 // "unchanged".
-func formatChange(c float64) string {
+func formatChange(c decimal.Decimal) string {
 	switch {
-	case c == 0:
+	case c.IsZero():
 		return "unchanged"
-	case c > 0:
+	case c.IsPositive():
 		return "+" + dataset.FormatValue(c)
 	default:
 		return dataset.FormatValue(c)

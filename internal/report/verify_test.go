@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
@@ -21,13 +23,14 @@ Qatar - 2
 `
 
 // obs is a reported observation for the verify tests.
-func obs(line int, value float64, section, quote string) dataset.Observation {
-	return dataset.Observation{Status: dataset.Reported, Value: value, Line: line, DerivedFrom: -1,
+func obs(line int, value int64, section, quote string) dataset.Observation {
+	return dataset.Observation{Status: dataset.Reported, Value: decimal.NewFromInt(value), Line: line, DerivedFrom: -1,
 		Source: dataset.Source{Section: section, Quote: quote}}
 }
 
-func withChange(o dataset.Observation, c float64) dataset.Observation {
-	o.Change = &c
+func withChange(o dataset.Observation, c int64) dataset.Observation {
+	d := decimal.NewFromInt(c)
+	o.Change = &d
 	return o
 }
 

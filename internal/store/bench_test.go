@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 	"indicators/internal/testdb"
 )
@@ -72,12 +74,12 @@ func synthetic(n int) *dataset.Dataset {
 		for _, ind := range ds.Indicators {
 			for y := 2005; y < 2005+years; y++ {
 				base := dataset.Observation{Indicator: ind.Code, RefArea: area.Code, Period: dataset.Period{Start: y, End: y},
-					Value: 100, Unit: "persons", Qualifier: dataset.Exact, Status: dataset.Reported, Agency: "AG", Source: src, DerivedFrom: -1}
+					Value: decimal.NewFromInt(100), Unit: "persons", Qualifier: dataset.Exact, Status: dataset.Reported, Agency: "AG", Source: src, DerivedFrom: -1}
 				ds.Observations = append(ds.Observations, base)
 				for _, sex := range sexes {
 					for _, age := range ages {
 						o := base
-						o.Value = 10
+						o.Value = decimal.NewFromInt(10)
 						o.Coordinates = []dataset.Coordinate{{Dimension: "AGE", Member: age}, {Dimension: "SEX", Member: sex}}
 						ds.Observations = append(ds.Observations, o)
 					}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 	"indicators/internal/testdb"
 )
@@ -33,7 +35,7 @@ func TestCurrentCells(t *testing.T) {
 	cell2023.Period = dataset.Period{Start: 2023, End: 2023}
 	type want struct {
 		release string
-		value   float64
+		value   int64
 		status  dataset.Status
 	}
 	steps := []struct {
@@ -70,7 +72,7 @@ func TestCurrentCells(t *testing.T) {
 			}
 			for cell, w := range map[dataset.Cell]want{cell2024: step.want2024, cell2023: step.want2023} {
 				o, ok := got[cell]
-				if !ok || o.Release != w.release || o.Value != w.value || o.Status != w.status {
+				if !ok || o.Release != w.release || !o.Value.Equal(decimal.NewFromInt(w.value)) || o.Status != w.status {
 					t.Errorf("current %s %s = %s %v %s, want %s %v %s", cell.Indicator, cell.Period, o.Release, o.Value, o.Status, w.release, w.value, w.status)
 				}
 			}

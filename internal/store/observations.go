@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
 )
@@ -26,7 +27,7 @@ var orderColumns = map[dataset.Order]struct {
 
 const observationColumns = `
 	o.id, r.code AS release, i.code AS indicator, a.code AS ref_area, o.period_start, o.period_end,
-	o.value::float8 AS value, u.code AS unit, o.qualifier, o.status, o.change::float8 AS change,
+	o.value, u.code AS unit, o.qualifier, o.status, o.change,
 	ag.code AS agency, o.coordinate_key, o.source_section, o.source_quote, o.note,
 	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id`
 
@@ -42,14 +43,14 @@ type observationRow struct {
 	ID            int64
 	Release       string
 	Indicator     string
-	RefArea       string `db:"ref_area"`
-	PeriodStart   int    `db:"period_start"`
-	PeriodEnd     int    `db:"period_end"`
-	Value         float64
+	RefArea       string          `db:"ref_area"`
+	PeriodStart   int             `db:"period_start"`
+	PeriodEnd     int             `db:"period_end"`
+	Value         decimal.Decimal // numeric scanned from its text: exact
 	Unit          string
 	Qualifier     string
 	Status        string
-	Change        *float64
+	Change        *decimal.Decimal
 	Agency        string
 	CoordinateKey string `db:"coordinate_key"`
 	SourceSection string `db:"source_section"`
@@ -68,11 +69,11 @@ func (r observationRow) domain() dataset.Observation {
 		Indicator:     r.Indicator,
 		RefArea:       r.RefArea,
 		Period:        dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
-		Value:         r.Value,
+		Value:         r.Value.Normalize(),
 		Unit:          r.Unit,
 		Qualifier:     dataset.Qualifier(r.Qualifier),
 		Status:        dataset.Status(r.Status),
-		Change:        r.Change,
+		Change:        normalized(r.Change),
 		Agency:        r.Agency,
 		Coordinates:   ParseCoordinateKey(r.CoordinateKey),
 		Source:        dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
@@ -80,6 +81,16 @@ func (r observationRow) domain() dataset.Observation {
 		DerivedFrom:   -1,
 		Line:          r.SourceLine,
 	}
+}
+
+// normalized drops the trailing zeros a numeric may carry ("12.50" loaded
+// by another writer), so equal values read back identically.
+func normalized(d *decimal.Decimal) *decimal.Decimal {
+	if d == nil {
+		return nil
+	}
+	n := d.Normalize()
+	return &n
 }
 
 // ParseCoordinateKey reads the canonical coordinate text back.

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"indicators/internal/dataset"
@@ -112,9 +114,52 @@ func TestObservationRoundTrip(t *testing.T) {
 		t.Fatalf("got %v, %v", page, err)
 	}
 	o := page.Observations[0]
-	if o.Value != 53 || o.Release != "fixture-2024" || dataset.CoordinateKey(o.Coordinates) != "COUNTRY_OF_EXPLOITATION=TUR;SEX=F" ||
+	if dataset.FormatValue(o.Value) != "53" || o.Release != "fixture-2024" || dataset.CoordinateKey(o.Coordinates) != "COUNTRY_OF_EXPLOITATION=TUR;SEX=F" ||
 		o.Source.Quote != "53 were subjected to sexual exploitation in the Republic of Türkiye" || o.Agency != "MIA_DCTHB" || o.Unit != "persons" {
 		t.Errorf("observation read back as %+v", o)
+	}
+}
+
+// TestValuesReadBackExactly loads values a float8 would round (decimals,
+// and integers beyond 2^53 that differ in the last digit) and reads them
+// back exactly, in value order across pages.
+func TestValuesReadBackExactly(t *testing.T) {
+	s := testdb.New(t)
+	ctx := context.Background()
+	ds := parseFixture(t, func(text string) string {
+		return strings.NewReplacer(
+			"value: 10254\n", "value: 9007199254740993\n",
+			`change: "+628"`, `change: "+0.1"`,
+			"value: 1441\n", "value: 9007199254740992.5\n",
+			"value: 53\n", "value: 12.35\n",
+			"value: 90\n", "value: 2643000\n",
+		).Replace(text)
+	})
+	if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	after := ""
+	for {
+		page, err := s.Observations(ctx, dataset.Filter{}, dataset.PageRequest{Order: dataset.OrderByValueDesc, First: 2, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range page.Observations {
+			v := dataset.FormatValue(o.Value)
+			if o.Change != nil {
+				v += " (" + dataset.FormatValue(*o.Change) + ")"
+			}
+			got = append(got, v)
+		}
+		if !page.HasNextPage {
+			break
+		}
+		after = page.Cursors[len(page.Cursors)-1]
+	}
+	want := []string{"9007199254740993 (0.1)", "9007199254740992.9", "9007199254740992.5", "2643000", "91", "91 (0)", "12.35"}
+	if !slices.Equal(got, want) {
+		t.Errorf("values by VALUE_DESC = %q, want %q", got, want)
 	}
 }
 
