@@ -39,7 +39,7 @@ func UnmarshalDecimal(v any) (decimal.Decimal, error) {
 	case int64:
 		return decimal.NewFromInt(v), nil
 	case float64:
-		return decimal.NewFromFloat(v).Normalize(), nil
+		return decimal.NewFromFloat(v), nil
 	default:
 		return decimal.Decimal{}, fmt.Errorf("%T is not a number", v)
 	}

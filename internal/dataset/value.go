@@ -10,7 +10,9 @@ import (
 // database stores them as numeric, and a binary float would turn 0.1 + 0.2
 // into 0.30000000000000004 and make a breakdown that adds up in the report
 // look inconsistent. Sums and differences of values are exact; only ratios
-// (Ratio) are rounded, by a rule stated once.
+// (Ratio) are rounded, by a rule stated once. A decimal's scale is not part
+// of its value (12.35 may be held as 12.350): compare with Equal or Cmp,
+// never ==, and write with FormatValue.
 
 // ParseValue reads a value written as a plain decimal ("91", "-2", "12.35")
 // exactly, without a float round trip.
@@ -19,7 +21,7 @@ func ParseValue(s string) (decimal.Decimal, error) {
 	if err != nil {
 		return decimal.Decimal{}, fmt.Errorf("value %q: %w", s, err)
 	}
-	return d.Normalize(), nil
+	return d, nil
 }
 
 // FormatValue writes a value the way the data file and exports do: the
@@ -27,7 +29,10 @@ func ParseValue(s string) (decimal.Decimal, error) {
 // "-0.5"). It does not depend on the decimal package's global string
 // settings.
 func FormatValue(v decimal.Decimal) string {
-	n := v.Normalize()
+	if v.Exponent() >= 0 {
+		return v.StringFixed(0) // an integer: the digits times 10^exponent
+	}
+	n := v.Normalize() // drop the trailing zeros of the fraction
 	return n.StringFixed(max(0, -n.Exponent()))
 }
 
@@ -53,7 +58,7 @@ func Ratio(part, whole decimal.Decimal) (ratio decimal.Decimal, ok bool) {
 	if whole.IsZero() {
 		return decimal.Decimal{}, false
 	}
-	return part.DivRound(whole, RatioDecimals).Normalize(), true
+	return part.DivRound(whole, RatioDecimals), true
 }
 
 // PercentChange is the change from previous to current as a percentage of

@@ -249,3 +249,15 @@ func TestParseDecimals(t *testing.T) {
 		t.Errorf("relation 0.1 + 0.2 = 0.3: %v", checks)
 	}
 }
+
+// BenchmarkFormatValue measures what every export pays per value.
+func BenchmarkFormatValue(b *testing.B) {
+	for _, s := range []string{"91", "2643000", "12.35", "12.350"} {
+		d := decimal.RequireFromString(s)
+		b.Run(s, func(b *testing.B) {
+			for b.Loop() {
+				_ = FormatValue(d)
+			}
+		})
+	}
+}

@@ -69,11 +69,11 @@ func (r observationRow) domain() dataset.Observation {
 		Indicator:     r.Indicator,
 		RefArea:       r.RefArea,
 		Period:        dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
-		Value:         r.Value.Normalize(),
+		Value:         r.Value,
 		Unit:          r.Unit,
 		Qualifier:     dataset.Qualifier(r.Qualifier),
 		Status:        dataset.Status(r.Status),
-		Change:        normalized(r.Change),
+		Change:        r.Change,
 		Agency:        r.Agency,
 		Coordinates:   ParseCoordinateKey(r.CoordinateKey),
 		Source:        dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
@@ -81,16 +81,6 @@ func (r observationRow) domain() dataset.Observation {
 		DerivedFrom:   -1,
 		Line:          r.SourceLine,
 	}
-}
-
-// normalized drops the trailing zeros a numeric may carry ("12.50" loaded
-// by another writer), so equal values read back identically.
-func normalized(d *decimal.Decimal) *decimal.Decimal {
-	if d == nil {
-		return nil
-	}
-	n := d.Normalize()
-	return &n
 }
 
 // ParseCoordinateKey reads the canonical coordinate text back.
