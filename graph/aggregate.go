@@ -65,7 +65,7 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 		if err := checkAddable(g.items); err != nil {
 			return nil, err
 		}
-		ag := model.AggregateGroup{Key: g.key, Count: len(g.items), Qualifier: model.QualifierExact}
+		ag := model.AggregateGroup{Key: g.key, Count: len(g.items), Qualifier: dataset.Exact}
 		for _, o := range g.items {
 			ag.Sum = ag.Sum.Add(o.Value)
 			ag.Qualifier = weaker(ag.Qualifier, o.Qualifier)
@@ -190,11 +190,10 @@ func dimensionsNotIn(all, sub []dataset.Coordinate) string {
 
 // weaker combines qualifiers: a sum is exact only if every part is; with a
 // lower bound among its parts it is itself a lower bound.
-func weaker(acc model.Qualifier, q dataset.Qualifier) model.Qualifier {
-	rank := map[model.Qualifier]int{model.QualifierExact: 0, model.QualifierAtLeast: 1, model.QualifierMoreThan: 2, model.QualifierApproximately: 3}
-	m := model.Qualifier(strings.ToUpper(string(q)))
-	if rank[m] > rank[acc] {
-		return m
+func weaker(acc, q dataset.Qualifier) dataset.Qualifier {
+	rank := map[dataset.Qualifier]int{dataset.Exact: 0, dataset.AtLeast: 1, dataset.MoreThan: 2, dataset.Approximately: 3}
+	if rank[q] > rank[acc] {
+		return q
 	}
 	return acc
 }

@@ -5,17 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	"indicators/graph/model"
 	"indicators/internal/dataset"
 )
 
 // series follows one cell of an indicator over time: its current
 // observation in each period.
-func (r *Resolver) series(ctx context.Context, indicator string, refArea *string, members []model.CoordinateInput) ([]model.Observation, error) {
-	coords := make([]dataset.Coordinate, len(members))
-	for i, m := range members {
-		coords[i] = dataset.Coordinate{Dimension: m.Dimension, Member: m.Member}
-	}
+func (r *Resolver) series(ctx context.Context, indicator string, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error) {
+	coords := slices.Clone(members)
 	slices.SortFunc(coords, func(a, b dataset.Coordinate) int { return strings.Compare(a.Dimension, b.Dimension) })
 	key := dataset.SeriesKey{Indicator: indicator, CoordinateKey: dataset.CoordinateKey(coords)}
 	if refArea != nil {
@@ -25,12 +21,12 @@ func (r *Resolver) series(ctx context.Context, indicator string, refArea *string
 	if err != nil {
 		return nil, err
 	}
-	return observationModels(obs), nil
+	return obs, nil
 }
 
 // breakdown splits an indicator by a dimension for one period, from the
 // current observations of that period.
-func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, refArea *string) (*model.Breakdown, error) {
+func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, refArea *string) (*dataset.Split, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
@@ -56,27 +52,5 @@ func (r *Resolver) breakdown(ctx context.Context, indicator, by string, period, 
 	if !ok {
 		return nil, nil
 	}
-	b := &model.Breakdown{IndicatorCode: indicator, Period: cell[0].Period, RefAreaCode: cell[0].RefArea, DimensionCode: by, Complete: split.Complete}
-	if split.Total >= 0 {
-		b.Total = &model.Observation{Observation: cell[split.Total]}
-	}
-	for _, m := range split.Members {
-		bm := model.BreakdownMember{DimensionCode: by, MemberCode: m.Member, Value: m.Value}
-		for _, i := range m.Cells {
-			bm.Observations = append(bm.Observations, model.Observation{Observation: cell[i]})
-		}
-		b.Sum = b.Sum.Add(m.Value)
-		if b.Total != nil {
-			if share, ok := dataset.Ratio(m.Value, b.Total.Value); ok {
-				bm.Share = &share
-			}
-		}
-		b.Members = append(b.Members, bm)
-	}
-	if b.Total != nil {
-		u := b.Total.Value.Sub(b.Sum)
-		b.Unallocated = &u
-		b.Consistent = u.IsZero()
-	}
-	return b, nil
+	return &split, nil
 }

@@ -1,6 +1,9 @@
 package graph
 
-import "indicators/graph/model"
+import (
+	"indicators/graph/model"
+	"indicators/internal/dataset"
+)
 
 // NewConfig wires the resolvers and what each field costs. gqlgen's default
 // counts a list field once; here a connection costs its page size times what
@@ -16,17 +19,17 @@ func NewConfig(r *Resolver) Config {
 		}
 		return 1 + n*child
 	}
-	connection := func(child int, _ *model.ObservationFilter, first *int, _ *string, _ *model.ObservationOrder) int {
+	connection := func(child int, _ *dataset.Filter, first *int, _ *string, _ *dataset.Order) int {
 		return page(child, first)
 	}
 	c.Complexity.Query.Observations = connection
 	c.Complexity.Indicator.Observations = connection
 	c.Complexity.Agency.Observations = connection
-	c.Complexity.Query.Indicators = func(child int, first *int, _ *string, _ *model.Theme) int { return page(child, first) }
+	c.Complexity.Query.Indicators = func(child int, first *int, _ *string, _ *dataset.Theme) int { return page(child, first) }
 
 	// Code lists: tens of entries each.
 	const codeList = 50
-	c.Complexity.Query.Agencies = func(child int, _ *model.AgencyKind) int { return 1 + codeList*child }
+	c.Complexity.Query.Agencies = func(child int, _ *dataset.AgencyKind) int { return 1 + codeList*child }
 	c.Complexity.Query.Dimensions = func(child int) int { return 1 + codeList*child }
 	c.Complexity.Dimension.Members = func(child int) int { return 1 + codeList*child }
 	c.Complexity.Indicator.Agencies = func(child int) int { return 1 + codeList*child }
@@ -34,11 +37,11 @@ func NewConfig(r *Resolver) Config {
 
 	// Computed fields read every observation of their indicator.
 	const computed = 20
-	c.Complexity.Indicator.Series = func(child int, _ *string, _ []model.CoordinateInput) int { return computed * (1 + child) }
+	c.Complexity.Indicator.Series = func(child int, _ *string, _ []dataset.Coordinate) int { return computed * (1 + child) }
 	c.Complexity.Indicator.Breakdown = func(child int, _ string, _, _ *string) int { return computed * (1 + child) }
-	c.Complexity.Query.Coverage = func(child int, _ model.ReportingFramework, _ *model.ObservationFilter) int {
+	c.Complexity.Query.Coverage = func(child int, _ model.ReportingFramework, _ *dataset.Filter) int {
 		return 500 + codeList*child
 	}
-	c.Complexity.Query.Aggregate = func(child int, _ model.ObservationFilter, _ []model.AggregateGrouping) int { return 500 + 10*child }
+	c.Complexity.Query.Aggregate = func(child int, _ dataset.Filter, _ []model.AggregateGrouping) int { return 500 + 10*child }
 	return c
 }

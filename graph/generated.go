@@ -59,7 +59,7 @@ type ComplexityRoot struct {
 		Indicators   func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		Name         func(childComplexity int) int
-		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Parent       func(childComplexity int) int
 		ShortName    func(childComplexity int) int
 	}
@@ -148,9 +148,9 @@ type ComplexityRoot struct {
 		Dimensions   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Name         func(childComplexity int) int
-		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Periods      func(childComplexity int) int
-		Series       func(childComplexity int, refArea *string, members []model.CoordinateInput) int
+		Series       func(childComplexity int, refArea *string, members []dataset.Coordinate) int
 		Theme        func(childComplexity int) int
 		Unit         func(childComplexity int) int
 	}
@@ -224,16 +224,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agencies     func(childComplexity int, kind *model.AgencyKind) int
+		Agencies     func(childComplexity int, kind *dataset.AgencyKind) int
 		Agency       func(childComplexity int, code string) int
-		Aggregate    func(childComplexity int, filter model.ObservationFilter, groupBy []model.AggregateGrouping) int
-		Coverage     func(childComplexity int, framework model.ReportingFramework, filter *model.ObservationFilter) int
+		Aggregate    func(childComplexity int, filter dataset.Filter, groupBy []model.AggregateGrouping) int
+		Coverage     func(childComplexity int, framework model.ReportingFramework, filter *dataset.Filter) int
 		Dimension    func(childComplexity int, code string) int
 		Dimensions   func(childComplexity int) int
 		Indicator    func(childComplexity int, code string) int
-		Indicators   func(childComplexity int, first *int, after *string, theme *model.Theme) int
+		Indicators   func(childComplexity int, first *int, after *string, theme *dataset.Theme) int
 		Node         func(childComplexity int, id string) int
-		Observations func(childComplexity int, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) int
+		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		RefAreas     func(childComplexity int) int
 		Releases     func(childComplexity int) int
 	}
@@ -282,113 +282,125 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type AgencyResolver interface {
-	ID(ctx context.Context, obj *model.Agency) (string, error)
+	ID(ctx context.Context, obj *dataset.Agency) (string, error)
 
-	Parent(ctx context.Context, obj *model.Agency) (*model.Agency, error)
-	Indicators(ctx context.Context, obj *model.Agency) ([]model.Indicator, error)
-	Observations(ctx context.Context, obj *model.Agency, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
+	ShortName(ctx context.Context, obj *dataset.Agency) (*string, error)
+
+	Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error)
+	Indicators(ctx context.Context, obj *dataset.Agency) ([]dataset.Indicator, error)
+	Observations(ctx context.Context, obj *dataset.Agency, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
 }
 type BreakdownResolver interface {
-	Indicator(ctx context.Context, obj *model.Breakdown) (*model.Indicator, error)
+	Indicator(ctx context.Context, obj *dataset.Split) (*dataset.Indicator, error)
 
-	RefArea(ctx context.Context, obj *model.Breakdown) (*model.RefArea, error)
-	By(ctx context.Context, obj *model.Breakdown) (*model.Dimension, error)
+	RefArea(ctx context.Context, obj *dataset.Split) (*dataset.RefArea, error)
+	By(ctx context.Context, obj *dataset.Split) (*dataset.Dimension, error)
 }
 type BreakdownMemberResolver interface {
-	Member(ctx context.Context, obj *model.BreakdownMember) (*model.Member, error)
+	Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error)
 }
 type CoordinateResolver interface {
-	Dimension(ctx context.Context, obj *model.Coordinate) (*model.Dimension, error)
-	Member(ctx context.Context, obj *model.Coordinate) (*model.Member, error)
+	Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error)
+	Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error)
 }
 type CoverageCellResolver interface {
 	Framework(ctx context.Context, obj *model.CoverageCell) (model.ReportingFramework, error)
 
 	Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error)
-	RefArea(ctx context.Context, obj *model.CoverageCell) (*model.RefArea, error)
+	RefArea(ctx context.Context, obj *model.CoverageCell) (*dataset.RefArea, error)
 
 	Value(ctx context.Context, obj *model.CoverageCell) (*decimal.Decimal, error)
-	Qualifier(ctx context.Context, obj *model.CoverageCell) (*model.Qualifier, error)
+	Qualifier(ctx context.Context, obj *model.CoverageCell) (*dataset.Qualifier, error)
 	Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error)
 	Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error)
 	Note(ctx context.Context, obj *model.CoverageCell) (*string, error)
 }
 type CoverageSourceResolver interface {
-	Indicator(ctx context.Context, obj *model.CoverageSource) (*model.Indicator, error)
-	Coordinates(ctx context.Context, obj *model.CoverageSource) ([]model.Coordinate, error)
+	Indicator(ctx context.Context, obj *model.CoverageSource) (*dataset.Indicator, error)
 
-	Release(ctx context.Context, obj *model.CoverageSource) (*model.Release, error)
-	Agency(ctx context.Context, obj *model.CoverageSource) (*model.Agency, error)
+	Release(ctx context.Context, obj *model.CoverageSource) (*dataset.Release, error)
+	Agency(ctx context.Context, obj *model.CoverageSource) (*dataset.Agency, error)
 }
 type DimensionResolver interface {
-	ID(ctx context.Context, obj *model.Dimension) (string, error)
+	ID(ctx context.Context, obj *dataset.Dimension) (string, error)
 
-	Members(ctx context.Context, obj *model.Dimension) ([]model.Member, error)
+	Description(ctx context.Context, obj *dataset.Dimension) (*string, error)
 }
 type IndicatorResolver interface {
-	ID(ctx context.Context, obj *model.Indicator) (string, error)
+	ID(ctx context.Context, obj *dataset.Indicator) (string, error)
 
-	Unit(ctx context.Context, obj *model.Indicator) (*model.Unit, error)
+	Unit(ctx context.Context, obj *dataset.Indicator) (*dataset.Unit, error)
 
-	Agencies(ctx context.Context, obj *model.Indicator) ([]model.Agency, error)
-	Periods(ctx context.Context, obj *model.Indicator) ([]dataset.Period, error)
-	Dimensions(ctx context.Context, obj *model.Indicator) ([]model.Dimension, error)
-	Observations(ctx context.Context, obj *model.Indicator, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
-	Series(ctx context.Context, obj *model.Indicator, refArea *string, members []model.CoordinateInput) ([]model.Observation, error)
-	Breakdown(ctx context.Context, obj *model.Indicator, by string, period *string, refArea *string) (*model.Breakdown, error)
+	Agencies(ctx context.Context, obj *dataset.Indicator) ([]dataset.Agency, error)
+	Periods(ctx context.Context, obj *dataset.Indicator) ([]dataset.Period, error)
+	Dimensions(ctx context.Context, obj *dataset.Indicator) ([]dataset.Dimension, error)
+	Observations(ctx context.Context, obj *dataset.Indicator, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
+	Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error)
+	Breakdown(ctx context.Context, obj *dataset.Indicator, by string, period *string, refArea *string) (*dataset.Split, error)
 }
 type MemberResolver interface {
-	ID(ctx context.Context, obj *model.Member) (string, error)
+	ID(ctx context.Context, obj *dataset.Member) (string, error)
 
-	Dimension(ctx context.Context, obj *model.Member) (*model.Dimension, error)
+	Description(ctx context.Context, obj *dataset.Member) (*string, error)
+	Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error)
+	Iso2(ctx context.Context, obj *dataset.Member) (*string, error)
+	Iso3(ctx context.Context, obj *dataset.Member) (*string, error)
+	M49(ctx context.Context, obj *dataset.Member) (*string, error)
 }
 type ObservationResolver interface {
-	ID(ctx context.Context, obj *model.Observation) (string, error)
-	Indicator(ctx context.Context, obj *model.Observation) (*model.Indicator, error)
-	RefArea(ctx context.Context, obj *model.Observation) (*model.RefArea, error)
+	ID(ctx context.Context, obj *dataset.Observation) (string, error)
+	Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error)
+	RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error)
 
-	Unit(ctx context.Context, obj *model.Observation) (*model.Unit, error)
-	Qualifier(ctx context.Context, obj *model.Observation) (model.Qualifier, error)
-	Status(ctx context.Context, obj *model.Observation) (model.ObservationStatus, error)
-	StatedChange(ctx context.Context, obj *model.Observation) (*decimal.Decimal, error)
-	Agency(ctx context.Context, obj *model.Observation) (*model.Agency, error)
-	Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error)
-	Source(ctx context.Context, obj *model.Observation) (*model.Source, error)
-	Note(ctx context.Context, obj *model.Observation) (*string, error)
-	Release(ctx context.Context, obj *model.Observation) (*model.Release, error)
-	Previous(ctx context.Context, obj *model.Observation) (*model.Observation, error)
-	Change(ctx context.Context, obj *model.Observation) (*model.Change, error)
-	DerivedFrom(ctx context.Context, obj *model.Observation) (*model.Observation, error)
+	Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error)
+
+	StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error)
+	Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error)
+
+	Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
+	Note(ctx context.Context, obj *dataset.Observation) (*string, error)
+	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
+	Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
+	Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error)
+	DerivedFrom(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
 }
 type PeriodResolver interface {
 	Label(ctx context.Context, obj *dataset.Period) (string, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Indicators(ctx context.Context, first *int, after *string, theme *model.Theme) (*model.IndicatorConnection, error)
-	Indicator(ctx context.Context, code string) (*model.Indicator, error)
-	Observations(ctx context.Context, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error)
-	Aggregate(ctx context.Context, filter model.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error)
-	Agencies(ctx context.Context, kind *model.AgencyKind) ([]model.Agency, error)
-	Agency(ctx context.Context, code string) (*model.Agency, error)
-	Dimensions(ctx context.Context) ([]model.Dimension, error)
-	Dimension(ctx context.Context, code string) (*model.Dimension, error)
-	RefAreas(ctx context.Context) ([]model.RefArea, error)
-	Releases(ctx context.Context) ([]model.Release, error)
-	Coverage(ctx context.Context, framework model.ReportingFramework, filter *model.ObservationFilter) ([]model.CoverageCell, error)
+	Indicators(ctx context.Context, first *int, after *string, theme *dataset.Theme) (*model.IndicatorConnection, error)
+	Indicator(ctx context.Context, code string) (*dataset.Indicator, error)
+	Observations(ctx context.Context, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
+	Aggregate(ctx context.Context, filter dataset.Filter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error)
+	Agencies(ctx context.Context, kind *dataset.AgencyKind) ([]dataset.Agency, error)
+	Agency(ctx context.Context, code string) (*dataset.Agency, error)
+	Dimensions(ctx context.Context) ([]dataset.Dimension, error)
+	Dimension(ctx context.Context, code string) (*dataset.Dimension, error)
+	RefAreas(ctx context.Context) ([]dataset.RefArea, error)
+	Releases(ctx context.Context) ([]dataset.Release, error)
+	Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]model.CoverageCell, error)
 }
 type RefAreaResolver interface {
-	ID(ctx context.Context, obj *model.RefArea) (string, error)
+	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
+
+	Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error)
+	Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error)
+	M49(ctx context.Context, obj *dataset.RefArea) (*string, error)
 }
 type ReleaseResolver interface {
-	ID(ctx context.Context, obj *model.Release) (string, error)
+	ID(ctx context.Context, obj *dataset.Release) (string, error)
 
-	Publisher(ctx context.Context, obj *model.Release) (*model.Agency, error)
+	Publisher(ctx context.Context, obj *dataset.Release) (*dataset.Agency, error)
+
+	Published(ctx context.Context, obj *dataset.Release) (*string, error)
 }
 type SourceResolver interface {
-	Release(ctx context.Context, obj *model.Source) (*model.Release, error)
-
-	AlsoStatedIn(ctx context.Context, obj *model.Source) ([]model.SourceLocation, error)
+	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
+	Section(ctx context.Context, obj *dataset.Observation) (string, error)
+	Quote(ctx context.Context, obj *dataset.Observation) (string, error)
+	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
+	DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -449,7 +461,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Agency.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+		return e.ComplexityRoot.Agency.Observations(childComplexity, args["filter"].(*dataset.Filter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*dataset.Order)), true
 	case "Agency.parent":
 		if e.ComplexityRoot.Agency.Parent == nil {
 			break
@@ -823,7 +835,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Indicator.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+		return e.ComplexityRoot.Indicator.Observations(childComplexity, args["filter"].(*dataset.Filter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*dataset.Order)), true
 	case "Indicator.periods":
 		if e.ComplexityRoot.Indicator.Periods == nil {
 			break
@@ -840,7 +852,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Indicator.Series(childComplexity, args["refArea"].(*string), args["members"].([]model.CoordinateInput)), true
+		return e.ComplexityRoot.Indicator.Series(childComplexity, args["refArea"].(*string), args["members"].([]dataset.Coordinate)), true
 	case "Indicator.theme":
 		if e.ComplexityRoot.Indicator.Theme == nil {
 			break
@@ -1136,7 +1148,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agencies(childComplexity, args["kind"].(*model.AgencyKind)), true
+		return e.ComplexityRoot.Query.Agencies(childComplexity, args["kind"].(*dataset.AgencyKind)), true
 	case "Query.agency":
 		if e.ComplexityRoot.Query.Agency == nil {
 			break
@@ -1158,7 +1170,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["filter"].(model.ObservationFilter), args["groupBy"].([]model.AggregateGrouping)), true
+		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["filter"].(dataset.Filter), args["groupBy"].([]model.AggregateGrouping)), true
 	case "Query.coverage":
 		if e.ComplexityRoot.Query.Coverage == nil {
 			break
@@ -1169,7 +1181,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Coverage(childComplexity, args["framework"].(model.ReportingFramework), args["filter"].(*model.ObservationFilter)), true
+		return e.ComplexityRoot.Query.Coverage(childComplexity, args["framework"].(model.ReportingFramework), args["filter"].(*dataset.Filter)), true
 	case "Query.dimension":
 		if e.ComplexityRoot.Query.Dimension == nil {
 			break
@@ -1208,7 +1220,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Indicators(childComplexity, args["first"].(*int), args["after"].(*string), args["theme"].(*model.Theme)), true
+		return e.ComplexityRoot.Query.Indicators(childComplexity, args["first"].(*int), args["after"].(*string), args["theme"].(*dataset.Theme)), true
 
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
@@ -1231,7 +1243,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Observations(childComplexity, args["filter"].(*model.ObservationFilter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*model.ObservationOrder)), true
+		return e.ComplexityRoot.Query.Observations(childComplexity, args["filter"].(*dataset.Filter), args["first"].(*int), args["after"].(*string), args["orderBy"].(*dataset.Order)), true
 	case "Query.refAreas":
 		if e.ComplexityRoot.Query.RefAreas == nil {
 			break
@@ -2017,8 +2029,8 @@ func (ec *executionContext) field_Agency_observations_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
-			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Filter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2041,8 +2053,8 @@ func (ec *executionContext) field_Agency_observations_args(ctx context.Context, 
 	}
 	args["after"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
-			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Order, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2085,8 +2097,8 @@ func (ec *executionContext) field_Indicator_observations_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
-			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Filter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2109,8 +2121,8 @@ func (ec *executionContext) field_Indicator_observations_args(ctx context.Contex
 	}
 	args["after"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
-			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Order, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2131,8 +2143,8 @@ func (ec *executionContext) field_Indicator_series_args(ctx context.Context, raw
 	}
 	args["refArea"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "members",
-		func(ctx context.Context, v any) ([]model.CoordinateInput, error) {
-			return ec.unmarshalOCoordinateInput2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateInputᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]dataset.Coordinate, error) {
+			return ec.unmarshalOCoordinateInput2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2159,8 +2171,8 @@ func (ec *executionContext) field_Query_agencies_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
-		func(ctx context.Context, v any) (*model.AgencyKind, error) {
-			return ec.unmarshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx, v)
+		func(ctx context.Context, v any) (*dataset.AgencyKind, error) {
+			return ec.unmarshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2187,8 +2199,8 @@ func (ec *executionContext) field_Query_aggregate_args(ctx context.Context, rawA
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (model.ObservationFilter, error) {
-			return ec.unmarshalNObservationFilter2indicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		func(ctx context.Context, v any) (dataset.Filter, error) {
+			return ec.unmarshalNObservationFilter2indicatorsᚋinternalᚋdatasetᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2217,8 +2229,8 @@ func (ec *executionContext) field_Query_coverage_args(ctx context.Context, rawAr
 	}
 	args["framework"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
-			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Filter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2275,8 +2287,8 @@ func (ec *executionContext) field_Query_indicators_args(ctx context.Context, raw
 	}
 	args["after"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "theme",
-		func(ctx context.Context, v any) (*model.Theme, error) {
-			return ec.unmarshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Theme, error) {
+			return ec.unmarshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2303,8 +2315,8 @@ func (ec *executionContext) field_Query_observations_args(ctx context.Context, r
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.ObservationFilter, error) {
-			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Filter, error) {
+			return ec.unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2327,8 +2339,8 @@ func (ec *executionContext) field_Query_observations_args(ctx context.Context, r
 	}
 	args["after"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*model.ObservationOrder, error) {
-			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx, v)
+		func(ctx context.Context, v any) (*dataset.Order, error) {
+			return ec.unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -2411,7 +2423,7 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2434,7 +2446,7 @@ func (ec *executionContext) fieldContext_Agency_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Agency", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Agency_code(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2457,7 +2469,7 @@ func (ec *executionContext) fieldContext_Agency_code(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
 }
 
-func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2480,7 +2492,7 @@ func (ec *executionContext) fieldContext_Agency_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
 }
 
-func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2489,7 +2501,7 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 			return ec.fieldContext_Agency_shortName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ShortName, nil
+			return ec.Resolvers.Agency().ShortName(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2500,10 +2512,10 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Agency_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Agency", field, true, true, "String")
 }
 
-func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2515,8 +2527,8 @@ func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AgencyKind) graphql.Marshaler {
-			return ec.marshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.AgencyKind) graphql.Marshaler {
+			return ec.marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2526,7 +2538,7 @@ func (ec *executionContext) fieldContext_Agency_kind(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Agency", field, false, false, "AgencyKind")
 }
 
-func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2538,8 +2550,8 @@ func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.Co
 			return ec.Resolvers.Agency().Parent(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
-			return ec.marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2558,7 +2570,7 @@ func (ec *executionContext) fieldContext_Agency_parent(_ context.Context, field 
 	return fc, nil
 }
 
-func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2570,8 +2582,8 @@ func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphq
 			return ec.Resolvers.Agency().Indicators(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚕindicatorsᚋgraphᚋmodelᚐIndicatorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2590,7 +2602,7 @@ func (ec *executionContext) fieldContext_Agency_indicators(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Agency_observations(ctx context.Context, field graphql.CollectedField, obj *model.Agency) (ret graphql.Marshaler) {
+func (ec *executionContext) _Agency_observations(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2600,7 +2612,7 @@ func (ec *executionContext) _Agency_observations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Agency().Observations(ctx, obj, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+			return ec.Resolvers.Agency().Observations(ctx, obj, fc.Args["filter"].(*dataset.Filter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*dataset.Order))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
@@ -2724,8 +2736,8 @@ func (ec *executionContext) _AggregateGroup_unit(ctx context.Context, field grap
 			return obj.Unit, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Unit) graphql.Marshaler {
-			return ec.marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUnit(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2756,8 +2768,8 @@ func (ec *executionContext) _AggregateGroup_qualifier(ctx context.Context, field
 			return obj.Qualifier, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
-			return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Qualifier) graphql.Marshaler {
+			return ec.marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2813,7 +2825,7 @@ func (ec *executionContext) fieldContext_AggregateKey_value(_ context.Context, f
 	return graphql.NewScalarFieldContext("AggregateKey", field, false, false, "String")
 }
 
-func (ec *executionContext) _Breakdown_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_indicator(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2825,8 +2837,8 @@ func (ec *executionContext) _Breakdown_indicator(ctx context.Context, field grap
 			return ec.Resolvers.Breakdown().Indicator(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2845,7 +2857,7 @@ func (ec *executionContext) fieldContext_Breakdown_indicator(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_period(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2877,7 +2889,7 @@ func (ec *executionContext) fieldContext_Breakdown_period(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_refArea(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2889,8 +2901,8 @@ func (ec *executionContext) _Breakdown_refArea(ctx context.Context, field graphq
 			return ec.Resolvers.Breakdown().RefArea(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
-			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2909,7 +2921,7 @@ func (ec *executionContext) fieldContext_Breakdown_refArea(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_by(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_by(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2921,8 +2933,8 @@ func (ec *executionContext) _Breakdown_by(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Breakdown().By(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2941,7 +2953,7 @@ func (ec *executionContext) fieldContext_Breakdown_by(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_total(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_total(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2953,8 +2965,8 @@ func (ec *executionContext) _Breakdown_total(ctx context.Context, field graphql.
 			return obj.Total, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
-			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -2973,7 +2985,7 @@ func (ec *executionContext) fieldContext_Breakdown_total(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_members(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_members(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2985,8 +2997,8 @@ func (ec *executionContext) _Breakdown_members(ctx context.Context, field graphq
 			return obj.Members, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.BreakdownMember) graphql.Marshaler {
-			return ec.marshalNBreakdownMember2ᚕindicatorsᚋgraphᚋmodelᚐBreakdownMemberᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.MemberSplit) graphql.Marshaler {
+			return ec.marshalNBreakdownMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberSplitᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3005,7 +3017,7 @@ func (ec *executionContext) fieldContext_Breakdown_members(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Breakdown_sum(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_sum(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3028,7 +3040,7 @@ func (ec *executionContext) fieldContext_Breakdown_sum(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Breakdown_unallocated(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_unallocated(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3051,7 +3063,7 @@ func (ec *executionContext) fieldContext_Breakdown_unallocated(_ context.Context
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Breakdown_consistent(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_consistent(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3074,7 +3086,7 @@ func (ec *executionContext) fieldContext_Breakdown_consistent(_ context.Context,
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _Breakdown_complete(ctx context.Context, field graphql.CollectedField, obj *model.Breakdown) (ret graphql.Marshaler) {
+func (ec *executionContext) _Breakdown_complete(ctx context.Context, field graphql.CollectedField, obj *dataset.Split) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3097,7 +3109,7 @@ func (ec *executionContext) fieldContext_Breakdown_complete(_ context.Context, f
 	return graphql.NewScalarFieldContext("Breakdown", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3109,8 +3121,8 @@ func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field g
 			return ec.Resolvers.BreakdownMember().Member(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
-			return ec.marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖindicatorsᚋinternalᚋdatasetᚐMember(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3129,7 +3141,7 @@ func (ec *executionContext) fieldContext_BreakdownMember_member(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3152,7 +3164,7 @@ func (ec *executionContext) fieldContext_BreakdownMember_value(_ context.Context
 	return graphql.NewScalarFieldContext("BreakdownMember", field, false, false, "Float")
 }
 
-func (ec *executionContext) _BreakdownMember_share(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+func (ec *executionContext) _BreakdownMember_share(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3175,7 +3187,7 @@ func (ec *executionContext) fieldContext_BreakdownMember_share(_ context.Context
 	return graphql.NewScalarFieldContext("BreakdownMember", field, false, false, "Float")
 }
 
-func (ec *executionContext) _BreakdownMember_observations(ctx context.Context, field graphql.CollectedField, obj *model.BreakdownMember) (ret graphql.Marshaler) {
+func (ec *executionContext) _BreakdownMember_observations(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3187,8 +3199,8 @@ func (ec *executionContext) _BreakdownMember_observations(ctx context.Context, f
 			return obj.Observations, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
-			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3276,7 +3288,7 @@ func (ec *executionContext) fieldContext_Change_percent(_ context.Context, field
 	return graphql.NewScalarFieldContext("Change", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field graphql.CollectedField, obj *model.Coordinate) (ret graphql.Marshaler) {
+func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3288,8 +3300,8 @@ func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field gra
 			return ec.Resolvers.Coordinate().Dimension(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3308,7 +3320,7 @@ func (ec *executionContext) fieldContext_Coordinate_dimension(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *model.Coordinate) (ret graphql.Marshaler) {
+func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3320,8 +3332,8 @@ func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphq
 			return ec.Resolvers.Coordinate().Member(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Member) graphql.Marshaler {
-			return ec.marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚖindicatorsᚋinternalᚋdatasetᚐMember(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3421,8 +3433,8 @@ func (ec *executionContext) _CoverageCell_refArea(ctx context.Context, field gra
 			return ec.Resolvers.CoverageCell().RefArea(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
-			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3522,8 +3534,8 @@ func (ec *executionContext) _CoverageCell_qualifier(ctx context.Context, field g
 			return ec.Resolvers.CoverageCell().Qualifier(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Qualifier) graphql.Marshaler {
-			return ec.marshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Qualifier) graphql.Marshaler {
+			return ec.marshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier(ctx, selections, v)
 		},
 		true,
 		false,
@@ -3623,8 +3635,8 @@ func (ec *executionContext) _CoverageSource_indicator(ctx context.Context, field
 			return ec.Resolvers.CoverageSource().Indicator(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3652,11 +3664,11 @@ func (ec *executionContext) _CoverageSource_coordinates(ctx context.Context, fie
 			return ec.fieldContext_CoverageSource_coordinates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CoverageSource().Coordinates(ctx, obj)
+			return obj.Coordinates, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
-			return ec.marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
+			return ec.marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3666,8 +3678,8 @@ func (ec *executionContext) fieldContext_CoverageSource_coordinates(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "CoverageSource",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coordinate(ctx, field)
 		},
@@ -3710,8 +3722,8 @@ func (ec *executionContext) _CoverageSource_release(ctx context.Context, field g
 			return ec.Resolvers.CoverageSource().Release(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
-			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3742,8 +3754,8 @@ func (ec *executionContext) _CoverageSource_agency(ctx context.Context, field gr
 			return ec.Resolvers.CoverageSource().Agency(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3808,7 +3820,7 @@ func (ec *executionContext) fieldContext_CoverageSource_quote(_ context.Context,
 	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "String")
 }
 
-func (ec *executionContext) _Dimension_id(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+func (ec *executionContext) _Dimension_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3831,7 +3843,7 @@ func (ec *executionContext) fieldContext_Dimension_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Dimension", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Dimension_code(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+func (ec *executionContext) _Dimension_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3854,7 +3866,7 @@ func (ec *executionContext) fieldContext_Dimension_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
 }
 
-func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3877,7 +3889,7 @@ func (ec *executionContext) fieldContext_Dimension_name(_ context.Context, field
 	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
 }
 
-func (ec *executionContext) _Dimension_description(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+func (ec *executionContext) _Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3886,7 +3898,7 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 			return ec.fieldContext_Dimension_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return ec.Resolvers.Dimension().Description(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3897,10 +3909,10 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Dimension_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Dimension", field, true, true, "String")
 }
 
-func (ec *executionContext) _Dimension_members(ctx context.Context, field graphql.CollectedField, obj *model.Dimension) (ret graphql.Marshaler) {
+func (ec *executionContext) _Dimension_members(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3909,11 +3921,11 @@ func (ec *executionContext) _Dimension_members(ctx context.Context, field graphq
 			return ec.fieldContext_Dimension_members(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dimension().Members(ctx, obj)
+			return obj.Members, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Member) graphql.Marshaler {
-			return ec.marshalNMember2ᚕindicatorsᚋgraphᚋmodelᚐMemberᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Member) graphql.Marshaler {
+			return ec.marshalNMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3923,8 +3935,8 @@ func (ec *executionContext) fieldContext_Dimension_members(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Dimension",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Member(ctx, field)
 		},
@@ -3932,7 +3944,7 @@ func (ec *executionContext) fieldContext_Dimension_members(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3955,7 +3967,7 @@ func (ec *executionContext) fieldContext_Indicator_id(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Indicator", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Indicator_code(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3978,7 +3990,7 @@ func (ec *executionContext) fieldContext_Indicator_code(_ context.Context, field
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
 }
 
-func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4001,7 +4013,7 @@ func (ec *executionContext) fieldContext_Indicator_name(_ context.Context, field
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
 }
 
-func (ec *executionContext) _Indicator_description(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4024,7 +4036,7 @@ func (ec *executionContext) fieldContext_Indicator_description(_ context.Context
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
 }
 
-func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4036,8 +4048,8 @@ func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.C
 			return ec.Resolvers.Indicator().Unit(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Unit) graphql.Marshaler {
-			return ec.marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUnit(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4056,7 +4068,7 @@ func (ec *executionContext) fieldContext_Indicator_unit(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_theme(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_theme(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4068,8 +4080,8 @@ func (ec *executionContext) _Indicator_theme(ctx context.Context, field graphql.
 			return obj.Theme, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Theme) graphql.Marshaler {
-			return ec.marshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Theme) graphql.Marshaler {
+			return ec.marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4079,7 +4091,7 @@ func (ec *executionContext) fieldContext_Indicator_theme(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Theme")
 }
 
-func (ec *executionContext) _Indicator_agencies(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_agencies(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4091,8 +4103,8 @@ func (ec *executionContext) _Indicator_agencies(ctx context.Context, field graph
 			return ec.Resolvers.Indicator().Agencies(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4111,7 +4123,7 @@ func (ec *executionContext) fieldContext_Indicator_agencies(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_periods(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_periods(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4143,7 +4155,7 @@ func (ec *executionContext) fieldContext_Indicator_periods(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_dimensions(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_dimensions(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4155,8 +4167,8 @@ func (ec *executionContext) _Indicator_dimensions(ctx context.Context, field gra
 			return ec.Resolvers.Indicator().Dimensions(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4175,7 +4187,7 @@ func (ec *executionContext) fieldContext_Indicator_dimensions(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_observations(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_observations(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4185,7 +4197,7 @@ func (ec *executionContext) _Indicator_observations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Indicator().Observations(ctx, obj, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+			return ec.Resolvers.Indicator().Observations(ctx, obj, fc.Args["filter"].(*dataset.Filter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*dataset.Order))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
@@ -4219,7 +4231,7 @@ func (ec *executionContext) fieldContext_Indicator_observations(ctx context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4229,11 +4241,11 @@ func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]model.CoordinateInput))
+			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
-			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4263,7 +4275,7 @@ func (ec *executionContext) fieldContext_Indicator_series(ctx context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field graphql.CollectedField, obj *model.Indicator) (ret graphql.Marshaler) {
+func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4276,8 +4288,8 @@ func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field grap
 			return ec.Resolvers.Indicator().Breakdown(ctx, obj, fc.Args["by"].(string), fc.Args["period"].(*string), fc.Args["refArea"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Breakdown) graphql.Marshaler {
-			return ec.marshalOBreakdown2ᚖindicatorsᚋgraphᚋmodelᚐBreakdown(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Split) graphql.Marshaler {
+			return ec.marshalOBreakdown2ᚖindicatorsᚋinternalᚋdatasetᚐSplit(ctx, selections, v)
 		},
 		true,
 		false,
@@ -4351,8 +4363,8 @@ func (ec *executionContext) _IndicatorConnection_nodes(ctx context.Context, fiel
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚕindicatorsᚋgraphᚋmodelᚐIndicatorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4461,8 +4473,8 @@ func (ec *executionContext) _IndicatorEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4481,7 +4493,7 @@ func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4504,7 +4516,7 @@ func (ec *executionContext) fieldContext_Member_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Member", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Member_code(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4527,7 +4539,7 @@ func (ec *executionContext) fieldContext_Member_code(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
 }
 
-func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4550,7 +4562,7 @@ func (ec *executionContext) fieldContext_Member_name(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
 }
 
-func (ec *executionContext) _Member_description(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4559,7 +4571,7 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 			return ec.fieldContext_Member_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return ec.Resolvers.Member().Description(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4570,10 +4582,10 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Member_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
-func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4585,8 +4597,8 @@ func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql
 			return ec.Resolvers.Member().Dimension(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4605,7 +4617,7 @@ func (ec *executionContext) fieldContext_Member_dimension(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4614,7 +4626,7 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Iso2, nil
+			return ec.Resolvers.Member().Iso2(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4625,10 +4637,10 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Member_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
-func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4637,7 +4649,7 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Iso3, nil
+			return ec.Resolvers.Member().Iso3(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4648,10 +4660,10 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Member_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
-func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.CollectedField, obj *model.Member) (ret graphql.Marshaler) {
+func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4660,7 +4672,7 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Member_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.M49, nil
+			return ec.Resolvers.Member().M49(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4671,10 +4683,10 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Member_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
 
-func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4697,7 +4709,7 @@ func (ec *executionContext) fieldContext_Observation_id(_ context.Context, field
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Observation_indicator(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_indicator(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4709,8 +4721,8 @@ func (ec *executionContext) _Observation_indicator(ctx context.Context, field gr
 			return ec.Resolvers.Observation().Indicator(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
-			return ec.marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4729,7 +4741,7 @@ func (ec *executionContext) fieldContext_Observation_indicator(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4741,8 +4753,8 @@ func (ec *executionContext) _Observation_refArea(ctx context.Context, field grap
 			return ec.Resolvers.Observation().RefArea(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
-			return ec.marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4761,7 +4773,7 @@ func (ec *executionContext) fieldContext_Observation_refArea(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_period(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4793,7 +4805,7 @@ func (ec *executionContext) fieldContext_Observation_period(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_value(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_value(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4816,7 +4828,7 @@ func (ec *executionContext) fieldContext_Observation_value(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Observation", field, false, false, "Float")
 }
 
-func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4828,8 +4840,8 @@ func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql
 			return ec.Resolvers.Observation().Unit(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Unit) graphql.Marshaler {
-			return ec.marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
+			return ec.marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUnit(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4848,7 +4860,7 @@ func (ec *executionContext) fieldContext_Observation_unit(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_qualifier(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4857,21 +4869,21 @@ func (ec *executionContext) _Observation_qualifier(ctx context.Context, field gr
 			return ec.fieldContext_Observation_qualifier(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Qualifier(ctx, obj)
+			return obj.Qualifier, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
-			return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Qualifier) graphql.Marshaler {
+			return ec.marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Observation_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Observation", field, true, true, "Qualifier")
+	return graphql.NewScalarFieldContext("Observation", field, false, false, "Qualifier")
 }
 
-func (ec *executionContext) _Observation_status(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_status(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4880,21 +4892,21 @@ func (ec *executionContext) _Observation_status(ctx context.Context, field graph
 			return ec.fieldContext_Observation_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ObservationStatus) graphql.Marshaler {
-			return ec.marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Status) graphql.Marshaler {
+			return ec.marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Observation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Observation", field, true, true, "ObservationStatus")
+	return graphql.NewScalarFieldContext("Observation", field, false, false, "ObservationStatus")
 }
 
-func (ec *executionContext) _Observation_statedChange(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_statedChange(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4917,7 +4929,7 @@ func (ec *executionContext) fieldContext_Observation_statedChange(_ context.Cont
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
 }
 
-func (ec *executionContext) _Observation_agency(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_agency(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4929,8 +4941,8 @@ func (ec *executionContext) _Observation_agency(ctx context.Context, field graph
 			return ec.Resolvers.Observation().Agency(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4949,7 +4961,7 @@ func (ec *executionContext) fieldContext_Observation_agency(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_coordinates(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4958,11 +4970,11 @@ func (ec *executionContext) _Observation_coordinates(ctx context.Context, field 
 			return ec.fieldContext_Observation_coordinates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Coordinates(ctx, obj)
+			return obj.Coordinates, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
-			return ec.marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
+			return ec.marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4972,8 +4984,8 @@ func (ec *executionContext) fieldContext_Observation_coordinates(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "Observation",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Coordinate(ctx, field)
 		},
@@ -4981,7 +4993,7 @@ func (ec *executionContext) fieldContext_Observation_coordinates(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_source(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_source(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -4993,8 +5005,8 @@ func (ec *executionContext) _Observation_source(ctx context.Context, field graph
 			return ec.Resolvers.Observation().Source(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Source) graphql.Marshaler {
-			return ec.marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSource(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalNSource2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5013,7 +5025,7 @@ func (ec *executionContext) fieldContext_Observation_source(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5036,7 +5048,7 @@ func (ec *executionContext) fieldContext_Observation_note(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "String")
 }
 
-func (ec *executionContext) _Observation_release(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5048,8 +5060,8 @@ func (ec *executionContext) _Observation_release(ctx context.Context, field grap
 			return ec.Resolvers.Observation().Release(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
-			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5068,7 +5080,7 @@ func (ec *executionContext) fieldContext_Observation_release(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5080,8 +5092,8 @@ func (ec *executionContext) _Observation_previous(ctx context.Context, field gra
 			return ec.Resolvers.Observation().Previous(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
-			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5100,7 +5112,7 @@ func (ec *executionContext) fieldContext_Observation_previous(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_change(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_change(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5132,7 +5144,7 @@ func (ec *executionContext) fieldContext_Observation_change(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Observation_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *model.Observation) (ret graphql.Marshaler) {
+func (ec *executionContext) _Observation_derivedFrom(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5144,8 +5156,8 @@ func (ec *executionContext) _Observation_derivedFrom(ctx context.Context, field 
 			return ec.Resolvers.Observation().DerivedFrom(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
-			return ec.marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5208,8 +5220,8 @@ func (ec *executionContext) _ObservationConnection_nodes(ctx context.Context, fi
 			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Observation) graphql.Marshaler {
-			return ec.marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5318,8 +5330,8 @@ func (ec *executionContext) _ObservationEdge_node(ctx context.Context, field gra
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Observation) graphql.Marshaler {
-			return ec.marshalNObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5553,7 +5565,7 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Indicators(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["theme"].(*model.Theme))
+			return ec.Resolvers.Query().Indicators(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["theme"].(*dataset.Theme))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IndicatorConnection) graphql.Marshaler {
@@ -5600,8 +5612,8 @@ func (ec *executionContext) _Query_indicator(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Indicator(ctx, fc.Args["code"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
-			return ec.marshalOIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalOIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5641,7 +5653,7 @@ func (ec *executionContext) _Query_observations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Observations(ctx, fc.Args["filter"].(*model.ObservationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*model.ObservationOrder))
+			return ec.Resolvers.Query().Observations(ctx, fc.Args["filter"].(*dataset.Filter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["orderBy"].(*dataset.Order))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
@@ -5685,7 +5697,7 @@ func (ec *executionContext) _Query_aggregate(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Aggregate(ctx, fc.Args["filter"].(model.ObservationFilter), fc.Args["groupBy"].([]model.AggregateGrouping))
+			return ec.Resolvers.Query().Aggregate(ctx, fc.Args["filter"].(dataset.Filter), fc.Args["groupBy"].([]model.AggregateGrouping))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
@@ -5729,11 +5741,11 @@ func (ec *executionContext) _Query_agencies(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agencies(ctx, fc.Args["kind"].(*model.AgencyKind))
+			return ec.Resolvers.Query().Agencies(ctx, fc.Args["kind"].(*dataset.AgencyKind))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5776,8 +5788,8 @@ func (ec *executionContext) _Query_agency(ctx context.Context, field graphql.Col
 			return ec.Resolvers.Query().Agency(ctx, fc.Args["code"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
-			return ec.marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
+			return ec.marshalOAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5819,8 +5831,8 @@ func (ec *executionContext) _Query_dimensions(ctx context.Context, field graphql
 			return ec.Resolvers.Query().Dimensions(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
+			return ec.marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5852,8 +5864,8 @@ func (ec *executionContext) _Query_dimension(ctx context.Context, field graphql.
 			return ec.Resolvers.Query().Dimension(ctx, fc.Args["code"].(string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
-			return ec.marshalODimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
+			return ec.marshalODimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx, selections, v)
 		},
 		true,
 		false,
@@ -5895,8 +5907,8 @@ func (ec *executionContext) _Query_refAreas(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().RefAreas(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.RefArea) graphql.Marshaler {
-			return ec.marshalNRefArea2ᚕindicatorsᚋgraphᚋmodelᚐRefAreaᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5927,8 +5939,8 @@ func (ec *executionContext) _Query_releases(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Releases(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Release) graphql.Marshaler {
-			return ec.marshalNRelease2ᚕindicatorsᚋgraphᚋmodelᚐReleaseᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5957,7 +5969,7 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Coverage(ctx, fc.Args["framework"].(model.ReportingFramework), fc.Args["filter"].(*model.ObservationFilter))
+			return ec.Resolvers.Query().Coverage(ctx, fc.Args["framework"].(model.ReportingFramework), fc.Args["filter"].(*dataset.Filter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
@@ -6067,7 +6079,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _RefArea_id(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_id(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6090,7 +6102,7 @@ func (ec *executionContext) fieldContext_RefArea_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "ID")
 }
 
-func (ec *executionContext) _RefArea_code(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_code(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6113,7 +6125,7 @@ func (ec *executionContext) fieldContext_RefArea_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
 }
 
-func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6136,7 +6148,7 @@ func (ec *executionContext) fieldContext_RefArea_name(_ context.Context, field g
 	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
 }
 
-func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6145,7 +6157,7 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Iso2, nil
+			return ec.Resolvers.RefArea().Iso2(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6156,10 +6168,10 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_RefArea_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
 
-func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6168,7 +6180,7 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Iso3, nil
+			return ec.Resolvers.RefArea().Iso3(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6179,10 +6191,10 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_RefArea_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
 
-func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *model.RefArea) (ret graphql.Marshaler) {
+func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6191,7 +6203,7 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_RefArea_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.M49, nil
+			return ec.Resolvers.RefArea().M49(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6202,10 +6214,10 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_RefArea_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
 
-func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6228,7 +6240,7 @@ func (ec *executionContext) fieldContext_Release_id(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Release", field, true, true, "ID")
 }
 
-func (ec *executionContext) _Release_code(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6251,7 +6263,7 @@ func (ec *executionContext) fieldContext_Release_code(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
 }
 
-func (ec *executionContext) _Release_title(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_title(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6274,7 +6286,7 @@ func (ec *executionContext) fieldContext_Release_title(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
 }
 
-func (ec *executionContext) _Release_publisher(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_publisher(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6286,8 +6298,8 @@ func (ec *executionContext) _Release_publisher(ctx context.Context, field graphq
 			return ec.Resolvers.Release().Publisher(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
+			return ec.marshalNAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6306,7 +6318,7 @@ func (ec *executionContext) fieldContext_Release_publisher(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Release_referenceYear(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_referenceYear(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6329,7 +6341,7 @@ func (ec *executionContext) fieldContext_Release_referenceYear(_ context.Context
 	return graphql.NewScalarFieldContext("Release", field, false, false, "Int")
 }
 
-func (ec *executionContext) _Release_published(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_published(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6338,7 +6350,7 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 			return ec.fieldContext_Release_published(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Published, nil
+			return ec.Resolvers.Release().Published(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6349,10 +6361,10 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Release_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Release", field, true, true, "String")
 }
 
-func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6375,7 +6387,7 @@ func (ec *executionContext) fieldContext_Release_checksum(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
 }
 
-func (ec *executionContext) _Release_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.Release) (ret graphql.Marshaler) {
+func (ec *executionContext) _Release_loadedAt(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6398,7 +6410,7 @@ func (ec *executionContext) fieldContext_Release_loadedAt(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
 }
 
-func (ec *executionContext) _Source_release(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+func (ec *executionContext) _Source_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6410,8 +6422,8 @@ func (ec *executionContext) _Source_release(ctx context.Context, field graphql.C
 			return ec.Resolvers.Source().Release(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Release) graphql.Marshaler {
-			return ec.marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6430,7 +6442,7 @@ func (ec *executionContext) fieldContext_Source_release(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6439,7 +6451,7 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 			return ec.fieldContext_Source_section(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Section, nil
+			return ec.Resolvers.Source().Section(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6450,10 +6462,10 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Source_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
 }
 
-func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6462,7 +6474,7 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Quote, nil
+			return ec.Resolvers.Source().Quote(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6473,10 +6485,10 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
 }
 
-func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6488,8 +6500,8 @@ func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field grap
 			return ec.Resolvers.Source().AlsoStatedIn(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SourceLocation) graphql.Marshaler {
-			return ec.marshalNSourceLocation2ᚕindicatorsᚋgraphᚋmodelᚐSourceLocationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Source) graphql.Marshaler {
+			return ec.marshalNSourceLocation2ᚕindicatorsᚋinternalᚋdatasetᚐSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6508,7 +6520,7 @@ func (ec *executionContext) fieldContext_Source_alsoStatedIn(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6517,7 +6529,7 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 			return ec.fieldContext_Source_dataFileLine(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DataFileLine, nil
+			return ec.Resolvers.Source().DataFileLine(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -6528,10 +6540,10 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Source_dataFileLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Source", field, true, true, "Int")
 }
 
-func (ec *executionContext) _SourceLocation_section(ctx context.Context, field graphql.CollectedField, obj *model.SourceLocation) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceLocation_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6554,7 +6566,7 @@ func (ec *executionContext) fieldContext_SourceLocation_section(_ context.Contex
 	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "String")
 }
 
-func (ec *executionContext) _SourceLocation_quote(ctx context.Context, field graphql.CollectedField, obj *model.SourceLocation) (ret graphql.Marshaler) {
+func (ec *executionContext) _SourceLocation_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6577,7 +6589,7 @@ func (ec *executionContext) fieldContext_SourceLocation_quote(_ context.Context,
 	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "String")
 }
 
-func (ec *executionContext) _Unit_code(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
+func (ec *executionContext) _Unit_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6600,7 +6612,7 @@ func (ec *executionContext) fieldContext_Unit_code(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Unit", field, false, false, "String")
 }
 
-func (ec *executionContext) _Unit_name(ctx context.Context, field graphql.CollectedField, obj *model.Unit) (ret graphql.Marshaler) {
+func (ec *executionContext) _Unit_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -7745,8 +7757,8 @@ func UnmarshalAggregateGrouping(ctx context.Context, raw any) (model.AggregateGr
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCoordinateInput(ctx context.Context, obj any) (model.CoordinateInput, error) {
-	var it model.CoordinateInput
+func (ec *executionContext) unmarshalInputCoordinateInput(ctx context.Context, obj any) (dataset.Coordinate, error) {
+	var it dataset.Coordinate
 	if obj == nil {
 		return it, nil
 	}
@@ -7788,14 +7800,14 @@ func (ec *executionContext) unmarshalInputCoordinateInput(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalCoordinateInput(ctx context.Context, raw any) (model.CoordinateInput, error) {
-	var out model.CoordinateInput
+func UnmarshalCoordinateInput(ctx context.Context, raw any) (dataset.Coordinate, error) {
+	var out dataset.Coordinate
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CoordinateInput", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputMemberSelection(ctx context.Context, obj any) (model.MemberSelection, error) {
-	var it model.MemberSelection
+func (ec *executionContext) unmarshalInputMemberSelection(ctx context.Context, obj any) (dataset.MemberFilter, error) {
+	var it dataset.MemberFilter
 	if obj == nil {
 		return it, nil
 	}
@@ -7837,14 +7849,14 @@ func (ec *executionContext) unmarshalInputMemberSelection(ctx context.Context, o
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalMemberSelection(ctx context.Context, raw any) (model.MemberSelection, error) {
-	var out model.MemberSelection
+func UnmarshalMemberSelection(ctx context.Context, raw any) (dataset.MemberFilter, error) {
+	var out dataset.MemberFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberSelection", raw, &out)
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context, obj any) (model.ObservationFilter, error) {
-	var it model.ObservationFilter
+func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context, obj any) (dataset.Filter, error) {
+	var it dataset.Filter
 	if obj == nil {
 		return it, nil
 	}
@@ -7870,7 +7882,7 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 			it.Indicators = data
 		case "themes":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("themes"))
-			data, err := ec.unmarshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx, v)
+			data, err := ec.unmarshalOTheme2ᚕindicatorsᚋinternalᚋdatasetᚐThemeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -7898,35 +7910,35 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 			it.Releases = data
 		case "statuses":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
-			data, err := ec.unmarshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx, v)
+			data, err := ec.unmarshalOObservationStatus2ᚕindicatorsᚋinternalᚋdatasetᚐStatusᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Statuses = data
 		case "qualifiers":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("qualifiers"))
-			data, err := ec.unmarshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx, v)
+			data, err := ec.unmarshalOQualifier2ᚕindicatorsᚋinternalᚋdatasetᚐQualifierᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Qualifiers = data
 		case "periodFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodFrom"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOInt2int(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PeriodFrom = data
 		case "periodTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodTo"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			data, err := ec.unmarshalOInt2int(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.PeriodTo = data
 		case "members":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
-			data, err := ec.unmarshalOMemberSelection2ᚕindicatorsᚋgraphᚋmodelᚐMemberSelectionᚄ(ctx, v)
+			data, err := ec.unmarshalOMemberSelection2ᚕindicatorsᚋinternalᚋdatasetᚐMemberFilterᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -7963,8 +7975,8 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 //
 // ctx must come from a gqlgen request; outside one there is no unmarshaler to use
 // and the returned error says so.
-func UnmarshalObservationFilter(ctx context.Context, raw any) (model.ObservationFilter, error) {
-	var out model.ObservationFilter
+func UnmarshalObservationFilter(ctx context.Context, raw any) (dataset.Filter, error) {
+	var out dataset.Filter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationFilter", raw, &out)
 	return out, err
 }
@@ -7977,51 +7989,51 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Release:
+	case dataset.Release:
 		return ec._Release(ctx, sel, &obj)
-	case *model.Release:
+	case *dataset.Release:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Release(ctx, sel, obj)
-	case model.RefArea:
+	case dataset.RefArea:
 		return ec._RefArea(ctx, sel, &obj)
-	case *model.RefArea:
+	case *dataset.RefArea:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._RefArea(ctx, sel, obj)
-	case model.Observation:
+	case dataset.Observation:
 		return ec._Observation(ctx, sel, &obj)
-	case *model.Observation:
+	case *dataset.Observation:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Observation(ctx, sel, obj)
-	case model.Member:
+	case dataset.Member:
 		return ec._Member(ctx, sel, &obj)
-	case *model.Member:
+	case *dataset.Member:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Member(ctx, sel, obj)
-	case model.Indicator:
+	case dataset.Indicator:
 		return ec._Indicator(ctx, sel, &obj)
-	case *model.Indicator:
+	case *dataset.Indicator:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Indicator(ctx, sel, obj)
-	case model.Dimension:
+	case dataset.Dimension:
 		return ec._Dimension(ctx, sel, &obj)
-	case *model.Dimension:
+	case *dataset.Dimension:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Dimension(ctx, sel, obj)
-	case model.Agency:
+	case dataset.Agency:
 		return ec._Agency(ctx, sel, &obj)
-	case *model.Agency:
+	case *dataset.Agency:
 		if obj == nil {
 			return graphql.Null
 		}
@@ -8041,7 +8053,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var agencyImplementors = []string{"Agency", "Node"}
 
-func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, obj *model.Agency) graphql.Marshaler {
+func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, obj *dataset.Agency) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, agencyImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8067,10 +8079,11 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "shortName":
-			out.Values[i] = ec._Agency_shortName(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_shortName(ctx, field, obj)
+				})
 		case "kind":
 			out.Values[i] = ec._Agency_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8204,7 +8217,7 @@ func (ec *executionContext) _AggregateKey(ctx context.Context, sel ast.Selection
 
 var breakdownImplementors = []string{"Breakdown"}
 
-func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet, obj *model.Breakdown) graphql.Marshaler {
+func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet, obj *dataset.Split) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8285,7 +8298,7 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 
 var breakdownMemberImplementors = []string{"BreakdownMember"}
 
-func (ec *executionContext) _BreakdownMember(ctx context.Context, sel ast.SelectionSet, obj *model.BreakdownMember) graphql.Marshaler {
+func (ec *executionContext) _BreakdownMember(ctx context.Context, sel ast.SelectionSet, obj *dataset.MemberSplit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, breakdownMemberImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8377,7 +8390,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 
 var coordinateImplementors = []string{"Coordinate"}
 
-func (ec *executionContext) _Coordinate(ctx context.Context, sel ast.SelectionSet, obj *model.Coordinate) graphql.Marshaler {
+func (ec *executionContext) _Coordinate(ctx context.Context, sel ast.SelectionSet, obj *dataset.Coordinate) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coordinateImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8524,11 +8537,10 @@ func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.Selecti
 					return ec._CoverageSource_indicator(ctx, field, obj)
 				})
 		case "coordinates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CoverageSource_coordinates(ctx, field, obj)
-				})
+			out.Values[i] = ec._CoverageSource_coordinates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "value":
 			out.Values[i] = ec._CoverageSource_value(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -8575,7 +8587,7 @@ func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.Selecti
 
 var dimensionImplementors = []string{"Dimension", "Node"}
 
-func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet, obj *model.Dimension) graphql.Marshaler {
+func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet, obj *dataset.Dimension) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, dimensionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8601,16 +8613,16 @@ func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.Values[i] = ec._Dimension_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dimension_description(ctx, field, obj)
+				})
+		case "members":
+			out.Values[i] = ec._Dimension_members(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dimension_members(ctx, field, obj)
-				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8630,7 +8642,7 @@ func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet
 
 var indicatorImplementors = []string{"Indicator", "Node"}
 
-func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *model.Indicator) graphql.Marshaler {
+func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *dataset.Indicator) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, indicatorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8812,7 +8824,7 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 
 var memberImplementors = []string{"Member", "Node"}
 
-func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *model.Member) graphql.Marshaler {
+func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *dataset.Member) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, memberImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8838,10 +8850,11 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.Values[i] = ec._Member_description(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_description(ctx, field, obj)
+				})
 		case "dimension":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -8849,20 +8862,23 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Member_dimension(ctx, field, obj)
 				})
 		case "iso2":
-			out.Values[i] = ec._Member_iso2(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_iso2(ctx, field, obj)
+				})
 		case "iso3":
-			out.Values[i] = ec._Member_iso3(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_iso3(ctx, field, obj)
+				})
 		case "m49":
-			out.Values[i] = ec._Member_m49(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_m49(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8882,7 +8898,7 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 
 var observationImplementors = []string{"Observation", "Node"}
 
-func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *model.Observation) graphql.Marshaler {
+func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionSet, obj *dataset.Observation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, observationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8926,17 +8942,15 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 					return ec._Observation_unit(ctx, field, obj)
 				})
 		case "qualifier":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Observation_qualifier(ctx, field, obj)
-				})
+			out.Values[i] = ec._Observation_qualifier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Observation_status(ctx, field, obj)
-				})
+			out.Values[i] = ec._Observation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statedChange":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -8950,11 +8964,10 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 					return ec._Observation_agency(ctx, field, obj)
 				})
 		case "coordinates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Observation_coordinates(ctx, field, obj)
-				})
+			out.Values[i] = ec._Observation_coordinates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9310,7 +9323,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 
 var refAreaImplementors = []string{"RefArea", "Node"}
 
-func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, obj *model.RefArea) graphql.Marshaler {
+func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, obj *dataset.RefArea) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, refAreaImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9336,20 +9349,23 @@ func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "iso2":
-			out.Values[i] = ec._RefArea_iso2(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_iso2(ctx, field, obj)
+				})
 		case "iso3":
-			out.Values[i] = ec._RefArea_iso3(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_iso3(ctx, field, obj)
+				})
 		case "m49":
-			out.Values[i] = ec._RefArea_m49(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_m49(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9369,7 +9385,7 @@ func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, 
 
 var releaseImplementors = []string{"Release", "Node"}
 
-func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, obj *model.Release) graphql.Marshaler {
+func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, obj *dataset.Release) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, releaseImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9406,10 +9422,11 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "published":
-			out.Values[i] = ec._Release_published(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_published(ctx, field, obj)
+				})
 		case "checksum":
 			out.Values[i] = ec._Release_checksum(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -9439,7 +9456,7 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 
 var sourceImplementors = []string{"Source"}
 
-func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *model.Source) graphql.Marshaler {
+func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *dataset.Observation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9455,15 +9472,17 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Source_release(ctx, field, obj)
 				})
 		case "section":
-			out.Values[i] = ec._Source_section(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_section(ctx, field, obj)
+				})
 		case "quote":
-			out.Values[i] = ec._Source_quote(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_quote(ctx, field, obj)
+				})
 		case "alsoStatedIn":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9471,10 +9490,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Source_alsoStatedIn(ctx, field, obj)
 				})
 		case "dataFileLine":
-			out.Values[i] = ec._Source_dataFileLine(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_dataFileLine(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9494,7 +9514,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 
 var sourceLocationImplementors = []string{"SourceLocation"}
 
-func (ec *executionContext) _SourceLocation(ctx context.Context, sel ast.SelectionSet, obj *model.SourceLocation) graphql.Marshaler {
+func (ec *executionContext) _SourceLocation(ctx context.Context, sel ast.SelectionSet, obj *dataset.Source) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceLocationImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9532,7 +9552,7 @@ func (ec *executionContext) _SourceLocation(ctx context.Context, sel ast.Selecti
 
 var unitImplementors = []string{"Unit"}
 
-func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj *model.Unit) graphql.Marshaler {
+func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj *dataset.Unit) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, unitImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -9930,15 +9950,15 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAgency2indicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v model.Agency) graphql.Marshaler {
+func (ec *executionContext) marshalNAgency2indicatorsᚋinternalᚋdatasetᚐAgency(ctx context.Context, sel ast.SelectionSet, v dataset.Agency) graphql.Marshaler {
 	return ec._Agency(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Agency) graphql.Marshaler {
+func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAgency2indicatorsᚋgraphᚋmodelᚐAgency(ctx, sel, v[i])
+		return ec.marshalNAgency2indicatorsᚋinternalᚋdatasetᚐAgency(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -9950,7 +9970,7 @@ func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋgraphᚋmodelᚐAgenc
 	return ret
 }
 
-func (ec *executionContext) marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+func (ec *executionContext) marshalNAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx context.Context, sel ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Agency!")
 		return graphql.Null
@@ -9958,15 +9978,47 @@ func (ec *executionContext) marshalNAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgenc
 	return ec._Agency(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, v any) (model.AgencyKind, error) {
-	var res model.AgencyKind
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx context.Context, v any) (dataset.AgencyKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNAgencyKind2indicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v model.AgencyKind) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v dataset.AgencyKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AgencyKind!")
+	}
+	return res
 }
+
+var (
+	unmarshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind = map[string]dataset.AgencyKind{
+		"MINISTRY":      dataset.KindMinistry,
+		"AGENCY":        dataset.KindAgency,
+		"COURT":         dataset.KindCourt,
+		"PROSECUTION":   dataset.KindProsecution,
+		"OMBUDSMAN":     dataset.KindOmbudsman,
+		"BAR":           dataset.KindBar,
+		"NGO":           dataset.KindNGO,
+		"COMPANY":       dataset.KindCompany,
+		"EDUCATION":     dataset.KindEducation,
+		"INTERNATIONAL": dataset.KindInternational,
+	}
+	marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind = map[dataset.AgencyKind]string{
+		dataset.KindMinistry:      "MINISTRY",
+		dataset.KindAgency:        "AGENCY",
+		dataset.KindCourt:         "COURT",
+		dataset.KindProsecution:   "PROSECUTION",
+		dataset.KindOmbudsman:     "OMBUDSMAN",
+		dataset.KindBar:           "BAR",
+		dataset.KindNGO:           "NGO",
+		dataset.KindCompany:       "COMPANY",
+		dataset.KindEducation:     "EDUCATION",
+		dataset.KindInternational: "INTERNATIONAL",
+	}
+)
 
 func (ec *executionContext) marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐAggregateGroup(ctx context.Context, sel ast.SelectionSet, v model.AggregateGroup) graphql.Marshaler {
 	return ec._AggregateGroup(ctx, sel, &v)
@@ -10027,15 +10079,15 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNBreakdownMember2indicatorsᚋgraphᚋmodelᚐBreakdownMember(ctx context.Context, sel ast.SelectionSet, v model.BreakdownMember) graphql.Marshaler {
+func (ec *executionContext) marshalNBreakdownMember2indicatorsᚋinternalᚋdatasetᚐMemberSplit(ctx context.Context, sel ast.SelectionSet, v dataset.MemberSplit) graphql.Marshaler {
 	return ec._BreakdownMember(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋgraphᚋmodelᚐBreakdownMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BreakdownMember) graphql.Marshaler {
+func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberSplitᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.MemberSplit) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNBreakdownMember2indicatorsᚋgraphᚋmodelᚐBreakdownMember(ctx, sel, v[i])
+		return ec.marshalNBreakdownMember2indicatorsᚋinternalᚋdatasetᚐMemberSplit(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10047,15 +10099,15 @@ func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNCoordinate2indicatorsᚋgraphᚋmodelᚐCoordinate(ctx context.Context, sel ast.SelectionSet, v model.Coordinate) graphql.Marshaler {
+func (ec *executionContext) marshalNCoordinate2indicatorsᚋinternalᚋdatasetᚐCoordinate(ctx context.Context, sel ast.SelectionSet, v dataset.Coordinate) graphql.Marshaler {
 	return ec._Coordinate(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Coordinate) graphql.Marshaler {
+func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoordinate2indicatorsᚋgraphᚋmodelᚐCoordinate(ctx, sel, v[i])
+		return ec.marshalNCoordinate2indicatorsᚋinternalᚋdatasetᚐCoordinate(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10067,7 +10119,7 @@ func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋgraphᚋmodelᚐC
 	return ret
 }
 
-func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋgraphᚋmodelᚐCoordinateInput(ctx context.Context, v any) (model.CoordinateInput, error) {
+func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋinternalᚋdatasetᚐCoordinate(ctx context.Context, v any) (dataset.Coordinate, error) {
 	res, err := ec.unmarshalInputCoordinateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
@@ -10112,15 +10164,15 @@ func (ec *executionContext) marshalNCoverageSource2ᚕindicatorsᚋgraphᚋmodel
 	return ret
 }
 
-func (ec *executionContext) marshalNDimension2indicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v model.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalNDimension2indicatorsᚋinternalᚋdatasetᚐDimension(ctx context.Context, sel ast.SelectionSet, v dataset.Dimension) graphql.Marshaler {
 	return ec._Dimension(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNDimension2indicatorsᚋgraphᚋmodelᚐDimension(ctx, sel, v[i])
+		return ec.marshalNDimension2indicatorsᚋinternalᚋdatasetᚐDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10132,7 +10184,7 @@ func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋgraphᚋmodelᚐDi
 	return ret
 }
 
-func (ec *executionContext) marshalNDimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalNDimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx context.Context, sel ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Dimension!")
 		return graphql.Null
@@ -10168,15 +10220,15 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
-func (ec *executionContext) marshalNIndicator2indicatorsᚋgraphᚋmodelᚐIndicator(ctx context.Context, sel ast.SelectionSet, v model.Indicator) graphql.Marshaler {
+func (ec *executionContext) marshalNIndicator2indicatorsᚋinternalᚋdatasetᚐIndicator(ctx context.Context, sel ast.SelectionSet, v dataset.Indicator) graphql.Marshaler {
 	return ec._Indicator(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋgraphᚋmodelᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Indicator) graphql.Marshaler {
+func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNIndicator2indicatorsᚋgraphᚋmodelᚐIndicator(ctx, sel, v[i])
+		return ec.marshalNIndicator2indicatorsᚋinternalᚋdatasetᚐIndicator(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10188,7 +10240,7 @@ func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋgraphᚋmodelᚐIn
 	return ret
 }
 
-func (ec *executionContext) marshalNIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+func (ec *executionContext) marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Indicator!")
 		return graphql.Null
@@ -10238,15 +10290,15 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
-func (ec *executionContext) marshalNMember2indicatorsᚋgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v model.Member) graphql.Marshaler {
+func (ec *executionContext) marshalNMember2indicatorsᚋinternalᚋdatasetᚐMember(ctx context.Context, sel ast.SelectionSet, v dataset.Member) graphql.Marshaler {
 	return ec._Member(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNMember2ᚕindicatorsᚋgraphᚋmodelᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Member) graphql.Marshaler {
+func (ec *executionContext) marshalNMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Member) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMember2indicatorsᚋgraphᚋmodelᚐMember(ctx, sel, v[i])
+		return ec.marshalNMember2indicatorsᚋinternalᚋdatasetᚐMember(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10258,7 +10310,7 @@ func (ec *executionContext) marshalNMember2ᚕindicatorsᚋgraphᚋmodelᚐMembe
 	return ret
 }
 
-func (ec *executionContext) marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMember(ctx context.Context, sel ast.SelectionSet, v *model.Member) graphql.Marshaler {
+func (ec *executionContext) marshalNMember2ᚖindicatorsᚋinternalᚋdatasetᚐMember(ctx context.Context, sel ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Member!")
 		return graphql.Null
@@ -10266,20 +10318,20 @@ func (ec *executionContext) marshalNMember2ᚖindicatorsᚋgraphᚋmodelᚐMembe
 	return ec._Member(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNMemberSelection2indicatorsᚋgraphᚋmodelᚐMemberSelection(ctx context.Context, v any) (model.MemberSelection, error) {
+func (ec *executionContext) unmarshalNMemberSelection2indicatorsᚋinternalᚋdatasetᚐMemberFilter(ctx context.Context, v any) (dataset.MemberFilter, error) {
 	res, err := ec.unmarshalInputMemberSelection(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNObservation2indicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v model.Observation) graphql.Marshaler {
+func (ec *executionContext) marshalNObservation2indicatorsᚋinternalᚋdatasetᚐObservation(ctx context.Context, sel ast.SelectionSet, v dataset.Observation) graphql.Marshaler {
 	return ec._Observation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Observation) graphql.Marshaler {
+func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObservation2indicatorsᚋgraphᚋmodelᚐObservation(ctx, sel, v[i])
+		return ec.marshalNObservation2indicatorsᚋinternalᚋdatasetᚐObservation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10291,7 +10343,7 @@ func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋgraphᚋmodelᚐ
 	return ret
 }
 
-func (ec *executionContext) marshalNObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+func (ec *executionContext) marshalNObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx context.Context, sel ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Observation!")
 		return graphql.Null
@@ -10327,20 +10379,36 @@ func (ec *executionContext) marshalNObservationEdge2ᚕindicatorsᚋgraphᚋmode
 	return ret
 }
 
-func (ec *executionContext) unmarshalNObservationFilter2indicatorsᚋgraphᚋmodelᚐObservationFilter(ctx context.Context, v any) (model.ObservationFilter, error) {
+func (ec *executionContext) unmarshalNObservationFilter2indicatorsᚋinternalᚋdatasetᚐFilter(ctx context.Context, v any) (dataset.Filter, error) {
 	res, err := ec.unmarshalInputObservationFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx context.Context, v any) (model.ObservationStatus, error) {
-	var res model.ObservationStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus(ctx context.Context, v any) (dataset.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx context.Context, sel ast.SelectionSet, v model.ObservationStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus(ctx context.Context, sel ast.SelectionSet, v dataset.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ObservationStatus!")
+	}
+	return res
 }
+
+var (
+	unmarshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus = map[string]dataset.Status{
+		"REPORTED": dataset.Reported,
+		"DERIVED":  dataset.Derived,
+	}
+	marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus = map[dataset.Status]string{
+		dataset.Reported: "REPORTED",
+		dataset.Derived:  "DERIVED",
+	}
+)
 
 func (ec *executionContext) marshalNPageInfo2ᚖindicatorsᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
@@ -10370,25 +10438,45 @@ func (ec *executionContext) marshalNPeriod2ᚕindicatorsᚋinternalᚋdatasetᚐ
 	return ret
 }
 
-func (ec *executionContext) unmarshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, v any) (model.Qualifier, error) {
-	var res model.Qualifier
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx context.Context, v any) (dataset.Qualifier, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, sel ast.SelectionSet, v model.Qualifier) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx context.Context, sel ast.SelectionSet, v dataset.Qualifier) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Qualifier!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNRefArea2indicatorsᚋgraphᚋmodelᚐRefArea(ctx context.Context, sel ast.SelectionSet, v model.RefArea) graphql.Marshaler {
+var (
+	unmarshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier = map[string]dataset.Qualifier{
+		"EXACT":         dataset.Exact,
+		"MORE_THAN":     dataset.MoreThan,
+		"AT_LEAST":      dataset.AtLeast,
+		"APPROXIMATELY": dataset.Approximately,
+	}
+	marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier = map[dataset.Qualifier]string{
+		dataset.Exact:         "EXACT",
+		dataset.MoreThan:      "MORE_THAN",
+		dataset.AtLeast:       "AT_LEAST",
+		dataset.Approximately: "APPROXIMATELY",
+	}
+)
+
+func (ec *executionContext) marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRefArea(ctx context.Context, sel ast.SelectionSet, v dataset.RefArea) graphql.Marshaler {
 	return ec._RefArea(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋgraphᚋmodelᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RefArea) graphql.Marshaler {
+func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRefArea2indicatorsᚋgraphᚋmodelᚐRefArea(ctx, sel, v[i])
+		return ec.marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRefArea(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10400,7 +10488,7 @@ func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋgraphᚋmodelᚐRefA
 	return ret
 }
 
-func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefArea(ctx context.Context, sel ast.SelectionSet, v *model.RefArea) graphql.Marshaler {
+func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx context.Context, sel ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RefArea!")
 		return graphql.Null
@@ -10408,15 +10496,15 @@ func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋgraphᚋmodelᚐRefA
 	return ec._RefArea(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNRelease2indicatorsᚋgraphᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v model.Release) graphql.Marshaler {
+func (ec *executionContext) marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRelease(ctx context.Context, sel ast.SelectionSet, v dataset.Release) graphql.Marshaler {
 	return ec._Release(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋgraphᚋmodelᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Release) graphql.Marshaler {
+func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNRelease2indicatorsᚋgraphᚋmodelᚐRelease(ctx, sel, v[i])
+		return ec.marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRelease(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10428,7 +10516,7 @@ func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋgraphᚋmodelᚐRele
 	return ret
 }
 
-func (ec *executionContext) marshalNRelease2ᚖindicatorsᚋgraphᚋmodelᚐRelease(ctx context.Context, sel ast.SelectionSet, v *model.Release) graphql.Marshaler {
+func (ec *executionContext) marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx context.Context, sel ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Release!")
 		return graphql.Null
@@ -10446,7 +10534,7 @@ func (ec *executionContext) marshalNReportingFramework2indicatorsᚋgraphᚋmode
 	return v
 }
 
-func (ec *executionContext) marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
+func (ec *executionContext) marshalNSource2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx context.Context, sel ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Source!")
 		return graphql.Null
@@ -10454,15 +10542,15 @@ func (ec *executionContext) marshalNSource2ᚖindicatorsᚋgraphᚋmodelᚐSourc
 	return ec._Source(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNSourceLocation2indicatorsᚋgraphᚋmodelᚐSourceLocation(ctx context.Context, sel ast.SelectionSet, v model.SourceLocation) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceLocation2indicatorsᚋinternalᚋdatasetᚐSource(ctx context.Context, sel ast.SelectionSet, v dataset.Source) graphql.Marshaler {
 	return ec._SourceLocation(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNSourceLocation2ᚕindicatorsᚋgraphᚋmodelᚐSourceLocationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SourceLocation) graphql.Marshaler {
+func (ec *executionContext) marshalNSourceLocation2ᚕindicatorsᚋinternalᚋdatasetᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSourceLocation2indicatorsᚋgraphᚋmodelᚐSourceLocation(ctx, sel, v[i])
+		return ec.marshalNSourceLocation2indicatorsᚋinternalᚋdatasetᚐSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10517,17 +10605,39 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
-func (ec *executionContext) unmarshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, v any) (model.Theme, error) {
-	var res model.Theme
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx context.Context, v any) (dataset.Theme, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, sel ast.SelectionSet, v model.Theme) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx context.Context, sel ast.SelectionSet, v dataset.Theme) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Theme!")
+	}
+	return res
 }
 
-func (ec *executionContext) marshalNUnit2ᚖindicatorsᚋgraphᚋmodelᚐUnit(ctx context.Context, sel ast.SelectionSet, v *model.Unit) graphql.Marshaler {
+var (
+	unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme = map[string]dataset.Theme{
+		"PREVENTION":  dataset.ThemePrevention,
+		"PROTECTION":  dataset.ThemeProtection,
+		"PROSECUTION": dataset.ThemeProsecution,
+		"PARTNERSHIP": dataset.ThemePartnership,
+		"CONTEXT":     dataset.ThemeContext,
+	}
+	marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme = map[dataset.Theme]string{
+		dataset.ThemePrevention:  "PREVENTION",
+		dataset.ThemeProtection:  "PROTECTION",
+		dataset.ThemeProsecution: "PROSECUTION",
+		dataset.ThemePartnership: "PARTNERSHIP",
+		dataset.ThemeContext:     "CONTEXT",
+	}
+)
+
+func (ec *executionContext) marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUnit(ctx context.Context, sel ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Unit!")
 		return graphql.Null
@@ -10677,28 +10787,58 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
-func (ec *executionContext) marshalOAgency2ᚖindicatorsᚋgraphᚋmodelᚐAgency(ctx context.Context, sel ast.SelectionSet, v *model.Agency) graphql.Marshaler {
+func (ec *executionContext) marshalOAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx context.Context, sel ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Agency(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, v any) (*model.AgencyKind, error) {
+func (ec *executionContext) unmarshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx context.Context, v any) (*dataset.AgencyKind, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.AgencyKind)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOAgencyKind2ᚖindicatorsᚋgraphᚋmodelᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v *model.AgencyKind) graphql.Marshaler {
+func (ec *executionContext) marshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind(ctx context.Context, sel ast.SelectionSet, v *dataset.AgencyKind) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind[*v])
+	return res
 }
+
+var (
+	unmarshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind = map[string]dataset.AgencyKind{
+		"MINISTRY":      dataset.KindMinistry,
+		"AGENCY":        dataset.KindAgency,
+		"COURT":         dataset.KindCourt,
+		"PROSECUTION":   dataset.KindProsecution,
+		"OMBUDSMAN":     dataset.KindOmbudsman,
+		"BAR":           dataset.KindBar,
+		"NGO":           dataset.KindNGO,
+		"COMPANY":       dataset.KindCompany,
+		"EDUCATION":     dataset.KindEducation,
+		"INTERNATIONAL": dataset.KindInternational,
+	}
+	marshalOAgencyKind2ᚖindicatorsᚋinternalᚋdatasetᚐAgencyKind = map[dataset.AgencyKind]string{
+		dataset.KindMinistry:      "MINISTRY",
+		dataset.KindAgency:        "AGENCY",
+		dataset.KindCourt:         "COURT",
+		dataset.KindProsecution:   "PROSECUTION",
+		dataset.KindOmbudsman:     "OMBUDSMAN",
+		dataset.KindBar:           "BAR",
+		dataset.KindNGO:           "NGO",
+		dataset.KindCompany:       "COMPANY",
+		dataset.KindEducation:     "EDUCATION",
+		dataset.KindInternational: "INTERNATIONAL",
+	}
+)
 
 func (ec *executionContext) unmarshalOAggregateField2ᚖindicatorsᚋgraphᚋmodelᚐAggregateField(ctx context.Context, v any) (*model.AggregateField, error) {
 	if v == nil {
@@ -10763,7 +10903,7 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
-func (ec *executionContext) marshalOBreakdown2ᚖindicatorsᚋgraphᚋmodelᚐBreakdown(ctx context.Context, sel ast.SelectionSet, v *model.Breakdown) graphql.Marshaler {
+func (ec *executionContext) marshalOBreakdown2ᚖindicatorsᚋinternalᚋdatasetᚐSplit(ctx context.Context, sel ast.SelectionSet, v *dataset.Split) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -10777,16 +10917,16 @@ func (ec *executionContext) marshalOChange2ᚖindicatorsᚋgraphᚋmodelᚐChang
 	return ec._Change(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOCoordinateInput2ᚕindicatorsᚋgraphᚋmodelᚐCoordinateInputᚄ(ctx context.Context, v any) ([]model.CoordinateInput, error) {
+func (ec *executionContext) unmarshalOCoordinateInput2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx context.Context, v any) ([]dataset.Coordinate, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.CoordinateInput, len(vSlice))
+	res := make([]dataset.Coordinate, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNCoordinateInput2indicatorsᚋgraphᚋmodelᚐCoordinateInput(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNCoordinateInput2indicatorsᚋinternalᚋdatasetᚐCoordinate(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10794,7 +10934,7 @@ func (ec *executionContext) unmarshalOCoordinateInput2ᚕindicatorsᚋgraphᚋmo
 	return res, nil
 }
 
-func (ec *executionContext) marshalODimension2ᚖindicatorsᚋgraphᚋmodelᚐDimension(ctx context.Context, sel ast.SelectionSet, v *model.Dimension) graphql.Marshaler {
+func (ec *executionContext) marshalODimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx context.Context, sel ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -10819,11 +10959,23 @@ func (ec *executionContext) marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimal
 	return res
 }
 
-func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋgraphᚋmodelᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *model.Indicator) graphql.Marshaler {
+func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Indicator(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -10844,16 +10996,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
-func (ec *executionContext) unmarshalOMemberSelection2ᚕindicatorsᚋgraphᚋmodelᚐMemberSelectionᚄ(ctx context.Context, v any) ([]model.MemberSelection, error) {
+func (ec *executionContext) unmarshalOMemberSelection2ᚕindicatorsᚋinternalᚋdatasetᚐMemberFilterᚄ(ctx context.Context, v any) ([]dataset.MemberFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.MemberSelection, len(vSlice))
+	res := make([]dataset.MemberFilter, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNMemberSelection2indicatorsᚋgraphᚋmodelᚐMemberSelection(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNMemberSelection2indicatorsᚋinternalᚋdatasetᚐMemberFilter(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10868,14 +11020,14 @@ func (ec *executionContext) marshalONode2indicatorsᚋgraphᚋmodelᚐNode(ctx c
 	return ec._Node(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOObservation2ᚖindicatorsᚋgraphᚋmodelᚐObservation(ctx context.Context, sel ast.SelectionSet, v *model.Observation) graphql.Marshaler {
+func (ec *executionContext) marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx context.Context, sel ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋmodelᚐObservationFilter(ctx context.Context, v any) (*model.ObservationFilter, error) {
+func (ec *executionContext) unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx context.Context, v any) (*dataset.Filter, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -10883,32 +11035,48 @@ func (ec *executionContext) unmarshalOObservationFilter2ᚖindicatorsᚋgraphᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx context.Context, v any) (*model.ObservationOrder, error) {
+func (ec *executionContext) unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder(ctx context.Context, v any) (*dataset.Order, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.ObservationOrder)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOObservationOrder2ᚖindicatorsᚋgraphᚋmodelᚐObservationOrder(ctx context.Context, sel ast.SelectionSet, v *model.ObservationOrder) graphql.Marshaler {
+func (ec *executionContext) marshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder(ctx context.Context, sel ast.SelectionSet, v *dataset.Order) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder[*v])
+	return res
 }
 
-func (ec *executionContext) unmarshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx context.Context, v any) ([]model.ObservationStatus, error) {
+var (
+	unmarshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder = map[string]dataset.Order{
+		"KEY":         dataset.OrderByKey,
+		"PERIOD_DESC": dataset.OrderByPeriodDesc,
+		"VALUE_DESC":  dataset.OrderByValueDesc,
+	}
+	marshalOObservationOrder2ᚖindicatorsᚋinternalᚋdatasetᚐOrder = map[dataset.Order]string{
+		dataset.OrderByKey:        "KEY",
+		dataset.OrderByPeriodDesc: "PERIOD_DESC",
+		dataset.OrderByValueDesc:  "VALUE_DESC",
+	}
+)
+
+func (ec *executionContext) unmarshalOObservationStatus2ᚕindicatorsᚋinternalᚋdatasetᚐStatusᚄ(ctx context.Context, v any) ([]dataset.Status, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.ObservationStatus, len(vSlice))
+	res := make([]dataset.Status, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10916,14 +11084,14 @@ func (ec *executionContext) unmarshalOObservationStatus2ᚕindicatorsᚋgraphᚋ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOObservationStatus2ᚕindicatorsᚋgraphᚋmodelᚐObservationStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ObservationStatus) graphql.Marshaler {
+func (ec *executionContext) marshalOObservationStatus2ᚕindicatorsᚋinternalᚋdatasetᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Status) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNObservationStatus2indicatorsᚋgraphᚋmodelᚐObservationStatus(ctx, sel, v[i])
+		return ec.marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10935,16 +11103,16 @@ func (ec *executionContext) marshalOObservationStatus2ᚕindicatorsᚋgraphᚋmo
 	return ret
 }
 
-func (ec *executionContext) unmarshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx context.Context, v any) ([]model.Qualifier, error) {
+func (ec *executionContext) unmarshalOQualifier2ᚕindicatorsᚋinternalᚋdatasetᚐQualifierᚄ(ctx context.Context, v any) ([]dataset.Qualifier, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Qualifier, len(vSlice))
+	res := make([]dataset.Qualifier, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -10952,14 +11120,14 @@ func (ec *executionContext) unmarshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐ
 	return res, nil
 }
 
-func (ec *executionContext) marshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQualifierᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Qualifier) graphql.Marshaler {
+func (ec *executionContext) marshalOQualifier2ᚕindicatorsᚋinternalᚋdatasetᚐQualifierᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Qualifier) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNQualifier2indicatorsᚋgraphᚋmodelᚐQualifier(ctx, sel, v[i])
+		return ec.marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10971,21 +11139,39 @@ func (ec *executionContext) marshalOQualifier2ᚕindicatorsᚋgraphᚋmodelᚐQu
 	return ret
 }
 
-func (ec *executionContext) unmarshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, v any) (*model.Qualifier, error) {
+func (ec *executionContext) unmarshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier(ctx context.Context, v any) (*dataset.Qualifier, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Qualifier)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOQualifier2ᚖindicatorsᚋgraphᚋmodelᚐQualifier(ctx context.Context, sel ast.SelectionSet, v *model.Qualifier) graphql.Marshaler {
+func (ec *executionContext) marshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier(ctx context.Context, sel ast.SelectionSet, v *dataset.Qualifier) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier[*v])
+	return res
 }
+
+var (
+	unmarshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier = map[string]dataset.Qualifier{
+		"EXACT":         dataset.Exact,
+		"MORE_THAN":     dataset.MoreThan,
+		"AT_LEAST":      dataset.AtLeast,
+		"APPROXIMATELY": dataset.Approximately,
+	}
+	marshalOQualifier2ᚖindicatorsᚋinternalᚋdatasetᚐQualifier = map[dataset.Qualifier]string{
+		dataset.Exact:         "EXACT",
+		dataset.MoreThan:      "MORE_THAN",
+		dataset.AtLeast:       "AT_LEAST",
+		dataset.Approximately: "APPROXIMATELY",
+	}
+)
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
@@ -11040,16 +11226,16 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
-func (ec *executionContext) unmarshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx context.Context, v any) ([]model.Theme, error) {
+func (ec *executionContext) unmarshalOTheme2ᚕindicatorsᚋinternalᚋdatasetᚐThemeᚄ(ctx context.Context, v any) ([]dataset.Theme, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]model.Theme, len(vSlice))
+	res := make([]dataset.Theme, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -11057,14 +11243,14 @@ func (ec *executionContext) unmarshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThem
 	return res, nil
 }
 
-func (ec *executionContext) marshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Theme) graphql.Marshaler {
+func (ec *executionContext) marshalOTheme2ᚕindicatorsᚋinternalᚋdatasetᚐThemeᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Theme) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTheme2indicatorsᚋgraphᚋmodelᚐTheme(ctx, sel, v[i])
+		return ec.marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -11076,21 +11262,41 @@ func (ec *executionContext) marshalOTheme2ᚕindicatorsᚋgraphᚋmodelᚐTheme�
 	return ret
 }
 
-func (ec *executionContext) unmarshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, v any) (*model.Theme, error) {
+func (ec *executionContext) unmarshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme(ctx context.Context, v any) (*dataset.Theme, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Theme)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOTheme2ᚖindicatorsᚋgraphᚋmodelᚐTheme(ctx context.Context, sel ast.SelectionSet, v *model.Theme) graphql.Marshaler {
+func (ec *executionContext) marshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme(ctx context.Context, sel ast.SelectionSet, v *dataset.Theme) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme[*v])
+	return res
 }
+
+var (
+	unmarshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme = map[string]dataset.Theme{
+		"PREVENTION":  dataset.ThemePrevention,
+		"PROTECTION":  dataset.ThemeProtection,
+		"PROSECUTION": dataset.ThemeProsecution,
+		"PARTNERSHIP": dataset.ThemePartnership,
+		"CONTEXT":     dataset.ThemeContext,
+	}
+	marshalOTheme2ᚖindicatorsᚋinternalᚋdatasetᚐTheme = map[dataset.Theme]string{
+		dataset.ThemePrevention:  "PREVENTION",
+		dataset.ThemeProtection:  "PROTECTION",
+		dataset.ThemeProsecution: "PROSECUTION",
+		dataset.ThemePartnership: "PARTNERSHIP",
+		dataset.ThemeContext:     "CONTEXT",
+	}
+)
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
 	if v == nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"indicators/graph/model"
 	"indicators/internal/dataset"
 )
 
@@ -13,8 +12,8 @@ import (
 // it means null; nested, where the database guarantees the code, it is a bug.
 var errUnknownCode = errors.New("unknown code")
 
-// lookup finds a code in one of the catalog's code lists and converts it.
-func lookup[V, M any](ctx context.Context, what, code string, list func(*dataset.Catalog) map[string]V, convert func(V) M) (*M, error) {
+// lookup finds a code in one of the catalog's code lists.
+func lookup[V any](ctx context.Context, what, code string, list func(*dataset.Catalog) map[string]V) (*V, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
@@ -23,46 +22,44 @@ func lookup[V, M any](ctx context.Context, what, code string, list func(*dataset
 	if !ok {
 		return nil, fmt.Errorf("%s %q: %w", what, code, errUnknownCode)
 	}
-	m := convert(v)
-	return &m, nil
+	return &v, nil
 }
 
-func (r *Resolver) unitByCode(ctx context.Context, code string) (*model.Unit, error) {
-	return lookup(ctx, "unit", code, func(c *dataset.Catalog) map[string]dataset.Unit { return c.Units },
-		func(u dataset.Unit) model.Unit { return model.Unit{Code: u.Code, Name: u.Name} })
+func (r *Resolver) unitByCode(ctx context.Context, code string) (*dataset.Unit, error) {
+	return lookup(ctx, "unit", code, func(c *dataset.Catalog) map[string]dataset.Unit { return c.Units })
 }
 
-func (r *Resolver) indicatorByCode(ctx context.Context, code string) (*model.Indicator, error) {
-	return lookup(ctx, "indicator", code, func(c *dataset.Catalog) map[string]dataset.Indicator { return c.Indicators }, indicatorModel)
+func (r *Resolver) indicatorByCode(ctx context.Context, code string) (*dataset.Indicator, error) {
+	return lookup(ctx, "indicator", code, func(c *dataset.Catalog) map[string]dataset.Indicator { return c.Indicators })
 }
 
-func (r *Resolver) indicatorsByCode(ctx context.Context, codes []string) ([]model.Indicator, error) {
-	out := make([]model.Indicator, 0, len(codes))
+// byCodes looks up each of codes with one.
+func byCodes[V any](ctx context.Context, codes []string, one func(context.Context, string) (*V, error)) ([]V, error) {
+	out := make([]V, 0, len(codes))
 	for _, code := range codes {
-		i, err := r.indicatorByCode(ctx, code)
+		v, err := one(ctx, code)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, *i)
+		out = append(out, *v)
 	}
 	return out, nil
 }
 
-func (r *Resolver) agencyByCode(ctx context.Context, code string) (*model.Agency, error) {
-	return lookup(ctx, "agency", code, func(c *dataset.Catalog) map[string]dataset.Agency { return c.Agencies }, agencyModel)
+func (r *Resolver) agencyByCode(ctx context.Context, code string) (*dataset.Agency, error) {
+	return lookup(ctx, "agency", code, func(c *dataset.Catalog) map[string]dataset.Agency { return c.Agencies })
 }
 
-func (r *Resolver) refAreaByCode(ctx context.Context, code string) (*model.RefArea, error) {
-	return lookup(ctx, "reference area", code, func(c *dataset.Catalog) map[string]dataset.RefArea { return c.RefAreas }, refAreaModel)
+func (r *Resolver) refAreaByCode(ctx context.Context, code string) (*dataset.RefArea, error) {
+	return lookup(ctx, "reference area", code, func(c *dataset.Catalog) map[string]dataset.RefArea { return c.RefAreas })
 }
 
-func (r *Resolver) dimensionByCode(ctx context.Context, code string) (*model.Dimension, error) {
-	return lookup(ctx, "dimension", code, func(c *dataset.Catalog) map[string]dataset.Dimension { return c.Dimensions }, dimensionModel)
+func (r *Resolver) dimensionByCode(ctx context.Context, code string) (*dataset.Dimension, error) {
+	return lookup(ctx, "dimension", code, func(c *dataset.Catalog) map[string]dataset.Dimension { return c.Dimensions })
 }
 
-func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.Member, error) {
-	d, err := lookup(ctx, "dimension", dim, func(c *dataset.Catalog) map[string]dataset.Dimension { return c.Dimensions },
-		func(d dataset.Dimension) dataset.Dimension { return d })
+func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*dataset.Member, error) {
+	d, err := r.dimensionByCode(ctx, dim)
 	if err != nil {
 		return nil, err
 	}
@@ -70,21 +67,20 @@ func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*model.M
 	if !ok {
 		return nil, fmt.Errorf("member %s=%s: %w", dim, code, errUnknownCode)
 	}
-	mm := memberModel(dim, m)
-	return &mm, nil
+	return &m, nil
 }
 
-func (r *Resolver) releaseByCode(ctx context.Context, code string) (*model.Release, error) {
-	return lookup(ctx, "release", code, func(c *dataset.Catalog) map[string]dataset.Release { return c.ByRelease }, releaseModel)
+func (r *Resolver) releaseByCode(ctx context.Context, code string) (*dataset.Release, error) {
+	return lookup(ctx, "release", code, func(c *dataset.Catalog) map[string]dataset.Release { return c.ByRelease })
 }
 
-// previous finds the same cell one period earlier, in any release.
-func (r *Resolver) previous(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
-	cell := dataset.CellOf(obj.Observation)
+// previous finds the same cell one period earlier: its current observation.
+func (r *Resolver) previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
+	cell := dataset.CellOf(*obj)
 	cell.Period = cell.Period.Previous()
 	o, err := load(ctx, loadersFor(ctx).inCell, cell)
 	if err != nil || o.ID == 0 {
 		return nil, err
 	}
-	return &model.Observation{Observation: o}, nil
+	return &o, nil
 }

@@ -46,7 +46,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 		if ferr != nil || !found {
 			return nil, ferr
 		}
-		return model.Observation{Observation: o}, nil
+		return o, nil
 	}
 	return node, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -12,58 +11,21 @@ import (
 	"indicators/internal/dataset"
 )
 
-// storeFilter turns the GraphQL filter into the store's.
-func storeFilter(f *model.ObservationFilter) dataset.Filter {
-	var sf dataset.Filter
+// filterOf is the filter a connection was given, or none.
+func filterOf(f *dataset.Filter) dataset.Filter {
 	if f == nil {
-		return sf
+		return dataset.Filter{}
 	}
-	sf.Indicators = f.Indicators
-	sf.Agencies = f.Agencies
-	sf.RefAreas = f.RefAreas
-	sf.Releases = f.Releases
-	for _, t := range f.Themes {
-		sf.Themes = append(sf.Themes, strings.ToLower(string(t)))
-	}
-	for _, s := range f.Statuses {
-		sf.Statuses = append(sf.Statuses, dataset.Status(strings.ToLower(string(s))))
-	}
-	for _, q := range f.Qualifiers {
-		sf.Qualifiers = append(sf.Qualifiers, dataset.Qualifier(strings.ToLower(string(q))))
-	}
-	if f.PeriodFrom != nil {
-		sf.PeriodFrom = *f.PeriodFrom
-	}
-	if f.PeriodTo != nil {
-		sf.PeriodTo = *f.PeriodTo
-	}
-	for _, m := range f.Members {
-		sf.Members = append(sf.Members, dataset.MemberFilter{Dimension: m.Dimension, Members: m.Members})
-	}
-	sf.TotalOver = f.TotalOver
-	sf.BrokenDownBy = f.BrokenDownBy
-	sf.ExactlyBy = f.ExactlyBy
-	return sf
-}
-
-func storeOrder(o *model.ObservationOrder) dataset.Order {
-	if o == nil {
-		return dataset.OrderByKey
-	}
-	switch *o {
-	case model.ObservationOrderPeriodDesc:
-		return dataset.OrderByPeriodDesc
-	case model.ObservationOrderValueDesc:
-		return dataset.OrderByValueDesc
-	default:
-		return dataset.OrderByKey
-	}
+	return *f
 }
 
 // observationPageArgs validates a connection's arguments; the count is
 // asked for only when the query selects totalCount.
-func observationPageArgs(ctx context.Context, first *int, after *string, orderBy *model.ObservationOrder) (dataset.PageRequest, error) {
-	p := dataset.PageRequest{Order: storeOrder(orderBy), Count: selects(ctx, "totalCount")}
+func observationPageArgs(ctx context.Context, first *int, after *string, orderBy *dataset.Order) (dataset.PageRequest, error) {
+	p := dataset.PageRequest{Order: dataset.OrderByKey, Count: selects(ctx, "totalCount")}
+	if orderBy != nil {
+		p.Order = *orderBy
+	}
 	var err error
 	if p.First, err = pageSize(first); err != nil {
 		return p, err
@@ -84,7 +46,7 @@ func selects(ctx context.Context, name string) bool {
 }
 
 // listObservations serves a top-level observations connection.
-func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
 	p, err := observationPageArgs(ctx, first, after, orderBy)
 	if err != nil {
 		return nil, err
@@ -99,7 +61,7 @@ func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first
 // nestedObservations serves an indicator's or agency's observations: first
 // pages of every parent in a response come from one batched query. The
 // parent replaces whatever the filter says about its own kind.
-func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
+func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
 	switch parent {
 	case dataset.ByIndicator:
 		f.Indicators = nil
@@ -133,12 +95,12 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent
 func observationConnection(page dataset.Page, order dataset.Order, afterGiven bool) *model.ObservationConnection {
 	conn := &model.ObservationConnection{
 		Edges:      []model.ObservationEdge{},
-		Nodes:      []model.Observation{},
+		Nodes:      []dataset.Observation{},
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: afterGiven},
 		TotalCount: page.TotalCount,
 	}
 	for i, o := range page.Observations {
-		node := model.Observation{Observation: o}
+		node := o
 		conn.Edges = append(conn.Edges, model.ObservationEdge{Cursor: encodeCursor("observation/"+string(order), page.Cursors[i]), Node: &node})
 		conn.Nodes = append(conn.Nodes, node)
 	}

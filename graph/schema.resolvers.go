@@ -10,66 +10,70 @@ import (
 	"errors"
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"strings"
 
 	"github.com/shopspring/decimal"
 )
 
 // ID is the resolver for the id field.
-func (r *agencyResolver) ID(ctx context.Context, obj *model.Agency) (string, error) {
+func (r *agencyResolver) ID(ctx context.Context, obj *dataset.Agency) (string, error) {
 	return nodeID("Agency", obj.Code), nil
 }
 
+// ShortName is the resolver for the shortName field.
+func (r *agencyResolver) ShortName(ctx context.Context, obj *dataset.Agency) (*string, error) {
+	return optional(obj.ShortName), nil
+}
+
 // Parent is the resolver for the parent field.
-func (r *agencyResolver) Parent(ctx context.Context, obj *model.Agency) (*model.Agency, error) {
-	if obj.ParentCode == "" {
+func (r *agencyResolver) Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error) {
+	if obj.Parent == "" {
 		return nil, nil
 	}
-	return r.agencyByCode(ctx, obj.ParentCode)
+	return r.agencyByCode(ctx, obj.Parent)
 }
 
 // Indicators is the resolver for the indicators field.
-func (r *agencyResolver) Indicators(ctx context.Context, obj *model.Agency) ([]model.Indicator, error) {
+func (r *agencyResolver) Indicators(ctx context.Context, obj *dataset.Agency) ([]dataset.Indicator, error) {
 	codes, err := load(ctx, loadersFor(ctx).agencyInds, obj.Code)
 	if err != nil {
 		return nil, err
 	}
-	return r.indicatorsByCode(ctx, codes)
+	return byCodes(ctx, codes, r.indicatorByCode)
 }
 
 // Observations is the resolver for the observations field.
-func (r *agencyResolver) Observations(ctx context.Context, obj *model.Agency, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	return r.nestedObservations(ctx, dataset.ByAgency, obj.Code, storeFilter(filter), first, after, orderBy)
+func (r *agencyResolver) Observations(ctx context.Context, obj *dataset.Agency, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
+	return r.nestedObservations(ctx, dataset.ByAgency, obj.Code, filterOf(filter), first, after, orderBy)
 }
 
 // Indicator is the resolver for the indicator field.
-func (r *breakdownResolver) Indicator(ctx context.Context, obj *model.Breakdown) (*model.Indicator, error) {
-	return r.indicatorByCode(ctx, obj.IndicatorCode)
+func (r *breakdownResolver) Indicator(ctx context.Context, obj *dataset.Split) (*dataset.Indicator, error) {
+	return r.indicatorByCode(ctx, obj.Indicator)
 }
 
 // RefArea is the resolver for the refArea field.
-func (r *breakdownResolver) RefArea(ctx context.Context, obj *model.Breakdown) (*model.RefArea, error) {
-	return r.refAreaByCode(ctx, obj.RefAreaCode)
+func (r *breakdownResolver) RefArea(ctx context.Context, obj *dataset.Split) (*dataset.RefArea, error) {
+	return r.refAreaByCode(ctx, obj.RefArea)
 }
 
 // By is the resolver for the by field.
-func (r *breakdownResolver) By(ctx context.Context, obj *model.Breakdown) (*model.Dimension, error) {
-	return r.dimensionByCode(ctx, obj.DimensionCode)
+func (r *breakdownResolver) By(ctx context.Context, obj *dataset.Split) (*dataset.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
 // Member is the resolver for the member field.
-func (r *breakdownMemberResolver) Member(ctx context.Context, obj *model.BreakdownMember) (*model.Member, error) {
-	return r.memberByCode(ctx, obj.DimensionCode, obj.MemberCode)
+func (r *breakdownMemberResolver) Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error) {
+	return r.memberByCode(ctx, obj.Dimension, obj.Member)
 }
 
 // Dimension is the resolver for the dimension field.
-func (r *coordinateResolver) Dimension(ctx context.Context, obj *model.Coordinate) (*model.Dimension, error) {
-	return r.dimensionByCode(ctx, obj.DimensionCode)
+func (r *coordinateResolver) Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
 // Member is the resolver for the member field.
-func (r *coordinateResolver) Member(ctx context.Context, obj *model.Coordinate) (*model.Member, error) {
-	return r.memberByCode(ctx, obj.DimensionCode, obj.MemberCode)
+func (r *coordinateResolver) Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error) {
+	return r.memberByCode(ctx, obj.Dimension, obj.Member)
 }
 
 // Framework is the resolver for the framework field.
@@ -83,7 +87,7 @@ func (r *coverageCellResolver) Breakdown(ctx context.Context, obj *model.Coverag
 }
 
 // RefArea is the resolver for the refArea field.
-func (r *coverageCellResolver) RefArea(ctx context.Context, obj *model.CoverageCell) (*model.RefArea, error) {
+func (r *coverageCellResolver) RefArea(ctx context.Context, obj *model.CoverageCell) (*dataset.RefArea, error) {
 	return r.refAreaByCode(ctx, obj.RefArea)
 }
 
@@ -96,12 +100,11 @@ func (r *coverageCellResolver) Value(ctx context.Context, obj *model.CoverageCel
 }
 
 // Qualifier is the resolver for the qualifier field.
-func (r *coverageCellResolver) Qualifier(ctx context.Context, obj *model.CoverageCell) (*model.Qualifier, error) {
+func (r *coverageCellResolver) Qualifier(ctx context.Context, obj *model.CoverageCell) (*dataset.Qualifier, error) {
 	if !obj.Available {
 		return nil, nil
 	}
-	q := model.Qualifier(strings.ToUpper(string(obj.CoverageCell.Qualifier)))
-	return &q, nil
+	return &obj.CoverageCell.Qualifier, nil
 }
 
 // Derivation is the resolver for the derivation field.
@@ -124,73 +127,51 @@ func (r *coverageCellResolver) Note(ctx context.Context, obj *model.CoverageCell
 }
 
 // Indicator is the resolver for the indicator field.
-func (r *coverageSourceResolver) Indicator(ctx context.Context, obj *model.CoverageSource) (*model.Indicator, error) {
+func (r *coverageSourceResolver) Indicator(ctx context.Context, obj *model.CoverageSource) (*dataset.Indicator, error) {
 	return r.indicatorByCode(ctx, obj.Indicator)
 }
 
-// Coordinates is the resolver for the coordinates field.
-func (r *coverageSourceResolver) Coordinates(ctx context.Context, obj *model.CoverageSource) ([]model.Coordinate, error) {
-	return coordinateModels(obj.Coordinates), nil
-}
-
 // Release is the resolver for the release field.
-func (r *coverageSourceResolver) Release(ctx context.Context, obj *model.CoverageSource) (*model.Release, error) {
+func (r *coverageSourceResolver) Release(ctx context.Context, obj *model.CoverageSource) (*dataset.Release, error) {
 	return r.releaseByCode(ctx, obj.Release)
 }
 
 // Agency is the resolver for the agency field.
-func (r *coverageSourceResolver) Agency(ctx context.Context, obj *model.CoverageSource) (*model.Agency, error) {
+func (r *coverageSourceResolver) Agency(ctx context.Context, obj *model.CoverageSource) (*dataset.Agency, error) {
 	return r.agencyByCode(ctx, obj.Agency)
 }
 
 // ID is the resolver for the id field.
-func (r *dimensionResolver) ID(ctx context.Context, obj *model.Dimension) (string, error) {
+func (r *dimensionResolver) ID(ctx context.Context, obj *dataset.Dimension) (string, error) {
 	return nodeID("Dimension", obj.Code), nil
 }
 
-// Members is the resolver for the members field.
-func (r *dimensionResolver) Members(ctx context.Context, obj *model.Dimension) ([]model.Member, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	d := c.Dimensions[obj.Code]
-	out := make([]model.Member, len(d.Members))
-	for i, m := range d.Members {
-		out[i] = memberModel(d.Code, m)
-	}
-	return out, nil
+// Description is the resolver for the description field.
+func (r *dimensionResolver) Description(ctx context.Context, obj *dataset.Dimension) (*string, error) {
+	return optional(obj.Description), nil
 }
 
 // ID is the resolver for the id field.
-func (r *indicatorResolver) ID(ctx context.Context, obj *model.Indicator) (string, error) {
+func (r *indicatorResolver) ID(ctx context.Context, obj *dataset.Indicator) (string, error) {
 	return nodeID("Indicator", obj.Code), nil
 }
 
 // Unit is the resolver for the unit field.
-func (r *indicatorResolver) Unit(ctx context.Context, obj *model.Indicator) (*model.Unit, error) {
-	return r.unitByCode(ctx, obj.UnitCode)
+func (r *indicatorResolver) Unit(ctx context.Context, obj *dataset.Indicator) (*dataset.Unit, error) {
+	return r.unitByCode(ctx, obj.Unit)
 }
 
 // Agencies is the resolver for the agencies field.
-func (r *indicatorResolver) Agencies(ctx context.Context, obj *model.Indicator) ([]model.Agency, error) {
+func (r *indicatorResolver) Agencies(ctx context.Context, obj *dataset.Indicator) ([]dataset.Agency, error) {
 	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Agency, 0, len(f.Agencies))
-	for _, code := range f.Agencies {
-		a, err := r.agencyByCode(ctx, code)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *a)
-	}
-	return out, nil
+	return byCodes(ctx, f.Agencies, r.agencyByCode)
 }
 
 // Periods is the resolver for the periods field.
-func (r *indicatorResolver) Periods(ctx context.Context, obj *model.Indicator) ([]dataset.Period, error) {
+func (r *indicatorResolver) Periods(ctx context.Context, obj *dataset.Indicator) ([]dataset.Period, error) {
 	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
 	if err != nil {
 		return nil, err
@@ -199,118 +180,112 @@ func (r *indicatorResolver) Periods(ctx context.Context, obj *model.Indicator) (
 }
 
 // Dimensions is the resolver for the dimensions field.
-func (r *indicatorResolver) Dimensions(ctx context.Context, obj *model.Indicator) ([]model.Dimension, error) {
+func (r *indicatorResolver) Dimensions(ctx context.Context, obj *dataset.Indicator) ([]dataset.Dimension, error) {
 	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Dimension, 0, len(f.Dimensions))
-	for _, code := range f.Dimensions {
-		d, err := r.dimensionByCode(ctx, code)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *d)
-	}
-	return out, nil
+	return byCodes(ctx, f.Dimensions, r.dimensionByCode)
 }
 
 // Observations is the resolver for the observations field.
-func (r *indicatorResolver) Observations(ctx context.Context, obj *model.Indicator, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	return r.nestedObservations(ctx, dataset.ByIndicator, obj.Code, storeFilter(filter), first, after, orderBy)
+func (r *indicatorResolver) Observations(ctx context.Context, obj *dataset.Indicator, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
+	return r.nestedObservations(ctx, dataset.ByIndicator, obj.Code, filterOf(filter), first, after, orderBy)
 }
 
 // Series is the resolver for the series field.
-func (r *indicatorResolver) Series(ctx context.Context, obj *model.Indicator, refArea *string, members []model.CoordinateInput) ([]model.Observation, error) {
+func (r *indicatorResolver) Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error) {
 	return r.series(ctx, obj.Code, refArea, members)
 }
 
 // Breakdown is the resolver for the breakdown field.
-func (r *indicatorResolver) Breakdown(ctx context.Context, obj *model.Indicator, by string, period *string, refArea *string) (*model.Breakdown, error) {
+func (r *indicatorResolver) Breakdown(ctx context.Context, obj *dataset.Indicator, by string, period *string, refArea *string) (*dataset.Split, error) {
 	return r.breakdown(ctx, obj.Code, by, period, refArea)
 }
 
 // ID is the resolver for the id field.
-func (r *memberResolver) ID(ctx context.Context, obj *model.Member) (string, error) {
-	return nodeID("Member", obj.DimensionCode, obj.Code), nil
+func (r *memberResolver) ID(ctx context.Context, obj *dataset.Member) (string, error) {
+	return nodeID("Member", obj.Dimension, obj.Code), nil
+}
+
+// Description is the resolver for the description field.
+func (r *memberResolver) Description(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.Description), nil
 }
 
 // Dimension is the resolver for the dimension field.
-func (r *memberResolver) Dimension(ctx context.Context, obj *model.Member) (*model.Dimension, error) {
-	return r.dimensionByCode(ctx, obj.DimensionCode)
+func (r *memberResolver) Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.Dimension)
+}
+
+// Iso2 is the resolver for the iso2 field.
+func (r *memberResolver) Iso2(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.ISO2), nil
+}
+
+// Iso3 is the resolver for the iso3 field.
+func (r *memberResolver) Iso3(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.ISO3), nil
+}
+
+// M49 is the resolver for the m49 field.
+func (r *memberResolver) M49(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.M49), nil
 }
 
 // ID is the resolver for the id field.
-func (r *observationResolver) ID(ctx context.Context, obj *model.Observation) (string, error) {
-	return observationID(obj.Observation), nil
+func (r *observationResolver) ID(ctx context.Context, obj *dataset.Observation) (string, error) {
+	return observationID(*obj), nil
 }
 
 // Indicator is the resolver for the indicator field.
-func (r *observationResolver) Indicator(ctx context.Context, obj *model.Observation) (*model.Indicator, error) {
+func (r *observationResolver) Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error) {
 	return r.indicatorByCode(ctx, obj.Indicator)
 }
 
 // RefArea is the resolver for the refArea field.
-func (r *observationResolver) RefArea(ctx context.Context, obj *model.Observation) (*model.RefArea, error) {
+func (r *observationResolver) RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error) {
 	return r.refAreaByCode(ctx, obj.RefArea)
 }
 
 // Unit is the resolver for the unit field.
-func (r *observationResolver) Unit(ctx context.Context, obj *model.Observation) (*model.Unit, error) {
+func (r *observationResolver) Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error) {
 	return r.unitByCode(ctx, obj.Unit)
 }
 
-// Qualifier is the resolver for the qualifier field.
-func (r *observationResolver) Qualifier(ctx context.Context, obj *model.Observation) (model.Qualifier, error) {
-	return model.Qualifier(strings.ToUpper(string(obj.Qualifier))), nil
-}
-
-// Status is the resolver for the status field.
-func (r *observationResolver) Status(ctx context.Context, obj *model.Observation) (model.ObservationStatus, error) {
-	return model.ObservationStatus(strings.ToUpper(string(obj.Status))), nil
-}
-
 // StatedChange is the resolver for the statedChange field.
-func (r *observationResolver) StatedChange(ctx context.Context, obj *model.Observation) (*decimal.Decimal, error) {
+func (r *observationResolver) StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error) {
 	return obj.Change, nil
 }
 
 // Agency is the resolver for the agency field.
-func (r *observationResolver) Agency(ctx context.Context, obj *model.Observation) (*model.Agency, error) {
+func (r *observationResolver) Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error) {
 	return r.agencyByCode(ctx, obj.Agency)
 }
 
-// Coordinates is the resolver for the coordinates field.
-func (r *observationResolver) Coordinates(ctx context.Context, obj *model.Observation) ([]model.Coordinate, error) {
-	return coordinateModels(obj.Coordinates), nil
-}
-
 // Source is the resolver for the source field.
-func (r *observationResolver) Source(ctx context.Context, obj *model.Observation) (*model.Source, error) {
-	src := &model.Source{ObservationID: obj.ID, ReleaseCode: obj.Release, Section: obj.Source.Section, Quote: obj.Source.Quote}
-	if obj.Line > 0 {
-		src.DataFileLine = &obj.Line
-	}
-	return src, nil
+func (r *observationResolver) Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
+	// Source is a view of the observation itself.
+	return obj, nil
 }
 
 // Note is the resolver for the note field.
-func (r *observationResolver) Note(ctx context.Context, obj *model.Observation) (*string, error) {
+func (r *observationResolver) Note(ctx context.Context, obj *dataset.Observation) (*string, error) {
 	return optional(obj.Note), nil
 }
 
 // Release is the resolver for the release field.
-func (r *observationResolver) Release(ctx context.Context, obj *model.Observation) (*model.Release, error) {
+func (r *observationResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
 	return r.releaseByCode(ctx, obj.Release)
 }
 
 // Previous is the resolver for the previous field.
-func (r *observationResolver) Previous(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
+func (r *observationResolver) Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
 	return r.previous(ctx, obj)
 }
 
 // Change is the resolver for the change field.
-func (r *observationResolver) Change(ctx context.Context, obj *model.Observation) (*model.Change, error) {
+func (r *observationResolver) Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error) {
 	prev, err := r.previous(ctx, obj)
 	if err != nil || prev == nil {
 		return nil, err
@@ -323,7 +298,7 @@ func (r *observationResolver) Change(ctx context.Context, obj *model.Observation
 }
 
 // DerivedFrom is the resolver for the derivedFrom field.
-func (r *observationResolver) DerivedFrom(ctx context.Context, obj *model.Observation) (*model.Observation, error) {
+func (r *observationResolver) DerivedFrom(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
 	if obj.DerivedFromID == 0 {
 		return nil, nil
 	}
@@ -331,7 +306,7 @@ func (r *observationResolver) DerivedFrom(ctx context.Context, obj *model.Observ
 	if err != nil {
 		return nil, err
 	}
-	return &model.Observation{Observation: o}, nil
+	return &o, nil
 }
 
 // Label is the resolver for the label field.
@@ -345,7 +320,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 // Indicators is the resolver for the indicators field.
-func (r *queryResolver) Indicators(ctx context.Context, first *int, after *string, theme *model.Theme) (*model.IndicatorConnection, error) {
+func (r *queryResolver) Indicators(ctx context.Context, first *int, after *string, theme *dataset.Theme) (*model.IndicatorConnection, error) {
 	n, err := pageSize(first)
 	if err != nil {
 		return nil, err
@@ -354,11 +329,11 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 	if err != nil {
 		return nil, err
 	}
-	themeCode := ""
+	var themeCode dataset.Theme
 	if theme != nil {
-		themeCode = strings.ToLower(string(*theme))
+		themeCode = *theme
 	}
-	page, err := r.Store.Indicators(ctx, n, afterCode, themeCode)
+	page, err := r.Store.Indicators(ctx, n, afterCode, string(themeCode))
 	if err != nil {
 		return nil, err
 	}
@@ -366,10 +341,10 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: afterCode != ""},
 		TotalCount: page.TotalCount,
 		Edges:      []model.IndicatorEdge{},
-		Nodes:      []model.Indicator{},
+		Nodes:      []dataset.Indicator{},
 	}
 	for _, ind := range page.Indicators {
-		node := model.Indicator{Code: ind.Code, Name: ind.Name, Description: ind.Description, UnitCode: ind.Unit, Theme: model.Theme(strings.ToUpper(ind.Theme))}
+		node := ind
 		cursor := encodeCursor("indicator", ind.Code)
 		conn.Edges = append(conn.Edges, model.IndicatorEdge{Cursor: cursor, Node: &node})
 		conn.Nodes = append(conn.Nodes, node)
@@ -382,7 +357,7 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 }
 
 // Indicator is the resolver for the indicator field.
-func (r *queryResolver) Indicator(ctx context.Context, code string) (*model.Indicator, error) {
+func (r *queryResolver) Indicator(ctx context.Context, code string) (*dataset.Indicator, error) {
 	ind, err := r.indicatorByCode(ctx, code)
 	if errors.Is(err, errUnknownCode) {
 		return nil, nil
@@ -391,32 +366,32 @@ func (r *queryResolver) Indicator(ctx context.Context, code string) (*model.Indi
 }
 
 // Observations is the resolver for the observations field.
-func (r *queryResolver) Observations(ctx context.Context, filter *model.ObservationFilter, first *int, after *string, orderBy *model.ObservationOrder) (*model.ObservationConnection, error) {
-	return r.listObservations(ctx, storeFilter(filter), first, after, orderBy)
+func (r *queryResolver) Observations(ctx context.Context, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
+	return r.listObservations(ctx, filterOf(filter), first, after, orderBy)
 }
 
 // Aggregate is the resolver for the aggregate field.
-func (r *queryResolver) Aggregate(ctx context.Context, filter model.ObservationFilter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
-	return r.aggregate(ctx, storeFilter(&filter), groupBy)
+func (r *queryResolver) Aggregate(ctx context.Context, filter dataset.Filter, groupBy []model.AggregateGrouping) ([]model.AggregateGroup, error) {
+	return r.aggregate(ctx, filter, groupBy)
 }
 
 // Agencies is the resolver for the agencies field.
-func (r *queryResolver) Agencies(ctx context.Context, kind *model.AgencyKind) ([]model.Agency, error) {
+func (r *queryResolver) Agencies(ctx context.Context, kind *dataset.AgencyKind) ([]dataset.Agency, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []model.Agency{}
+	out := []dataset.Agency{}
 	for _, a := range c.Lists.Agencies {
-		if m := agencyModel(a); kind == nil || m.Kind == *kind {
-			out = append(out, m)
+		if kind == nil || a.Kind == *kind {
+			out = append(out, a)
 		}
 	}
 	return out, nil
 }
 
 // Agency is the resolver for the agency field.
-func (r *queryResolver) Agency(ctx context.Context, code string) (*model.Agency, error) {
+func (r *queryResolver) Agency(ctx context.Context, code string) (*dataset.Agency, error) {
 	a, err := r.agencyByCode(ctx, code)
 	if errors.Is(err, errUnknownCode) {
 		return nil, nil
@@ -425,20 +400,16 @@ func (r *queryResolver) Agency(ctx context.Context, code string) (*model.Agency,
 }
 
 // Dimensions is the resolver for the dimensions field.
-func (r *queryResolver) Dimensions(ctx context.Context) ([]model.Dimension, error) {
+func (r *queryResolver) Dimensions(ctx context.Context) ([]dataset.Dimension, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Dimension, len(c.Lists.Dimensions))
-	for i, d := range c.Lists.Dimensions {
-		out[i] = dimensionModel(d)
-	}
-	return out, nil
+	return c.Lists.Dimensions, nil
 }
 
 // Dimension is the resolver for the dimension field.
-func (r *queryResolver) Dimension(ctx context.Context, code string) (*model.Dimension, error) {
+func (r *queryResolver) Dimension(ctx context.Context, code string) (*dataset.Dimension, error) {
 	d, err := r.dimensionByCode(ctx, code)
 	if errors.Is(err, errUnknownCode) {
 		return nil, nil
@@ -447,67 +418,89 @@ func (r *queryResolver) Dimension(ctx context.Context, code string) (*model.Dime
 }
 
 // RefAreas is the resolver for the refAreas field.
-func (r *queryResolver) RefAreas(ctx context.Context) ([]model.RefArea, error) {
+func (r *queryResolver) RefAreas(ctx context.Context) ([]dataset.RefArea, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.RefArea, len(c.Lists.RefAreas))
-	for i, a := range c.Lists.RefAreas {
-		out[i] = refAreaModel(a)
-	}
-	return out, nil
+	return c.Lists.RefAreas, nil
 }
 
 // Releases is the resolver for the releases field.
-func (r *queryResolver) Releases(ctx context.Context) ([]model.Release, error) {
+func (r *queryResolver) Releases(ctx context.Context) ([]dataset.Release, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Release, len(c.Releases))
-	for i, rel := range c.Releases {
-		out[i] = releaseModel(rel)
-	}
-	return out, nil
+	return c.Releases, nil
 }
 
 // Coverage is the resolver for the coverage field.
-func (r *queryResolver) Coverage(ctx context.Context, framework model.ReportingFramework, filter *model.ObservationFilter) ([]model.CoverageCell, error) {
-	return r.coverage(ctx, framework, storeFilter(filter))
+func (r *queryResolver) Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]model.CoverageCell, error) {
+	return r.coverage(ctx, framework, filterOf(filter))
 }
 
 // ID is the resolver for the id field.
-func (r *refAreaResolver) ID(ctx context.Context, obj *model.RefArea) (string, error) {
+func (r *refAreaResolver) ID(ctx context.Context, obj *dataset.RefArea) (string, error) {
 	return nodeID("RefArea", obj.Code), nil
 }
 
+// Iso2 is the resolver for the iso2 field.
+func (r *refAreaResolver) Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.ISO2), nil
+}
+
+// Iso3 is the resolver for the iso3 field.
+func (r *refAreaResolver) Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.ISO3), nil
+}
+
+// M49 is the resolver for the m49 field.
+func (r *refAreaResolver) M49(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.M49), nil
+}
+
 // ID is the resolver for the id field.
-func (r *releaseResolver) ID(ctx context.Context, obj *model.Release) (string, error) {
+func (r *releaseResolver) ID(ctx context.Context, obj *dataset.Release) (string, error) {
 	return nodeID("Release", obj.Code), nil
 }
 
 // Publisher is the resolver for the publisher field.
-func (r *releaseResolver) Publisher(ctx context.Context, obj *model.Release) (*model.Agency, error) {
-	return r.agencyByCode(ctx, obj.PublisherCode)
+func (r *releaseResolver) Publisher(ctx context.Context, obj *dataset.Release) (*dataset.Agency, error) {
+	return r.agencyByCode(ctx, obj.Publisher)
+}
+
+// Published is the resolver for the published field.
+func (r *releaseResolver) Published(ctx context.Context, obj *dataset.Release) (*string, error) {
+	return optional(obj.Published), nil
 }
 
 // Release is the resolver for the release field.
-func (r *sourceResolver) Release(ctx context.Context, obj *model.Source) (*model.Release, error) {
-	return r.releaseByCode(ctx, obj.ReleaseCode)
+func (r *sourceResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
+	return r.releaseByCode(ctx, obj.Release)
+}
+
+// Section is the resolver for the section field.
+func (r *sourceResolver) Section(ctx context.Context, obj *dataset.Observation) (string, error) {
+	return obj.Source.Section, nil
+}
+
+// Quote is the resolver for the quote field.
+func (r *sourceResolver) Quote(ctx context.Context, obj *dataset.Observation) (string, error) {
+	return obj.Source.Quote, nil
 }
 
 // AlsoStatedIn is the resolver for the alsoStatedIn field.
-func (r *sourceResolver) AlsoStatedIn(ctx context.Context, obj *model.Source) ([]model.SourceLocation, error) {
-	srcs, err := load(ctx, loadersFor(ctx).alsoStated, obj.ObservationID)
-	if err != nil {
-		return nil, err
+func (r *sourceResolver) AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error) {
+	return load(ctx, loadersFor(ctx).alsoStated, obj.ID)
+}
+
+// DataFileLine is the resolver for the dataFileLine field.
+func (r *sourceResolver) DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error) {
+	if obj.Line == 0 {
+		return nil, nil
 	}
-	out := make([]model.SourceLocation, len(srcs))
-	for i, s := range srcs {
-		out[i] = model.SourceLocation{Section: s.Section, Quote: s.Quote}
-	}
-	return out, nil
+	return &obj.Line, nil
 }
 
 // Agency returns AgencyResolver implementation.

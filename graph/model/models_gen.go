@@ -5,16 +5,12 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"indicators/internal/dataset"
 	"io"
 	"strconv"
 
 	"github.com/shopspring/decimal"
 )
-
-// An object with a global id, fetchable with `node(id:)`.
-type Node interface {
-	IsNode()
-}
 
 // One group of an aggregate.
 type AggregateGroup struct {
@@ -25,9 +21,9 @@ type AggregateGroup struct {
 	// Sum of their values.
 	Sum decimal.Decimal `json:"sum"`
 	// Unit of the values (all the same within a group).
-	Unit *Unit `json:"unit"`
+	Unit *dataset.Unit `json:"unit"`
 	// EXACT when every value is exact; otherwise the weakest qualifier among them (a sum with a "more than" part is itself a lower bound).
-	Qualifier Qualifier `json:"qualifier"`
+	Qualifier dataset.Qualifier `json:"qualifier"`
 }
 
 // What to group an aggregate by.
@@ -56,20 +52,12 @@ type Change struct {
 	Percent *decimal.Decimal `json:"percent,omitempty"`
 }
 
-// One member per dimension, selecting a cell.
-type CoordinateInput struct {
-	// Dimension code.
-	Dimension string `json:"dimension"`
-	// Member code.
-	Member string `json:"member"`
-}
-
 // A page of indicators (Relay cursor connection).
 type IndicatorConnection struct {
 	// The indicators of this page with their cursors.
 	Edges []IndicatorEdge `json:"edges"`
 	// The indicators of this page, without cursors.
-	Nodes []Indicator `json:"nodes"`
+	Nodes []dataset.Indicator `json:"nodes"`
 	// Where this page sits in the whole list.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many indicators match, across every page.
@@ -81,15 +69,7 @@ type IndicatorEdge struct {
 	// Opaque cursor: pass it as `after` to continue after this indicator.
 	Cursor string `json:"cursor"`
 	// The indicator.
-	Node *Indicator `json:"node"`
-}
-
-// Members of one dimension to select.
-type MemberSelection struct {
-	// Dimension code, e.g. `SEX`.
-	Dimension string `json:"dimension"`
-	// Member codes, e.g. `["F"]`; any of them matches.
-	Members []string `json:"members"`
+	Node *dataset.Indicator `json:"node"`
 }
 
 // A page of observations (Relay cursor connection).
@@ -97,7 +77,7 @@ type ObservationConnection struct {
 	// The observations of this page with their cursors.
 	Edges []ObservationEdge `json:"edges"`
 	// The observations of this page, without cursors.
-	Nodes []Observation `json:"nodes"`
+	Nodes []dataset.Observation `json:"nodes"`
 	// Where this page sits in the whole list.
 	PageInfo *PageInfo `json:"pageInfo"`
 	// How many observations match, across every page.
@@ -109,39 +89,7 @@ type ObservationEdge struct {
 	// Opaque cursor: pass it as `after` to continue after this observation.
 	Cursor string `json:"cursor"`
 	// The observation.
-	Node *Observation `json:"node"`
-}
-
-// Selects observations. Fields combine with AND; the values within one field
-// with OR. Unknown codes match nothing.
-type ObservationFilter struct {
-	// Indicator codes.
-	Indicators []string `json:"indicators,omitempty"`
-	// Themes of the indicators.
-	Themes []Theme `json:"themes,omitempty"`
-	// Reporting agency codes.
-	Agencies []string `json:"agencies,omitempty"`
-	// Reference area codes, e.g. `AZE`, `WLD`.
-	RefAreas []string `json:"refAreas,omitempty"`
-	// Release codes, e.g. `az-2024`.
-	Releases []string `json:"releases,omitempty"`
-	// Reported figures, derived ones, or both.
-	Statuses []ObservationStatus `json:"statuses,omitempty"`
-	// Qualifiers, e.g. only `EXACT` figures.
-	Qualifiers []Qualifier `json:"qualifiers,omitempty"`
-	// Only periods that start in or after this year.
-	PeriodFrom *int `json:"periodFrom,omitempty"`
-	// Only periods that end in or before this year.
-	PeriodTo *int `json:"periodTo,omitempty"`
-	// Observations on any of the given members, per dimension (AND across dimensions).
-	Members []MemberSelection `json:"members,omitempty"`
-	// Observations that are totals over each of these dimensions (no coordinate on them).
-	TotalOver []string `json:"totalOver,omitempty"`
-	// Observations broken down by each of these dimensions, any member.
-	BrokenDownBy []string `json:"brokenDownBy,omitempty"`
-	// Observations broken down by exactly these dimensions and no others: the cells
-	// of one breakdown. `[]` selects totals over every dimension.
-	ExactlyBy []string `json:"exactlyBy,omitempty"`
+	Node *dataset.Observation `json:"node"`
 }
 
 // Relay page information.
@@ -159,104 +107,6 @@ type PageInfo struct {
 // Entry points for reading the dataset. Nothing here changes data, so every
 // query may also be sent with GET.
 type Query struct {
-}
-
-// A section and quote.
-type SourceLocation struct {
-	// Section heading.
-	Section string `json:"section"`
-	// Verbatim quote.
-	Quote string `json:"quote"`
-}
-
-// A unit of measure, such as persons, cases or Azerbaijani manat (AZN).
-type Unit struct {
-	// Stable code, e.g. `persons` or `AZN`.
-	Code string `json:"code"`
-	// Human-readable name.
-	Name string `json:"name"`
-}
-
-// Kinds of agency.
-type AgencyKind string
-
-const (
-	// A ministry.
-	AgencyKindMinistry AgencyKind = "MINISTRY"
-	// A state agency, committee, service or a unit of one.
-	AgencyKindAgency AgencyKind = "AGENCY"
-	// A court.
-	AgencyKindCourt AgencyKind = "COURT"
-	// A prosecuting authority.
-	AgencyKindProsecution AgencyKind = "PROSECUTION"
-	// The ombudsman's office.
-	AgencyKindOmbudsman AgencyKind = "OMBUDSMAN"
-	// The bar association.
-	AgencyKindBar AgencyKind = "BAR"
-	// A non-governmental organisation (public union).
-	AgencyKindNgo AgencyKind = "NGO"
-	// A company.
-	AgencyKindCompany AgencyKind = "COMPANY"
-	// An academy or school.
-	AgencyKindEducation AgencyKind = "EDUCATION"
-	// An international organisation.
-	AgencyKindInternational AgencyKind = "INTERNATIONAL"
-)
-
-var AllAgencyKind = []AgencyKind{
-	AgencyKindMinistry,
-	AgencyKindAgency,
-	AgencyKindCourt,
-	AgencyKindProsecution,
-	AgencyKindOmbudsman,
-	AgencyKindBar,
-	AgencyKindNgo,
-	AgencyKindCompany,
-	AgencyKindEducation,
-	AgencyKindInternational,
-}
-
-func (e AgencyKind) IsValid() bool {
-	switch e {
-	case AgencyKindMinistry, AgencyKindAgency, AgencyKindCourt, AgencyKindProsecution, AgencyKindOmbudsman, AgencyKindBar, AgencyKindNgo, AgencyKindCompany, AgencyKindEducation, AgencyKindInternational:
-		return true
-	}
-	return false
-}
-
-func (e AgencyKind) String() string {
-	return string(e)
-}
-
-func (e *AgencyKind) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = AgencyKind(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid AgencyKind", str)
-	}
-	return nil
-}
-
-func (e AgencyKind) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *AgencyKind) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e AgencyKind) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
 }
 
 // Built-in fields an aggregate can group by.
@@ -323,190 +173,6 @@ func (e AggregateField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Orders of observations.
-type ObservationOrder string
-
-const (
-	// By indicator code, reference area, period and coordinates: the natural reading order.
-	ObservationOrderKey ObservationOrder = "KEY"
-	// Newest period first.
-	ObservationOrderPeriodDesc ObservationOrder = "PERIOD_DESC"
-	// Largest value first.
-	ObservationOrderValueDesc ObservationOrder = "VALUE_DESC"
-)
-
-var AllObservationOrder = []ObservationOrder{
-	ObservationOrderKey,
-	ObservationOrderPeriodDesc,
-	ObservationOrderValueDesc,
-}
-
-func (e ObservationOrder) IsValid() bool {
-	switch e {
-	case ObservationOrderKey, ObservationOrderPeriodDesc, ObservationOrderValueDesc:
-		return true
-	}
-	return false
-}
-
-func (e ObservationOrder) String() string {
-	return string(e)
-}
-
-func (e *ObservationOrder) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ObservationOrder(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ObservationOrder", str)
-	}
-	return nil
-}
-
-func (e ObservationOrder) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ObservationOrder) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ObservationOrder) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// Whether the report states a figure or it was computed from one.
-type ObservationStatus string
-
-const (
-	// Stated by the report.
-	ObservationStatusReported ObservationStatus = "REPORTED"
-	// Last period's value computed from a change the report states: "161 (+2)"
-	// gives 159 for the year before. It carries the same quote.
-	ObservationStatusDerived ObservationStatus = "DERIVED"
-)
-
-var AllObservationStatus = []ObservationStatus{
-	ObservationStatusReported,
-	ObservationStatusDerived,
-}
-
-func (e ObservationStatus) IsValid() bool {
-	switch e {
-	case ObservationStatusReported, ObservationStatusDerived:
-		return true
-	}
-	return false
-}
-
-func (e ObservationStatus) String() string {
-	return string(e)
-}
-
-func (e *ObservationStatus) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ObservationStatus(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ObservationStatus", str)
-	}
-	return nil
-}
-
-func (e ObservationStatus) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ObservationStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ObservationStatus) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// How a figure relates to the true value.
-type Qualifier string
-
-const (
-	// The figure is an exact count or amount.
-	QualifierExact Qualifier = "EXACT"
-	// The true value is larger: "more than 11,000", "over 100".
-	QualifierMoreThan Qualifier = "MORE_THAN"
-	// The true value is this or larger: "at least".
-	QualifierAtLeast Qualifier = "AT_LEAST"
-	// The figure is approximate: "nearly 1,000".
-	QualifierApproximately Qualifier = "APPROXIMATELY"
-)
-
-var AllQualifier = []Qualifier{
-	QualifierExact,
-	QualifierMoreThan,
-	QualifierAtLeast,
-	QualifierApproximately,
-}
-
-func (e Qualifier) IsValid() bool {
-	switch e {
-	case QualifierExact, QualifierMoreThan, QualifierAtLeast, QualifierApproximately:
-		return true
-	}
-	return false
-}
-
-func (e Qualifier) String() string {
-	return string(e)
-}
-
-func (e *Qualifier) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Qualifier(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Qualifier", str)
-	}
-	return nil
-}
-
-func (e Qualifier) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Qualifier) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Qualifier) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 // International frameworks the dataset reports to.
 type ReportingFramework string
 
@@ -563,73 +229,6 @@ func (e *ReportingFramework) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReportingFramework) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-// What an indicator is about, grouped as the report and GRETA group them.
-type Theme string
-
-const (
-	// Awareness-raising, training, child protection, labour inspection.
-	ThemePrevention Theme = "PREVENTION"
-	// Identification of victims, shelter, assistance, compensation, hotlines.
-	ThemeProtection Theme = "PROTECTION"
-	// Criminal investigation, prosecution and sanctions.
-	ThemeProsecution Theme = "PROSECUTION"
-	// Co-operation between state bodies, NGOs, international partners; funding.
-	ThemePartnership Theme = "PARTNERSHIP"
-	// Figures the report cites about the wider world, e.g. UNODC's Global Report.
-	ThemeContext Theme = "CONTEXT"
-)
-
-var AllTheme = []Theme{
-	ThemePrevention,
-	ThemeProtection,
-	ThemeProsecution,
-	ThemePartnership,
-	ThemeContext,
-}
-
-func (e Theme) IsValid() bool {
-	switch e {
-	case ThemePrevention, ThemeProtection, ThemeProsecution, ThemePartnership, ThemeContext:
-		return true
-	}
-	return false
-}
-
-func (e Theme) String() string {
-	return string(e)
-}
-
-func (e *Theme) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Theme(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Theme", str)
-	}
-	return nil
-}
-
-func (e Theme) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Theme) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Theme) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -85,15 +85,32 @@ type StandardCodes struct {
 	M49  string // UN M49 numeric, three digits
 }
 
-// AgencyKinds are the kinds of reporting or acting body.
-var AgencyKinds = []string{"ministry", "agency", "court", "prosecution", "ombudsman", "bar", "ngo", "company", "education", "international"}
+// AgencyKind is the kind of a reporting or acting body.
+type AgencyKind string
+
+// Agency kinds.
+const (
+	KindMinistry      AgencyKind = "ministry"
+	KindAgency        AgencyKind = "agency"
+	KindCourt         AgencyKind = "court"
+	KindProsecution   AgencyKind = "prosecution"
+	KindOmbudsman     AgencyKind = "ombudsman"
+	KindBar           AgencyKind = "bar"
+	KindNGO           AgencyKind = "ngo"
+	KindCompany       AgencyKind = "company"
+	KindEducation     AgencyKind = "education"
+	KindInternational AgencyKind = "international"
+)
+
+// AgencyKinds lists every agency kind.
+var AgencyKinds = []AgencyKind{KindMinistry, KindAgency, KindCourt, KindProsecution, KindOmbudsman, KindBar, KindNGO, KindCompany, KindEducation, KindInternational}
 
 // Agency is a body that reports a figure or carries out the activity it counts.
 type Agency struct {
 	Code      string
 	Name      string
 	ShortName string
-	Kind      string
+	Kind      AgencyKind
 	Parent    string // agency code, or empty
 }
 
@@ -107,14 +124,36 @@ type Dimension struct {
 
 // Member is one code of a dimension's code list.
 type Member struct {
+	Dimension   string // code of the dimension whose code list holds it
 	Code        string
 	Name        string
 	Description string
 	StandardCodes
 }
 
-// Themes group indicators the way the report and GRETA do.
-var Themes = []string{"prevention", "protection", "prosecution", "partnership", "context"}
+// Theme groups indicators the way the report and GRETA do.
+type Theme string
+
+// Themes.
+const (
+	ThemePrevention  Theme = "prevention"
+	ThemeProtection  Theme = "protection"
+	ThemeProsecution Theme = "prosecution"
+	ThemePartnership Theme = "partnership"
+	ThemeContext     Theme = "context"
+)
+
+// Themes lists every theme, in the report's order.
+var Themes = []Theme{ThemePrevention, ThemeProtection, ThemeProsecution, ThemePartnership, ThemeContext}
+
+// Join lists values for a message: "a, b, c".
+func Join[T ~string](values []T) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, ", ")
+}
 
 // Indicator is a measured quantity.
 type Indicator struct {
@@ -122,7 +161,7 @@ type Indicator struct {
 	Name        string
 	Description string
 	Unit        string
-	Theme       string
+	Theme       Theme
 }
 
 // Qualifier says how a figure relates to the true value.

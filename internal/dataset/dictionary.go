@@ -38,7 +38,7 @@ func WriteDictionary(w io.Writer, ds *Dataset) error {
 	p.line("## Indicators")
 	for _, theme := range Themes {
 		p.line("")
-		p.line("### %s", strings.ToUpper(theme[:1])+theme[1:])
+		p.line("### %s", strings.ToUpper(string(theme[:1]))+string(theme[1:]))
 		p.line("")
 		p.line("| code | name | unit | periods | broken down by | observations | description |")
 		p.line("|---|---|---|---|---|---|---|")

@@ -252,11 +252,11 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			Name:        p.text(f, "name", "indicator", n.Line, true),
 			Description: p.text(f, "description", "indicator", n.Line, true),
 			Unit:        p.text(f, "unit", "indicator", n.Line, true),
-			Theme:       p.text(f, "theme", "indicator", n.Line, true),
+			Theme:       Theme(p.text(f, "theme", "indicator", n.Line, true)),
 		}
 		p.reference(units, ind.Unit, "indicator: unknown unit", lineOf(f["unit"], n.Line))
 		if ind.Theme != "" && !slices.Contains(Themes, ind.Theme) {
-			p.fail(lineOf(f["theme"], n.Line), "indicator: unknown theme %q (allowed: %s)", ind.Theme, strings.Join(Themes, ", "))
+			p.fail(lineOf(f["theme"], n.Line), "indicator: unknown theme %q (allowed: %s)", ind.Theme, Join(Themes))
 		}
 		p.declare(indicatorLines, ind.Code, "indicator", n.Line)
 		indicators[ind.Code] = ind
@@ -334,11 +334,11 @@ func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
 			Code:      p.code(f, "code", "agency", n.Line, upperCodePattern),
 			Name:      p.text(f, "name", "agency", n.Line, true),
 			ShortName: p.text(f, "short_name", "agency", n.Line, false),
-			Kind:      p.text(f, "kind", "agency", n.Line, true),
+			Kind:      AgencyKind(p.text(f, "kind", "agency", n.Line, true)),
 			Parent:    p.text(f, "parent", "agency", n.Line, false),
 		}
 		if a.Kind != "" && !slices.Contains(AgencyKinds, a.Kind) {
-			p.fail(lineOf(f["kind"], n.Line), "agency: unknown kind %q (allowed: %s)", a.Kind, strings.Join(AgencyKinds, ", "))
+			p.fail(lineOf(f["kind"], n.Line), "agency: unknown kind %q (allowed: %s)", a.Kind, Join(AgencyKinds))
 		}
 		p.declare(agencies, a.Code, "agency", n.Line)
 		parents[a.Code] = a.Parent
@@ -391,6 +391,7 @@ func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
 				continue
 			}
 			mem := Member{
+				Dimension:     d.Code,
 				Code:          p.code(mf, "code", what, m.Line, memberCodePattern),
 				Name:          p.text(mf, "name", what, m.Line, true),
 				Description:   p.text(mf, "description", what, m.Line, false),

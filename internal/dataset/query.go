@@ -10,7 +10,7 @@ type Filter struct {
 	// Releases is set, since an explicit release is read as it stands.
 	Current    bool
 	Indicators []string
-	Themes     []string
+	Themes     []Theme
 	Agencies   []string
 	RefAreas   []string
 	Releases   []string

@@ -3,23 +3,38 @@ package dataset
 import "github.com/shopspring/decimal"
 
 // Split is an indicator's value in one area and period, divided by the
-// members of one dimension.
+// members of one dimension, with what the members add up to. It is what
+// the API answers for a breakdown.
 type Split struct {
-	// Total is the index of the total among the observations split, -1
-	// when the report states none.
-	Total   int
+	Indicator string
+	RefArea   string
+	Period    Period
+	Dimension string
+	// Total is the figure the members are part of; nil when the report
+	// states none.
+	Total   *Observation
 	Members []MemberSplit
 	// Complete is set when every member of the dimension has a value.
 	Complete bool
+	// Sum, Unallocated and Consistent are Breakdown's arithmetic over the
+	// members' observations; Unallocated is nil without a total, and
+	// Consistent false.
+	Sum         decimal.Decimal
+	Unallocated *decimal.Decimal
+	Consistent  bool
 }
 
 // MemberSplit is one member's part of a Split.
 type MemberSplit struct {
-	Member string
-	Value  decimal.Decimal
-	// Cells index the observations the value comes from: one, or the cells
-	// of a finer breakdown added up.
-	Cells []int
+	Dimension string
+	Member    string
+	Value     decimal.Decimal
+	// Share is Value / the total (Ratio); nil without a total or when it
+	// is zero.
+	Share *decimal.Decimal
+	// Observations are what the value comes from: one, or the cells of a
+	// finer breakdown added up.
+	Observations []Observation
 }
 
 // SplitBy divides the observations of one indicator, area and period by dim.
@@ -36,13 +51,12 @@ func SplitBy(obs []Observation, dim Dimension) (split Split, ok bool) {
 		}
 	}
 	finest := 0
-	split.Total = -1
 	for i, o := range obs {
 		if o.Status != status {
 			continue
 		}
-		if len(o.Coordinates) == 0 && split.Total < 0 {
-			split.Total = i
+		if len(o.Coordinates) == 0 && split.Total == nil {
+			split.Total = &obs[i]
 		}
 		if hasDimension(o, dim.Code) && (finest == 0 || len(o.Coordinates) < finest) {
 			finest = len(o.Coordinates)
@@ -52,25 +66,40 @@ func SplitBy(obs []Observation, dim Dimension) (split Split, ok bool) {
 		return Split{}, false
 	}
 	byMember := map[string]*MemberSplit{}
-	for i, o := range obs {
+	var cells []Observation
+	for _, o := range obs {
 		if o.Status != status || len(o.Coordinates) != finest || !hasDimension(o, dim.Code) {
 			continue
 		}
 		m := memberOn(o, dim.Code)
 		ms := byMember[m]
 		if ms == nil {
-			ms = &MemberSplit{Member: m}
+			ms = &MemberSplit{Dimension: dim.Code, Member: m}
 			byMember[m] = ms
 		}
 		ms.Value = ms.Value.Add(o.Value)
-		ms.Cells = append(ms.Cells, i)
+		ms.Observations = append(ms.Observations, o)
+		cells = append(cells, o)
 	}
+	split.Indicator, split.RefArea, split.Period, split.Dimension = obs[0].Indicator, obs[0].RefArea, obs[0].Period, dim.Code
 	for _, m := range dim.Members {
 		if ms := byMember[m.Code]; ms != nil {
 			split.Members = append(split.Members, *ms)
 		}
 	}
 	split.Complete = len(split.Members) == len(dim.Members)
+	b := Breakdown{Cells: cells}
+	split.Sum = b.Sum()
+	if split.Total != nil {
+		b.Total = *split.Total
+		u := b.Unallocated()
+		split.Unallocated, split.Consistent = &u, b.Consistent()
+		for i := range split.Members {
+			if share, ok := Ratio(split.Members[i].Value, split.Total.Value); ok {
+				split.Members[i].Share = &share
+			}
+		}
+	}
 	return split, true
 }
 

@@ -23,11 +23,14 @@ func TestSplitBy(t *testing.T) {
 		want     map[string]string
 		total    string
 		complete bool
+		sum      string
+		// unallocated is the total minus the sum: "0" when consistent.
+		unallocated string
 	}{
-		{"age: as stated, one short", "AGE", map[string]string{"Y18T25": "12", "Y25T35": "49", "Y_GT35": "29"}, "91", true},
-		{"sex", "SEX", map[string]string{"F": "90", "M": "1"}, "91", true},
-		{"country: finer cells added up per country", "COUNTRY_OF_EXPLOITATION", map[string]string{"TUR": "53", "ARE": "35", "QAT": "2", "AZE": "1"}, "91", true},
-		{"form: finer cells added up per form", "FORM_OF_EXPLOITATION", map[string]string{"SEXUAL": "90", "LABOUR": "1"}, "91", false},
+		{"age: as stated, one short", "AGE", map[string]string{"Y18T25": "12", "Y25T35": "49", "Y_GT35": "29"}, "91", true, "90", "1"},
+		{"sex", "SEX", map[string]string{"F": "90", "M": "1"}, "91", true, "91", "0"},
+		{"country: finer cells added up per country", "COUNTRY_OF_EXPLOITATION", map[string]string{"TUR": "53", "ARE": "35", "QAT": "2", "AZE": "1"}, "91", true, "91", "0"},
+		{"form: finer cells added up per form", "FORM_OF_EXPLOITATION", map[string]string{"SEXUAL": "90", "LABOUR": "1"}, "91", false, "91", "0"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -48,8 +51,19 @@ func TestSplitBy(t *testing.T) {
 					t.Errorf("%s = %v, want %v", m, got[m], v)
 				}
 			}
-			if split.Total < 0 || dataset.FormatValue(victims2024[split.Total].Value) != tc.total || split.Complete != tc.complete {
-				t.Errorf("total %d complete %v", split.Total, split.Complete)
+			if split.Total == nil || dataset.FormatValue(split.Total.Value) != tc.total || split.Complete != tc.complete {
+				t.Fatalf("total %v complete %v", split.Total, split.Complete)
+			}
+			if got := dataset.FormatValue(split.Sum); got != tc.sum {
+				t.Errorf("sum = %s, want %s", got, tc.sum)
+			}
+			if u := dataset.FormatValue(*split.Unallocated); u != tc.unallocated || split.Consistent != (tc.unallocated == "0") {
+				t.Errorf("unallocated = %s consistent %v, want %s", u, split.Consistent, tc.unallocated)
+			}
+			for _, m := range split.Members {
+				if want, _ := dataset.Ratio(m.Value, split.Total.Value); m.Share == nil || !m.Share.Equal(want) {
+					t.Errorf("share of %s = %v, want %s", m.Member, m.Share, want)
+				}
 			}
 		})
 	}

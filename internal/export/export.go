@@ -99,7 +99,6 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 		}
 	}
 	f.Indicators = q["indicator"]
-	f.Themes = q["theme"]
 	f.Agencies = q["agency"]
 	f.RefAreas = q["area"]
 	f.Releases = q["release"]
@@ -115,10 +114,11 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 		}
 		f.Qualifiers = append(f.Qualifiers, dataset.Qualifier(s))
 	}
-	for _, s := range f.Themes {
-		if !slices.Contains(dataset.Themes, s) {
-			return f, dataset.Errorf(dataset.ErrBadInput, "theme: %q is not one of %s", s, strings.Join(dataset.Themes, ", "))
+	for _, s := range q["theme"] {
+		if !slices.Contains(dataset.Themes, dataset.Theme(s)) {
+			return f, dataset.Errorf(dataset.ErrBadInput, "theme: %q is not one of %s", s, dataset.Join(dataset.Themes))
 		}
+		f.Themes = append(f.Themes, dataset.Theme(s))
 	}
 	year := func(name string) (int, error) {
 		v := q.Get(name)

@@ -30,12 +30,12 @@ func (d *Draft) WriteYAML(w io.Writer) error {
 		}),
 		"agencies", list(d.Codes.Agencies, func(a dataset.Agency) *yaml.Node {
 			return mapping(blockStyle, "code", str(a.Code), "name", str(a.Name), "short_name", optional(a.ShortName),
-				"kind", str(a.Kind), "parent", optional(a.Parent))
+				"kind", str(string(a.Kind)), "parent", optional(a.Parent))
 		}),
 		"dimensions", list(d.Codes.Dimensions, dimension),
 		"indicators", list(d.Codes.Indicators, func(i dataset.Indicator) *yaml.Node {
 			return mapping(blockStyle, "code", str(i.Code), "name", str(i.Name), "description", str(i.Description),
-				"unit", str(i.Unit), "theme", str(i.Theme))
+				"unit", str(i.Unit), "theme", str(string(i.Theme)))
 		}),
 		"observations", d.observations(),
 		"ignored", list(d.Ignored, func(ig dataset.Ignored) *yaml.Node {

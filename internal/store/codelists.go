@@ -59,7 +59,7 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 			c.Dimensions = append(c.Dimensions, dataset.Dimension{Code: m.Dimension, Name: m.DimensionName, Description: m.DimensionDescription})
 		}
 		d := &c.Dimensions[len(c.Dimensions)-1]
-		d.Members = append(d.Members, dataset.Member{Code: m.Code, Name: m.Name, Description: m.Description,
+		d.Members = append(d.Members, dataset.Member{Dimension: m.Dimension, Code: m.Code, Name: m.Name, Description: m.Description,
 			StandardCodes: dataset.StandardCodes{ISO2: m.ISO2, ISO3: m.ISO3, M49: m.M49}})
 	}
 	return c, nil

@@ -16,7 +16,7 @@ type indicatorRow struct {
 }
 
 func (r indicatorRow) domain() dataset.Indicator {
-	return dataset.Indicator{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit, Theme: r.Theme}
+	return dataset.Indicator{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit, Theme: dataset.Theme(r.Theme)}
 }
 
 // Indicators returns up to first indicators whose code sorts after afterCode

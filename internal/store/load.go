@@ -158,7 +158,7 @@ func upsertCodeLists(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) erro
 	var agCodes, agNames, agShort, agKinds, agParents []string
 	for _, a := range ds.Agencies {
 		agCodes, agNames, agShort = append(agCodes, a.Code), append(agNames, a.Name), append(agShort, a.ShortName)
-		agKinds, agParents = append(agKinds, a.Kind), append(agParents, a.Parent)
+		agKinds, agParents = append(agKinds, string(a.Kind)), append(agParents, a.Parent)
 	}
 	var dimCodes, dimNames, dimDescs []string
 	var memDims, memCodes, memNames, memDescs, memISO2, memISO3, memM49 []string
@@ -174,7 +174,7 @@ func upsertCodeLists(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) erro
 	var indCodes, indNames, indDescs, indUnits, indThemes []string
 	for _, ind := range ds.Indicators {
 		indCodes, indNames, indDescs = append(indCodes, ind.Code), append(indNames, ind.Name), append(indDescs, ind.Description)
-		indUnits, indThemes = append(indUnits, ind.Unit), append(indThemes, ind.Theme)
+		indUnits, indThemes = append(indUnits, ind.Unit), append(indThemes, string(ind.Theme))
 	}
 
 	steps := []struct {

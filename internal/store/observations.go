@@ -133,7 +133,7 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		}
 	}
 	in("i.code", f.Indicators)
-	in("i.theme", f.Themes)
+	in("i.theme", stringsOf(f.Themes))
 	in("ag.code", f.Agencies)
 	in("a.code", f.RefAreas)
 	in("r.code", f.Releases)

@@ -30,7 +30,7 @@ func TestObservationFilters(t *testing.T) {
 	}{
 		{"everything", dataset.Filter{}, 7},
 		{"one indicator", dataset.Filter{Indicators: []string{"hotline_calls"}}, 2},
-		{"theme", dataset.Filter{Themes: []string{"protection"}}, 7},
+		{"theme", dataset.Filter{Themes: []dataset.Theme{dataset.ThemeProtection}}, 7},
 		{"agency", dataset.Filter{Agencies: []string{"MIA"}}, 3},
 		{"derived only", dataset.Filter{Statuses: []dataset.Status{dataset.Derived}}, 2},
 		{"period bounds", dataset.Filter{PeriodFrom: 2024, PeriodTo: 2024}, 4},
