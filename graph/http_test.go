@@ -37,6 +37,14 @@ type api struct {
 
 func newAPI(t testing.TB, more ...*dataset.Dataset) api {
 	t.Helper()
+	a, _, _ := newStoreAPI(t, more...)
+	return a
+}
+
+// newStoreAPI is newAPI that also gives the store it serves and the
+// database's connection string.
+func newStoreAPI(t testing.TB, more ...*dataset.Dataset) (api, *store.Store, string) {
+	t.Helper()
 	dsn := testdb.DSN(t)
 	db, counter := testdb.CountingDB(t, dsn)
 	s := store.New(db, dsn)
@@ -49,7 +57,7 @@ func newAPI(t testing.TB, more ...*dataset.Dataset) api {
 	}
 	srv := httptest.NewServer(server.New(server.Config{Store: s}))
 	t.Cleanup(srv.Close)
-	return api{url: srv.URL, count: counter.Count}
+	return api{url: srv.URL, count: counter.Count}, s, dsn
 }
 
 type response struct {
@@ -325,9 +333,10 @@ func TestBreakdowns(t *testing.T) {
 	})
 }
 
-// TestOverlappingReleases loads a second release that states some of the same
-// cells: breakdowns and series must take each cell once.
-func TestOverlappingReleases(t *testing.T) {
+// parseFixture reads the small data file the dataset package's tests use: a
+// second release that restates some of the bundled report's cells.
+func parseFixture(t *testing.T) *dataset.Dataset {
+	t.Helper()
 	b, err := os.ReadFile("../internal/dataset/testdata/fixture.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -336,6 +345,13 @@ func TestOverlappingReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fixture
+}
+
+// TestOverlappingReleases loads a second release that states some of the same
+// cells: breakdowns and series must take each cell once.
+func TestOverlappingReleases(t *testing.T) {
+	fixture := parseFixture(t)
 	a := newAPI(t, fixture)
 	var d struct {
 		Indicator struct {
@@ -765,19 +781,7 @@ func TestNavigation(t *testing.T) {
 // in this one through the database's notification.
 func TestCodeListsFollowLoads(t *testing.T) {
 	ctx := context.Background()
-	dsn := testdb.DSN(t)
-	db, counter := testdb.CountingDB(t, dsn)
-	s := store.New(db, dsn)
-	bundled, err := dataset.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, []*dataset.Dataset{bundled}, false); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(server.Config{Store: s}))
-	t.Cleanup(srv.Close)
-	a := api{url: srv.URL, count: counter.Count}
+	a, s, dsn := newStoreAPI(t)
 	releases := func() []string {
 		var d struct{ Releases []struct{ Code string } }
 		a.post(t, `{ releases { code } }`, nil).data(t, &d)
@@ -812,14 +816,7 @@ func TestCodeListsFollowLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	b, err := os.ReadFile("../internal/dataset/testdata/fixture.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fixture, err := dataset.Parse("fixture.yaml", b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fixture := parseFixture(t)
 	if _, err := other.Load(ctx, []*dataset.Dataset{fixture}, false); err != nil {
 		t.Fatal(err)
 	}

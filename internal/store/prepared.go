@@ -60,37 +60,37 @@ func (p *preparedPool) stmt(ctx context.Context, query string) (*sqlx.Stmt, erro
 	return st, nil
 }
 
-func (p *preparedPool) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+// run runs query through its prepared statement, or directly past the
+// bound.
+func (p *preparedPool) run(ctx context.Context, query string, prepared func(*sqlx.Stmt) error, direct func() error) error {
 	st, err := p.stmt(ctx, query)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
+	case st == nil:
+		return direct()
+	default:
+		return prepared(st)
 	}
-	if st == nil {
-		return p.db.SelectContext(ctx, dest, query, args...)
-	}
-	return st.SelectContext(ctx, dest, args...)
+}
+
+func (p *preparedPool) SelectContext(ctx context.Context, dest any, query string, args ...any) error {
+	return p.run(ctx, query,
+		func(st *sqlx.Stmt) error { return st.SelectContext(ctx, dest, args...) },
+		func() error { return p.db.SelectContext(ctx, dest, query, args...) })
 }
 
 func (p *preparedPool) GetContext(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := p.stmt(ctx, query)
-	if err != nil {
-		return err
-	}
-	if st == nil {
-		return p.db.GetContext(ctx, dest, query, args...)
-	}
-	return st.GetContext(ctx, dest, args...)
+	return p.run(ctx, query,
+		func(st *sqlx.Stmt) error { return st.GetContext(ctx, dest, args...) },
+		func() error { return p.db.GetContext(ctx, dest, query, args...) })
 }
 
-func (p *preparedPool) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
-	st, err := p.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if st == nil {
-		return p.db.QueryxContext(ctx, query, args...)
-	}
-	return st.QueryxContext(ctx, args...)
+func (p *preparedPool) QueryxContext(ctx context.Context, query string, args ...any) (rows *sqlx.Rows, err error) {
+	err = p.run(ctx, query,
+		func(st *sqlx.Stmt) (err error) { rows, err = st.QueryxContext(ctx, args...); return err },
+		func() (err error) { rows, err = p.db.QueryxContext(ctx, query, args...); return err })
+	return rows, err
 }
 
 // close releases every prepared statement.
