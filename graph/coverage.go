@@ -2,25 +2,25 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
-	"indicators/internal/export"
+	"indicators/internal/framework"
 )
 
-// coverage serves the coverage tables of the exports as a field.
-func (r *Resolver) coverage(ctx context.Context, framework model.ReportingFramework, f dataset.Filter) ([]model.CoverageCell, error) {
-	in, err := export.NewInput(ctx, r.Store, f)
+// coverage serves a framework's coverage table, the same as the
+// *-coverage.csv exports: the code lists from the process's catalog, the
+// observations from the API's pool (a snapshot would hold a connection of
+// the export share, which a GraphQL request must not wait for).
+func (r *Resolver) coverage(ctx context.Context, name model.ReportingFramework, f dataset.Filter) ([]framework.CoverageCell, error) {
+	fw, ok := framework.Lookup(frameworkNames[name])
+	if !ok {
+		return nil, fmt.Errorf("coverage: no framework %s", name)
+	}
+	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	cells, err := export.Coverage(ctx, in, frameworkNames[framework])
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.CoverageCell, len(cells))
-	for i, c := range cells {
-		out[i] = model.CoverageCell{CoverageCell: c}
-	}
-	return out, nil
+	return fw.Coverage(ctx, c.Lists, r.Store.EachObservation, f)
 }

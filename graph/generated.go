@@ -11,6 +11,7 @@ import (
 	"indicators/graph/model"
 	"indicators/graph/scalar"
 	"indicators/internal/dataset"
+	"indicators/internal/framework"
 	"math"
 	"strconv"
 	"sync/atomic"
@@ -304,22 +305,22 @@ type CoordinateResolver interface {
 	Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error)
 }
 type CoverageCellResolver interface {
-	Framework(ctx context.Context, obj *model.CoverageCell) (model.ReportingFramework, error)
+	Framework(ctx context.Context, obj *framework.CoverageCell) (model.ReportingFramework, error)
 
-	Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error)
-	RefArea(ctx context.Context, obj *model.CoverageCell) (*dataset.RefArea, error)
+	Breakdown(ctx context.Context, obj *framework.CoverageCell) (*string, error)
+	RefArea(ctx context.Context, obj *framework.CoverageCell) (*dataset.RefArea, error)
 
-	Value(ctx context.Context, obj *model.CoverageCell) (*decimal.Decimal, error)
-	Qualifier(ctx context.Context, obj *model.CoverageCell) (*dataset.Qualifier, error)
-	Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error)
-	Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error)
-	Note(ctx context.Context, obj *model.CoverageCell) (*string, error)
+	Value(ctx context.Context, obj *framework.CoverageCell) (*decimal.Decimal, error)
+	Qualifier(ctx context.Context, obj *framework.CoverageCell) (*dataset.Qualifier, error)
+	Derivation(ctx context.Context, obj *framework.CoverageCell) (*string, error)
+
+	Note(ctx context.Context, obj *framework.CoverageCell) (*string, error)
 }
 type CoverageSourceResolver interface {
-	Indicator(ctx context.Context, obj *model.CoverageSource) (*dataset.Indicator, error)
+	Indicator(ctx context.Context, obj *framework.CoverageSource) (*dataset.Indicator, error)
 
-	Release(ctx context.Context, obj *model.CoverageSource) (*dataset.Release, error)
-	Agency(ctx context.Context, obj *model.CoverageSource) (*dataset.Agency, error)
+	Release(ctx context.Context, obj *framework.CoverageSource) (*dataset.Release, error)
+	Agency(ctx context.Context, obj *framework.CoverageSource) (*dataset.Agency, error)
 }
 type DimensionResolver interface {
 	ID(ctx context.Context, obj *dataset.Dimension) (string, error)
@@ -379,7 +380,7 @@ type QueryResolver interface {
 	Dimension(ctx context.Context, code string) (*dataset.Dimension, error)
 	RefAreas(ctx context.Context) ([]dataset.RefArea, error)
 	Releases(ctx context.Context) ([]dataset.Release, error)
-	Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]model.CoverageCell, error)
+	Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]framework.CoverageCell, error)
 }
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
@@ -3352,7 +3353,7 @@ func (ec *executionContext) fieldContext_Coordinate_member(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageCell_framework(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_framework(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3375,7 +3376,7 @@ func (ec *executionContext) fieldContext_CoverageCell_framework(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "ReportingFramework")
 }
 
-func (ec *executionContext) _CoverageCell_statistic(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_statistic(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3398,7 +3399,7 @@ func (ec *executionContext) fieldContext_CoverageCell_statistic(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "String")
 }
 
-func (ec *executionContext) _CoverageCell_breakdown(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_breakdown(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3421,7 +3422,7 @@ func (ec *executionContext) fieldContext_CoverageCell_breakdown(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
 }
 
-func (ec *executionContext) _CoverageCell_refArea(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_refArea(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3453,7 +3454,7 @@ func (ec *executionContext) fieldContext_CoverageCell_refArea(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageCell_year(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_year(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3476,7 +3477,7 @@ func (ec *executionContext) fieldContext_CoverageCell_year(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Int")
 }
 
-func (ec *executionContext) _CoverageCell_available(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_available(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3499,7 +3500,7 @@ func (ec *executionContext) fieldContext_CoverageCell_available(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageCell", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _CoverageCell_value(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_value(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3522,7 +3523,7 @@ func (ec *executionContext) fieldContext_CoverageCell_value(_ context.Context, f
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "Float")
 }
 
-func (ec *executionContext) _CoverageCell_qualifier(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_qualifier(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3545,7 +3546,7 @@ func (ec *executionContext) fieldContext_CoverageCell_qualifier(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "Qualifier")
 }
 
-func (ec *executionContext) _CoverageCell_derivation(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_derivation(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3568,7 +3569,7 @@ func (ec *executionContext) fieldContext_CoverageCell_derivation(_ context.Conte
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
 }
 
-func (ec *executionContext) _CoverageCell_sources(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_sources(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3577,11 +3578,11 @@ func (ec *executionContext) _CoverageCell_sources(ctx context.Context, field gra
 			return ec.fieldContext_CoverageCell_sources(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.CoverageCell().Sources(ctx, obj)
+			return obj.Sources, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageSource) graphql.Marshaler {
-			return ec.marshalNCoverageSource2ᚕindicatorsᚋgraphᚋmodelᚐCoverageSourceᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []framework.CoverageSource) graphql.Marshaler {
+			return ec.marshalNCoverageSource2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageSourceᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3591,8 +3592,8 @@ func (ec *executionContext) fieldContext_CoverageCell_sources(_ context.Context,
 	fc = &graphql.FieldContext{
 		Object:     "CoverageCell",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CoverageSource(ctx, field)
 		},
@@ -3600,7 +3601,7 @@ func (ec *executionContext) fieldContext_CoverageCell_sources(_ context.Context,
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageCell_note(ctx context.Context, field graphql.CollectedField, obj *model.CoverageCell) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageCell_note(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3623,7 +3624,7 @@ func (ec *executionContext) fieldContext_CoverageCell_note(_ context.Context, fi
 	return graphql.NewScalarFieldContext("CoverageCell", field, true, true, "String")
 }
 
-func (ec *executionContext) _CoverageSource_indicator(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_indicator(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3655,7 +3656,7 @@ func (ec *executionContext) fieldContext_CoverageSource_indicator(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageSource_coordinates(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_coordinates(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3687,7 +3688,7 @@ func (ec *executionContext) fieldContext_CoverageSource_coordinates(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageSource_value(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_value(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3710,7 +3711,7 @@ func (ec *executionContext) fieldContext_CoverageSource_value(_ context.Context,
 	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "Float")
 }
 
-func (ec *executionContext) _CoverageSource_release(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_release(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3742,7 +3743,7 @@ func (ec *executionContext) fieldContext_CoverageSource_release(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageSource_agency(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_agency(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3774,7 +3775,7 @@ func (ec *executionContext) fieldContext_CoverageSource_agency(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _CoverageSource_section(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_section(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -3797,7 +3798,7 @@ func (ec *executionContext) fieldContext_CoverageSource_section(_ context.Contex
 	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "String")
 }
 
-func (ec *executionContext) _CoverageSource_quote(ctx context.Context, field graphql.CollectedField, obj *model.CoverageSource) (ret graphql.Marshaler) {
+func (ec *executionContext) _CoverageSource_quote(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageSource) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5972,8 +5973,8 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 			return ec.Resolvers.Query().Coverage(ctx, fc.Args["framework"].(model.ReportingFramework), fc.Args["filter"].(*dataset.Filter))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
-			return ec.marshalNCoverageCell2ᚕindicatorsᚋgraphᚋmodelᚐCoverageCellᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []framework.CoverageCell) graphql.Marshaler {
+			return ec.marshalNCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8430,7 +8431,7 @@ func (ec *executionContext) _Coordinate(ctx context.Context, sel ast.SelectionSe
 
 var coverageCellImplementors = []string{"CoverageCell"}
 
-func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageCell) graphql.Marshaler {
+func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.SelectionSet, obj *framework.CoverageCell) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageCellImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -8491,11 +8492,10 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 					return ec._CoverageCell_derivation(ctx, field, obj)
 				})
 		case "sources":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._CoverageCell_sources(ctx, field, obj)
-				})
+			out.Values[i] = ec._CoverageCell_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "note":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -8521,7 +8521,7 @@ func (ec *executionContext) _CoverageCell(ctx context.Context, sel ast.Selection
 
 var coverageSourceImplementors = []string{"CoverageSource"}
 
-func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.SelectionSet, obj *model.CoverageSource) graphql.Marshaler {
+func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.SelectionSet, obj *framework.CoverageSource) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, coverageSourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -10124,15 +10124,15 @@ func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋinternalᚋda
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCoverageCell2indicatorsᚋgraphᚋmodelᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v model.CoverageCell) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageCell2indicatorsᚋinternalᚋframeworkᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v framework.CoverageCell) graphql.Marshaler {
 	return ec._CoverageCell(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCoverageCell2ᚕindicatorsᚋgraphᚋmodelᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageCell) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []framework.CoverageCell) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageCell2indicatorsᚋgraphᚋmodelᚐCoverageCell(ctx, sel, v[i])
+		return ec.marshalNCoverageCell2indicatorsᚋinternalᚋframeworkᚐCoverageCell(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -10144,15 +10144,15 @@ func (ec *executionContext) marshalNCoverageCell2ᚕindicatorsᚋgraphᚋmodel�
 	return ret
 }
 
-func (ec *executionContext) marshalNCoverageSource2indicatorsᚋgraphᚋmodelᚐCoverageSource(ctx context.Context, sel ast.SelectionSet, v model.CoverageSource) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageSource2indicatorsᚋinternalᚋframeworkᚐCoverageSource(ctx context.Context, sel ast.SelectionSet, v framework.CoverageSource) graphql.Marshaler {
 	return ec._CoverageSource(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNCoverageSource2ᚕindicatorsᚋgraphᚋmodelᚐCoverageSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CoverageSource) graphql.Marshaler {
+func (ec *executionContext) marshalNCoverageSource2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []framework.CoverageSource) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCoverageSource2indicatorsᚋgraphᚋmodelᚐCoverageSource(ctx, sel, v[i])
+		return ec.marshalNCoverageSource2indicatorsᚋinternalᚋframeworkᚐCoverageSource(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

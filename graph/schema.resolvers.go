@@ -10,6 +10,7 @@ import (
 	"errors"
 	"indicators/graph/model"
 	"indicators/internal/dataset"
+	"indicators/internal/framework"
 
 	"github.com/shopspring/decimal"
 )
@@ -77,67 +78,58 @@ func (r *coordinateResolver) Member(ctx context.Context, obj *dataset.Coordinate
 }
 
 // Framework is the resolver for the framework field.
-func (r *coverageCellResolver) Framework(ctx context.Context, obj *model.CoverageCell) (model.ReportingFramework, error) {
+func (r *coverageCellResolver) Framework(ctx context.Context, obj *framework.CoverageCell) (model.ReportingFramework, error) {
 	return frameworkModel(obj.Framework), nil
 }
 
 // Breakdown is the resolver for the breakdown field.
-func (r *coverageCellResolver) Breakdown(ctx context.Context, obj *model.CoverageCell) (*string, error) {
-	return optional(obj.CoverageCell.Breakdown), nil
+func (r *coverageCellResolver) Breakdown(ctx context.Context, obj *framework.CoverageCell) (*string, error) {
+	return optional(obj.Breakdown), nil
 }
 
 // RefArea is the resolver for the refArea field.
-func (r *coverageCellResolver) RefArea(ctx context.Context, obj *model.CoverageCell) (*dataset.RefArea, error) {
+func (r *coverageCellResolver) RefArea(ctx context.Context, obj *framework.CoverageCell) (*dataset.RefArea, error) {
 	return r.refAreaByCode(ctx, obj.RefArea)
 }
 
 // Value is the resolver for the value field.
-func (r *coverageCellResolver) Value(ctx context.Context, obj *model.CoverageCell) (*decimal.Decimal, error) {
+func (r *coverageCellResolver) Value(ctx context.Context, obj *framework.CoverageCell) (*decimal.Decimal, error) {
 	if !obj.Available {
 		return nil, nil
 	}
-	return &obj.CoverageCell.Value, nil
+	return &obj.Value, nil
 }
 
 // Qualifier is the resolver for the qualifier field.
-func (r *coverageCellResolver) Qualifier(ctx context.Context, obj *model.CoverageCell) (*dataset.Qualifier, error) {
+func (r *coverageCellResolver) Qualifier(ctx context.Context, obj *framework.CoverageCell) (*dataset.Qualifier, error) {
 	if !obj.Available {
 		return nil, nil
 	}
-	return &obj.CoverageCell.Qualifier, nil
+	return &obj.Qualifier, nil
 }
 
 // Derivation is the resolver for the derivation field.
-func (r *coverageCellResolver) Derivation(ctx context.Context, obj *model.CoverageCell) (*string, error) {
-	return optional(obj.CoverageCell.Derivation), nil
-}
-
-// Sources is the resolver for the sources field.
-func (r *coverageCellResolver) Sources(ctx context.Context, obj *model.CoverageCell) ([]model.CoverageSource, error) {
-	out := make([]model.CoverageSource, len(obj.CoverageCell.Sources))
-	for i, src := range obj.CoverageCell.Sources {
-		out[i] = model.CoverageSource{CoverageSource: src}
-	}
-	return out, nil
+func (r *coverageCellResolver) Derivation(ctx context.Context, obj *framework.CoverageCell) (*string, error) {
+	return optional(obj.Derivation), nil
 }
 
 // Note is the resolver for the note field.
-func (r *coverageCellResolver) Note(ctx context.Context, obj *model.CoverageCell) (*string, error) {
-	return optional(obj.CoverageCell.Note), nil
+func (r *coverageCellResolver) Note(ctx context.Context, obj *framework.CoverageCell) (*string, error) {
+	return optional(obj.Note), nil
 }
 
 // Indicator is the resolver for the indicator field.
-func (r *coverageSourceResolver) Indicator(ctx context.Context, obj *model.CoverageSource) (*dataset.Indicator, error) {
+func (r *coverageSourceResolver) Indicator(ctx context.Context, obj *framework.CoverageSource) (*dataset.Indicator, error) {
 	return r.indicatorByCode(ctx, obj.Indicator)
 }
 
 // Release is the resolver for the release field.
-func (r *coverageSourceResolver) Release(ctx context.Context, obj *model.CoverageSource) (*dataset.Release, error) {
+func (r *coverageSourceResolver) Release(ctx context.Context, obj *framework.CoverageSource) (*dataset.Release, error) {
 	return r.releaseByCode(ctx, obj.Release)
 }
 
 // Agency is the resolver for the agency field.
-func (r *coverageSourceResolver) Agency(ctx context.Context, obj *model.CoverageSource) (*dataset.Agency, error) {
+func (r *coverageSourceResolver) Agency(ctx context.Context, obj *framework.CoverageSource) (*dataset.Agency, error) {
 	return r.agencyByCode(ctx, obj.Agency)
 }
 
@@ -436,7 +428,7 @@ func (r *queryResolver) Releases(ctx context.Context) ([]dataset.Release, error)
 }
 
 // Coverage is the resolver for the coverage field.
-func (r *queryResolver) Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]model.CoverageCell, error) {
+func (r *queryResolver) Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]framework.CoverageCell, error) {
 	return r.coverage(ctx, framework, filterOf(filter))
 }
 

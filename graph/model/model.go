@@ -4,19 +4,7 @@
 // to the core's types in gqlgen.yml.
 package model
 
-import "indicators/internal/export"
-
 // Node is the GraphQL Node interface: any type with a global id. It is left
 // open so the core's types need no GraphQL marker method; the ids are
 // resolved in package graph.
 type Node any
-
-// CoverageCell is the GraphQL CoverageCell.
-type CoverageCell struct {
-	export.CoverageCell
-}
-
-// CoverageSource is the GraphQL CoverageSource.
-type CoverageSource struct {
-	export.CoverageSource
-}

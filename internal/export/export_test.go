@@ -13,6 +13,7 @@ import (
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
+	"indicators/internal/framework"
 	"indicators/internal/store"
 	"indicators/internal/testdb"
 )
@@ -152,8 +153,8 @@ func TestFormatRegistry(t *testing.T) {
 		{"by name", "sdmx.csv", "sdmx.csv"},
 		{"by alias", "structure", "structure.json"},
 	}
-	for _, fw := range export.CoverageFrameworks() {
-		tests = append(tests, struct{ name, lookup, want string }{"coverage of " + fw, fw + "-coverage.csv", fw + "-coverage.csv"})
+	for _, fw := range framework.All() {
+		tests = append(tests, struct{ name, lookup, want string }{"coverage of " + fw.Name, fw.Name + "-coverage.csv", fw.Name + "-coverage.csv"})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,8 @@ package export
 import (
 	"context"
 	"io"
+
+	"indicators/internal/framework"
 )
 
 // Formats is every export format, in the order the README lists them. A new
@@ -47,19 +49,19 @@ var Formats = []Format{
 		Description: "SDG 16.2.2 series VC_HTF_DETV, _DETVSX, _DETVFL, _DETVOP by SEX and AGE with M49 REF_AREA; the per-100,000 rates (…R series) when a population figure is loaded.",
 		Write:       writeSDG,
 	},
-	coverageFormat("greta"),
-	coverageFormat("glotip"),
-	coverageFormat("sdg-16-2-2"),
+	coverageFormat(framework.GRETA),
+	coverageFormat(framework.GLOTIP),
+	coverageFormat(framework.SDG1622),
 }
 
 // coverageFormat is the coverage table of one framework as a CSV export.
-func coverageFormat(framework string) Format {
+func coverageFormat(fw framework.Framework) Format {
 	return Format{
-		Name:        framework + "-coverage.csv",
+		Name:        fw.Name + "-coverage.csv",
 		ContentType: "text/csv; charset=utf-8",
-		Description: "Coverage of the " + frameworks[framework].Title + " statistics: each cell with its value and provenance, or \"" + NotAvailable + "\" and why.",
+		Description: "Coverage of the " + fw.Title + " statistics: each cell with its value and provenance, or \"" + NotAvailable + "\" and why.",
 		Write: func(ctx context.Context, w io.Writer, in Input) error {
-			return writeCoverage(ctx, w, in, framework)
+			return writeCoverage(ctx, w, in, fw)
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package export
+package framework
 
 import (
 	"slices"

@@ -1,4 +1,4 @@
-package export
+package framework
 
 import (
 	"context"
@@ -16,21 +16,12 @@ import (
 // AND form of exploitation, never by form alone), or may not give at all.
 // figures answers one such cell from the observations, and says how.
 
-// target is a cell a framework asks for: an indicator and, per dimension, the
-// members it accepts. A dimension not listed is the total over it; a listed
-// dimension with several members asks for their sum ("transnational" is
-// every country of exploitation but the reporting one).
-type target struct {
-	Indicator string
-	Members   map[string][]string
-}
-
-// figure is what the dataset holds for a target.
-type figure struct {
+// Figure is what the dataset holds for a Target.
+type Figure struct {
 	Found     bool
 	Value     decimal.Decimal
 	Qualifier dataset.Qualifier
-	// How says how the value came about: one of the derivation constants.
+	// How says how the value came about: one of the How constants.
 	How     string
 	Sources []dataset.Observation
 	// Note explains a computed value, or why there is none.
@@ -39,10 +30,10 @@ type figure struct {
 
 // How a figure came about.
 const (
-	howStated  = "stated"
-	howDerived = "derived from a stated change"
-	howSum     = "sum of stated figures"
-	howRate    = "rate computed from stated figures"
+	HowStated  = "stated"
+	HowDerived = "derived from a stated change"
+	HowSum     = "sum of stated figures"
+	HowRate    = "rate computed from stated figures"
 )
 
 // cellKey groups the observations a target is answered from.
@@ -52,17 +43,18 @@ type cellKey struct {
 	Year      int
 }
 
-// figures holds the unique single-year observations of some indicators.
+// figures holds the current single-year observations of some indicators.
 type figures struct {
 	cells map[cellKey][]dataset.Observation
 }
 
-// loadFigures reads the current observations of indicators that match f. The indicators narrow the query itself, so a
-// framework reads its few indicators, not the whole selection. Multi-year
-// figures are left out: every framework here reports per year.
-func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []string, into *figures) error {
-	if into.cells == nil {
-		into.cells = map[cellKey][]dataset.Observation{}
+// load reads the current single-year observations of indicators that match
+// f. The indicators narrow the query itself, so a framework reads its few
+// indicators, not the whole selection. Multi-year figures are left out:
+// every framework here reports per year.
+func (fs *figures) load(ctx context.Context, q Query, f dataset.Filter, indicators []string) error {
+	if fs.cells == nil {
+		fs.cells = map[cellKey][]dataset.Observation{}
 	}
 	wanted := indicators
 	if len(f.Indicators) > 0 {
@@ -72,12 +64,13 @@ func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []s
 		return nil
 	}
 	f.Indicators = wanted
-	return in.Query(ctx, f, func(o dataset.Observation) error {
+	f.Current = true
+	return q(ctx, f, func(o dataset.Observation) error {
 		if o.Period.Start != o.Period.End {
 			return nil
 		}
 		k := cellKey{o.Indicator, o.RefArea, o.Period.Start}
-		into.cells[k] = append(into.cells[k], o)
+		fs.cells[k] = append(fs.cells[k], o)
 		return nil
 	})
 }
@@ -85,10 +78,10 @@ func loadFigures(ctx context.Context, in Input, f dataset.Filter, indicators []s
 // resolve answers t for an area and year. With exactOnly, a bound or an
 // approximation ("more than 100") does not count as the value: the UNODC
 // and SDG tables take counts.
-func (fs *figures) resolve(area string, year int, t target, exactOnly bool) figure {
+func (fs *figures) resolve(area string, year int, t Target, exactOnly bool) Figure {
 	obs := fs.cells[cellKey{t.Indicator, area, year}]
 	if len(obs) == 0 {
-		return figure{Note: fmt.Sprintf("no figure for %s in %d", t.Indicator, year)}
+		return Figure{Note: fmt.Sprintf("no figure for %s in %d", t.Indicator, year)}
 	}
 	dims := make([]string, 0, len(t.Members))
 	for d := range t.Members {
@@ -108,11 +101,11 @@ func (fs *figures) resolve(area string, year int, t target, exactOnly bool) figu
 }
 
 // stated finds the observation that is the target itself.
-func stated(obs []dataset.Observation, t target, dims []string, exactOnly bool) (figure, bool) {
+func stated(obs []dataset.Observation, t Target, dims []string, exactOnly bool) (Figure, bool) {
 	want := make([]dataset.Coordinate, 0, len(dims))
 	for _, d := range dims {
 		if len(t.Members[d]) != 1 {
-			return figure{}, false
+			return Figure{}, false
 		}
 		want = append(want, dataset.Coordinate{Dimension: d, Member: t.Members[d][0]})
 	}
@@ -122,16 +115,16 @@ func stated(obs []dataset.Observation, t target, dims []string, exactOnly bool) 
 			continue
 		}
 		if exactOnly && o.Qualifier != dataset.Exact {
-			return figure{Note: fmt.Sprintf("the report gives only a bound or an approximation (%s %s)",
+			return Figure{Note: fmt.Sprintf("the report gives only a bound or an approximation (%s %s)",
 				strings.ReplaceAll(string(o.Qualifier), "_", " "), dataset.FormatValue(o.Value))}, true
 		}
-		how := howStated
+		how := HowStated
 		if o.Status == dataset.Derived {
-			how = howDerived
+			how = HowDerived
 		}
-		return figure{Found: true, Value: o.Value, Qualifier: o.Qualifier, How: how, Sources: []dataset.Observation{o}, Note: o.Note}, true
+		return Figure{Found: true, Value: o.Value, Qualifier: o.Qualifier, How: how, Sources: []dataset.Observation{o}, Note: o.Note}, true
 	}
-	return figure{}, false
+	return Figure{}, false
 }
 
 // summed adds up the matching cells of a breakdown, but only of a breakdown
@@ -139,7 +132,7 @@ func stated(obs []dataset.Observation, t target, dims []string, exactOnly bool) 
 // total, so every unit counted is in exactly one cell. Of several complete
 // breakdowns the coarsest is used. An incomplete breakdown (the report's age
 // bands cover 90 of 91 victims) is never summed: the note says why.
-func summed(obs []dataset.Observation, t target, dims []string) figure {
+func summed(obs []dataset.Observation, t Target, dims []string) Figure {
 	var total *dataset.Observation
 	breakdowns := map[string][]dataset.Observation{}
 	for _, o := range obs {
@@ -161,7 +154,7 @@ func summed(obs []dataset.Observation, t target, dims []string) figure {
 		}
 	}
 	if len(names) == 0 {
-		return figure{Note: fmt.Sprintf("the report gives no figure for %s by %s", t.Indicator, strings.Join(dims, " × "))}
+		return Figure{Note: fmt.Sprintf("the report gives no figure for %s by %s", t.Indicator, strings.Join(dims, " × "))}
 	}
 	slices.SortFunc(names, func(a, b string) int {
 		if na, nb := strings.Count(a, "×"), strings.Count(b, "×"); na != nb {
@@ -201,18 +194,18 @@ func summed(obs []dataset.Observation, t target, dims []string) figure {
 			}
 		}
 		if len(parts) == 0 {
-			return figure{Note: fmt.Sprintf("the %s breakdown adds up to the total %s and has no cell for this category; the report states no count for it",
+			return Figure{Note: fmt.Sprintf("the %s breakdown adds up to the total %s and has no cell for this category; the report states no count for it",
 				name, dataset.FormatValue(total.Value))}
 		}
 		how := strings.Join(values, " + ") + " = " + dataset.FormatValue(value)
 		if len(parts) == 1 {
 			how = "the only cell for this category"
 		}
-		return figure{Found: true, Value: value, Qualifier: dataset.Exact, How: howSum, Sources: parts,
+		return Figure{Found: true, Value: value, Qualifier: dataset.Exact, How: HowSum, Sources: parts,
 			Note: fmt.Sprintf("%s in the %s breakdown, which adds up to the stated total %s",
 				how, name, dataset.FormatValue(total.Value))}
 	}
-	return figure{Note: strings.Join(why, "; ")}
+	return Figure{Note: strings.Join(why, "; ")}
 }
 
 // covers reports whether o is broken down by every dimension in dims.
@@ -227,7 +220,7 @@ func covers(o dataset.Observation, dims []string) bool {
 
 // matches reports whether o's coordinates are among the target's members on
 // every dimension the target names.
-func matches(o dataset.Observation, t target) bool {
+func matches(o dataset.Observation, t Target) bool {
 	for _, c := range o.Coordinates {
 		if members, ok := t.Members[c.Dimension]; ok && !slices.Contains(members, c.Member) {
 			return false

@@ -1,4 +1,4 @@
-package export
+package framework
 
 import "indicators/internal/dataset"
 
@@ -7,13 +7,13 @@ import "indicators/internal/dataset"
 // investigations, prosecutions and convictions, compensation, recovery and
 // reflection periods, residence permits and assisted returns. Each is mapped
 // to the dataset indicator that measures it, or to the reason none does.
-func gretaCells(cl *dataset.CodeLists, area dataset.RefArea) []cell {
-	victims := target{Indicator: victimsIndicator}
+func gretaCells(cl *dataset.CodeLists, area dataset.RefArea) []Cell {
+	victims := Target{Indicator: victimsIndicator}
 	children, adults := ageGroups(cl)
 	nationals, foreigners := homeAndAbroad(cl, dimCitizenship, area)
 	internal, transnational := homeAndAbroad(cl, dimCountry, area)
 	const identified = "Identified victims"
-	cells := []cell{
+	cells := []Cell{
 		{Statistic: identified, Target: victims},
 		{Statistic: identified, Breakdown: "sex: female", Target: victims.with(dimSex, members(cl, dimSex, "F"))},
 		{Statistic: identified, Breakdown: "sex: male", Target: victims.with(dimSex, members(cl, dimSex, "M"))},
@@ -21,25 +21,25 @@ func gretaCells(cl *dataset.CodeLists, area dataset.RefArea) []cell {
 		{Statistic: identified, Breakdown: "age: adults (18 and over)", Target: victims.with(dimAge, adults)},
 	}
 	for _, f := range exploitationForms {
-		cells = append(cells, cell{Statistic: identified, Breakdown: "form of exploitation: " + f.Label,
+		cells = append(cells, Cell{Statistic: identified, Breakdown: "form of exploitation: " + f.Label,
 			Target: victims.with(dimForm, members(cl, dimForm, f.Member))})
 	}
 	return append(cells,
-		cell{Statistic: identified, Breakdown: "citizenship: nationals", Target: victims.with(dimCitizenship, nationals)},
-		cell{Statistic: identified, Breakdown: "citizenship: foreign nationals", Target: victims.with(dimCitizenship, foreigners)},
-		cell{Statistic: identified, Breakdown: "exploitation: internal (in the country)", Target: victims.with(dimCountry, internal)},
-		cell{Statistic: identified, Breakdown: "exploitation: transnational (abroad)", Target: victims.with(dimCountry, transnational)},
-		cell{Statistic: "Investigations (criminal cases initiated)", Target: target{Indicator: "criminal_cases_initiated"},
+		Cell{Statistic: identified, Breakdown: "citizenship: nationals", Target: victims.with(dimCitizenship, nationals)},
+		Cell{Statistic: identified, Breakdown: "citizenship: foreign nationals", Target: victims.with(dimCitizenship, foreigners)},
+		Cell{Statistic: identified, Breakdown: "exploitation: internal (in the country)", Target: victims.with(dimCountry, internal)},
+		Cell{Statistic: identified, Breakdown: "exploitation: transnational (abroad)", Target: victims.with(dimCountry, transnational)},
+		Cell{Statistic: "Investigations (criminal cases initiated)", Target: Target{Indicator: "criminal_cases_initiated"},
 			Note: "cases on trafficking in persons, forced labour and related offences together"},
-		cell{Statistic: "Prosecutions (traffickers indicted)", Target: target{Indicator: "traffickers_indicted"}},
-		cell{Statistic: "Convictions", Missing: "the report gives no court figures on convictions"},
-		cell{Statistic: "Victims who received compensation", Target: target{Indicator: "victims_compensated"},
+		Cell{Statistic: "Prosecutions (traffickers indicted)", Target: Target{Indicator: "traffickers_indicted"}},
+		Cell{Statistic: "Convictions", Missing: "the report gives no court figures on convictions"},
+		Cell{Statistic: "Victims who received compensation", Target: Target{Indicator: "victims_compensated"},
 			Note: "the state's one-time financial compensation; the report gives no compensation ordered by courts or paid by offenders"},
-		cell{Statistic: "Compensation paid per victim (AZN)", Target: target{Indicator: "compensation_per_victim"},
+		Cell{Statistic: "Compensation paid per victim (AZN)", Target: Target{Indicator: "compensation_per_victim"},
 			Note: "the state's one-time financial compensation"},
-		cell{Statistic: "Victims granted a recovery and reflection period", Target: target{Indicator: "victims_reflection_period"}},
-		cell{Statistic: "Residence permits issued to victims", Missing: "the report gives no figure on residence permits for victims"},
-		cell{Statistic: "Assisted returns of victims", Target: target{Indicator: "victims_assisted",
+		Cell{Statistic: "Victims granted a recovery and reflection period", Target: Target{Indicator: "victims_reflection_period"}},
+		Cell{Statistic: "Residence permits issued to victims", Missing: "the report gives no figure on residence permits for victims"},
+		Cell{Statistic: "Assisted returns of victims", Target: Target{Indicator: "victims_assisted",
 			Members: map[string][]string{"ASSISTANCE_TYPE": members(cl, "ASSISTANCE_TYPE", "REPATRIATION")}},
 			Note: "victims assisted in repatriation"},
 	)
