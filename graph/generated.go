@@ -1474,7 +1474,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema.graphqls"
+//go:embed "agency.graphqls" "aggregate.graphqls" "coverage.graphqls" "dimension.graphqls" "indicator.graphqls" "observation.graphqls" "pagination.graphqls" "query.graphqls" "refarea.graphqls" "release.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1486,7 +1486,16 @@ func sourceData(filename string) string {
 }
 
 var sources = []*ast.Source{
-	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "agency.graphqls", Input: sourceData("agency.graphqls"), BuiltIn: false},
+	{Name: "aggregate.graphqls", Input: sourceData("aggregate.graphqls"), BuiltIn: false},
+	{Name: "coverage.graphqls", Input: sourceData("coverage.graphqls"), BuiltIn: false},
+	{Name: "dimension.graphqls", Input: sourceData("dimension.graphqls"), BuiltIn: false},
+	{Name: "indicator.graphqls", Input: sourceData("indicator.graphqls"), BuiltIn: false},
+	{Name: "observation.graphqls", Input: sourceData("observation.graphqls"), BuiltIn: false},
+	{Name: "pagination.graphqls", Input: sourceData("pagination.graphqls"), BuiltIn: false},
+	{Name: "query.graphqls", Input: sourceData("query.graphqls"), BuiltIn: false},
+	{Name: "refarea.graphqls", Input: sourceData("refarea.graphqls"), BuiltIn: false},
+	{Name: "release.graphqls", Input: sourceData("release.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
