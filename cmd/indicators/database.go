@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"github.com/lib/pq"
 
 	"indicators/internal/dataset"
 	"indicators/internal/pgembed"
@@ -68,20 +65,7 @@ func (c *cli) openDatabase(ctx context.Context) (*database, error) {
 
 // createDatabase makes the dataset's database in a fresh cluster.
 func createDatabase(ctx context.Context, cluster *pgembed.Cluster) error {
-	admin, err := store.Open(ctx, cluster.DSN("postgres"))
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	_, err = admin.DB().ExecContext(ctx, "CREATE DATABASE "+embeddedDatabase)
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database: a reused cluster
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("create database %s: %w", embeddedDatabase, err)
-	}
-	return nil
+	return store.CreateDatabase(ctx, cluster.DSN("postgres"), embeddedDatabase)
 }
 
 func (db *database) close() {

@@ -78,11 +78,15 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 
 // areaOfKey resolves a key's reference area: the one it names, or for ”
 // the indicator's main area (most current observations, first code on a
-// tie). k must have the columns area (text) and indicator_id.
-const areaOfKey = `CASE WHEN k.area <> '' THEN (SELECT id FROM ref_area WHERE code = k.area) ELSE (
+// tie). It reads k.area and ki.id (the indicator).
+const areaOfKey = `CROSS JOIN LATERAL (SELECT CASE WHEN k.area <> '' THEN (SELECT id FROM ref_area WHERE code = k.area) ELSE (
 		SELECT m.ref_area_id FROM observation m JOIN ref_area ma ON ma.id = m.ref_area_id
-		WHERE m.indicator_id = k.indicator_id AND m.is_current
-		GROUP BY m.ref_area_id, ma.code ORDER BY count(*) DESC, ma.code LIMIT 1) END`
+		WHERE m.indicator_id = ki.id AND m.is_current
+		GROUP BY m.ref_area_id, ma.code ORDER BY count(*) DESC, ma.code LIMIT 1) END AS area_id) ka`
+
+// The batch readers below join each key to its rows LATERALly, so every key
+// is an index lookup on the current-cell indexes, whatever the planner
+// guesses of how many rows an unnest yields.
 
 // Series returns, per key, the current observations of one cell over time,
 // oldest period first: one statement for every series of a response.
@@ -96,17 +100,15 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 		observationRow
 	}
 	err := s.db.SelectContext(ctx, &rows, `
-		WITH k0 AS (
-			SELECT k.ord, k.area, k.ck, ki.id AS indicator_id
-			FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(ind, area, ck, ord)
-			JOIN indicator ki ON ki.code = k.ind
-		), keys AS (
-			SELECT k.ord, k.indicator_id, k.ck, `+areaOfKey+` AS area_id FROM k0 k
-		)
-		SELECT keys.ord, `+observationColumns+`, '' AS sort_key`+observationJoins+`
-		JOIN keys ON o.indicator_id = keys.indicator_id AND o.ref_area_id = keys.area_id AND o.coordinate_key = keys.ck
-		WHERE o.is_current
-		ORDER BY keys.ord, o.period_start, o.period_end`,
+		SELECT k.ord, x.*
+		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(ind, area, ck, ord)
+		JOIN indicator ki ON ki.code = k.ind
+		`+areaOfKey+`
+		CROSS JOIN LATERAL (
+			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
+		) x
+		ORDER BY k.ord, x.period_start, x.period_end`,
 		pq.Array(inds), pq.Array(areas), pq.Array(cks))
 	if err != nil {
 		return nil, fmt.Errorf("read series: %w", err)
@@ -136,29 +138,25 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 		observationRow
 	}
 	err := s.db.SelectContext(ctx, &rows, `
-		WITH k0 AS (
-			SELECT k.ord, k.area, k.ps, k.pe, ki.id AS indicator_id, kd.id AS dimension_id
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
-			JOIN indicator ki ON ki.code = k.ind
-			JOIN dimension kd ON kd.code = k.dim
-		), k1 AS (
-			SELECT k.*, `+areaOfKey+` AS area_id FROM k0 k
-		), keys AS (
-			SELECT k.ord, k.indicator_id, k.area_id, p.ps, p.pe FROM k1 k
-			CROSS JOIN LATERAL (
-				SELECT k.ps, k.pe WHERE k.ps <> 0
-				UNION ALL
-				(SELECT lo.period_start, lo.period_end FROM observation lo
-				 JOIN observation_coordinate lc ON lc.observation_id = lo.id AND lc.dimension_id = k.dimension_id
-				 WHERE k.ps = 0 AND lo.indicator_id = k.indicator_id AND lo.ref_area_id = k.area_id AND lo.is_current
-				 ORDER BY lo.period_end DESC, lo.period_start DESC LIMIT 1)
-			) p
-		)
-		SELECT keys.ord, `+observationColumns+`, '' AS sort_key`+observationJoins+`
-		JOIN keys ON o.indicator_id = keys.indicator_id AND o.ref_area_id = keys.area_id
-		         AND o.period_start = keys.ps AND o.period_end = keys.pe
-		WHERE o.is_current
-		ORDER BY keys.ord, o.coordinate_key`,
+		SELECT k.ord, x.*
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
+		JOIN indicator ki ON ki.code = k.ind
+		JOIN dimension kd ON kd.code = k.dim
+		`+areaOfKey+`
+		CROSS JOIN LATERAL (
+			SELECT k.ps, k.pe WHERE k.ps <> 0
+			UNION ALL
+			(SELECT lo.period_start, lo.period_end FROM observation lo
+			 JOIN observation_coordinate lc ON lc.observation_id = lo.id AND lc.dimension_id = kd.id
+			 WHERE k.ps = 0 AND lo.indicator_id = ki.id AND lo.ref_area_id = ka.area_id AND lo.is_current
+			 ORDER BY lo.period_end DESC, lo.period_start DESC LIMIT 1)
+		) kp(ps, pe)
+		CROSS JOIN LATERAL (
+			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id
+			  AND o.period_start = kp.ps AND o.period_end = kp.pe AND o.is_current
+		) x
+		ORDER BY k.ord, x.coordinate_key`,
 		pq.Array(inds), pq.Array(areas), pq.Array(dims), pq.Array(starts), pq.Array(ends))
 	if err != nil {
 		return nil, fmt.Errorf("read breakdown slices: %w", err)

@@ -8,7 +8,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -83,7 +85,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	db, err := sqlx.Open("postgres", dsn)
+	db, err := sqlx.Open("postgres", withGenericPlans(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -102,6 +104,46 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	exports.SetMaxOpenConns(o.exportConns)
 	exports.SetMaxIdleConns(o.exportConns)
 	return &Store{db: newPreparedPool(db), pool: db, exports: exports, dsn: dsn}, nil
+}
+
+// CreateDatabase creates the database name on the server adminDSN connects
+// to; one that exists already (a reused cluster) is left as it is.
+func CreateDatabase(ctx context.Context, adminDSN, name string) error {
+	db, err := sql.Open("postgres", adminDSN)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", adminDSN, err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "42P04" { // duplicate_database
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+// withGenericPlans sets plan_cache_mode for the API's connections. Their
+// statements are prepared once (preparedPool) and run many times with
+// parameters that do not change the best plan: codes resolve to ids through
+// unique indexes, and every filter is a condition on indexed columns. Left
+// to choose, PostgreSQL keeps planning each execution anew whenever the
+// generic plan's estimate looks worse, as it does for ANY($1) over arrays,
+// and for a one-cell query planning costs twenty times what executing does.
+// lib/pq sends a connection string's unknown keys as run-time parameters.
+func withGenericPlans(dsn string) string {
+	const key, value = "plan_cache_mode", "force_generic_plan"
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if u, err := url.Parse(dsn); err == nil {
+			q := u.Query()
+			q.Set(key, value)
+			u.RawQuery = q.Encode()
+			return u.String()
+		}
+	}
+	return dsn + " " + key + "=" + value
 }
 
 // Close stops the change listeners and releases the connection pools.
