@@ -86,7 +86,8 @@ const areaOfKey = `CROSS JOIN LATERAL (SELECT CASE WHEN k.area <> '' THEN (SELEC
 
 // The batch readers below join each key to its rows LATERALly, so every key
 // is an index lookup on the current-cell indexes, whatever the planner
-// guesses of how many rows an unnest yields.
+// guesses of how many rows an unnest yields. OFFSET 0 keeps the planner from
+// pulling the lateral subquery up into one join over the whole table.
 
 // Series returns, per key, the current observations of one cell over time,
 // oldest period first: one statement for every series of a response.
@@ -107,6 +108,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 		CROSS JOIN LATERAL (
 			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
+			OFFSET 0
 		) x
 		ORDER BY k.ord, x.period_start, x.period_end`,
 		pq.Array(inds), pq.Array(areas), pq.Array(cks))
@@ -155,6 +157,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id
 			  AND o.period_start = kp.ps AND o.period_end = kp.pe AND o.is_current
+			OFFSET 0
 		) x
 		ORDER BY k.ord, x.coordinate_key`,
 		pq.Array(inds), pq.Array(areas), pq.Array(dims), pq.Array(starts), pq.Array(ends))
@@ -227,10 +230,12 @@ func (s *Store) IndicatorsOfAgencies(ctx context.Context, codes []string) (map[s
 	return out, nil
 }
 
-// parentColumns are the columns nested connections are partitioned by.
-var parentColumns = map[dataset.Parent]string{
-	dataset.ByIndicator: "i.code",
-	dataset.ByAgency:    "ag.code",
+// parentColumns are, per parent kind, the observation's column a batch of
+// nested connections is partitioned by, the code table it names, and the
+// joined code the pages are keyed by.
+var parentColumns = map[dataset.Parent]struct{ column, table, code string }{
+	dataset.ByIndicator: {"o.indicator_id", "indicator", "i.code"},
+	dataset.ByAgency:    {"o.agency_id", "agency", "ag.code"},
 }
 
 // FirstPages returns, per parent code, the first page of the observations
@@ -244,11 +249,11 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	first := p.First
 	where, args := where(f, nil)
 	args = append(args, pq.Array(codes))
-	col, ok := parentColumns[parent]
+	pc, ok := parentColumns[parent]
 	if !ok {
 		return nil, fmt.Errorf("unknown parent %q", parent)
 	}
-	cond := col + " = ANY($" + strconv.Itoa(len(args)) + ")"
+	cond := pc.column + " = ANY(ARRAY(SELECT id FROM " + pc.table + " WHERE code = ANY($" + strconv.Itoa(len(args)) + ")))"
 	if where == "" {
 		where = " WHERE " + cond
 	} else {
@@ -262,12 +267,12 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	args = append(args, first+1)
 	total := "0"
 	if p.Count {
-		total = "count(*) OVER (PARTITION BY " + col + ")"
+		total = "count(*) OVER (PARTITION BY " + pc.column + ")"
 	}
 	query := `SELECT * FROM (
 		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
-		       ` + col + ` AS parent,
-		       row_number() OVER (PARTITION BY ` + col + ` ORDER BY ` + orderBy + `) AS rn,
+		       ` + pc.code + ` AS parent,
+		       row_number() OVER (PARTITION BY ` + pc.column + ` ORDER BY ` + orderBy + `) AS rn,
 		       ` + total + ` AS total` + observationJoins + where + `
 	) x WHERE rn <= $` + strconv.Itoa(len(args)) + ` ORDER BY parent, rn`
 	var rows []struct {
