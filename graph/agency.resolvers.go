@@ -16,17 +16,19 @@ func (r *agencyResolver) ID(ctx context.Context, obj *dataset.Agency) (string, e
 	return nodeID("Agency", obj.Code), nil
 }
 
-// ShortName is the resolver for the shortName field.
-func (r *agencyResolver) ShortName(ctx context.Context, obj *dataset.Agency) (*string, error) {
-	return optional(obj.ShortName), nil
+// ShortName is the batch resolver for the shortName field.
+func (r *agencyResolver) ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error) {
+	return pick(objs, func(a *dataset.Agency) *string { return optional(a.ShortName) })
 }
 
-// Parent is the resolver for the parent field.
-func (r *agencyResolver) Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error) {
-	if obj.Parent == "" {
-		return nil, nil
-	}
-	return r.agencyByCode(ctx, obj.Parent)
+// Parent is the batch resolver for the parent field.
+func (r *agencyResolver) Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error) {
+	return each(ctx, objs, func(ctx context.Context, a *dataset.Agency) (*dataset.Agency, error) {
+		if a.Parent == "" {
+			return nil, nil
+		}
+		return r.agencyByCode(ctx, a.Parent)
+	})
 }
 
 // Indicators is the resolver for the indicators field.

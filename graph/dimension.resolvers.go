@@ -15,9 +15,9 @@ func (r *dimensionResolver) ID(ctx context.Context, obj *dataset.Dimension) (str
 	return nodeID("Dimension", obj.Code), nil
 }
 
-// Description is the resolver for the description field.
-func (r *dimensionResolver) Description(ctx context.Context, obj *dataset.Dimension) (*string, error) {
-	return optional(obj.Description), nil
+// Description is the batch resolver for the description field.
+func (r *dimensionResolver) Description(ctx context.Context, objs []*dataset.Dimension) ([]*string, error) {
+	return pick(objs, func(d *dataset.Dimension) *string { return optional(d.Description) })
 }
 
 // ID is the resolver for the id field.
@@ -25,29 +25,31 @@ func (r *memberResolver) ID(ctx context.Context, obj *dataset.Member) (string, e
 	return nodeID("Member", obj.Dimension, obj.Code), nil
 }
 
-// Description is the resolver for the description field.
-func (r *memberResolver) Description(ctx context.Context, obj *dataset.Member) (*string, error) {
-	return optional(obj.Description), nil
+// Description is the batch resolver for the description field.
+func (r *memberResolver) Description(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
+	return pick(objs, func(m *dataset.Member) *string { return optional(m.Description) })
 }
 
-// Dimension is the resolver for the dimension field.
-func (r *memberResolver) Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error) {
-	return r.dimensionByCode(ctx, obj.Dimension)
+// Dimension is the batch resolver for the dimension field.
+func (r *memberResolver) Dimension(ctx context.Context, objs []*dataset.Member) ([]*dataset.Dimension, error) {
+	return each(ctx, objs, func(ctx context.Context, m *dataset.Member) (*dataset.Dimension, error) {
+		return r.dimensionByCode(ctx, m.Dimension)
+	})
 }
 
-// Iso2 is the resolver for the iso2 field.
-func (r *memberResolver) Iso2(ctx context.Context, obj *dataset.Member) (*string, error) {
-	return optional(obj.ISO2), nil
+// Iso2 is the batch resolver for the iso2 field.
+func (r *memberResolver) Iso2(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
+	return pick(objs, func(m *dataset.Member) *string { return optional(m.ISO2) })
 }
 
-// Iso3 is the resolver for the iso3 field.
-func (r *memberResolver) Iso3(ctx context.Context, obj *dataset.Member) (*string, error) {
-	return optional(obj.ISO3), nil
+// Iso3 is the batch resolver for the iso3 field.
+func (r *memberResolver) Iso3(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
+	return pick(objs, func(m *dataset.Member) *string { return optional(m.ISO3) })
 }
 
-// M49 is the resolver for the m49 field.
-func (r *memberResolver) M49(ctx context.Context, obj *dataset.Member) (*string, error) {
-	return optional(obj.M49), nil
+// M49 is the batch resolver for the m49 field.
+func (r *memberResolver) M49(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
+	return pick(objs, func(m *dataset.Member) *string { return optional(m.M49) })
 }
 
 // Dimension returns DimensionResolver implementation.

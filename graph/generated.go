@@ -285,9 +285,9 @@ type ComplexityRoot struct {
 type AgencyResolver interface {
 	ID(ctx context.Context, obj *dataset.Agency) (string, error)
 
-	ShortName(ctx context.Context, obj *dataset.Agency) (*string, error)
+	ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error)
 
-	Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error)
+	Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error)
 	Indicators(ctx context.Context, obj *dataset.Agency) ([]dataset.Indicator, error)
 	Observations(ctx context.Context, obj *dataset.Agency, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
 }
@@ -298,11 +298,11 @@ type BreakdownResolver interface {
 	By(ctx context.Context, obj *dataset.Split) (*dataset.Dimension, error)
 }
 type BreakdownMemberResolver interface {
-	Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error)
+	Member(ctx context.Context, objs []*dataset.MemberSplit) ([]*dataset.Member, error)
 }
 type CoordinateResolver interface {
-	Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error)
-	Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error)
+	Dimension(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Dimension, error)
+	Member(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Member, error)
 }
 type CoverageCellResolver interface {
 	Framework(ctx context.Context, obj *framework.CoverageCell) (model.ReportingFramework, error)
@@ -325,7 +325,7 @@ type CoverageSourceResolver interface {
 type DimensionResolver interface {
 	ID(ctx context.Context, obj *dataset.Dimension) (string, error)
 
-	Description(ctx context.Context, obj *dataset.Dimension) (*string, error)
+	Description(ctx context.Context, objs []*dataset.Dimension) ([]*string, error)
 }
 type IndicatorResolver interface {
 	ID(ctx context.Context, obj *dataset.Indicator) (string, error)
@@ -342,25 +342,25 @@ type IndicatorResolver interface {
 type MemberResolver interface {
 	ID(ctx context.Context, obj *dataset.Member) (string, error)
 
-	Description(ctx context.Context, obj *dataset.Member) (*string, error)
-	Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error)
-	Iso2(ctx context.Context, obj *dataset.Member) (*string, error)
-	Iso3(ctx context.Context, obj *dataset.Member) (*string, error)
-	M49(ctx context.Context, obj *dataset.Member) (*string, error)
+	Description(ctx context.Context, objs []*dataset.Member) ([]*string, error)
+	Dimension(ctx context.Context, objs []*dataset.Member) ([]*dataset.Dimension, error)
+	Iso2(ctx context.Context, objs []*dataset.Member) ([]*string, error)
+	Iso3(ctx context.Context, objs []*dataset.Member) ([]*string, error)
+	M49(ctx context.Context, objs []*dataset.Member) ([]*string, error)
 }
 type ObservationResolver interface {
 	ID(ctx context.Context, obj *dataset.Observation) (string, error)
-	Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error)
-	RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error)
+	Indicator(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Indicator, error)
+	RefArea(ctx context.Context, objs []*dataset.Observation) ([]*dataset.RefArea, error)
 
-	Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error)
+	Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error)
 
-	StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error)
-	Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error)
+	StatedChange(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error)
+	Agency(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Agency, error)
 
-	Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
-	Note(ctx context.Context, obj *dataset.Observation) (*string, error)
-	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
+	Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error)
+	Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
+	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
 	Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
 	Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error)
 	DerivedFrom(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
@@ -385,23 +385,23 @@ type QueryResolver interface {
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
 
-	Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error)
-	Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error)
-	M49(ctx context.Context, obj *dataset.RefArea) (*string, error)
+	Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
+	Iso3(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
+	M49(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
 }
 type ReleaseResolver interface {
 	ID(ctx context.Context, obj *dataset.Release) (string, error)
 
-	Publisher(ctx context.Context, obj *dataset.Release) (*dataset.Agency, error)
+	Publisher(ctx context.Context, objs []*dataset.Release) ([]*dataset.Agency, error)
 
-	Published(ctx context.Context, obj *dataset.Release) (*string, error)
+	Published(ctx context.Context, objs []*dataset.Release) ([]*string, error)
 }
 type SourceResolver interface {
-	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
-	Section(ctx context.Context, obj *dataset.Observation) (string, error)
-	Quote(ctx context.Context, obj *dataset.Observation) (string, error)
+	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
+	Section(ctx context.Context, objs []*dataset.Observation) ([]string, error)
+	Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error)
 	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
-	DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error)
+	DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2511,7 +2511,7 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 			return ec.fieldContext_Agency_shortName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().ShortName(ctx, obj)
+			return ec.resolveBatch_Agency_shortName(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2523,6 +2523,29 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Agency_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Agency", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
+	resolver := ec.Resolvers.Agency()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.ShortName(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Agency.shortName",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.ShortName(ctx, []*dataset.Agency{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Agency.shortName",
+	)
 }
 
 func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
@@ -2557,7 +2580,7 @@ func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Agency_parent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Agency().Parent(ctx, obj)
+			return ec.resolveBatch_Agency_parent(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -2578,6 +2601,29 @@ func (ec *executionContext) fieldContext_Agency_parent(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Agency_parent(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
+	resolver := ec.Resolvers.Agency()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Parent(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Agency](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Agency.parent",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Parent(ctx, []*dataset.Agency{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Agency](
+		ctx,
+		results,
+		err,
+		"Agency.parent",
+	)
 }
 
 func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
@@ -3128,7 +3174,7 @@ func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field g
 			return ec.fieldContext_BreakdownMember_member(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BreakdownMember().Member(ctx, obj)
+			return ec.resolveBatch_BreakdownMember_member(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
@@ -3149,6 +3195,29 @@ func (ec *executionContext) fieldContext_BreakdownMember_member(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_BreakdownMember_member(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (any, error) {
+	resolver := ec.Resolvers.BreakdownMember()
+	if batch, ok := graphql.BatchParentsFor[*dataset.MemberSplit](ctx, "BreakdownMember"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Member(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Member](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"BreakdownMember.member",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Member(ctx, []*dataset.MemberSplit{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Member](
+		ctx,
+		results,
+		err,
+		"BreakdownMember.member",
+	)
 }
 
 func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
@@ -3307,7 +3376,7 @@ func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field gra
 			return ec.fieldContext_Coordinate_dimension(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Coordinate().Dimension(ctx, obj)
+			return ec.resolveBatch_Coordinate_dimension(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
@@ -3329,6 +3398,29 @@ func (ec *executionContext) fieldContext_Coordinate_dimension(_ context.Context,
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Coordinate_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (any, error) {
+	resolver := ec.Resolvers.Coordinate()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Coordinate](ctx, "Coordinate"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Dimension(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Dimension](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Coordinate.dimension",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Dimension(ctx, []*dataset.Coordinate{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Dimension](
+		ctx,
+		results,
+		err,
+		"Coordinate.dimension",
+	)
+}
 
 func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3339,7 +3431,7 @@ func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphq
 			return ec.fieldContext_Coordinate_member(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Coordinate().Member(ctx, obj)
+			return ec.resolveBatch_Coordinate_member(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
@@ -3360,6 +3452,29 @@ func (ec *executionContext) fieldContext_Coordinate_member(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (any, error) {
+	resolver := ec.Resolvers.Coordinate()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Coordinate](ctx, "Coordinate"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Member(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Member](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Coordinate.member",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Member(ctx, []*dataset.Coordinate{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Member](
+		ctx,
+		results,
+		err,
+		"Coordinate.member",
+	)
 }
 
 func (ec *executionContext) _CoverageCell_framework(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
@@ -3908,7 +4023,7 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 			return ec.fieldContext_Dimension_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dimension().Description(ctx, obj)
+			return ec.resolveBatch_Dimension_description(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3920,6 +4035,29 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Dimension_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Dimension", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
+	resolver := ec.Resolvers.Dimension()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Description(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Dimension.description",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Description(ctx, []*dataset.Dimension{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Dimension.description",
+	)
 }
 
 func (ec *executionContext) _Dimension_members(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
@@ -4627,7 +4765,7 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 			return ec.fieldContext_Member_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Member().Description(ctx, obj)
+			return ec.resolveBatch_Member_description(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4640,6 +4778,29 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 func (ec *executionContext) fieldContext_Member_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Description(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.description",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Description(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Member.description",
+	)
+}
 
 func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4650,7 +4811,7 @@ func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql
 			return ec.fieldContext_Member_dimension(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Member().Dimension(ctx, obj)
+			return ec.resolveBatch_Member_dimension(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
@@ -4672,6 +4833,29 @@ func (ec *executionContext) fieldContext_Member_dimension(_ context.Context, fie
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Member_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Dimension(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Dimension](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.dimension",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Dimension(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Dimension](
+		ctx,
+		results,
+		err,
+		"Member.dimension",
+	)
+}
 
 func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4682,7 +4866,7 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Member().Iso2(ctx, obj)
+			return ec.resolveBatch_Member_iso2(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4695,6 +4879,29 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 func (ec *executionContext) fieldContext_Member_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_Member_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Iso2(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.iso2",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Iso2(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Member.iso2",
+	)
+}
 
 func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4705,7 +4912,7 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Member().Iso3(ctx, obj)
+			return ec.resolveBatch_Member_iso3(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4718,6 +4925,29 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 func (ec *executionContext) fieldContext_Member_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_Member_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Iso3(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.iso3",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Iso3(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Member.iso3",
+	)
+}
 
 func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4728,7 +4958,7 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Member_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Member().M49(ctx, obj)
+			return ec.resolveBatch_Member_m49(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4740,6 +4970,29 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Member_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Member_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.M49(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.m49",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.M49(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Member.m49",
+	)
 }
 
 func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -4774,7 +5027,7 @@ func (ec *executionContext) _Observation_indicator(ctx context.Context, field gr
 			return ec.fieldContext_Observation_indicator(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Indicator(ctx, obj)
+			return ec.resolveBatch_Observation_indicator(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
@@ -4796,6 +5049,29 @@ func (ec *executionContext) fieldContext_Observation_indicator(_ context.Context
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Observation_indicator(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Indicator(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Indicator](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.indicator",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Indicator(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Indicator](
+		ctx,
+		results,
+		err,
+		"Observation.indicator",
+	)
+}
 
 func (ec *executionContext) _Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4806,7 +5082,7 @@ func (ec *executionContext) _Observation_refArea(ctx context.Context, field grap
 			return ec.fieldContext_Observation_refArea(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().RefArea(ctx, obj)
+			return ec.resolveBatch_Observation_refArea(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
@@ -4827,6 +5103,29 @@ func (ec *executionContext) fieldContext_Observation_refArea(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.RefArea(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.RefArea](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.refArea",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.RefArea(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.RefArea](
+		ctx,
+		results,
+		err,
+		"Observation.refArea",
+	)
 }
 
 func (ec *executionContext) _Observation_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -4893,7 +5192,7 @@ func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql
 			return ec.fieldContext_Observation_unit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Unit(ctx, obj)
+			return ec.resolveBatch_Observation_unit(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
@@ -4914,6 +5213,29 @@ func (ec *executionContext) fieldContext_Observation_unit(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Unit(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Unit](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.unit",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Unit(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Unit](
+		ctx,
+		results,
+		err,
+		"Observation.unit",
+	)
 }
 
 func (ec *executionContext) _Observation_qualifier(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -4971,7 +5293,7 @@ func (ec *executionContext) _Observation_statedChange(ctx context.Context, field
 			return ec.fieldContext_Observation_statedChange(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().StatedChange(ctx, obj)
+			return ec.resolveBatch_Observation_statedChange(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
@@ -4984,6 +5306,29 @@ func (ec *executionContext) _Observation_statedChange(ctx context.Context, field
 func (ec *executionContext) fieldContext_Observation_statedChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
 }
+func (ec *executionContext) resolveBatch_Observation_statedChange(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.StatedChange(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*decimal.Decimal](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.statedChange",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.StatedChange(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*decimal.Decimal](
+		ctx,
+		results,
+		err,
+		"Observation.statedChange",
+	)
+}
 
 func (ec *executionContext) _Observation_agency(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4994,7 +5339,7 @@ func (ec *executionContext) _Observation_agency(ctx context.Context, field graph
 			return ec.fieldContext_Observation_agency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Agency(ctx, obj)
+			return ec.resolveBatch_Observation_agency(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -5015,6 +5360,29 @@ func (ec *executionContext) fieldContext_Observation_agency(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_agency(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Agency(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Agency](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.agency",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Agency(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Agency](
+		ctx,
+		results,
+		err,
+		"Observation.agency",
+	)
 }
 
 func (ec *executionContext) _Observation_coordinates(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -5058,7 +5426,7 @@ func (ec *executionContext) _Observation_source(ctx context.Context, field graph
 			return ec.fieldContext_Observation_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Source(ctx, obj)
+			return ec.resolveBatch_Observation_source(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
@@ -5080,6 +5448,29 @@ func (ec *executionContext) fieldContext_Observation_source(_ context.Context, f
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Observation_source(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Source(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Observation](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.source",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Source(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Observation](
+		ctx,
+		results,
+		err,
+		"Observation.source",
+	)
+}
 
 func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5090,7 +5481,7 @@ func (ec *executionContext) _Observation_note(ctx context.Context, field graphql
 			return ec.fieldContext_Observation_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Note(ctx, obj)
+			return ec.resolveBatch_Observation_note(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5103,6 +5494,29 @@ func (ec *executionContext) _Observation_note(ctx context.Context, field graphql
 func (ec *executionContext) fieldContext_Observation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_Observation_note(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Note(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.note",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Note(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Observation.note",
+	)
+}
 
 func (ec *executionContext) _Observation_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5113,7 +5527,7 @@ func (ec *executionContext) _Observation_release(ctx context.Context, field grap
 			return ec.fieldContext_Observation_release(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Observation().Release(ctx, obj)
+			return ec.resolveBatch_Observation_release(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
@@ -5134,6 +5548,29 @@ func (ec *executionContext) fieldContext_Observation_release(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Release(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Release](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.release",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Release(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Release](
+		ctx,
+		results,
+		err,
+		"Observation.release",
+	)
 }
 
 func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -6213,7 +6650,7 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RefArea().Iso2(ctx, obj)
+			return ec.resolveBatch_RefArea_iso2(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6226,6 +6663,29 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 func (ec *executionContext) fieldContext_RefArea_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
+	resolver := ec.Resolvers.RefArea()
+	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Iso2(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"RefArea.iso2",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Iso2(ctx, []*dataset.RefArea{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"RefArea.iso2",
+	)
+}
 
 func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6236,7 +6696,7 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RefArea().Iso3(ctx, obj)
+			return ec.resolveBatch_RefArea_iso3(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6249,6 +6709,29 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 func (ec *executionContext) fieldContext_RefArea_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
+	resolver := ec.Resolvers.RefArea()
+	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Iso3(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"RefArea.iso3",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Iso3(ctx, []*dataset.RefArea{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"RefArea.iso3",
+	)
+}
 
 func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6259,7 +6742,7 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_RefArea_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.RefArea().M49(ctx, obj)
+			return ec.resolveBatch_RefArea_m49(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6271,6 +6754,29 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_RefArea_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
+	resolver := ec.Resolvers.RefArea()
+	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.M49(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"RefArea.m49",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.M49(ctx, []*dataset.RefArea{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"RefArea.m49",
+	)
 }
 
 func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -6351,7 +6857,7 @@ func (ec *executionContext) _Release_publisher(ctx context.Context, field graphq
 			return ec.fieldContext_Release_publisher(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Release().Publisher(ctx, obj)
+			return ec.resolveBatch_Release_publisher(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -6372,6 +6878,29 @@ func (ec *executionContext) fieldContext_Release_publisher(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Release_publisher(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (any, error) {
+	resolver := ec.Resolvers.Release()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Release](ctx, "Release"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Publisher(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Agency](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Release.publisher",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Publisher(ctx, []*dataset.Release{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Agency](
+		ctx,
+		results,
+		err,
+		"Release.publisher",
+	)
 }
 
 func (ec *executionContext) _Release_referenceYear(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -6406,7 +6935,7 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 			return ec.fieldContext_Release_published(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Release().Published(ctx, obj)
+			return ec.resolveBatch_Release_published(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6418,6 +6947,29 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Release_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Release_published(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (any, error) {
+	resolver := ec.Resolvers.Release()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Release](ctx, "Release"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Published(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Release.published",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Published(ctx, []*dataset.Release{obj})
+	return graphql.ResolveBatchSingleResult[*string](
+		ctx,
+		results,
+		err,
+		"Release.published",
+	)
 }
 
 func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -6475,7 +7027,7 @@ func (ec *executionContext) _Source_release(ctx context.Context, field graphql.C
 			return ec.fieldContext_Source_release(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Release(ctx, obj)
+			return ec.resolveBatch_Source_release(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
@@ -6497,6 +7049,29 @@ func (ec *executionContext) fieldContext_Source_release(_ context.Context, field
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Source_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Source()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Release(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Release](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Source.release",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Release(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Release](
+		ctx,
+		results,
+		err,
+		"Source.release",
+	)
+}
 
 func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6507,7 +7082,7 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 			return ec.fieldContext_Source_section(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Section(ctx, obj)
+			return ec.resolveBatch_Source_section(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6520,6 +7095,29 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 func (ec *executionContext) fieldContext_Source_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
 }
+func (ec *executionContext) resolveBatch_Source_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Source()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Section(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Source.section",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Section(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Source.section",
+	)
+}
 
 func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6530,7 +7128,7 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Quote(ctx, obj)
+			return ec.resolveBatch_Source_quote(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6542,6 +7140,29 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
+}
+func (ec *executionContext) resolveBatch_Source_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Source()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Quote(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Source.quote",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Quote(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Source.quote",
+	)
 }
 
 func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -6585,7 +7206,7 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 			return ec.fieldContext_Source_dataFileLine(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().DataFileLine(ctx, obj)
+			return ec.resolveBatch_Source_dataFileLine(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -6597,6 +7218,29 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Source_dataFileLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "Int")
+}
+func (ec *executionContext) resolveBatch_Source_dataFileLine(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Source()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.DataFileLine(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*int](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Source.dataFileLine",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.DataFileLine(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*int](
+		ctx,
+		results,
+		err,
+		"Source.dataFileLine",
+	)
 }
 
 func (ec *executionContext) _SourceLocation_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Source) (ret graphql.Marshaler) {
@@ -10010,6 +10654,7 @@ func (ec *executionContext) marshalNAgency2indicatorsᚋinternalᚋdatasetᚐAge
 }
 
 func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Agency", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10139,6 +10784,7 @@ func (ec *executionContext) marshalNBreakdownMember2indicatorsᚋinternalᚋdata
 }
 
 func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberSplitᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.MemberSplit) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "BreakdownMember", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10159,6 +10805,7 @@ func (ec *executionContext) marshalNCoordinate2indicatorsᚋinternalᚋdataset�
 }
 
 func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Coordinate", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10224,6 +10871,7 @@ func (ec *executionContext) marshalNDimension2indicatorsᚋinternalᚋdatasetᚐ
 }
 
 func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Dimension", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10351,6 +10999,7 @@ func (ec *executionContext) marshalNMember2indicatorsᚋinternalᚋdatasetᚐMem
 }
 
 func (ec *executionContext) marshalNMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Member) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Member", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10384,6 +11033,7 @@ func (ec *executionContext) marshalNObservation2indicatorsᚋinternalᚋdataset�
 }
 
 func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Observation", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10529,6 +11179,7 @@ func (ec *executionContext) marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRe
 }
 
 func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "RefArea", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -10557,6 +11208,7 @@ func (ec *executionContext) marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRe
 }
 
 func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Release", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -26,9 +26,11 @@ func (r *breakdownResolver) By(ctx context.Context, obj *dataset.Split) (*datase
 	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
-// Member is the resolver for the member field.
-func (r *breakdownMemberResolver) Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error) {
-	return r.memberByCode(ctx, obj.Dimension, obj.Member)
+// Member is the batch resolver for the member field.
+func (r *breakdownMemberResolver) Member(ctx context.Context, objs []*dataset.MemberSplit) ([]*dataset.Member, error) {
+	return each(ctx, objs, func(ctx context.Context, m *dataset.MemberSplit) (*dataset.Member, error) {
+		return r.memberByCode(ctx, m.Dimension, m.Member)
+	})
 }
 
 // ID is the resolver for the id field.

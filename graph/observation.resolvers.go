@@ -13,14 +13,18 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Dimension is the resolver for the dimension field.
-func (r *coordinateResolver) Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error) {
-	return r.dimensionByCode(ctx, obj.Dimension)
+// Dimension is the batch resolver for the dimension field.
+func (r *coordinateResolver) Dimension(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Dimension, error) {
+	return each(ctx, objs, func(ctx context.Context, c *dataset.Coordinate) (*dataset.Dimension, error) {
+		return r.dimensionByCode(ctx, c.Dimension)
+	})
 }
 
-// Member is the resolver for the member field.
-func (r *coordinateResolver) Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error) {
-	return r.memberByCode(ctx, obj.Dimension, obj.Member)
+// Member is the batch resolver for the member field.
+func (r *coordinateResolver) Member(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Member, error) {
+	return each(ctx, objs, func(ctx context.Context, c *dataset.Coordinate) (*dataset.Member, error) {
+		return r.memberByCode(ctx, c.Dimension, c.Member)
+	})
 }
 
 // ID is the resolver for the id field.
@@ -28,45 +32,55 @@ func (r *observationResolver) ID(ctx context.Context, obj *dataset.Observation) 
 	return observationID(*obj), nil
 }
 
-// Indicator is the resolver for the indicator field.
-func (r *observationResolver) Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error) {
-	return r.indicatorByCode(ctx, obj.Indicator)
+// Indicator is the batch resolver for the indicator field.
+func (r *observationResolver) Indicator(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Indicator, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Indicator, error) {
+		return r.indicatorByCode(ctx, o.Indicator)
+	})
 }
 
-// RefArea is the resolver for the refArea field.
-func (r *observationResolver) RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error) {
-	return r.refAreaByCode(ctx, obj.RefArea)
+// RefArea is the batch resolver for the refArea field.
+func (r *observationResolver) RefArea(ctx context.Context, objs []*dataset.Observation) ([]*dataset.RefArea, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.RefArea, error) {
+		return r.refAreaByCode(ctx, o.RefArea)
+	})
 }
 
-// Unit is the resolver for the unit field.
-func (r *observationResolver) Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error) {
-	return r.unitByCode(ctx, obj.Unit)
+// Unit is the batch resolver for the unit field.
+func (r *observationResolver) Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Unit, error) {
+		return r.unitByCode(ctx, o.Unit)
+	})
 }
 
-// StatedChange is the resolver for the statedChange field.
-func (r *observationResolver) StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error) {
-	return obj.Change, nil
+// StatedChange is the batch resolver for the statedChange field.
+func (r *observationResolver) StatedChange(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error) {
+	return pick(objs, func(o *dataset.Observation) *decimal.Decimal { return o.Change })
 }
 
-// Agency is the resolver for the agency field.
-func (r *observationResolver) Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error) {
-	return r.agencyByCode(ctx, obj.Agency)
+// Agency is the batch resolver for the agency field.
+func (r *observationResolver) Agency(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Agency, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Agency, error) {
+		return r.agencyByCode(ctx, o.Agency)
+	})
 }
 
-// Source is the resolver for the source field.
-func (r *observationResolver) Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
+// Source is the batch resolver for the source field.
+func (r *observationResolver) Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error) {
 	// Source is a view of the observation itself.
-	return obj, nil
+	return objs, nil
 }
 
-// Note is the resolver for the note field.
-func (r *observationResolver) Note(ctx context.Context, obj *dataset.Observation) (*string, error) {
-	return optional(obj.Note), nil
+// Note is the batch resolver for the note field.
+func (r *observationResolver) Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error) {
+	return pick(objs, func(o *dataset.Observation) *string { return optional(o.Note) })
 }
 
-// Release is the resolver for the release field.
-func (r *observationResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
-	return r.releaseByCode(ctx, obj.Release)
+// Release is the batch resolver for the release field.
+func (r *observationResolver) Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Release, error) {
+		return r.releaseByCode(ctx, o.Release)
+	})
 }
 
 // Previous is the resolver for the previous field.
@@ -104,19 +118,21 @@ func (r *periodResolver) Label(ctx context.Context, obj *dataset.Period) (string
 	return obj.String(), nil
 }
 
-// Release is the resolver for the release field.
-func (r *sourceResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
-	return r.releaseByCode(ctx, obj.Release)
+// Release is the batch resolver for the release field.
+func (r *sourceResolver) Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Release, error) {
+		return r.releaseByCode(ctx, o.Release)
+	})
 }
 
-// Section is the resolver for the section field.
-func (r *sourceResolver) Section(ctx context.Context, obj *dataset.Observation) (string, error) {
-	return obj.Source.Section, nil
+// Section is the batch resolver for the section field.
+func (r *sourceResolver) Section(ctx context.Context, objs []*dataset.Observation) ([]string, error) {
+	return pick(objs, func(o *dataset.Observation) string { return o.Source.Section })
 }
 
-// Quote is the resolver for the quote field.
-func (r *sourceResolver) Quote(ctx context.Context, obj *dataset.Observation) (string, error) {
-	return obj.Source.Quote, nil
+// Quote is the batch resolver for the quote field.
+func (r *sourceResolver) Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error) {
+	return pick(objs, func(o *dataset.Observation) string { return o.Source.Quote })
 }
 
 // AlsoStatedIn is the resolver for the alsoStatedIn field.
@@ -124,12 +140,14 @@ func (r *sourceResolver) AlsoStatedIn(ctx context.Context, obj *dataset.Observat
 	return load(ctx, loadersFor(ctx).alsoStated, obj.ID)
 }
 
-// DataFileLine is the resolver for the dataFileLine field.
-func (r *sourceResolver) DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error) {
-	if obj.Line == 0 {
-		return nil, nil
-	}
-	return &obj.Line, nil
+// DataFileLine is the batch resolver for the dataFileLine field.
+func (r *sourceResolver) DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error) {
+	return pick(objs, func(o *dataset.Observation) *int {
+		if o.Line == 0 {
+			return nil
+		}
+		return &o.Line
+	})
 }
 
 // Coordinate returns CoordinateResolver implementation.

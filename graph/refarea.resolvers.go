@@ -15,19 +15,19 @@ func (r *refAreaResolver) ID(ctx context.Context, obj *dataset.RefArea) (string,
 	return nodeID("RefArea", obj.Code), nil
 }
 
-// Iso2 is the resolver for the iso2 field.
-func (r *refAreaResolver) Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error) {
-	return optional(obj.ISO2), nil
+// Iso2 is the batch resolver for the iso2 field.
+func (r *refAreaResolver) Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
+	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.ISO2) })
 }
 
-// Iso3 is the resolver for the iso3 field.
-func (r *refAreaResolver) Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error) {
-	return optional(obj.ISO3), nil
+// Iso3 is the batch resolver for the iso3 field.
+func (r *refAreaResolver) Iso3(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
+	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.ISO3) })
 }
 
-// M49 is the resolver for the m49 field.
-func (r *refAreaResolver) M49(ctx context.Context, obj *dataset.RefArea) (*string, error) {
-	return optional(obj.M49), nil
+// M49 is the batch resolver for the m49 field.
+func (r *refAreaResolver) M49(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
+	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.M49) })
 }
 
 // RefArea returns RefAreaResolver implementation.
