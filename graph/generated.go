@@ -336,8 +336,8 @@ type IndicatorResolver interface {
 	Periods(ctx context.Context, obj *dataset.Indicator) ([]dataset.Period, error)
 	Dimensions(ctx context.Context, obj *dataset.Indicator) ([]dataset.Dimension, error)
 	Observations(ctx context.Context, obj *dataset.Indicator, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
-	Series(ctx context.Context, objs []*dataset.Indicator, refArea *string, members []dataset.Coordinate) ([][]dataset.Observation, error)
-	Breakdown(ctx context.Context, objs []*dataset.Indicator, by string, period *string, refArea *string) ([]*dataset.Split, error)
+	Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error)
+	Breakdown(ctx context.Context, obj *dataset.Indicator, by string, period *string, refArea *string) (*dataset.Split, error)
 }
 type MemberResolver interface {
 	ID(ctx context.Context, obj *dataset.Member) (string, error)
@@ -4388,7 +4388,8 @@ func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql
 			return ec.fieldContext_Indicator_series(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Indicator_series(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
@@ -4421,30 +4422,6 @@ func (ec *executionContext) fieldContext_Indicator_series(ctx context.Context, f
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Indicator_series(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
-	resolver := ec.Resolvers.Indicator()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Series(ctx, batch.Parents, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate))
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Observation](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Indicator.series",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Series(ctx, []*dataset.Indicator{obj}, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate))
-	return graphql.ResolveBatchSingleResult[[]dataset.Observation](
-		ctx,
-		results,
-		err,
-		"Indicator.series",
-	)
-}
 
 func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4455,7 +4432,8 @@ func (ec *executionContext) _Indicator_breakdown(ctx context.Context, field grap
 			return ec.fieldContext_Indicator_breakdown(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Indicator_breakdown(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Breakdown(ctx, obj, fc.Args["by"].(string), fc.Args["period"].(*string), fc.Args["refArea"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Split) graphql.Marshaler {
@@ -4487,30 +4465,6 @@ func (ec *executionContext) fieldContext_Indicator_breakdown(ctx context.Context
 		return fc, err
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Indicator_breakdown(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
-	resolver := ec.Resolvers.Indicator()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Breakdown(ctx, batch.Parents, fc.Args["by"].(string), fc.Args["period"].(*string), fc.Args["refArea"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Split](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Indicator.breakdown",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Breakdown(ctx, []*dataset.Indicator{obj}, fc.Args["by"].(string), fc.Args["period"].(*string), fc.Args["refArea"].(*string))
-	return graphql.ResolveBatchSingleResult[*dataset.Split](
-		ctx,
-		results,
-		err,
-		"Indicator.breakdown",
-	)
 }
 
 func (ec *executionContext) _IndicatorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IndicatorConnection) (ret graphql.Marshaler) {
@@ -10928,7 +10882,6 @@ func (ec *executionContext) marshalNIndicator2indicatorsᚋinternalᚋdatasetᚐ
 }
 
 func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Indicator", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

@@ -857,29 +857,3 @@ func TestTotalCountOnlyWhenSelected(t *testing.T) {
 		})
 	}
 }
-
-// TestAnalysesInOneStatement: series and breakdown are batch resolvers, one
-// statement for every indicator of a response, exactly.
-func TestAnalysesInOneStatement(t *testing.T) {
-	a := newAPI(t)
-	a.post(t, `{ releases { code } }`, nil) // the code lists, held from here on
-	tests := []struct {
-		name  string
-		query string
-	}{
-		{"series", `{ indicators(first: 100) { nodes { series { value } } } }`},
-		{"breakdown", `{ indicators(first: 50) { nodes { breakdown(by: "SEX") { sum members { value member { name } } } } } }`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			before := a.count()
-			if resp := a.post(t, tc.query, nil); len(resp.Errors) > 0 {
-				t.Fatalf("errors: %+v", resp.Errors)
-			}
-			// The indicators page, its count, and the analysis.
-			if n := a.count() - before; n != 3 {
-				t.Errorf("%d statements, want 3", n)
-			}
-		})
-	}
-}

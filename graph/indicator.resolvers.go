@@ -75,14 +75,14 @@ func (r *indicatorResolver) Observations(ctx context.Context, obj *dataset.Indic
 	return r.nestedObservations(ctx, dataset.ByIndicator, obj.Code, filterOf(filter), first, after, orderBy)
 }
 
-// Series is the batch resolver for the series field.
-func (r *indicatorResolver) Series(ctx context.Context, objs []*dataset.Indicator, refArea *string, members []dataset.Coordinate) ([][]dataset.Observation, error) {
-	return r.series(ctx, objs, refArea, members)
+// Series is the resolver for the series field.
+func (r *indicatorResolver) Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error) {
+	return r.series(ctx, obj.Code, refArea, members)
 }
 
-// Breakdown is the batch resolver for the breakdown field.
-func (r *indicatorResolver) Breakdown(ctx context.Context, objs []*dataset.Indicator, by string, period *string, refArea *string) ([]*dataset.Split, error) {
-	return r.breakdown(ctx, objs, by, period, refArea)
+// Breakdown is the resolver for the breakdown field.
+func (r *indicatorResolver) Breakdown(ctx context.Context, obj *dataset.Indicator, by string, period *string, refArea *string) (*dataset.Split, error) {
+	return r.breakdown(ctx, obj.Code, by, period, refArea)
 }
 
 // Breakdown returns BreakdownResolver implementation.

@@ -26,6 +26,8 @@ type Loaders struct {
 	facets     *dataloadgen.Loader[string, dataset.IndicatorFacets]
 	agencyInds *dataloadgen.Loader[string, []string]
 	firstPages *dataloadgen.Loader[pageKey, dataset.Page]
+	series     *dataloadgen.Loader[dataset.SeriesKey, []dataset.Observation]
+	slices     *dataloadgen.Loader[dataset.SliceKey, []dataset.Observation]
 }
 
 // batchWait is how long a loader collects keys before it queries: gqlgen
@@ -41,6 +43,8 @@ func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
 		alsoStated: dataloadgen.NewMappedLoader(s.AlsoStated, opts...),
 		byID:       dataloadgen.NewMappedLoader(s.ObservationsByID, opts...),
 		inCell:     dataloadgen.NewMappedLoader(s.CurrentObservations, opts...),
+		series:     dataloadgen.NewMappedLoader(s.Series, opts...),
+		slices:     dataloadgen.NewMappedLoader(s.Slices, opts...),
 		facets:     dataloadgen.NewMappedLoader(s.FacetsOfIndicators, opts...),
 		agencyInds: dataloadgen.NewMappedLoader(s.IndicatorsOfAgencies, opts...),
 		firstPages: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
