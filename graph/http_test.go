@@ -857,3 +857,42 @@ func TestTotalCountOnlyWhenSelected(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalysesBatchAcrossParents: series and breakdowns of indicators under
+// different agencies (cousins, not siblings) still come from one statement.
+func TestAnalysesBatchAcrossParents(t *testing.T) {
+	a := newAPI(t)
+	var list struct {
+		Agencies []struct {
+			Code       string
+			Indicators []struct{ Code string }
+		}
+	}
+	a.post(t, `{ agencies { code indicators { code } } }`, nil).data(t, &list)
+	var agencies []string
+	for _, ag := range list.Agencies {
+		if len(ag.Indicators) > 0 && len(agencies) < 3 {
+			agencies = append(agencies, ag.Code)
+		}
+	}
+	if len(agencies) < 3 {
+		t.Fatalf("too few agencies with indicators: %+v", list)
+	}
+	for _, field := range []string{`series { value }`, `breakdown(by: "SEX") { sum }`} {
+		t.Run(field, func(t *testing.T) {
+			var q strings.Builder
+			for i, code := range agencies {
+				fmt.Fprintf(&q, "a%d: agency(code: %q) { indicators { %s } } ", i, code, field)
+			}
+			before := a.count()
+			if resp := a.post(t, "{ "+q.String()+"}", nil); len(resp.Errors) > 0 {
+				t.Fatalf("errors: %+v", resp.Errors)
+			}
+			// The agencies' indicators and the analysis, one statement each;
+			// a loader's batch may split in two on a busy machine.
+			if n := a.count() - before; n > 3 {
+				t.Errorf("%d statements for %s of %d agencies' indicators, want at most 3", n, field, len(agencies))
+			}
+		})
+	}
+}
