@@ -33,6 +33,24 @@ func (r *Resolver) indicatorByCode(ctx context.Context, code string) (*dataset.I
 	return lookup(ctx, "indicator", code, func(c *dataset.Catalog) map[string]dataset.Indicator { return c.Indicators })
 }
 
+// orNull turns a root lookup's "unknown code" into null, as a client
+// expects of indicator(code:) and its kin.
+func orNull[T any](v *T, err error) (*T, error) {
+	if errors.Is(err, errUnknownCode) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// fromCatalog returns one of the request's code lists whole.
+func fromCatalog[T any](ctx context.Context, list func(*dataset.Catalog) []T) ([]T, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return list(c), nil
+}
+
 // byCodes looks up each of codes with one.
 func byCodes[V any](ctx context.Context, codes []string, one func(context.Context, string) (*V, error)) ([]V, error) {
 	out := make([]V, 0, len(codes))

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
@@ -53,10 +52,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 
 // orNil turns a lookup's "unknown code" into a null node.
 func orNil[T model.Node](v *T, err error) (model.Node, error) {
-	if err != nil {
-		if errors.Is(err, errUnknownCode) {
-			return nil, nil
-		}
+	if v, err = orNull(v, err); v == nil || err != nil {
 		return nil, err
 	}
 	return *v, nil

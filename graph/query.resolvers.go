@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"indicators/graph/model"
 	"indicators/internal/dataset"
 	"indicators/internal/framework"
@@ -57,11 +56,7 @@ func (r *queryResolver) Indicators(ctx context.Context, first *int, after *strin
 
 // Indicator is the resolver for the indicator field.
 func (r *queryResolver) Indicator(ctx context.Context, code string) (*dataset.Indicator, error) {
-	ind, err := r.indicatorByCode(ctx, code)
-	if errors.Is(err, errUnknownCode) {
-		return nil, nil
-	}
-	return ind, err
+	return orNull(r.indicatorByCode(ctx, code))
 }
 
 // Observations is the resolver for the observations field.
@@ -91,47 +86,27 @@ func (r *queryResolver) Agencies(ctx context.Context, kind *dataset.AgencyKind) 
 
 // Agency is the resolver for the agency field.
 func (r *queryResolver) Agency(ctx context.Context, code string) (*dataset.Agency, error) {
-	a, err := r.agencyByCode(ctx, code)
-	if errors.Is(err, errUnknownCode) {
-		return nil, nil
-	}
-	return a, err
+	return orNull(r.agencyByCode(ctx, code))
 }
 
 // Dimensions is the resolver for the dimensions field.
 func (r *queryResolver) Dimensions(ctx context.Context) ([]dataset.Dimension, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.Lists.Dimensions, nil
+	return fromCatalog(ctx, func(c *dataset.Catalog) []dataset.Dimension { return c.Lists.Dimensions })
 }
 
 // Dimension is the resolver for the dimension field.
 func (r *queryResolver) Dimension(ctx context.Context, code string) (*dataset.Dimension, error) {
-	d, err := r.dimensionByCode(ctx, code)
-	if errors.Is(err, errUnknownCode) {
-		return nil, nil
-	}
-	return d, err
+	return orNull(r.dimensionByCode(ctx, code))
 }
 
 // RefAreas is the resolver for the refAreas field.
 func (r *queryResolver) RefAreas(ctx context.Context) ([]dataset.RefArea, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.Lists.RefAreas, nil
+	return fromCatalog(ctx, func(c *dataset.Catalog) []dataset.RefArea { return c.Lists.RefAreas })
 }
 
 // Releases is the resolver for the releases field.
 func (r *queryResolver) Releases(ctx context.Context) ([]dataset.Release, error) {
-	c, err := catalogFor(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return c.Releases, nil
+	return fromCatalog(ctx, func(c *dataset.Catalog) []dataset.Release { return c.Releases })
 }
 
 // Coverage is the resolver for the coverage field.
