@@ -14,6 +14,11 @@ import (
 // purpose; past it, new shapes run unprepared.
 const maxPrepared = 1000
 
+// maxPreparedText bounds the text of a statement kept prepared: the API's
+// own shapes are a few kilobytes; a filter listing hundreds of dimensions
+// makes a long one-off text, which runs unprepared rather than being held.
+const maxPreparedText = 16 << 10
+
 // preparedPool runs each statement text through a statement prepared once
 // and reused on every connection of the pool. lib/pq otherwise parses and
 // plans every parameterised statement anew, and for the API's short queries
@@ -32,8 +37,11 @@ func newPreparedPool(db *sqlx.DB) *preparedPool {
 }
 
 // stmt returns the prepared statement of query, preparing it on first use;
-// nil when the bound is reached.
+// nil past the bounds.
 func (p *preparedPool) stmt(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if len(query) > maxPreparedText {
+		return nil, nil
+	}
 	p.mu.RLock()
 	st, ok := p.stmts[query]
 	full := len(p.stmts) >= maxPrepared
