@@ -1,8 +1,10 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -67,7 +69,12 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			return
 		}
 		if tw.wrote {
-			log.ErrorContext(ctx, "export failed", "format", f.Name, "error", err)
+			if errors.Is(r.Context().Err(), context.Canceled) {
+				// The client went away mid-download: nothing failed here.
+				log.InfoContext(ctx, "export ended by the client", "format", f.Name)
+			} else {
+				log.ErrorContext(ctx, "export failed", "format", f.Name, "error", err)
+			}
 			// Rows are out with a 200 already: abort the connection so the
 			// client sees a broken transfer, not a complete-looking file.
 			panic(http.ErrAbortHandler)
