@@ -560,6 +560,7 @@ func TestErrorsAndHTTP(t *testing.T) {
 			{"parse error", `{ observations(`, "GRAPHQL_PARSE_FAILED"},
 			{"validation error", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
 			{"too complex", `{ indicators(first: 100) { nodes { observations(first: 100) { nodes { value } } } } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
+			{"first past 100 says the range, not a cost", `{ observations(first: 100000000000) { nodes { value } } }`, "BAD_USER_INPUT"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -894,5 +895,19 @@ func TestAnalysesBatchAcrossParents(t *testing.T) {
 				t.Errorf("%d statements for %s of %d agencies' indicators, want at most 3", n, field, len(agencies))
 			}
 		})
+	}
+}
+
+// TestNestedPagesCannotWrapTheCost: 31 nested pages of 4 cost more than an
+// int64 holds; the cost saturates (costOf) and the query is refused.
+func TestNestedPagesCannotWrapTheCost(t *testing.T) {
+	a := newAPI(t)
+	q := "code"
+	for range 31 {
+		q = "observations(first: 4) { nodes { indicator { " + q + " } } }"
+	}
+	resp := a.post(t, `{ indicator(code: "victims_identified") { `+q+` } }`, nil)
+	if got := resp.code(); got != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
 	}
 }
