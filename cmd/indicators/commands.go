@@ -22,11 +22,22 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.close()
-	h := server.New(server.Config{Store: db.store, Logger: c.log})
+	h := server.New(server.Config{Store: db.store, Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))})
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
 	return server.Serve(ctx, addr, h, func(a net.Addr) {
 		fmt.Fprintf(c.stdout, "serving on http://%s/ (GraphQL at http://%s/graphql)\n", a, a)
 	})
+}
+
+// origins reads CORS_ORIGINS: origins separated by commas, none for any.
+func origins(v string) []string {
+	var out []string
+	for _, o := range strings.Split(v, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func (c *cli) migrate(ctx context.Context, args []string) error {

@@ -52,6 +52,7 @@ Environment:
   DATA_DIR          where the private cluster lives (default ./.data)
   ADDR              address serve listens on (default 127.0.0.1:8080)
   EXPORT_MAX_CONNS  database connections exports hold at once (default 4)
+  CORS_ORIGINS      browser origins allowed to call the API, comma-separated (default any)
   LOG_LEVEL         debug, info (default), warn or error
 `
 

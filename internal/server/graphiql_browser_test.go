@@ -32,6 +32,59 @@ func chromiumPath() (string, error) {
 	return "", first
 }
 
+// newBrowser starts headless Chromium for one test, with the flags this
+// machine's closed network needs, and returns a context for 60 s of steps.
+// What the pages write to the console is logged if the test fails.
+func newBrowser(t *testing.T, chromium string) context.Context {
+	t.Helper()
+	userDataDir := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromium),
+			chromedp.Headless,
+			chromedp.NoSandbox, // root in CI containers
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(userDataDir),
+		)...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	ctx, cancel := context.WithTimeout(browserCtx, 60*time.Second)
+
+	var (
+		mu      sync.Mutex
+		console []string
+	)
+	consoleDone := make(chan struct{})
+	messages := chromedp.Console(browserCtx)
+	go func() {
+		defer close(consoleDone)
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			console = append(console, m.String())
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		cancelBrowser()
+		<-consoleDone
+		cancelAlloc()
+		if t.Failed() {
+			for _, m := range console {
+				t.Logf("browser console: %s", m)
+			}
+		}
+	})
+	return ctx
+}
+
 // TestGraphiQLInBrowser loads GraphiQL in headless Chromium from the real
 // service (bundled data loaded), runs the first example query with the run
 // button and reads the response from the result pane: the page, its embedded
@@ -52,55 +105,7 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	srv := newServer(t, s)
 
 	start := time.Now()
-	userDataDir := t.TempDir() // removed after the browser has exited (deferred cancels below)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(chromium),
-			chromedp.Headless,
-			chromedp.NoSandbox, // root in CI containers
-			chromedp.DisableGPU,
-			chromedp.NoFirstRun,
-			chromedp.Flag("disable-quic", true),
-			chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-sync", true),
-			chromedp.UserDataDir(userDataDir),
-		)...)
-	defer cancelAlloc()
-	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-	// The browser lives as long as browserCtx; the steps get 60 s in all.
-	ctx, cancel := context.WithTimeout(browserCtx, 60*time.Second)
-	defer cancel()
-
-	// Keep what the page writes to its console (script errors, CSP
-	// violations) to explain a failure.
-	var (
-		mu      sync.Mutex
-		console []string
-	)
-	consoleDone := make(chan struct{})
-	messages := chromedp.Console(browserCtx)
-	go func() {
-		defer close(consoleDone)
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			console = append(console, m.String())
-			mu.Unlock()
-		}
-	}()
-	defer func() {
-		cancelBrowser()
-		<-consoleDone
-		if t.Failed() {
-			for _, m := range console {
-				t.Logf("browser console: %s", m)
-			}
-		}
-	}()
+	ctx := newBrowser(t, chromium)
 
 	step := func(name string, a chromedp.Action[chromedp.Void]) {
 		t.Helper()

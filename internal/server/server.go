@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
@@ -42,6 +43,10 @@ const (
 type Config struct {
 	Store  *store.Store
 	Logger *slog.Logger
+	// AllowedOrigins are the browser origins the read API answers
+	// cross-origin requests from; none means any ("*"): the data is public
+	// and no cookie is ever read.
+	AllowedOrigins []string
 }
 
 // New returns the service's HTTP handler.
@@ -84,7 +89,25 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
 	mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return withLogging(log, mux)
+	return withLogging(log, withCORS(cfg.AllowedOrigins, mux))
+}
+
+// withCORS lets pages on other origins read the API from a browser: GraphQL
+// by GET and POST, the exports and their validators. Preflights are answered
+// here, before routing, which knows no OPTIONS.
+func withCORS(origins []string, next http.Handler) http.Handler {
+	if len(origins) == 0 {
+		origins = []string{"*"}
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		// Authorization and X-API-Key for the access tiers to come; If-None-Match
+		// for polling exports.
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match"},
+		ExposedHeaders: []string{"ETag", "Content-Disposition"},
+		MaxAge:         600,
+	}).Handler(next)
 }
 
 func graphQLHandler(res *graph.Resolver, log *slog.Logger) http.Handler {
