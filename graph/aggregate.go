@@ -24,6 +24,9 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 			return nil, badInput("groupBy: give either field or dimension in each grouping")
 		}
 	}
+	if err := validFilter(f); err != nil {
+		return nil, err
+	}
 	// Current cells: releases that restate each other's figures are counted
 	// once. Only a filter that names several overlapping releases can still
 	// hold a cell twice, and checkAddable refuses that.

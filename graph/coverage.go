@@ -14,6 +14,9 @@ import (
 // observations from the API's pool (a snapshot would hold a connection of
 // the export share, which a GraphQL request must not wait for).
 func (r *Resolver) coverage(ctx context.Context, name model.ReportingFramework, f dataset.Filter) ([]framework.CoverageCell, error) {
+	if err := validFilter(f); err != nil {
+		return nil, err
+	}
 	fw, ok := framework.Lookup(frameworkNames[name])
 	if !ok {
 		return nil, fmt.Errorf("coverage: no framework %s", name)

@@ -561,6 +561,11 @@ func TestErrorsAndHTTP(t *testing.T) {
 			{"validation error", `{ nope }`, "GRAPHQL_VALIDATION_FAILED"},
 			{"too complex", `{ indicators(first: 100) { nodes { observations(first: 100) { nodes { value } } } } }`, "COMPLEXITY_LIMIT_EXCEEDED"},
 			{"first past 100 says the range, not a cost", `{ observations(first: 100000000000) { nodes { value } } }`, "BAD_USER_INPUT"},
+			{"a year past what a period holds", `{ observations(first: 1, filter: {periodFrom: 40000}) { nodes { value } } }`, "BAD_USER_INPUT"},
+			{"a period range backwards", `{ observations(first: 1, filter: {periodFrom: 2024, periodTo: 2020}) { nodes { value } } }`, "BAD_USER_INPUT"},
+			{"nested, a year past what a period holds", `{ indicators(first: 1) { nodes { observations(filter: {periodTo: 99999}) { nodes { value } } } } }`, "BAD_USER_INPUT"},
+			{"aggregate, a year past what a period holds", `{ aggregate(filter: {periodTo: 99999}) { sum } }`, "BAD_USER_INPUT"},
+			{"a NUL in a code", `{ observations(first: 1, filter: {indicators: ["a\u0000b"]}) { nodes { value } } }`, "BAD_USER_INPUT"},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -909,5 +914,31 @@ func TestNestedPagesCannotWrapTheCost(t *testing.T) {
 	resp := a.post(t, `{ indicator(code: "victims_identified") { `+q+` } }`, nil)
 	if got := resp.code(); got != "COMPLEXITY_LIMIT_EXCEEDED" {
 		t.Fatalf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
+	}
+}
+
+// TestEnumVariablesInAnotherCase: gqlparser lets "reported" through for
+// REPORTED in variables; the client hears what to write, not an internal
+// error.
+func TestEnumVariablesInAnotherCase(t *testing.T) {
+	a := newAPI(t)
+	tests := []struct {
+		name, query string
+		variables   map[string]any
+	}{
+		{"orderBy", `query($o: ObservationOrder) { observations(first: 1, orderBy: $o) { nodes { value } } }`, map[string]any{"o": "key"}},
+		{"statuses", `query($s: [ObservationStatus!]) { observations(first: 1, filter: {statuses: $s}) { nodes { value } } }`, map[string]any{"s": []string{"reported"}}},
+		{"themes in an aggregate", `query($t: [Theme!]) { aggregate(filter: {themes: $t}) { sum } }`, map[string]any{"t": []string{"protection"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.post(t, tc.query, tc.variables)
+			if got := resp.code(); got != "BAD_USER_INPUT" {
+				t.Fatalf("code = %q (%s), want BAD_USER_INPUT", got, resp.raw)
+			}
+			if !strings.Contains(resp.Errors[0].Message, "as the schema spells them") {
+				t.Errorf("message %q does not say how to write the value", resp.Errors[0].Message)
+			}
+		})
 	}
 }

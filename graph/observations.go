@@ -4,12 +4,32 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
 )
+
+// validFilter applies the core's checks, after one of its own: gqlparser
+// accepts an enum in variables in any case ("reported" for REPORTED) and
+// gqlgen then binds no value, which must not read as "any" or fail deeper.
+func validFilter(f dataset.Filter) error {
+	for _, e := range []struct {
+		field, values string
+		given         bool
+	}{
+		{"statuses", "REPORTED, DERIVED", slices.Contains(f.Statuses, "")},
+		{"qualifiers", "EXACT, MORE_THAN, AT_LEAST, APPROXIMATELY", slices.Contains(f.Qualifiers, "")},
+		{"themes", "PREVENTION, PROTECTION, PROSECUTION, PARTNERSHIP, CONTEXT", slices.Contains(f.Themes, "")},
+	} {
+		if e.given {
+			return badInput("%s: enum values are written as the schema spells them: %s", e.field, e.values)
+		}
+	}
+	return f.Validate()
+}
 
 // filterOf is the filter a connection was given, or none.
 func filterOf(f *dataset.Filter) dataset.Filter {
@@ -24,7 +44,13 @@ func filterOf(f *dataset.Filter) dataset.Filter {
 func observationPageArgs(ctx context.Context, first *int, after *string, orderBy *dataset.Order) (dataset.PageRequest, error) {
 	p := dataset.PageRequest{Order: dataset.OrderByKey, Count: selects(ctx, "totalCount")}
 	if orderBy != nil {
+		if *orderBy == "" {
+			return p, badInput("orderBy: enum values are written as the schema spells them: KEY, PERIOD_DESC, VALUE_DESC")
+		}
 		p.Order = *orderBy
+	}
+	if err := p.Order.Validate(); err != nil {
+		return p, err
 	}
 	var err error
 	if p.First, err = pageSize(first); err != nil {
@@ -47,6 +73,9 @@ func selects(ctx context.Context, name string) bool {
 
 // listObservations serves a top-level observations connection.
 func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
+	if err := validFilter(f); err != nil {
+		return nil, err
+	}
 	p, err := observationPageArgs(ctx, first, after, orderBy)
 	if err != nil {
 		return nil, err
@@ -62,6 +91,9 @@ func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first
 // pages of every parent in a response come from one batched query. The
 // parent replaces whatever the filter says about its own kind.
 func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
+	if err := validFilter(f); err != nil {
+		return nil, err
+	}
 	switch parent {
 	case dataset.ByIndicator:
 		f.Indicators = nil

@@ -229,13 +229,19 @@ func ParsePeriod(s string) (Period, error) {
 	return Period{Start: a, End: b}, nil
 }
 
+// The years a period may span: the schema's bounds on period columns.
+const (
+	FirstYear = 1900
+	LastYear  = 2200
+)
+
 func parseYear(s string) (int, error) {
 	if len(s) != 4 {
 		return 0, fmt.Errorf("year %q is not four digits", s)
 	}
 	y, err := strconv.Atoi(s)
-	if err != nil || y < 1900 || y > 2200 {
-		return 0, fmt.Errorf("year %q is not between 1900 and 2200", s)
+	if err != nil || y < FirstYear || y > LastYear {
+		return 0, fmt.Errorf("year %q is not between %d and %d", s, FirstYear, LastYear)
 	}
 	return y, nil
 }

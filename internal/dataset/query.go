@@ -1,6 +1,11 @@
 package dataset
 
-import "context"
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
 
 // Filter selects observations. Fields combine with AND; the values within one
 // field with OR. Empty fields do not filter.
@@ -32,6 +37,58 @@ type Filter struct {
 	// ExactlyBy, when not nil, keeps observations whose coordinates are on
 	// exactly these dimensions: the cells of one breakdown, no finer or coarser.
 	ExactlyBy []string
+}
+
+// Validate refuses a filter no observation could match for a reason the
+// client should hear: a year outside the periods the dataset can hold, an
+// unknown status, qualifier or theme. Codes that name nothing simply match
+// nothing.
+func (f Filter) Validate() error {
+	for _, y := range []struct {
+		name  string
+		value int
+	}{{"periodFrom", f.PeriodFrom}, {"periodTo", f.PeriodTo}} {
+		if y.value != 0 && (y.value < FirstYear || y.value > LastYear) {
+			return Errorf(ErrBadInput, "%s: %d is not a year between %d and %d", y.name, y.value, FirstYear, LastYear)
+		}
+	}
+	if f.PeriodFrom != 0 && f.PeriodTo != 0 && f.PeriodTo < f.PeriodFrom {
+		return Errorf(ErrBadInput, "periodTo %d is before periodFrom %d", f.PeriodTo, f.PeriodFrom)
+	}
+	codes := [][]string{f.Indicators, f.Agencies, f.RefAreas, f.Releases, f.TotalOver, f.BrokenDownBy, f.ExactlyBy}
+	for _, m := range f.Members {
+		codes = append(codes, []string{m.Dimension}, m.Members)
+	}
+	for _, list := range codes {
+		for _, c := range list {
+			// PostgreSQL text holds neither: the database would refuse the
+			// statement, which is the client's input, not a fault.
+			if strings.ContainsRune(c, 0) || !utf8.ValidString(c) {
+				return Errorf(ErrBadInput, "%q is not a code: codes are UTF-8 text without NUL", c)
+			}
+		}
+	}
+	if err := oneOf("statuses", f.Statuses, []Status{Reported, Derived}); err != nil {
+		return err
+	}
+	if err := oneOf("qualifiers", f.Qualifiers, Qualifiers); err != nil {
+		return err
+	}
+	return oneOf("themes", f.Themes, Themes)
+}
+
+// Validate refuses an ordering that is none of the orderings.
+func (o Order) Validate() error {
+	return oneOf("orderBy", []Order{o}, []Order{OrderByKey, OrderByPeriodDesc, OrderByValueDesc})
+}
+
+func oneOf[T ~string](field string, values, allowed []T) error {
+	for _, v := range values {
+		if !slices.Contains(allowed, v) {
+			return Errorf(ErrBadInput, "%s: %q is not one of %s", field, v, Join(allowed))
+		}
+	}
+	return nil
 }
 
 // MemberFilter selects members of one dimension.

@@ -158,7 +158,7 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 	}
 	f.TotalOver = q["total"]
 	f.BrokenDownBy = q["by"]
-	return f, nil
+	return f, f.Validate()
 }
 
 // NewInput reads what every format needs from s: the code lists, the

@@ -218,6 +218,8 @@ func TestEndpointErrors(t *testing.T) {
 		{"bad year", srv, "/export/glotip.csv?period=20x4", 400, "BAD_USER_INPUT", `period: "20x4" is not a year`},
 		{"bad status", srv, "/export/observations.csv?status=guessed", 400, "BAD_USER_INPUT", "neither reported nor derived"},
 		{"bad member", srv, "/export/observations.csv?member=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
+		{"NUL in a code", srv, "/export/observations.csv?indicator=%00", 400, "BAD_USER_INPUT", "not a code"},
+		{"bytes that are not UTF-8", srv, "/export/sdmx.csv?release=%ff%fe", 400, "BAD_USER_INPUT", "not a code"},
 		{"database gone, export", goneSrv, "/export/sdmx.csv", 500, "INTERNAL_SERVER_ERROR", "internal error"},
 		{"database gone, readiness", goneSrv, "/readyz", 503, "SERVICE_UNAVAILABLE", "the database is unreachable"},
 	}
