@@ -24,7 +24,7 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 			return nil, badInput("groupBy: give either field or dimension in each grouping")
 		}
 	}
-	if err := validFilter(f); err != nil {
+	if err := validFilter(ctx, f); err != nil {
 		return nil, err
 	}
 	// Current cells: releases that restate each other's figures are counted

@@ -14,7 +14,7 @@ import (
 // observations from the API's pool (a snapshot would hold a connection of
 // the export share, which a GraphQL request must not wait for).
 func (r *Resolver) coverage(ctx context.Context, name model.ReportingFramework, f dataset.Filter) ([]framework.CoverageCell, error) {
-	if err := validFilter(f); err != nil {
+	if err := validFilter(ctx, f); err != nil {
 		return nil, err
 	}
 	fw, ok := framework.Lookup(frameworkNames[name])

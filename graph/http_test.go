@@ -169,7 +169,7 @@ func TestObservationFilters(t *testing.T) {
 		{"agency", `{agencies: ["UNODC"]}`, 11},
 		{"reference area", `{refAreas: ["WLD"]}`, 11},
 		{"release", `{releases: ["az-2024"]}`, 175},
-		{"unknown release", `{releases: ["az-1999"]}`, 0},
+		{"a period with no observation", `{periodFrom: 1990, periodTo: 1991}`, 0},
 		{"derived", `{statuses: [DERIVED]}`, 26},
 		{"not exact", `{qualifiers: [MORE_THAN, APPROXIMATELY]}`, 5},
 		{"period range", `{periodFrom: 2005, periodTo: 2024, indicators: ["victims_identified"]}`, 17},
@@ -245,7 +245,7 @@ func TestPagination(t *testing.T) {
 	}
 	t.Run("empty", func(t *testing.T) {
 		var p page
-		a.post(t, `{ observations(filter: {indicators: ["none"]}) { totalCount nodes { id } pageInfo { hasNextPage startCursor endCursor } } }`, nil).data(t, &p)
+		a.post(t, `{ observations(filter: {indicators: ["victims_identified"], periodTo: 1999}) { totalCount nodes { id } pageInfo { hasNextPage startCursor endCursor } } }`, nil).data(t, &p)
 		if p.Observations.TotalCount != 0 || len(p.Observations.Nodes) != 0 || p.Observations.PageInfo.HasNextPage || p.Observations.PageInfo.EndCursor != nil {
 			t.Errorf("empty page = %+v", p)
 		}
@@ -841,6 +841,7 @@ func TestCodeListsFollowLoads(t *testing.T) {
 // selects totalCount.
 func TestTotalCountOnlyWhenSelected(t *testing.T) {
 	a := newAPI(t)
+	a.post(t, `{ releases { code } }`, nil) // the code lists, held from here on
 	tests := []struct {
 		name       string
 		query      string
@@ -938,6 +939,33 @@ func TestEnumVariablesInAnotherCase(t *testing.T) {
 			}
 			if !strings.Contains(resp.Errors[0].Message, "as the schema spells them") {
 				t.Errorf("message %q does not say how to write the value", resp.Errors[0].Message)
+			}
+		})
+	}
+}
+
+// TestUnknownCodes: a filter naming a code the dataset lacks is refused with
+// the code and the nearest ones, not answered with nothing.
+func TestUnknownCodes(t *testing.T) {
+	a := newAPI(t)
+	tests := []struct {
+		name, query, message string
+	}{
+		{"indicator", `{ observations(filter: {indicators: ["victims_identifed"]}) { totalCount } }`, `indicators: no code "victims_identifed"; nearest: victims_identified`},
+		{"release", `{ observations(filter: {releases: ["az-1999"]}) { totalCount } }`, `releases: no code "az-1999"; nearest: az-2024`},
+		{"member", `{ observations(filter: {members: [{dimension: "SEX", members: ["X"]}]}) { totalCount } }`, `members of SEX: no code "X"`},
+		{"dimension", `{ observations(filter: {exactlyBy: ["GENDER"]}) { totalCount } }`, `exactlyBy: no code "GENDER"`},
+		{"nested", `{ indicators(first: 1) { nodes { observations(filter: {refAreas: ["AZ"]}) { totalCount } } } }`, `refAreas: no code "AZ"; nearest: AZE`},
+		{"aggregate", `{ aggregate(filter: {agencies: ["MIAA"]}) { sum } }`, `agencies: no code "MIAA"; nearest: MIA`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := a.post(t, tc.query, nil)
+			if got := resp.code(); got != "UNKNOWN_CODE" {
+				t.Fatalf("code = %q (%s), want UNKNOWN_CODE", got, resp.raw)
+			}
+			if !strings.Contains(resp.Errors[0].Message, tc.message) {
+				t.Errorf("message %q, want it to hold %q", resp.Errors[0].Message, tc.message)
 			}
 		})
 	}

@@ -15,7 +15,8 @@ import (
 // validFilter applies the core's checks, after one of its own: gqlparser
 // accepts an enum in variables in any case ("reported" for REPORTED) and
 // gqlgen then binds no value, which must not read as "any" or fail deeper.
-func validFilter(f dataset.Filter) error {
+// Codes must be in the catalog: a typo is UNKNOWN_CODE, not an empty page.
+func validFilter(ctx context.Context, f dataset.Filter) error {
 	for _, e := range []struct {
 		field, values string
 		given         bool
@@ -28,7 +29,14 @@ func validFilter(f dataset.Filter) error {
 			return badInput("%s: enum values are written as the schema spells them: %s", e.field, e.values)
 		}
 	}
-	return f.Validate()
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return err
+	}
+	return c.CheckCodes(f)
 }
 
 // filterOf is the filter a connection was given, or none.
@@ -73,7 +81,7 @@ func selects(ctx context.Context, name string) bool {
 
 // listObservations serves a top-level observations connection.
 func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
-	if err := validFilter(f); err != nil {
+	if err := validFilter(ctx, f); err != nil {
 		return nil, err
 	}
 	p, err := observationPageArgs(ctx, first, after, orderBy)
@@ -91,7 +99,7 @@ func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first
 // pages of every parent in a response come from one batched query. The
 // parent replaces whatever the filter says about its own kind.
 func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
-	if err := validFilter(f); err != nil {
+	if err := validFilter(ctx, f); err != nil {
 		return nil, err
 	}
 	switch parent {

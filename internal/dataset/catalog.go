@@ -1,9 +1,15 @@
 package dataset
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
+
+	"github.com/agnivade/levenshtein"
 )
 
 // Catalog is every code list and release, indexed by code: small, named by
@@ -97,4 +103,69 @@ func (c *CatalogCache) Disable() {
 	c.catalog = nil
 	c.generation++
 	c.mu.Unlock()
+}
+
+// CheckCodes refuses a filter that names a code the catalog lacks, so a typo
+// is an answer, not an empty result: the message names the code and the
+// nearest ones.
+func (c *Catalog) CheckCodes(f Filter) error {
+	checks := []codeCheck{
+		{"indicators", f.Indicators, has(c.Indicators), keys(c.Indicators)},
+		{"agencies", f.Agencies, has(c.Agencies), keys(c.Agencies)},
+		{"refAreas", f.RefAreas, has(c.RefAreas), keys(c.RefAreas)},
+		{"releases", f.Releases, has(c.ByRelease), keys(c.ByRelease)},
+		{"totalOver", f.TotalOver, has(c.Dimensions), keys(c.Dimensions)},
+		{"brokenDownBy", f.BrokenDownBy, has(c.Dimensions), keys(c.Dimensions)},
+		{"exactlyBy", f.ExactlyBy, has(c.Dimensions), keys(c.Dimensions)},
+	}
+	for _, m := range f.Members {
+		checks = append(checks, codeCheck{"members.dimension", []string{m.Dimension}, has(c.Dimensions), keys(c.Dimensions)})
+		if d, ok := c.Dimensions[m.Dimension]; ok {
+			codes := index(d.Members, func(mem Member) string { return mem.Code })
+			checks = append(checks, codeCheck{"members of " + m.Dimension, m.Members, has(codes), keys(codes)})
+		}
+	}
+	for _, ch := range checks {
+		for _, code := range ch.codes {
+			if !ch.known(code) {
+				return Errorf(ErrUnknownCode, "%s: no code %q; nearest: %s", ch.field, code, strings.Join(Nearest(code, ch.all(), 3), ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// codeCheck is one field of a filter and the code list its codes must be in.
+type codeCheck struct {
+	field string
+	codes []string
+	known func(string) bool
+	all   func() []string
+}
+
+func has[V any](m map[string]V) func(string) bool {
+	return func(code string) bool { _, ok := m[code]; return ok }
+}
+
+func keys[V any](m map[string]V) func() []string {
+	return func() []string { return slices.Sorted(maps.Keys(m)) }
+}
+
+// Nearest returns up to n of codes closest to code by edit distance, the
+// closest first (code order on a tie).
+func Nearest(code string, codes []string, n int) []string {
+	type scored struct {
+		code     string
+		distance int
+	}
+	all := make([]scored, len(codes))
+	for i, c := range codes {
+		all[i] = scored{c, levenshtein.ComputeDistance(strings.ToLower(code), strings.ToLower(c))}
+	}
+	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(a.distance, b.distance) })
+	out := make([]string, 0, n)
+	for _, s := range all[:min(n, len(all))] {
+		out = append(out, s.code)
+	}
+	return out
 }

@@ -17,6 +17,9 @@ const (
 	ErrBadInput ErrorCode = "BAD_USER_INPUT"
 	// ErrNotFound: the thing asked for does not exist (an export format).
 	ErrNotFound ErrorCode = "NOT_FOUND"
+	// ErrUnknownCode: a filter names a code the dataset does not have; the
+	// message gives the nearest ones.
+	ErrUnknownCode ErrorCode = "UNKNOWN_CODE"
 	// ErrNotAcceptable: no representation the client accepts.
 	ErrNotAcceptable ErrorCode = "NOT_ACCEPTABLE"
 	// ErrTooLarge: a request body over the limit.

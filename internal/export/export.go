@@ -181,6 +181,9 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 		f.Current = true
 		return s.EachObservation(ctx, f, fn)
 	}
+	if err := dataset.NewCatalog(cl, rels).CheckCodes(filter); err != nil {
+		return Input{}, err
+	}
 	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: current}
 	for _, r := range rels {
 		t, err := time.Parse(time.RFC3339, r.LoadedAt)

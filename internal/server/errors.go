@@ -12,6 +12,7 @@ import (
 var errorStatus = map[dataset.ErrorCode]int{
 	dataset.ErrBadInput:      http.StatusBadRequest,
 	dataset.ErrNotFound:      http.StatusNotFound,
+	dataset.ErrUnknownCode:   http.StatusBadRequest,
 	dataset.ErrNotAcceptable: http.StatusNotAcceptable,
 	dataset.ErrTooLarge:      http.StatusRequestEntityTooLarge,
 	dataset.ErrRateLimited:   http.StatusTooManyRequests,

@@ -219,6 +219,8 @@ func TestEndpointErrors(t *testing.T) {
 		{"bad status", srv, "/export/observations.csv?status=guessed", 400, "BAD_USER_INPUT", "neither reported nor derived"},
 		{"bad member", srv, "/export/observations.csv?member=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
 		{"NUL in a code", srv, "/export/observations.csv?indicator=%00", 400, "BAD_USER_INPUT", "not a code"},
+		{"unknown indicator", srv, "/export/sdmx.csv?indicator=victims_identifed", 400, "UNKNOWN_CODE", `no code "victims_identifed"; nearest: victims_identified`},
+		{"unknown release", srv, "/export/glotip.csv?release=az-2023", 400, "UNKNOWN_CODE", `no code "az-2023"; nearest: az-2024`},
 		{"bytes that are not UTF-8", srv, "/export/sdmx.csv?release=%ff%fe", 400, "BAD_USER_INPUT", "not a code"},
 		{"database gone, export", goneSrv, "/export/sdmx.csv", 500, "INTERNAL_SERVER_ERROR", "internal error"},
 		{"database gone, readiness", goneSrv, "/readyz", 503, "SERVICE_UNAVAILABLE", "the database is unreachable"},
