@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"indicators/internal/dataset"
 	"indicators/internal/server"
 	"indicators/internal/testdb"
 )
@@ -74,17 +73,8 @@ func TestCORS(t *testing.T) {
 // figure from the API in headless Chromium, as a dashboard on another site
 // would, preflight included (a JSON POST is not a simple request).
 func TestCORSInBrowser(t *testing.T) {
-	chromium, err := chromiumPath()
-	if err != nil {
-		skipOrFail(t, "no Chromium installed (Debian: apt-get install chromium): "+err.Error())
-	}
-	s := testdb.New(t)
-	bundled, err := dataset.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	load(t, s, bundled)
-	api := newServer(t, s)
+	chromium := requireChromium(t)
+	_, api := bundledServer(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(`<!doctype html><title>dashboard</title><pre id="out">waiting</pre><script>

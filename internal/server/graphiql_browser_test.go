@@ -12,9 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"indicators/internal/dataset"
 	"indicators/internal/server"
-	"indicators/internal/testdb"
 )
 
 // chromiumPath finds a Chromium (Debian's package installs /usr/bin/chromium).
@@ -30,6 +28,17 @@ func chromiumPath() (string, error) {
 		}
 	}
 	return "", first
+}
+
+// requireChromium returns the Chromium to test with, skipping the test
+// without one (failing it under CI=true).
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	chromium, err := chromiumPath()
+	if err != nil {
+		skipOrFail(t, "no Chromium installed (looked for chromium, chromium-browser, google-chrome on PATH; Debian: apt-get install chromium): "+err.Error())
+	}
+	return chromium
 }
 
 // newBrowser starts headless Chromium for one test, with the flags this
@@ -91,18 +100,8 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 // scripts, its Content-Security-Policy and init.js's fetcher all have to work
 // for the figures to show.
 func TestGraphiQLInBrowser(t *testing.T) {
-	chromium, err := chromiumPath()
-	if err != nil {
-		skipOrFail(t, "no Chromium installed (looked for chromium, chromium-browser, google-chrome on PATH; Debian: apt-get install chromium): "+err.Error())
-	}
-
-	s := testdb.New(t)
-	bundled, err := dataset.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	load(t, s, bundled)
-	srv := newServer(t, s)
+	chromium := requireChromium(t)
+	_, srv := bundledServer(t)
 
 	start := time.Now()
 	ctx := newBrowser(t, chromium)
