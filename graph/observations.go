@@ -99,9 +99,6 @@ func (r *Resolver) listObservations(ctx context.Context, f dataset.Filter, first
 // pages of every parent in a response come from one batched query. The
 // parent replaces whatever the filter says about its own kind.
 func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent, code string, f dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error) {
-	if err := validFilter(ctx, f); err != nil {
-		return nil, err
-	}
 	switch parent {
 	case dataset.ByIndicator:
 		f.Indicators = nil
@@ -116,6 +113,9 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent
 			f.Agencies = []string{code}
 		}
 		return r.listObservations(ctx, f, first, after, orderBy)
+	}
+	if err := validFilter(ctx, f); err != nil {
+		return nil, err
 	}
 	p, err := observationPageArgs(ctx, first, nil, orderBy)
 	if err != nil {

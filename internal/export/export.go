@@ -108,16 +108,11 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 		}
 		f.Statuses = append(f.Statuses, dataset.Status(s))
 	}
+	// Qualifiers and themes are checked with the rest by Filter.Validate.
 	for _, s := range q["qualifier"] {
-		if !slices.Contains(dataset.Qualifiers, dataset.Qualifier(s)) {
-			return f, dataset.Errorf(dataset.ErrBadInput, "qualifier: %q is not one of exact, more_than, at_least, approximately", s)
-		}
 		f.Qualifiers = append(f.Qualifiers, dataset.Qualifier(s))
 	}
 	for _, s := range q["theme"] {
-		if !slices.Contains(dataset.Themes, dataset.Theme(s)) {
-			return f, dataset.Errorf(dataset.ErrBadInput, "theme: %q is not one of %s", s, dataset.Join(dataset.Themes))
-		}
 		f.Themes = append(f.Themes, dataset.Theme(s))
 	}
 	year := func(name string) (int, error) {
@@ -126,7 +121,7 @@ func ParseFilter(q url.Values) (dataset.Filter, error) {
 			return 0, nil
 		}
 		y, err := strconv.Atoi(v)
-		if err != nil || y < 1900 || y > 2200 {
+		if err != nil || y < dataset.FirstYear || y > dataset.LastYear {
 			return 0, dataset.Errorf(dataset.ErrBadInput, "%s: %q is not a year", name, v)
 		}
 		return y, nil

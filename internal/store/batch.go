@@ -96,10 +96,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 	for i, k := range keys {
 		inds[i], areas[i], cks[i] = k.Indicator, k.RefArea, k.CoordinateKey
 	}
-	var rows []struct {
-		Ord int
-		observationRow
-	}
+	var rows []keyedRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(ind, area, ck, ord)
@@ -115,12 +112,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 	if err != nil {
 		return nil, fmt.Errorf("read series: %w", err)
 	}
-	out := make(map[dataset.SeriesKey][]dataset.Observation, len(keys))
-	for _, r := range rows {
-		k := keys[r.Ord-1]
-		out[k] = append(out[k], r.domain())
-	}
-	return out, nil
+	return groupByKey(keys, rows), nil
 }
 
 // Slices returns, per key, every current observation of an indicator in one
@@ -135,10 +127,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 		inds[i], areas[i], dims[i] = k.Indicator, k.RefArea, k.Dimension
 		starts[i], ends[i] = int64(k.Period.Start), int64(k.Period.End)
 	}
-	var rows []struct {
-		Ord int
-		observationRow
-	}
+	var rows []keyedRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
@@ -164,12 +153,24 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 	if err != nil {
 		return nil, fmt.Errorf("read breakdown slices: %w", err)
 	}
-	out := make(map[dataset.SliceKey][]dataset.Observation, n)
+	return groupByKey(keys, rows), nil
+}
+
+// keyedRow is an observation read for the key at position Ord (from 1) of
+// an unnest WITH ORDINALITY.
+type keyedRow struct {
+	Ord int
+	observationRow
+}
+
+// groupByKey collects the rows of each key, in the order they came.
+func groupByKey[K comparable](keys []K, rows []keyedRow) map[K][]dataset.Observation {
+	out := make(map[K][]dataset.Observation, len(keys))
 	for _, r := range rows {
 		k := keys[r.Ord-1]
 		out[k] = append(out[k], r.domain())
 	}
-	return out, nil
+	return out
 }
 
 // FacetsOfIndicators returns, per indicator code, its agencies, periods and
@@ -253,7 +254,7 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	if !ok {
 		return nil, fmt.Errorf("unknown parent %q", parent)
 	}
-	cond := pc.column + " = ANY(ARRAY(SELECT id FROM " + pc.table + " WHERE code = ANY($" + strconv.Itoa(len(args)) + ")))"
+	cond := pc.column + " = ANY(" + idsOf(pc.table, "code", "$"+strconv.Itoa(len(args))) + ")"
 	if where == "" {
 		where = " WHERE " + cond
 	} else {

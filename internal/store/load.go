@@ -61,18 +61,19 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 		}
 		results = append(results, res)
 	}
+	if !changed(results) {
+		return results, nil // nothing written: nothing to decide or signal
+	}
 	if _, err := tx.ExecContext(ctx, `SELECT refresh_current_cells()`); err != nil {
 		return nil, fmt.Errorf("decide current cells: %w", err)
 	}
 	if dryRun {
 		return results, nil
 	}
-	if changed(results) {
-		// Delivered to every listener when the transaction commits, never
-		// for a rolled-back one.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, changeChannel); err != nil {
-			return nil, fmt.Errorf("signal the load: %w", err)
-		}
+	// Delivered to every listener when the transaction commits, never for a
+	// rolled-back one.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, changeChannel); err != nil {
+		return nil, fmt.Errorf("signal the load: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit load: %w", err)

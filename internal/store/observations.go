@@ -123,12 +123,12 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		case 1:
 			conds = append(conds, col+" = (SELECT id FROM "+table+" WHERE "+codeCol+" = "+arg(values[0])+")")
 		default:
-			conds = append(conds, col+" = ANY(ARRAY(SELECT id FROM "+table+" WHERE "+codeCol+" = ANY("+arg(pq.Array(values))+")))")
+			conds = append(conds, col+" = ANY("+idsOf(table, codeCol, arg(pq.Array(values)))+")")
 		}
 	}
 	byCode("o.indicator_id", "indicator", "code", f.Indicators)
 	if len(f.Themes) > 0 {
-		conds = append(conds, "o.indicator_id = ANY(ARRAY(SELECT id FROM indicator WHERE theme = ANY("+arg(pq.Array(stringsOf(f.Themes)))+")))")
+		conds = append(conds, "o.indicator_id = ANY("+idsOf("indicator", "theme", arg(pq.Array(stringsOf(f.Themes))))+")")
 	}
 	byCode("o.agency_id", "agency", "code", f.Agencies)
 	byCode("o.ref_area_id", "ref_area", "code", f.RefAreas)
@@ -170,6 +170,12 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		return "", args
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// idsOf is the array of ids of the rows of table whose column matches any
+// value of the array parameter param: computed once for the statement.
+func idsOf(table, column, param string) string {
+	return "ARRAY(SELECT id FROM " + table + " WHERE " + column + " = ANY(" + param + "))"
 }
 
 func exactlyByPattern(dims []string) string {
