@@ -39,10 +39,10 @@ type Filter struct {
 	ExactlyBy []string
 }
 
-// Validate refuses a filter no observation could match for a reason the
-// client should hear: a year outside the periods the dataset can hold, an
-// unknown status, qualifier or theme. Codes that name nothing simply match
-// nothing.
+// Validate refuses a filter the client got wrong whatever the data: a year
+// outside the periods the dataset can hold, a backwards range, a code that
+// is not text, an unknown status, qualifier or theme. Whether a code exists
+// is Catalog.CheckCodes's question.
 func (f Filter) Validate() error {
 	for _, y := range []struct {
 		name  string
