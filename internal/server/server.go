@@ -71,9 +71,11 @@ func New(cfg Config) http.Handler {
 		log.Warn("code lists will be read for every request", "error", err)
 		res.Catalogs.Disable()
 	}
-	gql := res.WithLoaders(graphQLHandler(res, log))
+	exec := graph.NewExecutableSchema(graph.NewConfig(res))
+	gql := res.WithLoaders(graphQLHandler(exec, log))
 	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
 	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
+	mux.Handle("GET /graphql/schema.graphql", schemaHandler(exec.Schema()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
@@ -110,8 +112,8 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	}).Handler(next)
 }
 
-func graphQLHandler(res *graph.Resolver, log *slog.Logger) http.Handler {
-	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(res)))
+func graphQLHandler(exec graphql.ExecutableSchema, log *slog.Logger) http.Handler {
+	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
 	srv.AddTransport(httpTransport{})
