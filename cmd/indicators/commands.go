@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 
 	"indicators/internal/export"
@@ -96,9 +98,15 @@ func (c *cli) export(ctx context.Context, args []string) error {
 	filters := url.Values{}
 	fs, err := c.flags("export", "--format FORMAT [FILTERS]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "", "one of: "+strings.Join(export.FormatNames(), ", "))
-		for _, p := range export.FilterParams {
-			fs.Func(p.Name, p.Help+" (repeatable)", func(v string) error {
+		for _, p := range export.Params {
+			fs.Func(p.Name, p.Help, func(v string) error {
 				filters.Add(p.Name, v)
+				return nil
+			})
+		}
+		for _, alias := range slices.Sorted(maps.Keys(export.LegacyAliases)) {
+			fs.Func(alias, "the first exports' name for --"+strings.Join(export.LegacyAliases[alias], " and --"), func(v string) error {
+				filters.Add(alias, v)
 				return nil
 			})
 		}
@@ -111,7 +119,7 @@ func (c *cli) export(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errReported
 	}
-	filter, err := export.ParseFilter(filters)
+	q, err := export.ParseQuery(f, filters)
 	if err != nil {
 		return err
 	}
@@ -120,5 +128,5 @@ func (c *cli) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.close()
-	return export.Write(ctx, db.store, f, filter, c.stdout)
+	return export.Write(ctx, db.store, f, q, c.stdout)
 }

@@ -82,10 +82,12 @@ func (o Order) Validate() error {
 	return oneOf("orderBy", []Order{o}, []Order{OrderByKey, OrderByPeriodDesc, OrderByValueDesc})
 }
 
+// oneOf names the values as clients write them, in GraphQL and the exports
+// alike: GraphQL's enum names, the values in upper case.
 func oneOf[T ~string](field string, values, allowed []T) error {
 	for _, v := range values {
 		if !slices.Contains(allowed, v) {
-			return Errorf(ErrBadInput, "%s: %q is not one of %s", field, v, Join(allowed))
+			return Errorf(ErrBadInput, "%s: %q is not one of %s", field, strings.ToUpper(string(v)), strings.ToUpper(Join(allowed)))
 		}
 	}
 	return nil

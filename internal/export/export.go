@@ -8,9 +8,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/url"
+	"mime"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -50,6 +49,13 @@ type Format struct {
 	Write       func(ctx context.Context, w io.Writer, in Input) error
 }
 
+// CSV reports whether the format is a CSV file, which a spreadsheet may
+// open (and which may therefore start with a byte-order mark).
+func (f Format) CSV() bool {
+	mt, _, err := mime.ParseMediaType(f.ContentType)
+	return err == nil && (mt == "text/csv" || strings.HasSuffix(mt, "+csv"))
+}
+
 // Lookup finds a format by name or alias.
 func Lookup(name string) (Format, bool) {
 	f, ok := formatsByName[name]
@@ -64,96 +70,6 @@ func FormatNames() []string {
 	}
 	slices.Sort(names)
 	return names
-}
-
-// FilterParams are the query parameters (and CLI flags) that select
-// observations, the same on every format. Repeat a parameter for OR.
-var FilterParams = []struct{ Name, Help string }{
-	{"indicator", "indicator code"},
-	{"theme", "theme: prevention, protection, prosecution, partnership, context"},
-	{"agency", "reporting agency code"},
-	{"area", "reference area code (AZE, WLD)"},
-	{"release", "release code (az-2024)"},
-	{"status", "reported or derived"},
-	{"qualifier", "exact, more_than, at_least, approximately"},
-	{"period", "a year: only observations of that year"},
-	{"period_from", "first year (inclusive)"},
-	{"period_to", "last year (inclusive)"},
-	{"member", "DIMENSION=MEMBER: observations on that member (members of one dimension OR together)"},
-	{"total", "DIMENSION: observations that are totals over the dimension"},
-	{"by", "DIMENSION: observations broken down by the dimension, any member"},
-}
-
-// ParseFilter reads FilterParams from query values. Unknown parameters are
-// errors, so a misspelt filter never silently returns everything. Every error
-// is a dataset.ErrBadInput with a message for the client.
-func ParseFilter(q url.Values) (dataset.Filter, error) {
-	var f dataset.Filter
-	known := map[string]bool{}
-	for _, p := range FilterParams {
-		known[p.Name] = true
-	}
-	for k := range q {
-		if !known[k] {
-			return f, dataset.Errorf(dataset.ErrBadInput, "unknown filter %q", k)
-		}
-	}
-	f.Indicators = q["indicator"]
-	f.Agencies = q["agency"]
-	f.RefAreas = q["area"]
-	f.Releases = q["release"]
-	for _, s := range q["status"] {
-		if st := dataset.Status(s); st != dataset.Reported && st != dataset.Derived {
-			return f, dataset.Errorf(dataset.ErrBadInput, "status: %q is neither reported nor derived", s)
-		}
-		f.Statuses = append(f.Statuses, dataset.Status(s))
-	}
-	// Qualifiers and themes are checked with the rest by Filter.Validate.
-	for _, s := range q["qualifier"] {
-		f.Qualifiers = append(f.Qualifiers, dataset.Qualifier(s))
-	}
-	for _, s := range q["theme"] {
-		f.Themes = append(f.Themes, dataset.Theme(s))
-	}
-	year := func(name string) (int, error) {
-		v := q.Get(name)
-		if v == "" {
-			return 0, nil
-		}
-		y, err := strconv.Atoi(v)
-		if err != nil || y < dataset.FirstYear || y > dataset.LastYear {
-			return 0, dataset.Errorf(dataset.ErrBadInput, "%s: %q is not a year", name, v)
-		}
-		return y, nil
-	}
-	var err error
-	if f.PeriodFrom, err = year("period_from"); err != nil {
-		return f, err
-	}
-	if f.PeriodTo, err = year("period_to"); err != nil {
-		return f, err
-	}
-	if y, err := year("period"); err != nil {
-		return f, err
-	} else if y != 0 {
-		f.PeriodFrom, f.PeriodTo = y, y
-	}
-	byDim := map[string]int{}
-	for _, m := range q["member"] {
-		dim, mem, ok := strings.Cut(m, "=")
-		if !ok || dim == "" || mem == "" {
-			return f, dataset.Errorf(dataset.ErrBadInput, "member: %q is not DIMENSION=MEMBER", m)
-		}
-		if i, seen := byDim[dim]; seen {
-			f.Members[i].Members = append(f.Members[i].Members, mem)
-			continue
-		}
-		byDim[dim] = len(f.Members)
-		f.Members = append(f.Members, dataset.MemberFilter{Dimension: dim, Members: []string{mem}})
-	}
-	f.TotalOver = q["total"]
-	f.BrokenDownBy = q["by"]
-	return f, f.Validate()
 }
 
 // NewInput reads what every format needs from s: the code lists, the
@@ -192,15 +108,15 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 	return in, nil
 }
 
-// Write writes the observations matching filter in format f, everything
-// read in one snapshot of s.
-func Write(ctx context.Context, s dataset.Snapshotter, f Format, filter dataset.Filter, w io.Writer) error {
+// Write writes the observations q selects in format f, everything read in
+// one snapshot of s.
+func Write(ctx context.Context, s dataset.Snapshotter, f Format, q Query, w io.Writer) error {
 	err := s.Snapshot(ctx, func(r dataset.Reader) error {
-		in, err := NewInput(ctx, r, filter)
+		in, err := NewInput(ctx, r, q.Filter)
 		if err != nil {
 			return err
 		}
-		return f.Write(ctx, w, in)
+		return f.Write(ctx, q.Writer(w), in)
 	})
 	if err != nil {
 		return fmt.Errorf("export %s: %w", f.Name, err)
@@ -221,7 +137,24 @@ func FileName(f Format, in Input) string {
 	slices.Sort(releases)
 	parts := []string{DataflowID}
 	if len(releases) > 0 {
-		parts = append(parts, strings.Join(slices.Compact(releases), "+"))
+		rels := strings.Join(slices.Compact(releases), "+")
+		// The name goes into a header: release codes are checked against
+		// the dataset before, but only safe characters and a bounded length
+		// ever reach it.
+		if len(rels) > maxFileNameReleases {
+			rels = rels[:maxFileNameReleases] + "+more"
+		}
+		parts = append(parts, strings.Map(fileNameRune, rels))
 	}
 	return strings.Join(append(parts, f.Name), "_")
+}
+
+const maxFileNameReleases = 120
+
+func fileNameRune(r rune) rune {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("+-._", r):
+		return r
+	}
+	return '_'
 }

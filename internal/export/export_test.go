@@ -2,12 +2,15 @@ package export_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,23 +73,23 @@ func exportBytes(t testing.TB, s *store.Store, format, query string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	filter, err := export.ParseFilter(q)
-	if err != nil {
-		t.Fatal(err)
-	}
 	f, ok := export.Lookup(format)
 	if !ok {
 		t.Fatalf("no format %s", format)
 	}
+	eq, err := export.ParseQuery(f, q)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	// Through a snapshot, as every export reads.
 	err = s.Snapshot(context.Background(), func(r dataset.Reader) error {
-		in, err := export.NewInput(context.Background(), r, filter)
+		in, err := export.NewInput(context.Background(), r, eq.Filter)
 		if err != nil {
 			return err
 		}
 		in.Prepared = prepared
-		return f.Write(context.Background(), &buf, in)
+		return f.Write(context.Background(), eq.Writer(&buf), in)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -169,37 +172,107 @@ func TestFormatRegistry(t *testing.T) {
 	}
 }
 
-func TestParseFilter(t *testing.T) {
+func TestParseQuery(t *testing.T) {
 	tests := []struct {
-		name    string
-		query   string
-		wantErr bool
-		check   func(dataset.Filter) bool
+		name   string
+		format string // observations.csv when empty
+		query  string
+		want   export.Query
+		// wantErr is a part of the message of the BAD_USER_INPUT refusal.
+		wantErr string
 	}{
-		{"members of one dimension OR together", "member=SEX=F&member=SEX=M&member=AGE=Y18T25", false, func(f dataset.Filter) bool {
-			return len(f.Members) == 2 && len(f.Members[0].Members) == 2 && f.Members[1].Dimension == "AGE"
-		}},
-		{"period sets both bounds", "period=2024", false, func(f dataset.Filter) bool { return f.PeriodFrom == 2024 && f.PeriodTo == 2024 }},
-		{"total and by", "total=SEX&by=AGE", false, func(f dataset.Filter) bool { return f.TotalOver[0] == "SEX" && f.BrokenDownBy[0] == "AGE" }},
-		{"unknown parameter", "indicatr=x", true, nil},
-		{"bad year", "period_from=20x4", true, nil},
-		{"member without member", "member=SEX", true, nil},
-		{"bad status", "status=guessed", true, nil},
-		{"bad qualifier", "qualifier=roughly", true, nil},
-		{"bad theme", "theme=rescue", true, nil},
+		{name: "GraphQL's names and enum spellings",
+			query: "indicators=victims_identified&themes=PROTECTION&agencies=MIA&refAreas=AZE&releases=az-2024&statuses=REPORTED&qualifiers=MORE_THAN&periodFrom=2020&periodTo=2024",
+			want: export.Query{Filter: dataset.Filter{Indicators: []string{"victims_identified"}, Themes: []dataset.Theme{dataset.ThemeProtection},
+				Agencies: []string{"MIA"}, RefAreas: []string{"AZE"}, Releases: []string{"az-2024"}, Statuses: []dataset.Status{dataset.Reported},
+				Qualifiers: []dataset.Qualifier{dataset.MoreThan}, PeriodFrom: 2020, PeriodTo: 2024}}},
+		{name: "lists by separator and by repetition, in order",
+			query: "indicators=a,b&indicators=c&qualifiers=EXACT,AT_LEAST",
+			want:  export.Query{Filter: dataset.Filter{Indicators: []string{"a", "b", "c"}, Qualifiers: []dataset.Qualifier{dataset.Exact, dataset.AtLeast}}}},
+		{name: "members of one dimension OR together across values",
+			query: "members=SEX=F,AGE=Y18T25&members=SEX=M",
+			want: export.Query{Filter: dataset.Filter{Members: []dataset.MemberFilter{
+				{Dimension: "SEX", Members: []string{"F", "M"}}, {Dimension: "AGE", Members: []string{"Y18T25"}}}}}},
+		{name: "totalOver, brokenDownBy, exactlyBy",
+			query: "totalOver=SEX&brokenDownBy=AGE&exactlyBy=AGE,REGION",
+			want:  export.Query{Filter: dataset.Filter{TotalOver: []string{"SEX"}, BrokenDownBy: []string{"AGE"}, ExactlyBy: []string{"AGE", "REGION"}}}},
+		{name: "an empty exactlyBy is [] (totals over every dimension), not absent",
+			query: "exactlyBy=",
+			want:  export.Query{Filter: dataset.Filter{ExactlyBy: []string{}}}},
+		{name: "legacy names and lower-case enums",
+			query: "indicator=a&theme=protection&agency=MIA&area=AZE&release=az-2024&status=derived&qualifier=more_than&member=SEX=F&total=AGE&by=REGION&period_from=2020&period_to=2024",
+			want: export.Query{Filter: dataset.Filter{Indicators: []string{"a"}, Themes: []dataset.Theme{dataset.ThemeProtection},
+				Agencies: []string{"MIA"}, RefAreas: []string{"AZE"}, Releases: []string{"az-2024"}, Statuses: []dataset.Status{dataset.Derived},
+				Qualifiers: []dataset.Qualifier{dataset.MoreThan}, Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}},
+				TotalOver: []string{"AGE"}, BrokenDownBy: []string{"REGION"}, PeriodFrom: 2020, PeriodTo: 2024}}},
+		{name: "legacy period sets both bounds", query: "period=2024",
+			want: export.Query{Filter: dataset.Filter{PeriodFrom: 2024, PeriodTo: 2024}}},
+		{name: "legacy and new name of one list merge", query: "indicator=a&indicators=b",
+			want: export.Query{Filter: dataset.Filter{Indicators: []string{"a", "b"}}}},
+		{name: "bom on a CSV", query: "bom=true", want: export.Query{BOM: true}},
+		{name: "bom on SDMX-CSV", format: "sdmx.csv", query: "bom=1", want: export.Query{BOM: true}},
+		{name: "bom=false", query: "bom=false", want: export.Query{}},
+
+		{name: "unknown parameter lists the valid ones", query: "indicatr=x",
+			wantErr: `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, releases, statuses, qualifiers, periodFrom, periodTo, members, totalOver, brokenDownBy, exactlyBy, bom`},
+		{name: "a huge unknown name is cut", query: "x" + strings.Repeat("y", 5000) + "=1", wantErr: `unknown parameter "xyyy`},
+		{name: "a value too long for any code", query: "releases=" + strings.Repeat("r", 100_000), wantErr: "releases: a value of 100000 bytes; values are at most 256"},
+		{name: "mixed-case enum", query: "themes=Protection", wantErr: `themes: "Protection": write enum values as GraphQL does, in upper case (PROTECTION)`},
+		{name: "unknown enum value in GraphQL spelling", query: "themes=RESCUE", wantErr: `themes: "RESCUE" is not one of PREVENTION, PROTECTION, PROSECUTION, PARTNERSHIP, CONTEXT`},
+		{name: "bad status", query: "statuses=GUESSED", wantErr: `statuses: "GUESSED" is not one of REPORTED, DERIVED`},
+		{name: "bad qualifier", query: "qualifier=roughly", wantErr: `qualifiers: "ROUGHLY" is not one of EXACT`},
+		{name: "not a year", query: "periodFrom=20x4", wantErr: `periodFrom: "20x4" is not an integer`},
+		{name: "a year out of range", query: "periodTo=32768", wantErr: "periodTo: 32768 is not a year between"},
+		{name: "a bound given twice", query: "period=2024&periodFrom=2020", wantErr: "periodFrom: given 2 times; it takes one value"},
+		{name: "member without member", query: "members=SEX", wantErr: `members: "SEX" is not DIMENSION=MEMBER`},
+		{name: "an empty item in a list", query: "indicators=a,,b", wantErr: `indicators: "a,,b" has an empty item`},
+		{name: "bom on JSON", format: "sdmx.json", query: "bom=true", wantErr: "bom: sdmx.json is not a CSV export"},
+		{name: "bom neither true nor false", query: "bom=yes", wantErr: `bom: "yes" is neither true nor false`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			q, _ := url.ParseQuery(tc.query)
-			f, err := export.ParseFilter(q)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			values, err := url.ParseQuery(tc.query)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err != nil && dataset.CodeOf(err) != dataset.ErrBadInput {
-				t.Errorf("code %s, want %s", dataset.CodeOf(err), dataset.ErrBadInput)
+			format := cmp.Or(tc.format, "observations.csv")
+			f, ok := export.Lookup(format)
+			if !ok {
+				t.Fatalf("no format %s", format)
 			}
-			if tc.check != nil && !tc.check(f) {
-				t.Errorf("filter = %+v", f)
+			got, err := export.ParseQuery(f, values)
+			if tc.wantErr != "" {
+				if err == nil || dataset.CodeOf(err) != dataset.ErrBadInput || !strings.Contains(dataset.MessageOf(err), tc.wantErr) {
+					t.Fatalf("error %v (code %s), want BAD_USER_INPUT containing %q", err, dataset.CodeOf(err), tc.wantErr)
+				}
+				if len(dataset.MessageOf(err)) > 1000 {
+					t.Errorf("message of %d bytes echoes the input", len(dataset.MessageOf(err)))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got  %#v\nwant %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestBOM reads the bytes: with bom=true a CSV starts with EF BB BF and is
+// otherwise the same file.
+func TestBOM(t *testing.T) {
+	s := loaded(t)
+	for _, format := range []string{"observations.csv", "sdmx.csv", "glotip.csv"} {
+		t.Run(format, func(t *testing.T) {
+			plain := exportBytes(t, s, format, "release=az-2024")
+			marked := exportBytes(t, s, format, "release=az-2024&bom=true")
+			if !bytes.HasPrefix(marked, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(plain, []byte{0xEF, 0xBB, 0xBF}) {
+				t.Fatalf("bom=true starts % x, without % x", marked[:min(3, len(marked))], plain[:min(3, len(plain))])
+			}
+			if !bytes.Equal(marked[3:], plain) {
+				t.Error("with the mark, the rest of the file differs")
 			}
 		})
 	}

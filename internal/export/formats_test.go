@@ -289,11 +289,12 @@ func filterOf(t *testing.T, query string) dataset.Filter {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := export.ParseFilter(q)
+	f, _ := export.Lookup("observations.csv")
+	eq, err := export.ParseQuery(f, q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f
+	return eq.Filter
 }
 
 func firstDiff(a, b []string) string {

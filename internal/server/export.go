@@ -30,7 +30,7 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			writeError(w, r, log, dataset.Errorf(dataset.ErrNotFound, "no export format %q; the formats are %s", name, joinNames()))
 			return
 		}
-		filter, err := export.ParseFilter(r.URL.Query())
+		q, err := export.ParseQuery(f, r.URL.Query())
 		if err != nil {
 			writeError(w, r, log, err)
 			return
@@ -56,14 +56,14 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			if err != nil {
 				return err
 			}
-			in, err := export.NewInput(ctx, rd, filter)
+			in, err := export.NewInput(ctx, rd, q.Filter)
 			if err != nil {
 				return err
 			}
 			setCaching(w, etag(version, f.Name, query))
 			w.Header().Set("Content-Type", f.ContentType)
 			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(f, in)}))
-			return f.Write(ctx, tw, in)
+			return f.Write(ctx, q.Writer(tw), in)
 		})
 		if err == nil {
 			return

@@ -214,10 +214,13 @@ func TestEndpointErrors(t *testing.T) {
 		message string // a substring of the message
 	}{
 		{"unknown format", srv, "/export/sdmx.xml", 404, "NOT_FOUND", `"sdmx.xml"; the formats are glotip-coverage.csv, glotip.csv, `},
-		{"unknown filter", srv, "/export/sdmx.csv?indicatr=x", 400, "BAD_USER_INPUT", `unknown filter "indicatr"`},
-		{"bad year", srv, "/export/glotip.csv?period=20x4", 400, "BAD_USER_INPUT", `period: "20x4" is not a year`},
-		{"bad status", srv, "/export/observations.csv?status=guessed", 400, "BAD_USER_INPUT", "neither reported nor derived"},
-		{"bad member", srv, "/export/observations.csv?member=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
+		{"unknown parameter", srv, "/export/sdmx.csv?indicatr=x", 400, "BAD_USER_INPUT", `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, `},
+		{"bad year", srv, "/export/glotip.csv?periodFrom=20x4", 400, "BAD_USER_INPUT", `periodFrom: "20x4" is not an integer`},
+		{"bad status", srv, "/export/observations.csv?statuses=GUESSED", 400, "BAD_USER_INPUT", `statuses: "GUESSED" is not one of REPORTED, DERIVED`},
+		{"enum in another case", srv, "/export/observations.csv?themes=Protection", 400, "BAD_USER_INPUT", "in upper case (PROTECTION)"},
+		{"bad member", srv, "/export/observations.csv?members=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
+		{"a 100 KB release", srv, "/export/observations.csv?release=" + strings.Repeat("r", 100<<10), 400, "BAD_USER_INPUT", "releases: a value of 102400 bytes"},
+		{"a byte-order mark on JSON", srv, "/export/sdmx.json?bom=true", 400, "BAD_USER_INPUT", "sdmx.json is not a CSV export"},
 		{"NUL in a code", srv, "/export/observations.csv?indicator=%00", 400, "BAD_USER_INPUT", "not a code"},
 		{"unknown indicator", srv, "/export/sdmx.csv?indicator=victims_identifed", 400, "UNKNOWN_CODE", `no code "victims_identifed"; nearest: victims_identified`},
 		{"unknown release", srv, "/export/glotip.csv?release=az-2023", 400, "UNKNOWN_CODE", `no code "az-2023"; nearest: az-2024`},
@@ -237,12 +240,43 @@ func TestEndpointErrors(t *testing.T) {
 			if r.header.Get("ETag") != "" || r.header.Get("Content-Disposition") != "" {
 				t.Errorf("an error with ETag %q, Content-Disposition %q", r.header.Get("ETag"), r.header.Get("Content-Disposition"))
 			}
+			if len(r.body) > 2000 {
+				t.Errorf("an error of %d bytes echoes the request", len(r.body))
+			}
 			code, message := errorOf(t, r)
 			if code != tc.code || !strings.Contains(message, tc.message) {
 				t.Errorf("code %s, message %q; want %s, %q", code, message, tc.code, tc.message)
 			}
 			if strings.Contains(message, "sql") || strings.Contains(message, "closed") {
 				t.Errorf("internal detail reaches the client: %q", message)
+			}
+		})
+	}
+}
+
+// TestExportBOM reads the bytes of a CSV asked for with bom=true, as a link
+// for Excel users would: a UTF-8 byte-order mark, then the same file, under
+// a tag of its own.
+func TestExportBOM(t *testing.T) {
+	_, srv := bundledServer(t)
+	for _, name := range []string{"observations.csv", "sdmx.csv", "greta-coverage.csv"} {
+		t.Run(name, func(t *testing.T) {
+			plain := get(t, srv, "/export/"+name+"?releases=az-2024", nil)
+			marked := get(t, srv, "/export/"+name+"?releases=az-2024&bom=true", nil)
+			if plain.status != http.StatusOK || marked.status != http.StatusOK {
+				t.Fatalf("status %d, with bom %d: %s", plain.status, marked.status, marked.body)
+			}
+			if !strings.HasPrefix(marked.body, "\xEF\xBB\xBF") || strings.HasPrefix(plain.body, "\xEF\xBB\xBF") {
+				t.Fatalf("with bom=true % x…, without % x…", marked.body[:3], plain.body[:3])
+			}
+			if marked.body[3:] != plain.body {
+				t.Error("past the mark, the file differs")
+			}
+			if marked.header.Get("ETag") == plain.header.Get("ETag") {
+				t.Error("with and without the mark, one ETag")
+			}
+			if again := get(t, srv, "/export/"+name+"?releases=az-2024&bom=true", map[string]string{"If-None-Match": plain.header.Get("ETag")}); again.status != http.StatusOK {
+				t.Errorf("the tag of the file without the mark answers %d for the one with it", again.status)
 			}
 		})
 	}
