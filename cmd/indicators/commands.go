@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"indicators/internal/export"
 	"indicators/internal/server"
@@ -24,7 +26,19 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.close()
-	h := server.New(server.Config{Store: db.store, Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))})
+	every := 5 * time.Second
+	if v := c.getenv("DB_WATCH_INTERVAL"); v != "" {
+		if every, err = time.ParseDuration(v); err != nil || every <= 0 {
+			return fmt.Errorf("DB_WATCH_INTERVAL: %q is not a positive duration such as 5s", v)
+		}
+	}
+	// The watcher ends before the database is let go of (defers run last
+	// first), so it never reports the service's own shutdown.
+	watchCtx, stopWatching := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	watching.Go(func() { server.WatchDatabase(watchCtx, c.log, every, db.ready) })
+	defer func() { stopWatching(); watching.Wait() }()
+	h := server.New(server.Config{Store: db.store, Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS")), Ready: db.ready})
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
 	return server.Serve(ctx, addr, h, func(a net.Addr) {
 		fmt.Fprintf(c.stdout, "serving on http://%s/ (GraphQL at http://%s/graphql)\n", a, a)

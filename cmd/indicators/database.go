@@ -63,6 +63,18 @@ func (c *cli) openDatabase(ctx context.Context) (*database, error) {
 	return db, nil
 }
 
+// ready reports whether the database accepts new connections now, and when
+// it is the private cluster, whether its postmaster runs and is not
+// shutting down: the pid file says why before a connection attempt could.
+func (db *database) ready(ctx context.Context) error {
+	if db.cluster != nil {
+		if err := db.cluster.Check(); err != nil {
+			return err
+		}
+	}
+	return db.store.Ready(ctx)
+}
+
 // createDatabase makes the dataset's database in a fresh cluster.
 func createDatabase(ctx context.Context, cluster *pgembed.Cluster) error {
 	return store.CreateDatabase(ctx, cluster.DSN("postgres"), embeddedDatabase)

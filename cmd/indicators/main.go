@@ -53,6 +53,7 @@ Environment:
   ADDR              address serve listens on (default 127.0.0.1:8080)
   EXPORT_MAX_CONNS  database connections exports hold at once (default 4)
   CORS_ORIGINS      browser origins allowed to call the API, comma-separated (default any)
+  DB_WATCH_INTERVAL how often serve checks that the database accepts new connections (default 5s)
   LOG_LEVEL         debug, info (default), warn or error
 `
 

@@ -252,6 +252,41 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+// Check reports whether the server is up and accepting work, from the
+// postmaster's own pid file: an error when the file is gone (the server
+// stopped), names a process that no longer exists (it died), or says the
+// server is shutting down (asked to stop, it refuses new connections while
+// the open ones finish) or still starting. It reads a file and nothing more,
+// so a watcher may call it often.
+func (c *Cluster) Check() error {
+	b, err := os.ReadFile(filepath.Join(c.dataDir, "postmaster.pid"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("pgembed: the private PostgreSQL in %s has stopped (no postmaster.pid)", c.dataDir)
+	}
+	if err != nil {
+		return fmt.Errorf("pgembed: read postmaster.pid: %w", err)
+	}
+	// Lines: pid, data dir, start time, port, socket dir, listen address,
+	// shared memory key, status (PostgreSQL 10 and later).
+	lines := strings.Split(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(lines[0]))
+	if err != nil {
+		return fmt.Errorf("pgembed: postmaster.pid in %s names no process: %q", c.dataDir, lines[0])
+	}
+	if !processExists(pid) {
+		return fmt.Errorf("pgembed: the private PostgreSQL in %s has died (process %d is gone)", c.dataDir, pid)
+	}
+	if len(lines) > 7 {
+		switch status := strings.TrimSpace(lines[7]); status {
+		case "stopping":
+			return fmt.Errorf("pgembed: the private PostgreSQL in %s is shutting down and refuses new connections", c.dataDir)
+		case "starting":
+			return fmt.Errorf("pgembed: the private PostgreSQL in %s is starting", c.dataDir)
+		}
+	}
+	return nil
+}
+
 func (c *Cluster) initdb(ctx context.Context, fast bool) error {
 	_, err := os.Stat(filepath.Join(c.dataDir, "PG_VERSION"))
 	if err == nil {

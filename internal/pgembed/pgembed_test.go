@@ -392,7 +392,13 @@ func TestStartStopRestart(t *testing.T) {
 	if got := queryInt(t, c2, "SELECT x FROM kept"); got != 42 {
 		t.Errorf("after takeover: x = %d, want 42", got)
 	}
+	if err := c2.Check(); err != nil {
+		t.Errorf("Check() of a running server = %v", err)
+	}
 	mustStop(t, c2)
+	if err := c2.Check(); err == nil || !strings.Contains(err.Error(), "has stopped") {
+		t.Errorf("Check() of a stopped server = %v, want an error saying it stopped", err)
+	}
 	mustStop(t, c1) // server already gone: not an error
 	mustStop(t, c2) // idempotent
 

@@ -3,6 +3,7 @@
 package pgembed
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -23,4 +24,12 @@ func fileOwner(fi os.FileInfo) (uid uint32, ok bool) {
 		return 0, false
 	}
 	return st.Uid, true
+}
+
+// processExists reports whether pid is a live process. Signal 0 checks
+// without signalling; EPERM means it exists under another user (the
+// cluster's, when this process is root's or vice versa).
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }

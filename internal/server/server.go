@@ -22,7 +22,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
-	"indicators/internal/dataset"
 	"indicators/internal/graphiql"
 	"indicators/internal/store"
 )
@@ -47,6 +46,9 @@ type Config struct {
 	// cross-origin requests from; none means any ("*"): the data is public
 	// and no cookie is ever read.
 	AllowedOrigins []string
+	// Ready is what /readyz checks; nil means that a new connection to the
+	// store's database can be made (Store.Ready).
+	Ready func(context.Context) error
 }
 
 // New returns the service's HTTP handler.
@@ -79,15 +81,11 @@ func New(cfg Config) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := cfg.Store.Ping(ctx); err != nil {
-			writeError(w, r, log, &dataset.Error{Code: dataset.ErrUnavailable, Message: "the database is unreachable", Err: err})
-			return
-		}
-		writeText(w, http.StatusOK, "ok\n")
-	})
+	ready := cfg.Ready
+	if ready == nil {
+		ready = cfg.Store.Ready
+	}
+	mux.Handle("GET /readyz", readyHandler(ready, log))
 	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
 	mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))

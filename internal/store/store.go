@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -234,8 +235,49 @@ func (s *Store) DB() *sqlx.DB { return s.pool }
 // ExportDB exposes the export share to metrics and tests.
 func (s *Store) ExportDB() *sqlx.DB { return s.exports }
 
-// Ping reports whether the database answers; /readyz uses it.
+// Ping reports whether the database answers through the pool.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.PingContext(ctx) }
+
+// Ready reports whether the store can serve: its pool answers, and a new
+// connection to the database can be made now. A PostgreSQL asked to shut
+// down (smart shutdown) keeps serving the pool's open connections while it
+// refuses every new one, so the ping alone would say ok to the last. The new
+// connection is closed again at once. A store without a connection string
+// (New) only pings.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.Ping(ctx); err != nil || s.dsn == "" {
+		return err
+	}
+	c, err := pq.NewConnector(s.dsn)
+	if err != nil {
+		return fmt.Errorf("open a new database connection: %w", err)
+	}
+	type result struct {
+		conn driver.Conn
+		err  error
+	}
+	// lib/pq bounds its handshake only by connect_timeout, so ctx is
+	// honoured here; a connection that arrives late is closed.
+	done := make(chan result, 1)
+	go func() {
+		conn, err := c.Connect(ctx)
+		done <- result{conn, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return fmt.Errorf("open a new database connection: %w", r.err)
+		}
+		return r.conn.Close()
+	case <-ctx.Done():
+		go func() {
+			if r := <-done; r.err == nil {
+				r.conn.Close()
+			}
+		}()
+		return fmt.Errorf("open a new database connection: %w", ctx.Err())
+	}
+}
 
 // Snapshot runs fn with a Reader over one read-only REPEATABLE READ
 // transaction: every statement fn makes sees the dataset as it was at the
