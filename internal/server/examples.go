@@ -4,7 +4,8 @@ import "indicators/internal/graphiql"
 
 // Examples are the saved queries GraphiQL opens with: the questions partners
 // and frontend developers ask first. Their responses are golden files in the
-// tests, so they keep working as the schema grows.
+// tests, so they keep working as the schema grows, and TestTypedClients
+// generates TypeScript types for them (each must be one named operation).
 var Examples = []graphiql.Example{
 	{
 		Name: "Victims by country of exploitation, 2024",
