@@ -281,3 +281,29 @@ func TestExportBOM(t *testing.T) {
 		})
 	}
 }
+
+// TestExportFailingBeforeTheFirstByte: an export whose rows cannot be read
+// after its headers were prepared (here its table is gone) answers the coded
+// JSON error, with none of the file's headers.
+func TestExportFailingBeforeTheFirstByte(t *testing.T) {
+	s, srv := bundledServer(t)
+	if _, err := s.DB().Exec("ALTER TABLE observation RENAME TO observation_gone"); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"observations.csv", "sdmx.json"} {
+		t.Run(name, func(t *testing.T) {
+			r := get(t, srv, "/export/"+name+"?bom=false", nil)
+			if code, message := errorOf(t, r); r.status != http.StatusInternalServerError || code != "INTERNAL_SERVER_ERROR" || message != "internal error" {
+				t.Errorf("status %d, %s %q", r.status, code, message)
+			}
+			for _, h := range []string{"Content-Disposition", "ETag"} {
+				if v := r.header.Get(h); v != "" {
+					t.Errorf("%s: %q on an error", h, v)
+				}
+			}
+			if ct := r.header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("Content-Type %q", ct)
+			}
+		})
+	}
+}
