@@ -214,14 +214,12 @@ func TestServeOverHTTP(t *testing.T) {
 	})
 }
 
-// TestServeEmbeddedReusesData is the README's first command: no DATABASE_URL,
-// a private cluster in DATA_DIR, the bundled data loaded once and kept.
-func TestServeEmbeddedReusesData(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a private PostgreSQL twice")
-	}
-	// t.TempDir sits in a directory closed to the cluster's unprivileged
-	// user, which would move the cluster out of reach of the cleanup.
+// clusterDataDir is a DATA_DIR for a private cluster of the test's own,
+// removed when the test ends. t.TempDir sits in a directory closed to the
+// cluster's unprivileged user, which would move the cluster elsewhere, out
+// of reach of the cleanup.
+func clusterDataDir(t *testing.T) string {
+	t.Helper()
 	parent, err := os.MkdirTemp("", "indicators-serve-test-")
 	if err != nil {
 		t.Fatal(err)
@@ -230,8 +228,16 @@ func TestServeEmbeddedReusesData(t *testing.T) {
 	if err := os.Chmod(parent, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	dataDir := filepath.Join(parent, "data")
-	getenv := env("DATA_DIR", dataDir, "ADDR", "127.0.0.1:0")
+	return filepath.Join(parent, "data")
+}
+
+// TestServeEmbeddedReusesData is the README's first command: no DATABASE_URL,
+// a private cluster in DATA_DIR, the bundled data loaded once and kept.
+func TestServeEmbeddedReusesData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a private PostgreSQL twice")
+	}
+	getenv := env("DATA_DIR", clusterDataDir(t), "ADDR", "127.0.0.1:0")
 
 	base, logs, stop := startServe(t, getenv)
 	first := postQuery(t, base, `{ indicators(first: 1) { totalCount } }`)

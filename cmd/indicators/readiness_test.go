@@ -28,17 +28,8 @@ func TestServeNoticesPostgresStopping(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a private PostgreSQL twice")
 	}
-	parent, err := os.MkdirTemp("", "indicators-ready-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(parent) })
-	// Reachable by the cluster's unprivileged user, so it stays where the
-	// test looks for its pid file.
-	if err := os.Chmod(parent, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	dataDir := filepath.Join(parent, "data")
+	// Where the test finds the postmaster's pid file.
+	dataDir := clusterDataDir(t)
 	base, logs, stop := startServe(t, env("DATA_DIR", dataDir, "ADDR", "127.0.0.1:0", "DB_WATCH_INTERVAL", "50ms"))
 	defer stop()
 

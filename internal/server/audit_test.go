@@ -30,22 +30,24 @@ func skipOrFail(t *testing.T, reason string) {
 	t.Skip(reason)
 }
 
-// auditDir finds a directory holding node_modules/graphql-http:
-// $GRAPHQL_HTTP_AUDIT_DIR, else testdata/audit (after `npm ci` there).
-func auditDir(t *testing.T) string {
+// npmDir finds an npm project's installed packages: $envVar, else
+// testdata/name (after `npm ci` there), holding every one of paths under
+// node_modules; what names them in the skip message.
+func npmDir(t *testing.T, envVar, name, what string, paths ...string) string {
 	t.Helper()
-	dir := os.Getenv("GRAPHQL_HTTP_AUDIT_DIR")
-	from := "GRAPHQL_HTTP_AUDIT_DIR"
+	dir, from := os.Getenv(envVar), envVar
 	if dir == "" {
-		dir, from = filepath.Join("testdata", "audit"), "testdata/audit"
+		dir, from = filepath.Join("testdata", name), "testdata/"+name
 	}
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-http", "package.json")); err != nil {
-		skipOrFail(t, "the graphql-http npm package is not installed in "+from+" ("+dir+
-			"): run `npm ci` in internal/server/testdata/audit, or point GRAPHQL_HTTP_AUDIT_DIR at a directory with node_modules/graphql-http")
+	for _, p := range paths {
+		if _, err := os.Stat(filepath.Join(dir, "node_modules", p)); err != nil {
+			skipOrFail(t, what+" is not installed in "+from+" ("+dir+"): run `npm ci` in internal/server/testdata/"+name+
+				", or point "+envVar+" at a directory with node_modules/"+p)
+		}
 	}
 	return dir
 }
@@ -69,7 +71,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	if err != nil {
 		skipOrFail(t, "node is not installed: the GraphQL-over-HTTP audit runs the graphql-http npm package")
 	}
-	dir := auditDir(t)
+	dir := npmDir(t, "GRAPHQL_HTTP_AUDIT_DIR", "audit", "the graphql-http npm package", "graphql-http/package.json")
 
 	srv := newServer(t, testdb.New(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

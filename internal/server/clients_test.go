@@ -19,32 +19,6 @@ import (
 	"indicators/internal/server"
 )
 
-// clientsDir finds the typed-client toolchains: $TYPED_CLIENTS_DIR, else
-// testdata/clients (after `npm ci` there), with node_modules/.bin holding
-// graphql-codegen, tsc and relay-compiler.
-func clientsDir(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		skipOrFail(t, "node is not installed: the typed-client test runs GraphQL Code Generator, tsc and the Relay compiler")
-	}
-	dir := os.Getenv("TYPED_CLIENTS_DIR")
-	from := "TYPED_CLIENTS_DIR"
-	if dir == "" {
-		dir, from = filepath.Join("testdata", "clients"), "testdata/clients"
-	}
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tool := range []string{"graphql-codegen", "tsc", "relay-compiler"} {
-		if _, err := os.Stat(filepath.Join(dir, "node_modules", ".bin", tool)); err != nil {
-			skipOrFail(t, tool+" is not installed in "+from+" ("+dir+
-				"): run `npm ci` in internal/server/testdata/clients, or point TYPED_CLIENTS_DIR at a directory with those packages in node_modules")
-		}
-	}
-	return dir
-}
-
 // TestTypedClients does what a frontend developer does with the published
 // schema: GraphQL Code Generator turns it and the saved example queries into
 // TypeScript types, tsc checks them together with a client using them and
@@ -52,7 +26,10 @@ func clientsDir(t *testing.T) string {
 // the Relay compiler accepts the schema with a paginated, refetchable
 // fragment (@connection, @refetchable through Node).
 func TestTypedClients(t *testing.T) {
-	tools := clientsDir(t)
+	if _, err := exec.LookPath("node"); err != nil {
+		skipOrFail(t, "node is not installed: the typed-client test runs GraphQL Code Generator, tsc and the Relay compiler")
+	}
+	tools := npmDir(t, "TYPED_CLIENTS_DIR", "clients", "a typed-client toolchain", ".bin/graphql-codegen", ".bin/tsc", ".bin/relay-compiler")
 	_, srv := bundledServer(t)
 
 	work := t.TempDir()
