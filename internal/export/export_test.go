@@ -277,3 +277,27 @@ func TestBOM(t *testing.T) {
 		})
 	}
 }
+
+// TestFileName: the name that goes into Content-Disposition holds only safe
+// characters and stays short, whatever the release codes.
+func TestFileName(t *testing.T) {
+	f, _ := export.Lookup("sdmx.csv")
+	tests := []struct {
+		name     string
+		releases []string
+		want     string
+	}{
+		{"one release", []string{"az-2024"}, "TIP_INDICATORS_az-2024_sdmx.csv"},
+		{"sorted, once each", []string{"b", "a", "b"}, "TIP_INDICATORS_a+b_sdmx.csv"},
+		{"quotes, separators, control characters", []string{"a\"b;c\r\nd/é"}, "TIP_INDICATORS_a_b_c__d___sdmx.csv"},
+		{"long", []string{strings.Repeat("r", 5000)}, "TIP_INDICATORS_" + strings.Repeat("r", 120) + "+more_sdmx.csv"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := export.FileName(f, export.Input{Filter: dataset.Filter{Releases: tc.releases}})
+			if got != tc.want {
+				t.Errorf("FileName = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
