@@ -297,6 +297,19 @@ func decoderFor(name string, t reflect.Type) (dec decoder, help string, ok bool)
 }
 
 func valueDecoderFor(name string, t reflect.Type) (valueDecoder, string, bool) {
+	if t.Kind() == reflect.Pointer {
+		// An optional value (*time.Time): absent is nil.
+		elem, help, ok := valueDecoderFor(name, t.Elem())
+		return func(s string) (reflect.Value, error) {
+			v, err := elem(s)
+			if err != nil {
+				return v, err
+			}
+			p := reflect.New(t.Elem())
+			p.Elem().Set(v)
+			return p, nil
+		}, help, ok
+	}
 	if reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]()) {
 		return func(s string) (reflect.Value, error) {
 			p := reflect.New(t)
