@@ -19,11 +19,18 @@ import (
 )
 
 func main() {
+	// SIGPIPE is received (and dropped) rather than left to kill the
+	// process, so a reader that goes away (`indicators export … | head`)
+	// makes the next write fail with EPIPE and the command unwinds: a private
+	// cluster it started is stopped instead of left running. It must not
+	// cancel ctx: serve's clients hanging up raise it too.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		if !errors.Is(err, errReported) {
+		// The reader of stdout stopped reading: it has what it wanted.
+		if !errors.Is(err, errReported) && !errors.Is(err, syscall.EPIPE) {
 			fmt.Fprintln(os.Stderr, "indicators:", err)
 		}
 		os.Exit(1)

@@ -18,7 +18,17 @@ import (
 	"indicators/internal/testdb"
 )
 
-func TestMain(m *testing.M) { testdb.Main(m) }
+// runAsCommand makes the test binary run main instead of the tests, for
+// tests about the process itself: its signals, its exit, what it leaves.
+const runAsCommand = "INDICATORS_TEST_RUN_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsCommand) == "1" {
+		main()
+		os.Exit(0)
+	}
+	testdb.Main(m)
+}
 
 // env builds a getenv from pairs.
 func env(pairs ...string) func(string) string {
