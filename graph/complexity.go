@@ -40,7 +40,11 @@ func NewConfig(r *Resolver) Config {
 
 	// Computed fields read a slice of their indicator and compute over it.
 	const computed = 20
-	c.Complexity.Indicator.Series = func(child int, _ *string, _ []dataset.Coordinate) int { return costOf(computed, computed, child) }
+	c.Complexity.Indicator.Series = func(child int, _ *string, _ []dataset.Coordinate, _, _, _ *int) int {
+		return costOf(computed, computed, child)
+	}
+	// One row, read like a series.
+	c.Complexity.Indicator.Latest = func(child int, _ *string, _ *int) int { return costOf(computed, 1, child) }
 	c.Complexity.Indicator.Breakdown = func(child int, _ string, _, _ *string) int { return costOf(computed, computed, child) }
 	c.Complexity.Query.Coverage = func(child int, _ model.ReportingFramework, _ *dataset.Filter) int {
 		return costOf(500, codeList, child)

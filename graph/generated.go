@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	CoverageCell() CoverageCellResolver
 	CoverageSource() CoverageSourceResolver
 	Dimension() DimensionResolver
+	Headline() HeadlineResolver
 	Indicator() IndicatorResolver
 	Member() MemberResolver
 	Observation() ObservationResolver
@@ -48,6 +49,7 @@ type ResolverRoot interface {
 	RefArea() RefAreaResolver
 	Release() ReleaseResolver
 	Source() SourceResolver
+	ObservationFilter() ObservationFilterResolver
 }
 
 type DirectiveRoot struct {
@@ -141,6 +143,14 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 	}
 
+	Headline struct {
+		Kind        func(childComplexity int) int
+		Observation func(childComplexity int) int
+		Period      func(childComplexity int) int
+		Qualifier   func(childComplexity int) int
+		Value       func(childComplexity int) int
+	}
+
 	Indicator struct {
 		Agencies     func(childComplexity int) int
 		Breakdown    func(childComplexity int, by string, period *string, refArea *string) int
@@ -148,10 +158,11 @@ type ComplexityRoot struct {
 		Description  func(childComplexity int) int
 		Dimensions   func(childComplexity int) int
 		ID           func(childComplexity int) int
+		Latest       func(childComplexity int, refArea *string, periodLength *int) int
 		Name         func(childComplexity int) int
 		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Periods      func(childComplexity int) int
-		Series       func(childComplexity int, refArea *string, members []dataset.Coordinate) int
+		Series       func(childComplexity int, refArea *string, members []dataset.Coordinate, from *int, to *int, periodLength *int) int
 		Theme        func(childComplexity int) int
 		Unit         func(childComplexity int) int
 	}
@@ -327,6 +338,11 @@ type DimensionResolver interface {
 
 	Description(ctx context.Context, objs []*dataset.Dimension) ([]*string, error)
 }
+type HeadlineResolver interface {
+	Period(ctx context.Context, obj *dataset.Headline) (*dataset.Period, error)
+	Value(ctx context.Context, obj *dataset.Headline) (*decimal.Decimal, error)
+	Qualifier(ctx context.Context, obj *dataset.Headline) (dataset.Qualifier, error)
+}
 type IndicatorResolver interface {
 	ID(ctx context.Context, obj *dataset.Indicator) (string, error)
 
@@ -336,7 +352,8 @@ type IndicatorResolver interface {
 	Periods(ctx context.Context, obj *dataset.Indicator) ([]dataset.Period, error)
 	Dimensions(ctx context.Context, obj *dataset.Indicator) ([]dataset.Dimension, error)
 	Observations(ctx context.Context, obj *dataset.Indicator, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
-	Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error)
+	Latest(ctx context.Context, obj *dataset.Indicator, refArea *string, periodLength *int) (*dataset.Headline, error)
+	Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate, from *int, to *int, periodLength *int) ([]dataset.Observation, error)
 	Breakdown(ctx context.Context, obj *dataset.Indicator, by string, period *string, refArea *string) (*dataset.Split, error)
 }
 type MemberResolver interface {
@@ -402,6 +419,10 @@ type SourceResolver interface {
 	Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error)
 	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
 	DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error)
+}
+
+type ObservationFilterResolver interface {
+	Periods(ctx context.Context, obj *dataset.Filter, data []string) error
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -779,6 +800,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Dimension.Name(childComplexity), true
 
+	case "Headline.kind":
+		if e.ComplexityRoot.Headline.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Kind(childComplexity), true
+	case "Headline.observation":
+		if e.ComplexityRoot.Headline.Observation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Observation(childComplexity), true
+	case "Headline.period":
+		if e.ComplexityRoot.Headline.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Period(childComplexity), true
+	case "Headline.qualifier":
+		if e.ComplexityRoot.Headline.Qualifier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Qualifier(childComplexity), true
+	case "Headline.value":
+		if e.ComplexityRoot.Headline.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Value(childComplexity), true
+
 	case "Indicator.agencies":
 		if e.ComplexityRoot.Indicator.Agencies == nil {
 			break
@@ -820,6 +872,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.ID(childComplexity), true
+	case "Indicator.latest":
+		if e.ComplexityRoot.Indicator.Latest == nil {
+			break
+		}
+
+		args, err := ec.field_Indicator_latest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Latest(childComplexity, args["refArea"].(*string), args["periodLength"].(*int)), true
 	case "Indicator.name":
 		if e.ComplexityRoot.Indicator.Name == nil {
 			break
@@ -853,7 +916,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Indicator.Series(childComplexity, args["refArea"].(*string), args["members"].([]dataset.Coordinate)), true
+		return e.ComplexityRoot.Indicator.Series(childComplexity, args["refArea"].(*string), args["members"].([]dataset.Coordinate), args["from"].(*int), args["to"].(*int), args["periodLength"].(*int)), true
 	case "Indicator.theme":
 		if e.ComplexityRoot.Indicator.Theme == nil {
 			break
@@ -1677,6 +1740,22 @@ func (ec *executionContext) childFields_Dimension(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Dimension", field.Name)
 }
 
+func (ec *executionContext) childFields_Headline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Headline_kind(ctx, field)
+	case "period":
+		return ec.fieldContext_Headline_period(ctx, field)
+	case "value":
+		return ec.fieldContext_Headline_value(ctx, field)
+	case "qualifier":
+		return ec.fieldContext_Headline_qualifier(ctx, field)
+	case "observation":
+		return ec.fieldContext_Headline_observation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Headline", field.Name)
+}
+
 func (ec *executionContext) childFields_Indicator(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -1699,6 +1778,8 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_dimensions(ctx, field)
 	case "observations":
 		return ec.fieldContext_Indicator_observations(ctx, field)
+	case "latest":
+		return ec.fieldContext_Indicator_latest(ctx, field)
 	case "series":
 		return ec.fieldContext_Indicator_series(ctx, field)
 	case "breakdown":
@@ -2103,6 +2184,28 @@ func (ec *executionContext) field_Indicator_breakdown_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Indicator_latest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "refArea",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["refArea"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "periodLength",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["periodLength"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Indicator_observations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2160,6 +2263,30 @@ func (ec *executionContext) field_Indicator_series_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["members"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "periodLength",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["periodLength"] = arg4
 	return args, nil
 }
 
@@ -4092,6 +4219,139 @@ func (ec *executionContext) fieldContext_Dimension_members(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Headline_kind(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.HeadlineKind) graphql.Marshaler {
+			return ec.marshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headline", field, false, false, "HeadlineKind")
+}
+
+func (ec *executionContext) _Headline_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Headline().Period(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2ᚖindicatorsᚋinternalᚋdatasetᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Headline_value(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Headline().Value(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headline", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Headline_qualifier(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_qualifier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Headline().Qualifier(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Qualifier) graphql.Marshaler {
+			return ec.marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_qualifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headline", field, true, true, "Qualifier")
+}
+
+func (ec *executionContext) _Headline_observation(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_observation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Observation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Observation) graphql.Marshaler {
+			return ec.marshalNObservation2indicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_observation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Indicator_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4379,6 +4639,50 @@ func (ec *executionContext) fieldContext_Indicator_observations(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Indicator_latest(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_latest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Latest(ctx, obj, fc.Args["refArea"].(*string), fc.Args["periodLength"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Headline) graphql.Marshaler {
+			return ec.marshalOHeadline2ᚖindicatorsᚋinternalᚋdatasetᚐHeadline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_latest(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Headline(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_latest_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4389,7 +4693,7 @@ func (ec *executionContext) _Indicator_series(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate))
+			return ec.Resolvers.Indicator().Series(ctx, obj, fc.Args["refArea"].(*string), fc.Args["members"].([]dataset.Coordinate), fc.Args["from"].(*int), fc.Args["to"].(*int), fc.Args["periodLength"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
@@ -8520,7 +8824,7 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "members", "totalOver", "brokenDownBy", "exactlyBy"}
+	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "periods", "periodLength", "lastN", "members", "totalOver", "brokenDownBy", "exactlyBy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8590,6 +8894,29 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 				return it, err
 			}
 			it.PeriodTo = data
+		case "periods":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periods"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			if err = ec.Resolvers.ObservationFilter().Periods(ctx, &it, data); err != nil {
+				return it, err
+			}
+		case "periodLength":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodLength"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodLength = data
+		case "lastN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastN"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastN = data
 		case "members":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
 			data, err := ec.unmarshalOMemberSelection2ᚕindicatorsᚋinternalᚋdatasetᚐMemberFilterᚄ(ctx, v)
@@ -9293,6 +9620,62 @@ func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var headlineImplementors = []string{"Headline"}
+
+func (ec *executionContext) _Headline(ctx context.Context, sel ast.SelectionSet, obj *dataset.Headline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headlineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Headline")
+		case "kind":
+			out.Values[i] = ec._Headline_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "period":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Headline_period(ctx, field, obj)
+				})
+		case "value":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Headline_value(ctx, field, obj)
+				})
+		case "qualifier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Headline_qualifier(ctx, field, obj)
+				})
+		case "observation":
+			out.Values[i] = ec._Headline_observation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var indicatorImplementors = []string{"Indicator", "Node"}
 
 func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet, obj *dataset.Indicator) graphql.Marshaler {
@@ -9359,6 +9742,12 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Indicator_observations(ctx, field, obj)
+				})
+		case "latest":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_latest(ctx, field, obj)
 				})
 		case "series":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -10863,6 +11252,50 @@ func (ec *executionContext) marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐ
 	return res
 }
 
+func (ec *executionContext) unmarshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
+	res, err := scalar.UnmarshalDecimal(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Float!")
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDecimal(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind(ctx context.Context, v any) (dataset.HeadlineKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind(ctx context.Context, sel ast.SelectionSet, v dataset.HeadlineKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "HeadlineKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind = map[string]dataset.HeadlineKind{
+		"TOTAL":         dataset.HeadlineTotal,
+		"HEADLINE_CELL": dataset.HeadlineCell,
+	}
+	marshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind = map[dataset.HeadlineKind]string{
+		dataset.HeadlineTotal: "TOTAL",
+		dataset.HeadlineCell:  "HEADLINE_CELL",
+	}
+)
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11095,6 +11528,14 @@ func (ec *executionContext) marshalNPeriod2ᚕindicatorsᚋinternalᚋdatasetᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNPeriod2ᚖindicatorsᚋinternalᚋdatasetᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *dataset.Period) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Period!")
+		return graphql.Null
+	}
+	return ec._Period(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier(ctx context.Context, v any) (dataset.Qualifier, error) {
@@ -11618,6 +12059,13 @@ func (ec *executionContext) marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimal
 	_ = ctx
 	res := scalar.MarshalDecimal(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOHeadline2ᚖindicatorsᚋinternalᚋdatasetᚐHeadline(ctx context.Context, sel ast.SelectionSet, v *dataset.Headline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Headline(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx context.Context, sel ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {

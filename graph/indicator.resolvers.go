@@ -9,6 +9,8 @@ import (
 	"context"
 	"indicators/graph/model"
 	"indicators/internal/dataset"
+
+	"github.com/shopspring/decimal"
 )
 
 // Indicator is the resolver for the indicator field.
@@ -31,6 +33,21 @@ func (r *breakdownMemberResolver) Member(ctx context.Context, objs []*dataset.Me
 	return each(ctx, objs, func(ctx context.Context, m *dataset.MemberSplit) (*dataset.Member, error) {
 		return r.memberByCode(ctx, m.Dimension, m.Member)
 	})
+}
+
+// Period is the resolver for the period field.
+func (r *headlineResolver) Period(ctx context.Context, obj *dataset.Headline) (*dataset.Period, error) {
+	return &obj.Observation.Period, nil
+}
+
+// Value is the resolver for the value field.
+func (r *headlineResolver) Value(ctx context.Context, obj *dataset.Headline) (*decimal.Decimal, error) {
+	return &obj.Observation.Value, nil
+}
+
+// Qualifier is the resolver for the qualifier field.
+func (r *headlineResolver) Qualifier(ctx context.Context, obj *dataset.Headline) (dataset.Qualifier, error) {
+	return obj.Observation.Qualifier, nil
 }
 
 // ID is the resolver for the id field.
@@ -75,9 +92,14 @@ func (r *indicatorResolver) Observations(ctx context.Context, obj *dataset.Indic
 	return r.nestedObservations(ctx, dataset.ByIndicator, obj.Code, filterOf(filter), first, after, orderBy)
 }
 
+// Latest is the resolver for the latest field.
+func (r *indicatorResolver) Latest(ctx context.Context, obj *dataset.Indicator, refArea *string, periodLength *int) (*dataset.Headline, error) {
+	return r.latest(ctx, obj.Code, refArea, periodLength)
+}
+
 // Series is the resolver for the series field.
-func (r *indicatorResolver) Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate) ([]dataset.Observation, error) {
-	return r.series(ctx, obj.Code, refArea, members)
+func (r *indicatorResolver) Series(ctx context.Context, obj *dataset.Indicator, refArea *string, members []dataset.Coordinate, from *int, to *int, periodLength *int) ([]dataset.Observation, error) {
+	return r.series(ctx, obj.Code, refArea, members, from, to, periodLength)
 }
 
 // Breakdown is the resolver for the breakdown field.
@@ -91,11 +113,15 @@ func (r *Resolver) Breakdown() BreakdownResolver { return &breakdownResolver{r} 
 // BreakdownMember returns BreakdownMemberResolver implementation.
 func (r *Resolver) BreakdownMember() BreakdownMemberResolver { return &breakdownMemberResolver{r} }
 
+// Headline returns HeadlineResolver implementation.
+func (r *Resolver) Headline() HeadlineResolver { return &headlineResolver{r} }
+
 // Indicator returns IndicatorResolver implementation.
 func (r *Resolver) Indicator() IndicatorResolver { return &indicatorResolver{r} }
 
 type (
 	breakdownResolver       struct{ *Resolver }
 	breakdownMemberResolver struct{ *Resolver }
+	headlineResolver        struct{ *Resolver }
 	indicatorResolver       struct{ *Resolver }
 )

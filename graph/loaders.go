@@ -27,6 +27,7 @@ type Loaders struct {
 	agencyInds *dataloadgen.Loader[string, []string]
 	firstPages *dataloadgen.Loader[pageKey, dataset.Page]
 	series     *dataloadgen.Loader[dataset.SeriesKey, []dataset.Observation]
+	latest     *dataloadgen.Loader[dataset.LatestKey, dataset.Headline]
 	slices     *dataloadgen.Loader[dataset.SliceKey, []dataset.Observation]
 }
 
@@ -44,6 +45,7 @@ func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
 		byID:       dataloadgen.NewMappedLoader(s.ObservationsByID, opts...),
 		inCell:     dataloadgen.NewMappedLoader(s.CurrentObservations, opts...),
 		series:     dataloadgen.NewMappedLoader(s.Series, opts...),
+		latest:     dataloadgen.NewMappedLoader(s.Latest, opts...),
 		slices:     dataloadgen.NewMappedLoader(s.Slices, opts...),
 		facets:     dataloadgen.NewMappedLoader(s.FacetsOfIndicators, opts...),
 		agencyInds: dataloadgen.NewMappedLoader(s.IndicatorsOfAgencies, opts...),

@@ -150,6 +150,13 @@ func (r *sourceResolver) DataFileLine(ctx context.Context, objs []*dataset.Obser
 	})
 }
 
+// Periods is the resolver for the periods field.
+func (r *observationFilterResolver) Periods(ctx context.Context, obj *dataset.Filter, data []string) error {
+	var err error
+	obj.Periods, err = dataset.ParsePeriods("periods", data)
+	return err
+}
+
 // Coordinate returns CoordinateResolver implementation.
 func (r *Resolver) Coordinate() CoordinateResolver { return &coordinateResolver{r} }
 
@@ -162,9 +169,15 @@ func (r *Resolver) Period() PeriodResolver { return &periodResolver{r} }
 // Source returns SourceResolver implementation.
 func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
+// ObservationFilter returns ObservationFilterResolver implementation.
+func (r *Resolver) ObservationFilter() ObservationFilterResolver {
+	return &observationFilterResolver{r}
+}
+
 type (
-	coordinateResolver  struct{ *Resolver }
-	observationResolver struct{ *Resolver }
-	periodResolver      struct{ *Resolver }
-	sourceResolver      struct{ *Resolver }
+	coordinateResolver        struct{ *Resolver }
+	observationResolver       struct{ *Resolver }
+	periodResolver            struct{ *Resolver }
+	sourceResolver            struct{ *Resolver }
+	observationFilterResolver struct{ *Resolver }
 )

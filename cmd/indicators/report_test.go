@@ -61,7 +61,7 @@ func TestVerifyCommand(t *testing.T) {
 			"az-2024-report.txt: 230 numbers, 230 accounted for, 0 not; 0 quote problem(s)", nil},
 		{"a changed figure and an added sentence are caught", []string{"verify", changed, bundledData}, true,
 			"231 numbers, 228 accounted for, 3 not; 1 quote problem(s)", []string{
-				bundledData + `:1399: quote "161 (+2) acts of trafficking in persons" does not occur in the report`,
+				bundledData + `:1404: quote "161 (+2) acts of trafficking in persons" does not occur in the report`,
 				changed + ":129: 162 is not accounted for: During the reporting period",
 				changed + ":173: 27 is not accounted for: In addition, 27 mobile teams were deployed to border regions.",
 			}},

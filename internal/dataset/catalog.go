@@ -119,12 +119,49 @@ func (c *Catalog) CheckCodes(f Filter) error {
 		{"exactlyBy", f.ExactlyBy, has(c.Dimensions), keys(c.Dimensions)},
 	}
 	for _, m := range f.Members {
-		checks = append(checks, codeCheck{"members.dimension", []string{m.Dimension}, has(c.Dimensions), keys(c.Dimensions)})
-		if d, ok := c.Dimensions[m.Dimension]; ok {
-			codes := index(d.Members, func(mem Member) string { return mem.Code })
-			checks = append(checks, codeCheck{"members of " + m.Dimension, m.Members, has(codes), keys(codes)})
-		}
+		checks = append(checks, c.memberChecks(m.Dimension, m.Members)...)
 	}
+	return run(checks)
+}
+
+// CheckCell refuses the arguments that pick one cell of an indicator (a
+// series, a latest value, a breakdown's area) when they name a code the
+// catalog lacks: a reference area ("" for the default), and one member per
+// dimension.
+func (c *Catalog) CheckCell(refArea string, coords []Coordinate) error {
+	var checks []codeCheck
+	if refArea != "" {
+		checks = append(checks, codeCheck{"refArea", []string{refArea}, has(c.RefAreas), keys(c.RefAreas)})
+	}
+	seen := map[string]bool{}
+	for _, co := range coords {
+		if seen[co.Dimension] {
+			return Errorf(ErrBadInput, "members: dimension %s is given twice; a cell has one member per dimension", co.Dimension)
+		}
+		seen[co.Dimension] = true
+		checks = append(checks, c.memberChecks(co.Dimension, []string{co.Member})...)
+	}
+	return run(checks)
+}
+
+// CheckDimension refuses a dimension code the catalog lacks, named in the
+// argument field.
+func (c *Catalog) CheckDimension(field, code string) error {
+	return run([]codeCheck{{field, []string{code}, has(c.Dimensions), keys(c.Dimensions)}})
+}
+
+// memberChecks check a dimension and, when it exists, members of it.
+func (c *Catalog) memberChecks(dim string, members []string) []codeCheck {
+	checks := []codeCheck{{"members.dimension", []string{dim}, has(c.Dimensions), keys(c.Dimensions)}}
+	if d, ok := c.Dimensions[dim]; ok {
+		codes := index(d.Members, func(mem Member) string { return mem.Code })
+		checks = append(checks, codeCheck{"members of " + dim, members, has(codes), keys(codes)})
+	}
+	return checks
+}
+
+// run refuses the first code of checks that its code list lacks.
+func run(checks []codeCheck) error {
 	for _, ch := range checks {
 		for _, code := range ch.codes {
 			if !ch.known(code) {

@@ -162,6 +162,12 @@ type Indicator struct {
 	Description string
 	Unit        string
 	Theme       Theme
+	// Headline, for an indicator the report states no total of, are the
+	// coordinates of the cell the report leads with (the 161 acts of
+	// trafficking among the offences detected): its headline value where no
+	// total is stated. None when the report states a total, or leads with
+	// no single cell.
+	Headline []Coordinate
 }
 
 // Qualifier says how a figure relates to the true value.
@@ -203,6 +209,20 @@ func (p Period) String() string {
 	return fmt.Sprintf("%d-%d", p.Start, p.End)
 }
 
+// Validate refuses a period the dataset cannot hold: years outside
+// FirstYear-LastYear, or an end before the start.
+func (p Period) Validate() error {
+	for _, y := range []int{p.Start, p.End} {
+		if y < FirstYear || y > LastYear {
+			return fmt.Errorf("period %s: year %d is not between %d and %d", p, y, FirstYear, LastYear)
+		}
+	}
+	if p.End < p.Start {
+		return fmt.Errorf("period %s ends before it starts", p)
+	}
+	return nil
+}
+
 // Previous is the period of the same length just before p.
 func (p Period) Previous() Period {
 	n := p.End - p.Start + 1
@@ -229,6 +249,34 @@ func ParsePeriod(s string) (Period, error) {
 	return Period{Start: a, End: b}, nil
 }
 
+// MarshalText writes the period's label: periods travel as "2024" and
+// "2005-2024" in JSON and in export parameters.
+func (p Period) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads a label, "2024" or "2005-2024".
+func (p *Period) UnmarshalText(b []byte) error {
+	v, err := ParsePeriod(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// ParsePeriods reads period labels a client gave in field: each "2024" or
+// "2005-2024", refused coded.
+func ParsePeriods(field string, labels []string) ([]Period, error) {
+	out := make([]Period, 0, len(labels))
+	for _, l := range labels {
+		p, err := ParsePeriod(l)
+		if err != nil {
+			return nil, Errorf(ErrBadInput, "%s: %v (write a year, 2024, or a range, 2005-2024)", field, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
 // The years a period may span: the schema's bounds on period columns.
 const (
 	FirstYear = 1900
@@ -240,7 +288,10 @@ func parseYear(s string) (int, error) {
 		return 0, fmt.Errorf("year %q is not four digits", s)
 	}
 	y, err := strconv.Atoi(s)
-	if err != nil || y < FirstYear || y > LastYear {
+	if err != nil {
+		return 0, fmt.Errorf("year %q is not a number", s)
+	}
+	if y < FirstYear || y > LastYear {
 		return 0, fmt.Errorf("year %q is not between %d and %d", s, FirstYear, LastYear)
 	}
 	return y, nil

@@ -50,8 +50,13 @@ func WriteDictionary(w io.Writer, ds *Dataset) error {
 			slices.Sort(ps)
 			ds := dimsUsed[ind.Code]
 			slices.Sort(ds)
+			desc := ind.Description
+			if len(ind.Headline) > 0 {
+				// What `latest` answers for it, since the report states no total.
+				desc += " Headline cell (no total stated): `" + CoordinateKey(ind.Headline) + "`."
+			}
 			p.line("| `%s` | %s | %s | %s | %s | %d | %s |", ind.Code, cell(ind.Name), ind.Unit,
-				strings.Join(ps, ", "), strings.Join(ds, ", "), counts[ind.Code], cell(ind.Description))
+				strings.Join(ps, ", "), strings.Join(ds, ", "), counts[ind.Code], cell(desc))
 		}
 	}
 

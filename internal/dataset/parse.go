@@ -242,8 +242,9 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 
 	indicators := map[string]Indicator{}
 	indicatorLines := declared{}
+	var headlines []declaredHeadline
 	for _, n := range p.sequence(top["indicators"], "indicators") {
-		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme")
+		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme", "headline")
 		if f == nil {
 			continue
 		}
@@ -253,6 +254,10 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			Description: p.text(f, "description", "indicator", n.Line, true),
 			Unit:        p.text(f, "unit", "indicator", n.Line, true),
 			Theme:       Theme(p.text(f, "theme", "indicator", n.Line, true)),
+		}
+		if h := f["headline"]; h != nil {
+			ind.Headline = p.headline(h, dims)
+			headlines = append(headlines, declaredHeadline{ind.Code, h.Line})
 		}
 		p.reference(units, ind.Unit, "indicator: unknown unit", lineOf(f["unit"], n.Line))
 		if ind.Theme != "" && !slices.Contains(Themes, ind.Theme) {
@@ -266,6 +271,7 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 	p.release(top["release"], root.Line, ds, agencies, areas)
 	refs := references{units: units, areas: areas, agencies: agencies, dimensions: dims, indicators: indicators}
 	p.observations(top["observations"], ds, refs)
+	p.checkHeadlines(headlines, indicators, ds.Observations)
 
 	p.relations(top["relations"], ds)
 
@@ -280,6 +286,72 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			Line:   n.Line,
 		})
 	}
+}
+
+// declaredHeadline is an indicator's headline cell, to check against the
+// observations once they are read.
+type declaredHeadline struct {
+	indicator string
+	line      int
+}
+
+// headline reads an indicator's `headline: {by: {DIM: MEMBER}}`.
+func (p *parser) headline(n *yaml.Node, dims dimensionMembers) []Coordinate {
+	const what = "indicator: headline"
+	f := p.mapping(n, what, "by")
+	if f == nil {
+		return nil
+	}
+	if f["by"] == nil {
+		p.fail(n.Line, "%s: by is required (the coordinates of the headline cell)", what)
+		return nil
+	}
+	before := len(p.problems)
+	cs := p.coordinates(f["by"], dims, what)
+	if len(p.problems) > before {
+		return nil // the problem is reported; nothing to check it against
+	}
+	if len(cs) == 0 {
+		p.fail(f["by"].Line, "%s: by names no dimension; a total is the headline without a declaration", what)
+	}
+	return cs
+}
+
+// checkHeadlines reports each declared headline cell that does not fit the
+// file's observations (HeadlineProblem).
+func (p *parser) checkHeadlines(headlines []declaredHeadline, indicators map[string]Indicator, obs []Observation) {
+	for _, h := range headlines {
+		if problem := HeadlineProblem(indicators[h.indicator], obs); problem != "" {
+			p.fail(h.line, "indicator %s: headline: %s", h.indicator, problem)
+		}
+	}
+}
+
+// HeadlineProblem says why an indicator's headline cell does not fit the
+// observations of its file, "" when it does (or it declares none): the file
+// must state the cell, and no total of the indicator, since the headline
+// stands in for a total the report does not give.
+func HeadlineProblem(ind Indicator, obs []Observation) string {
+	if len(ind.Headline) == 0 {
+		return ""
+	}
+	key := CoordinateKey(ind.Headline)
+	stated := false
+	for _, o := range obs {
+		if o.Indicator != ind.Code {
+			continue
+		}
+		switch CoordinateKey(o.Coordinates) {
+		case key:
+			stated = true
+		case "":
+			return fmt.Sprintf("the file states a total of it (line %d); declare a headline cell only for an indicator without one", o.Line)
+		}
+	}
+	if !stated {
+		return fmt.Sprintf("no observation of it with by {%s} in this file", key)
+	}
+	return ""
 }
 
 func (p *parser) reference(d declared, code, what string, line int) {
@@ -500,7 +572,7 @@ func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observ
 	if s := p.text(f, "change", what, n.Line, false); s != "" {
 		o.Change = p.change(s, f["change"].Line)
 	}
-	o.Coordinates = p.coordinates(f["by"], refs.dimensions)
+	o.Coordinates = p.coordinates(f["by"], refs.dimensions, what)
 	for _, a := range p.sequence(f["also"], what+": also") {
 		af := p.mapping(a, what+": also", "section", "quote")
 		if af == nil {
@@ -546,12 +618,12 @@ func (p *parser) change(s string, line int) *decimal.Decimal {
 	return &v
 }
 
-func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers) []Coordinate {
+func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers, what string) []Coordinate {
 	if n == nil {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		p.fail(n.Line, "observation: by must map dimension codes to member codes")
+		p.fail(n.Line, "%s: by must map dimension codes to member codes", what)
 		return nil
 	}
 	var cs []Coordinate
@@ -561,14 +633,14 @@ func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers) []Coordinate {
 		members, known := dims[k.Value]
 		switch {
 		case !known:
-			p.fail(k.Line, "observation: unknown dimension %q", k.Value)
+			p.fail(k.Line, "%s: unknown dimension %q", what, k.Value)
 		case seen[k.Value]:
-			p.fail(k.Line, "observation: dimension %q given twice", k.Value)
+			p.fail(k.Line, "%s: dimension %q given twice", what, k.Value)
 		case v.Kind != yaml.ScalarNode:
-			p.fail(v.Line, "observation: %s must be one member code", k.Value)
+			p.fail(v.Line, "%s: %s must be one member code", what, k.Value)
 		default:
 			if _, ok := members[v.Value]; !ok {
-				p.fail(v.Line, "observation: unknown member %q of dimension %s", v.Value, k.Value)
+				p.fail(v.Line, "%s: unknown member %q of dimension %s", what, v.Value, k.Value)
 			}
 			cs = append(cs, Coordinate{Dimension: k.Value, Member: v.Value})
 		}

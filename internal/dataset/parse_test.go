@@ -190,3 +190,69 @@ func TestCheckRelations(t *testing.T) {
 		})
 	}
 }
+
+// TestParseHeadline reads an indicator's declared headline cell, and refuses
+// one that is malformed, names unknown codes, stands beside a total or names
+// a cell the file states nothing for.
+func TestParseHeadline(t *testing.T) {
+	// hotline_calls, broken down by sex and without a total, leads with
+	// women's calls: the smallest file with a valid declaration.
+	const declaration = "    theme: protection\n    headline: {by: {SEX: F}}\nobservations:"
+	noTotal := func(s string) string {
+		return strings.Replace(s, "    qualifier: exact\n", "    qualifier: exact\n    by: {SEX: F}\n", 1)
+	}
+	tests := []struct {
+		name     string
+		headline string // replaces the declaration's `headline: …` line
+		edit     func(string) string
+		line     int
+		problem  string // "" for a file that parses; "; " between several
+	}{
+		{"a cell the file states", "headline: {by: {SEX: F}}", noTotal, 0, ""},
+		{"not a mapping", "headline: SEX=F", noTotal, 47, "indicator: headline: expected a mapping"},
+		{"misspelt key", "headline: {cell: {SEX: F}}", noTotal, 47, `indicator: headline: unknown key "cell" (allowed: by); indicator: headline: by is required`},
+		{"no by", "headline: {}", noTotal, 47, "indicator: headline: by is required"},
+		{"by not a mapping", "headline: {by: F}", noTotal, 47, "indicator: headline: by must map dimension codes to member codes"},
+		{"empty by", "headline: {by: {}}", noTotal, 47, "indicator: headline: by names no dimension"},
+		{"unknown dimension", "headline: {by: {GENDER: F}}", noTotal, 47, `indicator: headline: unknown dimension "GENDER"`},
+		{"unknown member", "headline: {by: {SEX: X}}", noTotal, 47, `indicator: headline: unknown member "X" of dimension SEX`},
+		{"a cell the file does not state", "headline: {by: {SEX: M}}", noTotal, 47, "indicator hotline_calls: headline: no observation of it with by {SEX=M} in this file"},
+		{"beside a total", "headline: {by: {SEX: F}}", func(s string) string { return s }, 47,
+			"indicator hotline_calls: headline: the file states a total of it (line 79)"},
+	}
+	fixture := readFixture(t)
+	const theme = "    theme: protection\nobservations:"
+	if !strings.Contains(fixture, theme) {
+		t.Fatalf("fixture has no %q", theme)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			file := tc.edit(strings.Replace(fixture, theme, strings.Replace(declaration, "headline: {by: {SEX: F}}", tc.headline, 1), 1))
+			ds, err := Parse("headline.yaml", []byte(file))
+			if tc.problem == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, ind := range ds.Indicators {
+					if want := map[string]string{"hotline_calls": "SEX=F"}[ind.Code]; CoordinateKey(ind.Headline) != want {
+						t.Errorf("%s: headline %v, want {%s}", ind.Code, ind.Headline, want)
+					}
+				}
+				return
+			}
+			var verr *ValidationError
+			if !errors.As(err, &verr) {
+				t.Fatalf("Parse error = %v, want a ValidationError", err)
+			}
+			want := strings.Split(tc.problem, "; ")
+			if len(verr.Problems) != len(want) {
+				t.Fatalf("problems %v, want %q", verr.Problems, want)
+			}
+			for i, p := range verr.Problems {
+				if !strings.Contains(p.Reason, want[i]) || p.Line != tc.line {
+					t.Errorf("problem %s, want line %d: %s", p, tc.line, want[i])
+				}
+			}
+		})
+	}
+}

@@ -25,6 +25,19 @@ type Filter struct {
 	// bounds (inclusive); 0 leaves a bound open.
 	PeriodFrom int
 	PeriodTo   int
+	// Periods keeps observations of exactly these periods ("2005-2024"
+	// alone, not the years within it).
+	Periods []Period
+	// PeriodLength, when set, keeps periods of that many years: 1 for
+	// yearly figures, 20 for a cumulative 2005-2024.
+	PeriodLength *int
+	// LastN, when set, keeps the N most recent periods of each series
+	// (indicator × area × coordinates) among the observations the rest of
+	// the filter keeps, as the World Bank's MRV and SDMX's
+	// lastNObservations do. The most recent period is the one ending last;
+	// of periods ending in the same year, the shorter (2024 before
+	// 2005-2024).
+	LastN *int
 	// Members keeps observations on any of the listed members of a dimension,
 	// per dimension.
 	Members []MemberFilter
@@ -40,20 +53,24 @@ type Filter struct {
 }
 
 // Validate refuses a filter the client got wrong whatever the data: a year
-// outside the periods the dataset can hold, a backwards range, a code that
-// is not text, an unknown status, qualifier or theme. Whether a code exists
-// is Catalog.CheckCodes's question.
+// outside the periods the dataset can hold, a backwards range or period, a
+// period length or lastN below 1, a code that is not text, an unknown
+// status, qualifier or theme. Whether a code exists is Catalog.CheckCodes's
+// question.
 func (f Filter) Validate() error {
-	for _, y := range []struct {
-		name  string
-		value int
-	}{{"periodFrom", f.PeriodFrom}, {"periodTo", f.PeriodTo}} {
-		if y.value != 0 && (y.value < FirstYear || y.value > LastYear) {
-			return Errorf(ErrBadInput, "%s: %d is not a year between %d and %d", y.name, y.value, FirstYear, LastYear)
+	if err := ValidateYears("periodFrom", f.PeriodFrom, "periodTo", f.PeriodTo); err != nil {
+		return err
+	}
+	for _, p := range f.Periods {
+		if err := p.Validate(); err != nil {
+			return Errorf(ErrBadInput, "periods: %v", err)
 		}
 	}
-	if f.PeriodFrom != 0 && f.PeriodTo != 0 && f.PeriodTo < f.PeriodFrom {
-		return Errorf(ErrBadInput, "periodTo %d is before periodFrom %d", f.PeriodTo, f.PeriodFrom)
+	if err := ValidatePeriodLength("periodLength", f.PeriodLength); err != nil {
+		return err
+	}
+	if f.LastN != nil && *f.LastN < 1 {
+		return Errorf(ErrBadInput, "lastN: %d; give at least 1 (the most recent period of each series), or leave it out for every period", *f.LastN)
 	}
 	codes := [][]string{f.Indicators, f.Agencies, f.RefAreas, f.Releases, f.TotalOver, f.BrokenDownBy, f.ExactlyBy}
 	for _, m := range f.Members {
@@ -75,6 +92,32 @@ func (f Filter) Validate() error {
 		return err
 	}
 	return oneOf("themes", f.Themes, Themes)
+}
+
+// ValidateYears refuses bounds on periods (0 for open) outside the years
+// the dataset can hold, or backwards; the names are the arguments'.
+func ValidateYears(fromField string, from int, toField string, to int) error {
+	for _, y := range []struct {
+		name  string
+		value int
+	}{{fromField, from}, {toField, to}} {
+		if y.value != 0 && (y.value < FirstYear || y.value > LastYear) {
+			return Errorf(ErrBadInput, "%s: %d is not a year between %d and %d", y.name, y.value, FirstYear, LastYear)
+		}
+	}
+	if from != 0 && to != 0 && to < from {
+		return Errorf(ErrBadInput, "%s %d is before %s %d", toField, to, fromField, from)
+	}
+	return nil
+}
+
+// ValidatePeriodLength refuses a period length (in years) no period can
+// have; nil means any length.
+func ValidatePeriodLength(field string, n *int) error {
+	if n != nil && (*n < 1 || *n > LastYear-FirstYear+1) {
+		return Errorf(ErrBadInput, "%s: %d is not a number of years between 1 and %d (1 for yearly figures)", field, *n, LastYear-FirstYear+1)
+	}
+	return nil
 }
 
 // Validate refuses an ordering that is none of the orderings.
@@ -155,10 +198,61 @@ func CellOf(o Observation) Cell {
 // observation of the indicator in the area with these coordinates, oldest
 // period first. An empty RefArea means the indicator's main area: the one with
 // the most current observations of it, the first by code on a tie.
+//
+// A series holds periods of one length, so yearly figures and a cumulative
+// 2005-2024 are never mixed: PeriodLength years, or when it is 0 the
+// cell's headline length (see LatestKey): 1 when the cell has a yearly
+// figure within From-To, else the length of its most recent period. From
+// and To (0 for open) bound the periods as Filter's PeriodFrom/PeriodTo do.
 type SeriesKey struct {
 	Indicator     string
 	RefArea       string
 	CoordinateKey string
+	From, To      int
+	PeriodLength  int
+}
+
+// LatestKey asks for an indicator's headline value in an area (empty for
+// its main area, as in SeriesKey): its most recent current total, or the
+// headline cell its data file declares (Indicator.Headline) where that is
+// more recent or no total is stated; of a total and the headline cell for
+// the same period, the total.
+//
+// "Most recent" prefers yearly figures: the latest yearly one when there is
+// any, else the period ending last (the shorter on a tie). PeriodLength,
+// when not 0, takes only periods of that many years instead (20 for the
+// cumulative 2005-2024). The store writes this order once (headlineOrder).
+type LatestKey struct {
+	Indicator    string
+	RefArea      string
+	PeriodLength int
+}
+
+// HeadlineKind says what an indicator's headline value is.
+type HeadlineKind string
+
+// Headline kinds.
+const (
+	// HeadlineTotal: the total over every dimension, as the report states it.
+	HeadlineTotal HeadlineKind = "total"
+	// HeadlineCell: the report states no total for that period; this is the
+	// breakdown cell the data file declares as the figure the report leads
+	// with (Indicator.Headline).
+	HeadlineCell HeadlineKind = "headline_cell"
+)
+
+// Headline is an indicator's headline value: what a dashboard tile shows.
+type Headline struct {
+	Kind        HeadlineKind
+	Observation Observation
+}
+
+// HeadlineOf is what kind of headline o is: a total has no coordinates.
+func HeadlineOf(o Observation) Headline {
+	if len(o.Coordinates) == 0 {
+		return Headline{Kind: HeadlineTotal, Observation: o}
+	}
+	return Headline{Kind: HeadlineCell, Observation: o}
 }
 
 // SliceKey asks for every current observation of an indicator in one area
@@ -208,6 +302,9 @@ type Reader interface {
 	ObservationsByID(ctx context.Context, ids []int64) (map[int64]Observation, error)
 	CurrentObservations(ctx context.Context, cells []Cell) (map[Cell]Observation, error)
 	Series(ctx context.Context, keys []SeriesKey) (map[SeriesKey][]Observation, error)
+	// Latest answers each key that has a headline value; a key without one
+	// (no current total, no declared headline cell) is absent.
+	Latest(ctx context.Context, keys []LatestKey) (map[LatestKey]Headline, error)
 	Slices(ctx context.Context, keys []SliceKey) (map[SliceKey][]Observation, error)
 	ObservationOfCellInRelease(ctx context.Context, release string, c Cell) (Observation, bool, error)
 	AlsoStated(ctx context.Context, ids []int64) (map[int64][]Source, error)

@@ -209,12 +209,16 @@ func TestParseQuery(t *testing.T) {
 			want: export.Query{Filter: dataset.Filter{PeriodFrom: 2024, PeriodTo: 2024}}},
 		{name: "legacy and new name of one list merge", query: "indicator=a&indicators=b",
 			want: export.Query{Filter: dataset.Filter{Indicators: []string{"a", "b"}}}},
+		{name: "exact periods, by separator and repetition", query: "periods=2024,2005-2024&periods=2019-2022",
+			want: export.Query{Filter: dataset.Filter{Periods: []dataset.Period{{Start: 2024, End: 2024}, {Start: 2005, End: 2024}, {Start: 2019, End: 2022}}}}},
+		{name: "period length and lastN", query: "periodLength=1&lastN=3",
+			want: export.Query{Filter: dataset.Filter{PeriodLength: ptr(1), LastN: ptr(3)}}},
 		{name: "bom on a CSV", query: "bom=true", want: export.Query{BOM: true}},
 		{name: "bom on SDMX-CSV", format: "sdmx.csv", query: "bom=1", want: export.Query{BOM: true}},
 		{name: "bom=false", query: "bom=false", want: export.Query{}},
 
 		{name: "unknown parameter lists the valid ones", query: "indicatr=x",
-			wantErr: `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, releases, statuses, qualifiers, periodFrom, periodTo, members, totalOver, brokenDownBy, exactlyBy, bom`},
+			wantErr: `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, releases, statuses, qualifiers, periodFrom, periodTo, periods, periodLength, lastN, members, totalOver, brokenDownBy, exactlyBy, bom`},
 		{name: "a huge unknown name is cut", query: "x" + strings.Repeat("y", 5000) + "=1", wantErr: `unknown parameter "xyyy`},
 		{name: "a value too long for any code", query: "releases=" + strings.Repeat("r", 100_000), wantErr: "releases: a value of 100000 bytes; values are at most 256"},
 		{name: "mixed-case enum", query: "themes=Protection", wantErr: `themes: "Protection": write enum values as GraphQL does, in upper case (PROTECTION)`},
@@ -228,6 +232,11 @@ func TestParseQuery(t *testing.T) {
 		{name: "an empty item in a list", query: "indicators=a,,b", wantErr: `indicators: "a,,b" has an empty item`},
 		{name: "bom on JSON", format: "sdmx.json", query: "bom=true", wantErr: "bom: sdmx.json is not a CSV export"},
 		{name: "bom neither true nor false", query: "bom=yes", wantErr: `bom: "yes" is neither true nor false`},
+		{name: "a backwards period", query: "periods=2024-2005", wantErr: `periods: "2024-2005": period "2024-2005" ends before it starts`},
+		{name: "not a period", query: "periods=last", wantErr: `periods: "last": period "last": year "last" is not a number`},
+		{name: "period length 0", query: "periodLength=0", wantErr: "periodLength: 0 is not a number of years between 1 and 301"},
+		{name: "period length not a number", query: "periodLength=yearly", wantErr: `periodLength: "yearly" is not an integer`},
+		{name: "lastN 0", query: "lastN=0", wantErr: "lastN: 0; give at least 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -301,3 +310,5 @@ func TestFileName(t *testing.T) {
 		})
 	}
 }
+
+func ptr(n int) *int { return &n }

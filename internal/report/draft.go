@@ -33,10 +33,7 @@ func (d *Draft) WriteYAML(w io.Writer) error {
 				"kind", str(string(a.Kind)), "parent", optional(a.Parent))
 		}),
 		"dimensions", list(d.Codes.Dimensions, dimension),
-		"indicators", list(d.Codes.Indicators, func(i dataset.Indicator) *yaml.Node {
-			return mapping(blockStyle, "code", str(i.Code), "name", str(i.Name), "description", str(i.Description),
-				"unit", str(i.Unit), "theme", str(string(i.Theme)))
-		}),
+		"indicators", list(d.Codes.Indicators, d.indicator),
 		"observations", d.observations(),
 		"ignored", list(d.Ignored, func(ig dataset.Ignored) *yaml.Node {
 			return mapping(blockStyle, "quote", quoted(ig.Quote), "reason", str(ig.Reason))
@@ -56,6 +53,24 @@ The code lists are copied from the codes file; add what the new report needs.`, 
 		return fmt.Errorf("write draft: %w", err)
 	}
 	return nil
+}
+
+// indicator writes a code-list entry. A headline cell the draft's guessed
+// observations do not fit would keep the draft from loading: it becomes a
+// note for the reviewer, who restores it once the observations are right.
+func (d *Draft) indicator(i dataset.Indicator) *yaml.Node {
+	var headline *yaml.Node
+	problem := dataset.HeadlineProblem(i, d.Observations)
+	if by := coordinates(i.Headline); by != nil && problem == "" {
+		headline = mapping(yaml.FlowStyle, "by", by)
+	}
+	n := mapping(blockStyle, "code", str(i.Code), "name", str(i.Name), "description", str(i.Description),
+		"unit", str(i.Unit), "theme", str(string(i.Theme)), "headline", headline)
+	if problem != "" {
+		n.HeadComment = fmt.Sprintf("%sthe codes file declares headline: {by: {%s}}, left out: %s.",
+			reviewPrefix, strings.NewReplacer("=", ": ", ";", ", ").Replace(dataset.CoordinateKey(i.Headline)), problem)
+	}
+	return n
 }
 
 func orUnknown(s string) string {
@@ -104,24 +119,29 @@ func (d *Draft) observations() *yaml.Node {
 }
 
 func observation(o dataset.Observation) *yaml.Node {
-	var change, qualifier, by *yaml.Node
+	var change, qualifier *yaml.Node
 	if o.Change != nil {
 		change = str(formatChange(*o.Change))
 	}
 	if o.Qualifier != dataset.Exact {
 		qualifier = str(string(o.Qualifier))
 	}
-	if len(o.Coordinates) > 0 {
-		var pairs []any
-		for _, c := range o.Coordinates {
-			pairs = append(pairs, c.Dimension, str(c.Member))
-		}
-		by = mapping(yaml.FlowStyle, pairs...)
-	}
 	return mapping(blockStyle,
 		"indicator", str(o.Indicator), "period", period(o.Period), "value", number(dataset.FormatValue(o.Value)),
-		"change", change, "qualifier", qualifier, "agency", str(o.Agency), "by", by,
+		"change", change, "qualifier", qualifier, "agency", str(o.Agency), "by", coordinates(o.Coordinates),
 		"section", str(o.Source.Section), "quote", quoted(o.Source.Quote), "note", str(o.Note))
+}
+
+// coordinates is a `by:` mapping, nil for none (a total).
+func coordinates(cs []dataset.Coordinate) *yaml.Node {
+	if len(cs) == 0 {
+		return nil
+	}
+	var pairs []any
+	for _, c := range cs {
+		pairs = append(pairs, c.Dimension, str(c.Member))
+	}
+	return mapping(yaml.FlowStyle, pairs...)
 }
 
 func period(p dataset.Period) *yaml.Node {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -201,11 +202,24 @@ func TestExtractedDraftVerifies(t *testing.T) {
 }
 
 // TestDraftKeepsCodeLists: the draft carries the codes file's code lists
-// unchanged, every field of every entry.
+// unchanged, every field of every entry, but for a headline cell its guessed
+// observations do not fit: that one is a REVIEW note on the indicator.
 func TestDraftKeepsCodeLists(t *testing.T) {
 	codes := bundled(t)
-	_, ds := draft(t, NewText(dataset.BundledReport), codes, ExtractOptions{})
-	if !reflect.DeepEqual(ds.CodeLists, codes.CodeLists) {
+	yml, ds := draft(t, NewText(dataset.BundledReport), codes, ExtractOptions{})
+	want := codes.CodeLists
+	want.Indicators = slices.Clone(want.Indicators)
+	for i, ind := range want.Indicators {
+		if len(ind.Headline) == 0 || len(ds.Indicators[i].Headline) > 0 {
+			continue
+		}
+		note := "# REVIEW: the codes file declares headline: {by: {" + strings.NewReplacer("=", ": ", ";", ", ").Replace(dataset.CoordinateKey(ind.Headline)) + "}}, left out: "
+		if !strings.Contains(string(yml), note) {
+			t.Errorf("%s: the headline cell is neither in the draft nor noted for review (%q)", ind.Code, note)
+		}
+		want.Indicators[i].Headline = nil
+	}
+	if !reflect.DeepEqual(ds.CodeLists, want) {
 		t.Error("the draft's code lists differ from the codes file's")
 	}
 }

@@ -69,6 +69,26 @@ var Examples = []graphiql.Example{
 		Variables: `{"indicator": "hotline_calls"}`,
 	},
 	{
+		Name: "Headline values for a dashboard",
+		Query: `query Headlines {
+  indicators(first: 25, theme: PROSECUTION) {
+    nodes {
+      code
+      name
+      unit { code }
+      latest {
+        kind
+        period { label }
+        value
+        qualifier
+        observation { coordinates { dimension { code } member { code } } source { quote } }
+      }
+      series(periodLength: 1) { period { label } value status }
+    }
+  }
+}`,
+	},
+	{
 		Name: "Indicators by theme",
 		Query: `query Indicators {
   indicators(first: 100, theme: PROSECUTION) {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"mime"
@@ -75,6 +76,42 @@ func filename(t *testing.T, r response) string {
 		t.Fatalf("Content-Disposition %q: %v", r.header.Get("Content-Disposition"), err)
 	}
 	return params["filename"]
+}
+
+// TestExportRecencyFilters: exact periods, period length and the most
+// recent N periods of each series, as export parameters over HTTP.
+func TestExportRecencyFilters(t *testing.T) {
+	_, srv := bundledServer(t)
+	tests := []struct{ name, query, want string }{
+		{"the cumulative figure alone", "indicators=victims_identified&periods=2005-2024", "2005-2024=1441"},
+		{"two exact periods", "indicators=traffickers_prosecuted,hotline_calls&periods=2005-2024,2023", "2023=9626 2005-2024=650"},
+		{"yearly", "indicators=traffickers_prosecuted,hotline_calls&periodLength=1", "2023=9626 2024=10254"},
+		{"the latest period of each series", "indicators=traffickers_prosecuted,hotline_calls&lastN=1", "2024=10254 2005-2024=650"},
+		{"the latest yearly total", "indicators=victims_identified&exactlyBy=&periodLength=1&lastN=1", "2024=91"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, srv, "/export/observations.csv?"+tc.query, nil)
+			if r.status != http.StatusOK {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := map[string]int{}
+			for i, name := range rows[0] {
+				col[name] = i
+			}
+			var got []string
+			for _, row := range rows[1:] {
+				got = append(got, row[col["period"]]+"="+row[col["value"]])
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("rows %s, want %s", g, tc.want)
+			}
+		})
+	}
 }
 
 func TestExportEveryFormat(t *testing.T) {
@@ -221,6 +258,9 @@ func TestEndpointErrors(t *testing.T) {
 		{"bad member", srv, "/export/observations.csv?members=SEX", 400, "BAD_USER_INPUT", "not DIMENSION=MEMBER"},
 		{"a 100 KB release", srv, "/export/observations.csv?release=" + strings.Repeat("r", 100<<10), 400, "BAD_USER_INPUT", "releases: a value of 102400 bytes"},
 		{"a byte-order mark on JSON", srv, "/export/sdmx.json?bom=true", 400, "BAD_USER_INPUT", "sdmx.json is not a CSV export"},
+		{"bad period", srv, "/export/glotip.csv?periods=20x4", 400, "BAD_USER_INPUT", `periods: "20x4": period "20x4": year "20x4" is not a number`},
+		{"lastN 0", srv, "/export/sdmx.csv?lastN=0", 400, "BAD_USER_INPUT", "lastN: 0; give at least 1"},
+		{"period length not a number", srv, "/export/sdmx.csv?periodLength=yearly", 400, "BAD_USER_INPUT", `periodLength: "yearly" is not an integer`},
 		{"NUL in a code", srv, "/export/observations.csv?indicator=%00", 400, "BAD_USER_INPUT", "not a code"},
 		{"unknown indicator", srv, "/export/sdmx.csv?indicator=victims_identifed", 400, "UNKNOWN_CODE", `no code "victims_identifed"; nearest: victims_identified`},
 		{"unknown release", srv, "/export/glotip.csv?release=az-2023", 400, "UNKNOWN_CODE", `no code "az-2023"; nearest: az-2024`},

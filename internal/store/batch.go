@@ -89,30 +89,82 @@ const areaOfKey = `CROSS JOIN LATERAL (SELECT CASE WHEN k.area <> '' THEN (SELEC
 // guesses of how many rows an unnest yields. OFFSET 0 keeps the planner from
 // pulling the lateral subquery up into one join over the whole table.
 
+// headlineOrder is "most recent" for a headline value, over the rows of
+// observation alias t: yearly figures first, then the period ending last,
+// the shorter of two ending the same year (see dataset.LatestKey). The
+// series index serves the last two.
+func headlineOrder(t string) string {
+	return "(" + t + ".period_start = " + t + ".period_end) DESC, " + t + ".period_end DESC, " + t + ".period_start DESC"
+}
+
 // Series returns, per key, the current observations of one cell over time,
-// oldest period first: one statement for every series of a response.
+// oldest period first, all of one period length: one statement for every
+// series of a response.
 func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[dataset.SeriesKey][]dataset.Observation, error) {
-	inds, areas, cks := make([]string, len(keys)), make([]string, len(keys)), make([]string, len(keys))
+	n := len(keys)
+	inds, areas, cks := make([]string, n), make([]string, n), make([]string, n)
+	froms, tos, lens := make([]int64, n), make([]int64, n), make([]int64, n)
 	for i, k := range keys {
 		inds[i], areas[i], cks[i] = k.Indicator, k.RefArea, k.CoordinateKey
+		froms[i], tos[i], lens[i] = int64(k.From), int64(k.To), int64(k.PeriodLength)
 	}
+	const inKey = ` o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
+		AND (k.pfrom = 0 OR o.period_start >= k.pfrom) AND (k.pto = 0 OR o.period_end <= k.pto)`
 	var rows []keyedRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ord, x.*
-		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(ind, area, ck, ord)
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) WITH ORDINALITY AS k(ind, area, ck, pfrom, pto, len, ord)
 		JOIN indicator ki ON ki.code = k.ind
 		`+areaOfKey+`
+		CROSS JOIN LATERAL (SELECT CASE WHEN k.len <> 0 THEN k.len ELSE (
+			SELECT o.period_end - o.period_start + 1 FROM observation o WHERE`+inKey+`
+			ORDER BY `+headlineOrder("o")+` LIMIT 1) END AS len) kl
 		CROSS JOIN LATERAL (
 			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
-			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
+			WHERE`+inKey+` AND o.period_end - o.period_start + 1 = kl.len
 			OFFSET 0
 		) x
 		ORDER BY k.ord, x.period_start, x.period_end`,
-		pq.Array(inds), pq.Array(areas), pq.Array(cks))
+		pq.Array(inds), pq.Array(areas), pq.Array(cks), pq.Array(froms), pq.Array(tos), pq.Array(lens))
 	if err != nil {
 		return nil, fmt.Errorf("read series: %w", err)
 	}
 	return groupByKey(keys, rows), nil
+}
+
+// Latest returns, per key, the indicator's headline value: its total or a
+// headline cell a loaded release declares, most recent by headlineOrder,
+// the total on a tie. One statement for every indicator of a response.
+func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[dataset.LatestKey]dataset.Headline, error) {
+	n := len(keys)
+	inds, areas, lens := make([]string, n), make([]string, n), make([]int64, n)
+	for i, k := range keys {
+		inds[i], areas[i], lens[i] = k.Indicator, k.RefArea, int64(k.PeriodLength)
+	}
+	var rows []keyedRow
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT k.ord, x.*
+		FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(ind, area, len, ord)
+		JOIN indicator ki ON ki.code = k.ind
+		`+areaOfKey+`
+		CROSS JOIN LATERAL (
+			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.is_current
+			  AND (o.coordinate_key = '' OR o.coordinate_key IN (
+			      SELECT h.coordinate_key FROM indicator_headline h WHERE h.indicator_id = ki.id))
+			  AND (k.len = 0 OR o.period_end - o.period_start + 1 = k.len)
+			ORDER BY `+headlineOrder("o")+`, o.coordinate_key = '' DESC
+			LIMIT 1
+		) x`,
+		pq.Array(inds), pq.Array(areas), pq.Array(lens))
+	if err != nil {
+		return nil, fmt.Errorf("read latest values: %w", err)
+	}
+	out := make(map[dataset.LatestKey]dataset.Headline, len(rows))
+	for k, obs := range groupByKey(keys, rows) {
+		out[k] = dataset.HeadlineOf(obs[0])
+	}
+	return out, nil
 }
 
 // Slices returns, per key, every current observation of an indicator in one

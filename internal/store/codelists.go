@@ -34,7 +34,7 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 	}
 	var indicators []indicatorRow
 	if err := s.db.SelectContext(ctx, &indicators, `
-		SELECT i.code, i.name, i.description, u.code AS unit, i.theme
+		SELECT `+indicatorColumns+`
 		FROM indicator i JOIN unit u ON u.id = i.unit_id ORDER BY i.sort_order, i.id`); err != nil {
 		return nil, fmt.Errorf("read indicators: %w", err)
 	}

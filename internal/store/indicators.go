@@ -13,10 +13,18 @@ type indicatorRow struct {
 	Description string
 	Unit        string
 	Theme       string
+	HeadlineKey string `db:"headline_key"`
 }
 
+// indicatorColumns are what indicatorRow reads, from indicator i and unit
+// u: the headline cell is the one the newest release declaring one names.
+const indicatorColumns = `i.code, i.name, i.description, u.code AS unit, i.theme,
+	COALESCE((SELECT h.coordinate_key FROM indicator_headline h JOIN release r ON r.id = h.release_id
+	          WHERE h.indicator_id = i.id ORDER BY r.reference_year DESC, r.code DESC LIMIT 1), '') AS headline_key`
+
 func (r indicatorRow) domain() dataset.Indicator {
-	return dataset.Indicator{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit, Theme: dataset.Theme(r.Theme)}
+	return dataset.Indicator{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit, Theme: dataset.Theme(r.Theme),
+		Headline: ParseCoordinateKey(r.HeadlineKey)}
 }
 
 // Indicators returns up to first indicators whose code sorts after afterCode
@@ -26,7 +34,7 @@ func (s *Store) Indicators(ctx context.Context, first int, afterCode, theme stri
 	var page dataset.IndicatorPage
 	var rows []indicatorRow
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT i.code, i.name, i.description, u.code AS unit, i.theme
+		SELECT `+indicatorColumns+`
 		FROM indicator i JOIN unit u ON u.id = i.unit_id
 		WHERE i.code > $1 AND ($3 = '' OR i.theme = $3)
 		ORDER BY i.code

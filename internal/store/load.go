@@ -103,6 +103,9 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err != nil {
 		return res, err
 	}
+	if err := writeHeadlines(ctx, tx, releaseID, ds.Indicators); err != nil {
+		return res, err
+	}
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
 		return res, err
 	}
@@ -117,6 +120,26 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	}
 	res.Observations = len(ds.Observations)
 	return res, nil
+}
+
+// writeHeadlines replaces the headline cells the release declares.
+func writeHeadlines(ctx context.Context, tx *sqlx.Tx, releaseID int64, indicators []dataset.Indicator) error {
+	var codes, keys []string
+	for _, ind := range indicators {
+		if len(ind.Headline) > 0 {
+			codes, keys = append(codes, ind.Code), append(keys, dataset.CoordinateKey(ind.Headline))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM indicator_headline WHERE release_id = $1`, releaseID); err != nil {
+		return fmt.Errorf("remove the release's previous headline cells: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO indicator_headline (release_id, indicator_id, coordinate_key)
+		SELECT $1, i.id, x.ck FROM unnest($2::text[], $3::text[]) AS x(code, ck) JOIN indicator i ON i.code = x.code`,
+		releaseID, pq.Array(codes), pq.Array(keys)); err != nil {
+		return fmt.Errorf("write headline cells: %w", err)
+	}
+	return nil
 }
 
 func changed(results []LoadResult) bool {

@@ -141,6 +141,19 @@ func where(f dataset.Filter, args []any) (string, []any) {
 	if f.PeriodTo != 0 {
 		conds = append(conds, "o.period_end <= "+arg(f.PeriodTo))
 	}
+	if len(f.Periods) > 0 {
+		starts, ends := make([]int64, len(f.Periods)), make([]int64, len(f.Periods))
+		for i, p := range f.Periods {
+			starts[i], ends[i] = int64(p.Start), int64(p.End)
+		}
+		s, e := arg(pq.Array(starts)), arg(pq.Array(ends))
+		// The start alone is what the indexes lead with; the pair makes it exact.
+		conds = append(conds, "o.period_start = ANY("+s+"::int[])",
+			"(o.period_start, o.period_end) IN (SELECT * FROM unnest("+s+"::int[], "+e+"::int[]))")
+	}
+	if f.PeriodLength != nil {
+		conds = append(conds, "o.period_end - o.period_start + 1 = "+arg(*f.PeriodLength))
+	}
 	for _, m := range f.Members {
 		// ARRAY(...) is computed once; each candidate row then costs one
 		// probe of the coordinate primary key.
@@ -165,6 +178,20 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		// The coordinate key lists the dimensions in code order, so the set
 		// of dimensions is a pattern on the key.
 		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
+	}
+	if f.LastN != nil {
+		// The window ranks each series' periods among the rows the other
+		// conditions keep, most recent first (the order of the series
+		// index, so over current cells it reads them without a sort);
+		// dense_rank keeps every row of a period when releases overlap.
+		inner := "TRUE"
+		if len(conds) > 0 {
+			inner = strings.Join(conds, " AND ")
+		}
+		conds = append(conds, `o.id IN (SELECT ranked.id FROM (
+			SELECT o.id, dense_rank() OVER (PARTITION BY o.indicator_id, o.ref_area_id, o.coordinate_key
+			                                ORDER BY o.period_end DESC, o.period_start DESC) AS rank
+			FROM observation o WHERE `+inner+`) ranked WHERE ranked.rank <= `+arg(*f.LastN)+`)`)
 	}
 	if len(conds) == 0 {
 		return "", args
