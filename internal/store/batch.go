@@ -141,6 +141,10 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 	for i, k := range keys {
 		inds[i], areas[i], lens[i] = k.Indicator, k.RefArea, int64(k.PeriodLength)
 	}
+	// Each candidate cell (the total, each declared headline cell) is one
+	// series: an index lookup of its few periods, not a scan of every
+	// breakdown cell of the indicator in the area; only the row picked is
+	// joined to its codes.
 	var rows []keyedRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ord, x.*
@@ -148,13 +152,19 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 		JOIN indicator ki ON ki.code = k.ind
 		`+areaOfKey+`
 		CROSS JOIN LATERAL (
-			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
-			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.is_current
-			  AND (o.coordinate_key = '' OR o.coordinate_key IN (
-			      SELECT h.coordinate_key FROM indicator_headline h WHERE h.indicator_id = ki.id))
-			  AND (k.len = 0 OR o.period_end - o.period_start + 1 = k.len)
-			ORDER BY `+headlineOrder("o")+`, o.coordinate_key = '' DESC
+			SELECT best.id FROM (SELECT '' AS ck UNION SELECT h.coordinate_key FROM indicator_headline h WHERE h.indicator_id = ki.id) cell
+			CROSS JOIN LATERAL (
+				SELECT o.id, o.period_start, o.period_end, o.coordinate_key FROM observation o
+				WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = cell.ck AND o.is_current
+				  AND (k.len = 0 OR o.period_end - o.period_start + 1 = k.len)
+				ORDER BY `+headlineOrder("o")+`
+				LIMIT 1
+			) best
+			ORDER BY `+headlineOrder("best")+`, best.coordinate_key = '' DESC
 			LIMIT 1
+		) pick
+		CROSS JOIN LATERAL (
+			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+` WHERE o.id = pick.id OFFSET 0
 		) x`,
 		pq.Array(inds), pq.Array(areas), pq.Array(lens))
 	if err != nil {

@@ -128,6 +128,10 @@ func BenchmarkScale(b *testing.B) {
 		{"everything, first page", dataset.Filter{}, dataset.OrderByKey},
 		{"everything, largest first", dataset.Filter{}, dataset.OrderByValueDesc},
 		{"totals over age of one country", dataset.Filter{RefAreas: []string{"C002"}, TotalOver: []string{"AGE"}}, dataset.OrderByPeriodDesc},
+		{"latest 3 years of one indicator by sex", dataset.Filter{Current: true, Indicators: []string{"indicator_3"}, LastN: ptr(3),
+			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, dataset.OrderByKey},
+		{"latest period of every series", dataset.Filter{Current: true, LastN: ptr(1)}, dataset.OrderByKey},
+		{"exact periods", dataset.Filter{Periods: []dataset.Period{{Start: 2010, End: 2010}, {Start: 2020, End: 2020}}, RefAreas: []string{"C001"}}, dataset.OrderByKey},
 	}
 	for _, q := range queries {
 		b.Run("page of 100: "+q.name, func(b *testing.B) {
@@ -149,6 +153,19 @@ func BenchmarkScale(b *testing.B) {
 			}
 		}
 	})
+	b.Run("latest of 10 indicators in 10 countries", func(b *testing.B) {
+		var keys []dataset.LatestKey
+		for i := range 10 {
+			for c := range 10 {
+				keys = append(keys, dataset.LatestKey{Indicator: fmt.Sprintf("indicator_%d", i), RefArea: fmt.Sprintf("C%03d", c)})
+			}
+		}
+		for b.Loop() {
+			if _, err := s.Latest(ctx, keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("stream one indicator", func(b *testing.B) {
 		for b.Loop() {
 			n := 0
@@ -158,3 +175,5 @@ func BenchmarkScale(b *testing.B) {
 		}
 	})
 }
+
+func ptr(n int) *int { return &n }

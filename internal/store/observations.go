@@ -154,6 +154,19 @@ func where(f dataset.Filter, args []any) (string, []any) {
 	if f.PeriodLength != nil {
 		conds = append(conds, "o.period_end - o.period_start + 1 = "+arg(*f.PeriodLength))
 	}
+	switch {
+	case f.ExactlyBy == nil:
+	case len(f.ExactlyBy) == 0:
+		// The total over every dimension: an equality the indexes serve.
+		conds = append(conds, "o.coordinate_key = ''")
+	default:
+		// The coordinate key lists the dimensions in code order, so the set
+		// of dimensions is a pattern on the key.
+		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
+	}
+	// The other conditions on the coordinates hold for every row of a series
+	// or for none, so lastN may rank before them (below).
+	rowConds := len(conds)
 	for _, m := range f.Members {
 		// ARRAY(...) is computed once; each candidate row then costs one
 		// probe of the coordinate primary key.
@@ -169,24 +182,16 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
 			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
 	}
-	switch {
-	case f.ExactlyBy == nil:
-	case len(f.ExactlyBy) == 0:
-		// The total over every dimension: an equality the indexes serve.
-		conds = append(conds, "o.coordinate_key = ''")
-	default:
-		// The coordinate key lists the dimensions in code order, so the set
-		// of dimensions is a pattern on the key.
-		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
-	}
 	if f.LastN != nil {
 		// The window ranks each series' periods among the rows the other
 		// conditions keep, most recent first (the order of the series
 		// index, so over current cells it reads them without a sort);
 		// dense_rank keeps every row of a period when releases overlap.
+		// The coordinate conditions are left to the outer query, where
+		// they probe the coordinates of the few rows ranked in.
 		inner := "TRUE"
-		if len(conds) > 0 {
-			inner = strings.Join(conds, " AND ")
+		if rowConds > 0 {
+			inner = strings.Join(conds[:rowConds], " AND ")
 		}
 		conds = append(conds, `o.id IN (SELECT ranked.id FROM (
 			SELECT o.id, dense_rank() OVER (PARTITION BY o.indicator_id, o.ref_area_id, o.coordinate_key

@@ -31,8 +31,6 @@ func loadedBundled(t *testing.T, overlap bool) *store.Store {
 	return s
 }
 
-func intp(n int) *int { return &n }
-
 // brief renders observations as "indicator period=value (release)", in the
 // order given.
 func brief(obs []dataset.Observation) string {
@@ -69,7 +67,7 @@ func TestPeriodAndRecencyFilters(t *testing.T) {
 		name    string
 		overlap bool
 		filter  dataset.Filter
-		want    string // in key order
+		want    string // in key order: indicator, area, period, coordinates
 	}{
 		{"the totals", false, victims,
 			"victims_identified  2005-2024=1441 (az-2024); victims_identified  2023=91 (az-2024); victims_identified  2024=91 (az-2024)"},
@@ -80,33 +78,40 @@ func TestPeriodAndRecencyFilters(t *testing.T) {
 		{"several periods OR", false, with(func(f *dataset.Filter) { f.Periods = p("2005-2024", "2023") }),
 			"victims_identified  2005-2024=1441 (az-2024); victims_identified  2023=91 (az-2024)"},
 		{"a period with the same start but another end", false, with(func(f *dataset.Filter) { f.Periods = p("2005-2023") }), ""},
-		{"yearly figures", false, with(func(f *dataset.Filter) { f.PeriodLength = intp(1) }),
+		{"yearly figures", false, with(func(f *dataset.Filter) { f.PeriodLength = ptr(1) }),
 			"victims_identified  2023=91 (az-2024); victims_identified  2024=91 (az-2024)"},
-		{"twenty-year figures", false, dataset.Filter{PeriodLength: intp(20)},
+		{"twenty-year figures", false, dataset.Filter{PeriodLength: ptr(20)},
 			"traffickers_prosecuted  2005-2024=650 (az-2024); victims_identified  2005-2024=1441 (az-2024)"},
-		{"four-year figures", false, dataset.Filter{PeriodLength: intp(4)},
+		{"four-year figures", false, dataset.Filter{PeriodLength: ptr(4)},
 			"forced_labour_victims_change_pct  2019-2022=47 (az-2024)"},
-		{"the latest period: yearly before cumulative on the same end year", false, with(func(f *dataset.Filter) { f.LastN = intp(1) }),
+		{"the latest period: yearly before cumulative on the same end year", false, with(func(f *dataset.Filter) { f.LastN = ptr(1) }),
 			"victims_identified  2024=91 (az-2024)"},
-		{"the two latest periods", false, with(func(f *dataset.Filter) { f.LastN = intp(2) }),
+		{"the two latest periods", false, with(func(f *dataset.Filter) { f.LastN = ptr(2) }),
 			"victims_identified  2005-2024=1441 (az-2024); victims_identified  2024=91 (az-2024)"},
-		{"the two latest yearly periods", false, with(func(f *dataset.Filter) { f.LastN, f.PeriodLength = intp(2), intp(1) }),
+		{"the two latest yearly periods", false, with(func(f *dataset.Filter) { f.LastN, f.PeriodLength = ptr(2), ptr(1) }),
 			"victims_identified  2023=91 (az-2024); victims_identified  2024=91 (az-2024)"},
-		{"the latest within a period range", false, with(func(f *dataset.Filter) { f.LastN, f.PeriodTo = intp(1), 2023 }),
+		{"the latest within a period range", false, with(func(f *dataset.Filter) { f.LastN, f.PeriodTo = ptr(1), 2023 }),
 			"victims_identified  2023=91 (az-2024)"},
 		{"lastN per series, each cell of a breakdown its own series", false,
-			dataset.Filter{Indicators: []string{"offences_detected"}, LastN: intp(1)},
+			dataset.Filter{Indicators: []string{"offences_detected"}, LastN: ptr(1)},
 			"offences_detected OFFENCE_TYPE=DOCUMENTS 2024=44 (az-2024); offences_detected OFFENCE_TYPE=FORCED_LABOUR 2024=1 (az-2024); offences_detected OFFENCE_TYPE=TIP 2024=161 (az-2024)"},
-		{"exact periods and lastN", false, with(func(f *dataset.Filter) { f.Periods, f.LastN = p("2005-2024", "2023"), intp(1) }),
+		{"lastN with a member filter", false,
+			dataset.Filter{Indicators: []string{"offences_detected"}, LastN: ptr(1), Members: []dataset.MemberFilter{{Dimension: "OFFENCE_TYPE", Members: []string{"TIP"}}}},
+			"offences_detected OFFENCE_TYPE=TIP 2024=161 (az-2024)"},
+		{"lastN 2 with a member filter, totals over another dimension", false,
+			dataset.Filter{Indicators: []string{"offences_detected"}, LastN: ptr(2), TotalOver: []string{"SEX"},
+				Members: []dataset.MemberFilter{{Dimension: "OFFENCE_TYPE", Members: []string{"TIP", "DOCUMENTS"}}}},
+			"offences_detected OFFENCE_TYPE=DOCUMENTS 2023=44 (az-2024); offences_detected OFFENCE_TYPE=TIP 2023=159 (az-2024); offences_detected OFFENCE_TYPE=DOCUMENTS 2024=44 (az-2024); offences_detected OFFENCE_TYPE=TIP 2024=161 (az-2024)"},
+		{"exact periods and lastN", false, with(func(f *dataset.Filter) { f.Periods, f.LastN = p("2005-2024", "2023"), ptr(1) }),
 			"victims_identified  2005-2024=1441 (az-2024)"},
-		{"two releases: lastN keeps the latest period of each", true, with(func(f *dataset.Filter) { f.LastN = intp(1) }),
+		{"two releases: lastN keeps the latest period of each", true, with(func(f *dataset.Filter) { f.LastN = ptr(1) }),
 			"victims_identified  2024=91 (az-2024); victims_identified  2024=91 (fixture-2024)"},
-		{"two releases, current cells: lastN keeps one", true, with(func(f *dataset.Filter) { f.LastN, f.Current = intp(1), true }),
+		{"two releases, current cells: lastN keeps one", true, with(func(f *dataset.Filter) { f.LastN, f.Current = ptr(1), true }),
 			"victims_identified  2024=91 (fixture-2024)"},
 		{"two releases, current cells, exact period", true, with(func(f *dataset.Filter) { f.Periods, f.Current = p("2005-2024"), true }),
 			"victims_identified  2005-2024=1441 (fixture-2024)"},
 		{"one release named: read as it stands", true, with(func(f *dataset.Filter) {
-			f.LastN, f.Current, f.Releases, f.PeriodLength = intp(2), true, []string{"az-2024"}, intp(1)
+			f.LastN, f.Current, f.Releases, f.PeriodLength = ptr(2), true, []string{"az-2024"}, ptr(1)
 		}), "victims_identified  2023=91 (az-2024); victims_identified  2024=91 (az-2024)"},
 	}
 	stores := map[bool]*store.Store{false: loadedBundled(t, false), true: loadedBundled(t, true)}
@@ -140,7 +145,7 @@ func TestPeriodAndRecencyFilters(t *testing.T) {
 	}
 	t.Run("lastN 1 over every current cell is one row per series", func(t *testing.T) {
 		s := stores[false]
-		page, err := s.Observations(context.Background(), dataset.Filter{Current: true, LastN: intp(1)}, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
+		page, err := s.Observations(context.Background(), dataset.Filter{Current: true, LastN: ptr(1)}, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,13 +163,13 @@ func TestFilterValidateRecency(t *testing.T) {
 		want   string // "" for valid
 	}{
 		{"exact periods", dataset.Filter{Periods: []dataset.Period{{Start: 2005, End: 2024}, {Start: 2024, End: 2024}}}, ""},
-		{"yearly, latest three", dataset.Filter{PeriodLength: intp(1), LastN: intp(3)}, ""},
+		{"yearly, latest three", dataset.Filter{PeriodLength: ptr(1), LastN: ptr(3)}, ""},
 		{"a period outside the years", dataset.Filter{Periods: []dataset.Period{{Start: 1800, End: 2024}}}, "periods: period 1800-2024: year 1800 is not between 1900 and 2200"},
 		{"a backwards period", dataset.Filter{Periods: []dataset.Period{{Start: 2024, End: 2005}}}, "periods: period 2024-2005 ends before it starts"},
-		{"period length 0", dataset.Filter{PeriodLength: intp(0)}, "periodLength: 0 is not a number of years between 1 and 301"},
-		{"period length too long", dataset.Filter{PeriodLength: intp(302)}, "periodLength: 302 is not"},
-		{"lastN 0", dataset.Filter{LastN: intp(0)}, "lastN: 0; give at least 1"},
-		{"lastN negative", dataset.Filter{LastN: intp(-2)}, "lastN: -2; give at least 1"},
+		{"period length 0", dataset.Filter{PeriodLength: ptr(0)}, "periodLength: 0 is not a number of years between 1 and 301"},
+		{"period length too long", dataset.Filter{PeriodLength: ptr(302)}, "periodLength: 302 is not"},
+		{"lastN 0", dataset.Filter{LastN: ptr(0)}, "lastN: 0; give at least 1"},
+		{"lastN negative", dataset.Filter{LastN: ptr(-2)}, "lastN: -2; give at least 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
