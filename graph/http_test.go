@@ -871,7 +871,7 @@ func TestTotalCountOnlyWhenSelected(t *testing.T) {
 	}
 }
 
-// TestAnalysesBatchAcrossParents: series and breakdowns of indicators under
+// TestAnalysesBatchAcrossParents: series, breakdowns and latest values of indicators under
 // different agencies (cousins, not siblings) still come from one statement.
 func TestAnalysesBatchAcrossParents(t *testing.T) {
 	a := newAPI(t)
@@ -891,7 +891,7 @@ func TestAnalysesBatchAcrossParents(t *testing.T) {
 	if len(agencies) < 3 {
 		t.Fatalf("too few agencies with indicators: %+v", list)
 	}
-	for _, field := range []string{`series { value }`, `breakdown(by: "SEX") { sum }`} {
+	for _, field := range []string{`series { value }`, `breakdown(by: "SEX") { sum }`, `latest { value }`} {
 		t.Run(field, func(t *testing.T) {
 			var q strings.Builder
 			for i, code := range agencies {
