@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,6 +15,10 @@ func badInput(format string, args ...any) error {
 	return dataset.Errorf(dataset.ErrBadInput, format, args...)
 }
 
+// codeCancelled is the code of a field cut short because the client went
+// away: nobody reads it, and it is no fault to log.
+const codeCancelled = "CANCELLED"
+
 // ErrorPresenter gives every error a code. Errors the client caused keep their
 // message; anything else is logged and replaced by a generic message, so no
 // internal detail (SQL, paths) reaches a client.
@@ -21,8 +26,20 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		if gqlErr.Extensions["code"] != nil && gqlErr.Err == nil {
-			// Parse and validation errors already carry gqlgen's codes.
+			// Parse and validation errors already carry gqlgen's codes,
+			// admission's refusals their own.
 			return gqlErr
+		}
+		if dataset.CodeOf(err) == dataset.ErrInternal && ctx.Err() != nil {
+			// Whatever failed once the request's deadline passed or its
+			// client left failed because of that: the server sets the
+			// deadline with a coded cause (TIMEOUT).
+			if errors.Is(ctx.Err(), context.Canceled) && context.Cause(ctx) == context.Canceled {
+				gqlErr.Message = "the request was cancelled"
+				setCode(gqlErr, codeCancelled)
+				return gqlErr
+			}
+			err = context.Cause(ctx)
 		}
 		code := dataset.CodeOf(err)
 		if code == dataset.ErrInternal {

@@ -6320,10 +6320,10 @@ func (ec *executionContext) _Query_indicators(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IndicatorConnection) graphql.Marshaler {
-			return ec.marshalNIndicatorConnection2ᚖindicatorsᚋgraphᚋmodelᚐIndicatorConnection(ctx, selections, v)
+			return ec.marshalOIndicatorConnection2ᚖindicatorsᚋgraphᚋmodelᚐIndicatorConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_indicators(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6408,10 +6408,10 @@ func (ec *executionContext) _Query_observations(ctx context.Context, field graph
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
-			return ec.marshalNObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
+			return ec.marshalOObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_observations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6452,10 +6452,10 @@ func (ec *executionContext) _Query_aggregate(ctx context.Context, field graphql.
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
-			return ec.marshalNAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
+			return ec.marshalOAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_aggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6496,10 +6496,10 @@ func (ec *executionContext) _Query_agencies(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
-			return ec.marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx, selections, v)
+			return ec.marshalOAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_agencies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6583,10 +6583,10 @@ func (ec *executionContext) _Query_dimensions(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
-			return ec.marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx, selections, v)
+			return ec.marshalODimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6659,10 +6659,10 @@ func (ec *executionContext) _Query_refAreas(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
-			return ec.marshalNRefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx, selections, v)
+			return ec.marshalORefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_refAreas(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6691,10 +6691,10 @@ func (ec *executionContext) _Query_releases(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
-			return ec.marshalNRelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx, selections, v)
+			return ec.marshalORelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_releases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -6724,10 +6724,10 @@ func (ec *executionContext) _Query_coverage(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []framework.CoverageCell) graphql.Marshaler {
-			return ec.marshalNCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx, selections, v)
+			return ec.marshalOCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10268,7 +10268,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "indicators":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_indicators(ctx, field)
 				})
@@ -10280,19 +10280,19 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "observations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_observations(ctx, field)
 				})
 		case "aggregate":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_aggregate(ctx, field)
 				})
 		case "agencies":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_agencies(ctx, field)
 				})
@@ -10304,7 +10304,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "dimensions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dimensions(ctx, field)
 				})
@@ -10316,19 +10316,19 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "refAreas":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_refAreas(ctx, field)
 				})
 		case "releases":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_releases(ctx, field)
 				})
 		case "coverage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
 				})
@@ -11067,22 +11067,6 @@ func (ec *executionContext) marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐ
 	return ec._AggregateGroup(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) unmarshalNAggregateGrouping2indicatorsᚋgraphᚋmodelᚐAggregateGrouping(ctx context.Context, v any) (model.AggregateGrouping, error) {
 	res, err := ec.unmarshalInputAggregateGrouping(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11171,22 +11155,6 @@ func (ec *executionContext) unmarshalNCoordinateInput2indicatorsᚋinternalᚋda
 
 func (ec *executionContext) marshalNCoverageCell2indicatorsᚋinternalᚋframeworkᚐCoverageCell(ctx context.Context, sel ast.SelectionSet, v framework.CoverageCell) graphql.Marshaler {
 	return ec._CoverageCell(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []framework.CoverageCell) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCoverageCell2indicatorsᚋinternalᚋframeworkᚐCoverageCell(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNCoverageSource2indicatorsᚋinternalᚋframeworkᚐCoverageSource(ctx context.Context, sel ast.SelectionSet, v framework.CoverageSource) graphql.Marshaler {
@@ -11336,14 +11304,6 @@ func (ec *executionContext) marshalNIndicator2ᚖindicatorsᚋinternalᚋdataset
 		return graphql.Null
 	}
 	return ec._Indicator(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNIndicatorConnection2ᚖindicatorsᚋgraphᚋmodelᚐIndicatorConnection(ctx context.Context, sel ast.SelectionSet, v *model.IndicatorConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "IndicatorConnection!")
-		return graphql.Null
-	}
-	return ec._IndicatorConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNIndicatorEdge2indicatorsᚋgraphᚋmodelᚐIndicatorEdge(ctx context.Context, sel ast.SelectionSet, v model.IndicatorEdge) graphql.Marshaler {
@@ -11572,23 +11532,6 @@ func (ec *executionContext) marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRe
 	return ec._RefArea(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNRefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "RefArea", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRefArea(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx context.Context, sel ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "RefArea!")
@@ -11599,23 +11542,6 @@ func (ec *executionContext) marshalNRefArea2ᚖindicatorsᚋinternalᚋdataset�
 
 func (ec *executionContext) marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRelease(ctx context.Context, sel ast.SelectionSet, v dataset.Release) graphql.Marshaler {
 	return ec._Release(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNRelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Release", v)
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRelease(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx context.Context, sel ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
@@ -11889,6 +11815,26 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithBatchParentValues(ctx, "Agency", v)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgency2indicatorsᚋinternalᚋdatasetᚐAgency(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOAgency2ᚖindicatorsᚋinternalᚋdatasetᚐAgency(ctx context.Context, sel ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -11956,6 +11902,25 @@ func (ec *executionContext) marshalOAggregateField2ᚖindicatorsᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOAggregateGroup2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AggregateGroup) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAggregateGroup2indicatorsᚋgraphᚋmodelᚐAggregateGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOAggregateGrouping2ᚕindicatorsᚋgraphᚋmodelᚐAggregateGroupingᚄ(ctx context.Context, v any) ([]model.AggregateGrouping, error) {
@@ -12036,6 +12001,45 @@ func (ec *executionContext) unmarshalOCoordinateInput2ᚕindicatorsᚋinternal�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCoverageCell2ᚕindicatorsᚋinternalᚋframeworkᚐCoverageCellᚄ(ctx context.Context, sel ast.SelectionSet, v []framework.CoverageCell) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageCell2indicatorsᚋinternalᚋframeworkᚐCoverageCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalODimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithBatchParentValues(ctx, "Dimension", v)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDimension2indicatorsᚋinternalᚋdatasetᚐDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalODimension2ᚖindicatorsᚋinternalᚋdatasetᚐDimension(ctx context.Context, sel ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12073,6 +12077,13 @@ func (ec *executionContext) marshalOIndicator2ᚖindicatorsᚋinternalᚋdataset
 		return graphql.Null
 	}
 	return ec._Indicator(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIndicatorConnection2ᚖindicatorsᚋgraphᚋmodelᚐIndicatorConnection(ctx context.Context, sel ast.SelectionSet, v *model.IndicatorConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IndicatorConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
@@ -12134,6 +12145,13 @@ func (ec *executionContext) marshalOObservation2ᚖindicatorsᚋinternalᚋdatas
 		return graphql.Null
 	}
 	return ec._Observation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOObservationConnection2ᚖindicatorsᚋgraphᚋmodelᚐObservationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ObservationConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ObservationConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOObservationFilter2ᚖindicatorsᚋinternalᚋdatasetᚐFilter(ctx context.Context, v any) (*dataset.Filter, error) {
@@ -12281,6 +12299,46 @@ var (
 		dataset.Approximately: "APPROXIMATELY",
 	}
 )
+
+func (ec *executionContext) marshalORefArea2ᚕindicatorsᚋinternalᚋdatasetᚐRefAreaᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.RefArea) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithBatchParentValues(ctx, "RefArea", v)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRefArea2indicatorsᚋinternalᚋdatasetᚐRefArea(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalORelease2ᚕindicatorsᚋinternalᚋdatasetᚐReleaseᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Release) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ctx = graphql.WithBatchParentValues(ctx, "Release", v)
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelease2indicatorsᚋinternalᚋdatasetᚐRelease(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {

@@ -910,17 +910,25 @@ func TestAnalysesBatchAcrossParents(t *testing.T) {
 	}
 }
 
-// TestNestedPagesCannotWrapTheCost: 31 nested pages of 4 cost more than an
-// int64 holds; the cost saturates (costOf) and the query is refused.
+// TestNestedPagesCannotWrapTheCost: nested pages multiply their cost and are
+// refused; past the depth limit the depth refuses them first, and the cost
+// arithmetic saturates however deep they go (TestCostModel, internal).
 func TestNestedPagesCannotWrapTheCost(t *testing.T) {
 	a := newAPI(t)
-	q := "code"
-	for range 31 {
-		q = "observations(first: 4) { nodes { indicator { " + q + " } } }"
+	nest := func(levels int) string {
+		q := "code"
+		for range levels {
+			q = "observations(first: 100) { nodes { indicator { " + q + " } } }"
+		}
+		return `{ indicator(code: "victims_identified") { ` + q + ` } }`
 	}
-	resp := a.post(t, `{ indicator(code: "victims_identified") { `+q+` } }`, nil)
-	if got := resp.code(); got != "COMPLEXITY_LIMIT_EXCEEDED" {
-		t.Fatalf("code = %q, want COMPLEXITY_LIMIT_EXCEEDED", got)
+	for _, tc := range []struct {
+		levels int
+		code   string
+	}{{4, "COMPLEXITY_LIMIT_EXCEEDED"}, {31, "DEPTH_LIMIT_EXCEEDED"}} {
+		if got := a.post(t, nest(tc.levels), nil).code(); got != tc.code {
+			t.Errorf("%d levels: code = %q, want %s", tc.levels, got, tc.code)
+		}
 	}
 }
 

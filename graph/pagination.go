@@ -3,6 +3,7 @@ package graph
 import (
 	"encoding/base64"
 	"strings"
+	"unicode/utf8"
 )
 
 // Connections take `first` between 1 and 100, as GitHub's API does: a bound
@@ -34,7 +35,9 @@ func decodeCursor(kind string, cursor *string) (string, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(*cursor)
 	key, ok := strings.CutPrefix(string(raw), kind+":")
-	if err != nil || !ok {
+	// Cursors are not signed: a forged one holding bytes no code has is
+	// refused here rather than by PostgreSQL.
+	if err != nil || !ok || !utf8.ValidString(key) || strings.ContainsRune(key, 0) {
 		return "", badInput("after: %q is not a cursor of this connection", *cursor)
 	}
 	return key, nil

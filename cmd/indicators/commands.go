@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,10 @@ import (
 
 func (c *cli) serve(ctx context.Context, args []string) error {
 	if _, err := c.flags("serve", "", args, nil); err != nil {
+		return err
+	}
+	cfg, err := c.serverConfig()
+	if err != nil {
 		return err
 	}
 	db, err := c.openDatasetDatabase(ctx)
@@ -38,11 +43,45 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var watching sync.WaitGroup
 	watching.Go(func() { server.WatchDatabase(watchCtx, c.log, every, db.ready) })
 	defer func() { stopWatching(); watching.Wait() }()
-	h := server.New(server.Config{Store: db.store, Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS")), Ready: db.ready})
+	cfg.Store, cfg.Ready = db.store, db.ready
+	h := server.New(cfg)
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
 	return server.Serve(ctx, addr, h, func(a net.Addr) {
 		fmt.Fprintf(c.stdout, "serving on http://%s/ (GraphQL at http://%s/graphql)\n", a, a)
 	})
+}
+
+// serverConfig reads the server's settings from the environment: the
+// production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL: on, or
+// off) and the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
+// MAX_QUEUED_REQUESTS).
+func (c *cli) serverConfig() (server.Config, error) {
+	cfg := server.Config{Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))}
+	for _, sw := range []struct {
+		name string
+		off  *bool
+	}{{"INTROSPECTION", &cfg.NoIntrospection}, {"FIELD_SUGGESTIONS", &cfg.NoFieldSuggestions}, {"GRAPHIQL", &cfg.NoGraphiQL}} {
+		switch v := strings.ToLower(c.getenv(sw.name)); v {
+		case "", "on":
+		case "off":
+			*sw.off = true
+		default:
+			return cfg, fmt.Errorf("%s: %q is neither on nor off", sw.name, v)
+		}
+	}
+	for _, n := range []struct {
+		name string
+		v    *int
+	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}} {
+		if v := c.getenv(n.name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 1 {
+				return cfg, fmt.Errorf("%s: %q is not a positive number of requests", n.name, v)
+			}
+			*n.v = i
+		}
+	}
+	return cfg, nil
 }
 
 // origins reads CORS_ORIGINS: origins separated by commas, none for any.

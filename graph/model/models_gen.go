@@ -106,6 +106,22 @@ type PageInfo struct {
 
 // Entry points for reading the dataset. Nothing here changes data, so every
 // query may also be sent with GET.
+//
+// Lists and connections at the root are nullable: when one fails (a bad
+// filter, a timeout), it alone is null, with an error whose `path` names it,
+// and the other root fields of the query keep their data. Lookups by code
+// are null when nothing has the code.
+//
+// What a query may cost: every object it can return costs 1 point, a list
+// its length times what each entry selects, scalar fields nothing. A
+// connection's `nodes`/`edges` are `first` long, a list at the root is costed
+// as 50 entries and any other list as 10; `totalCount` adds 1, `aggregate`
+// 500, `coverage` 200, `series` and `breakdown` 20 each; every value listed
+// in an argument (a code, a member) costs 10; `__schema` costs 1,000 and
+// `__type` 10. A query may cost 10,000 points (a page of 100 observations
+// with every field costs about 6,000); the cost of each response is in
+// `extensions.cost`, and a refusal (`COMPLEXITY_LIMIT_EXCEEDED`) states the
+// cost, the limit and the costliest root field.
 type Query struct {
 }
 

@@ -36,6 +36,11 @@ const (
 	// ErrUnavailable: the database or a connection share is exhausted or
 	// down; the client may retry.
 	ErrUnavailable ErrorCode = "SERVICE_UNAVAILABLE"
+	// ErrDatabaseUnavailable: the database cannot be reached or refuses
+	// connections (down, restarting); the client retries after a while.
+	ErrDatabaseUnavailable ErrorCode = "DATABASE_UNAVAILABLE"
+	// ErrTimeout: the request took longer than the service lets one take.
+	ErrTimeout ErrorCode = "TIMEOUT"
 	// ErrInternal: a fault of the service.
 	ErrInternal ErrorCode = "INTERNAL_SERVER_ERROR"
 )

@@ -17,7 +17,10 @@ var errorStatus = map[dataset.ErrorCode]int{
 	dataset.ErrTooLarge:      http.StatusRequestEntityTooLarge,
 	dataset.ErrRateLimited:   http.StatusTooManyRequests,
 	dataset.ErrUnavailable:   http.StatusServiceUnavailable,
-	dataset.ErrInternal:      http.StatusInternalServerError,
+	// Both pass: the client retries after Retry-After.
+	dataset.ErrDatabaseUnavailable: http.StatusServiceUnavailable,
+	dataset.ErrTimeout:             http.StatusServiceUnavailable,
+	dataset.ErrInternal:            http.StatusInternalServerError,
 	// A computation the request asks for that cannot be answered as asked:
 	// the client narrows or splits it.
 	dataset.ErrTooManyObservations: http.StatusBadRequest,
@@ -51,6 +54,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	h.Del("Content-Length")
 	h.Del("Content-Disposition")
 	h.Del("ETag")
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", retryAfter)
+	}
 	writeErrorBody(w, mediaJSON, status, string(code), dataset.MessageOf(err))
 }
 

@@ -29,6 +29,8 @@ func TestWriteError(t *testing.T) {
 		{"too large", coded(dataset.ErrTooLarge), 413, "PAYLOAD_TOO_LARGE", "message for the client"},
 		{"rate limited", coded(dataset.ErrRateLimited), 429, "RATE_LIMITED", "message for the client"},
 		{"unavailable", coded(dataset.ErrUnavailable), 503, "SERVICE_UNAVAILABLE", "message for the client"},
+		{"database unavailable", coded(dataset.ErrDatabaseUnavailable), 503, "DATABASE_UNAVAILABLE", "message for the client"},
+		{"timeout", coded(dataset.ErrTimeout), 503, "TIMEOUT", "message for the client"},
 		{"double counting", coded(dataset.ErrDoubleCounting), 400, "DOUBLE_COUNTING", "message for the client"},
 		{"internal, coded", coded(dataset.ErrInternal), 500, "INTERNAL_SERVER_ERROR", "internal error"},
 		{"uncoded", errors.New(`pq: relation "release" does not exist`), 500, "INTERNAL_SERVER_ERROR", "internal error"},
@@ -52,6 +54,9 @@ func TestWriteError(t *testing.T) {
 			}
 			if resp.StatusCode != tc.status || resp.Header.Get("Content-Type") != "application/json" {
 				t.Errorf("status %d, Content-Type %q; want %d, application/json", resp.StatusCode, resp.Header.Get("Content-Type"), tc.status)
+			}
+			if retry := resp.Header.Get("Retry-After") != ""; retry != (tc.status == http.StatusServiceUnavailable) {
+				t.Errorf("Retry-After %q with status %d", resp.Header.Get("Retry-After"), tc.status)
 			}
 			// The messages are plain ASCII, where %q quotes as JSON does.
 			want := fmt.Sprintf(`{"errors":[{"message":%q,"extensions":{"code":%q}}]}`, tc.message, tc.code)

@@ -22,17 +22,20 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
+	"indicators/internal/dataset"
 	"indicators/internal/graphiql"
 	"indicators/internal/store"
 )
 
-// Limits that keep one request from taking the service down. A query's
-// complexity counts every field it selects, lists multiplied by their page
-// size: 100 observations with 40 fields each fit, 100 x 100 nested nodes do not.
+// Limits that keep one request from taking the service down; what a query
+// may ask for is graph.Limits.
 const (
-	maxComplexity  = 10000
 	maxBodyBytes   = 1 << 20
 	requestTimeout = 15 * time.Second
+	// A request's headers must arrive within headerTimeout and a GraphQL
+	// body within bodyTimeout (else 408).
+	headerTimeout = 5 * time.Second
+	bodyTimeout   = 10 * time.Second
 	// An export streams every matching observation: millions of rows take
 	// longer than a query may, so its bound is its own.
 	exportTimeout = 10 * time.Minute
@@ -49,14 +52,63 @@ type Config struct {
 	// Ready is what /readyz checks; nil means that a new connection to the
 	// store's database can be made (Store.Ready).
 	Ready func(context.Context) error
+	// Limits bound what one GraphQL request may ask for; zero values take
+	// graph.DefaultLimits.
+	Limits graph.Limits
+	// Production switches, each on unless turned off: introspection
+	// (__schema, __type), "did you mean" suggestions in validation errors,
+	// and the GraphiQL page at /.
+	NoIntrospection, NoFieldSuggestions, NoGraphiQL bool
+	// Load shedding: at most MaxConcurrent GraphQL requests execute at once
+	// (default 32, twice the database pool); up to MaxQueued more wait up to
+	// QueueWait (default 64 and 2 s) for a slot, the rest get 503 with
+	// Retry-After.
+	MaxConcurrent, MaxQueued int
+	QueueWait                time.Duration
+	// BodyTimeout is how long a GraphQL request's body may take to arrive
+	// (default 10 s); a slower one gets 408.
+	BodyTimeout time.Duration
+	// RequestTimeout bounds a GraphQL request's execution (default 15 s);
+	// what is not resolved by then answers TIMEOUT.
+	RequestTimeout time.Duration
+}
+
+// withDefaults fills what cfg leaves zero.
+func (cfg Config) withDefaults() Config {
+	def := graph.DefaultLimits()
+	l := &cfg.Limits
+	for _, f := range []struct {
+		v *int
+		d int
+	}{
+		{&l.Cost, def.Cost}, {&l.Depth, def.Depth}, {&l.Aliases, def.Aliases}, {&l.RootFields, def.RootFields},
+		{&l.Fields, def.Fields}, {&l.ListLength, def.ListLength}, {&l.StringLength, def.StringLength},
+		{&l.Variables, def.Variables}, {&l.Directives, def.Directives}, {&l.Errors, def.Errors}, {&l.Values, def.Values},
+		{&cfg.MaxConcurrent, 32}, {&cfg.MaxQueued, 64},
+	} {
+		if *f.v <= 0 {
+			*f.v = f.d
+		}
+	}
+	if cfg.QueueWait <= 0 {
+		cfg.QueueWait = 2 * time.Second
+	}
+	if cfg.BodyTimeout <= 0 {
+		cfg.BodyTimeout = bodyTimeout
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = requestTimeout
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return cfg
 }
 
 // New returns the service's HTTP handler.
 func New(cfg Config) http.Handler {
+	cfg = cfg.withDefaults()
 	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		// Waits on the export share show downloads queueing; on the API's
@@ -73,10 +125,10 @@ func New(cfg Config) http.Handler {
 		log.Warn("code lists will be read for every request", "error", err)
 		res.Catalogs.Disable()
 	}
-	exec := graph.NewExecutableSchema(graph.NewConfig(res))
-	gql := res.WithLoaders(graphQLHandler(exec, log))
-	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
-	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(requestTimeout, gql)))
+	exec := graph.NewExecutableSchema(graph.Config{Resolvers: res})
+	gql := res.WithLoaders(graphQLHandler(exec, cfg))
+	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
+	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
 	mux.Handle("GET /graphql/schema.graphql", schemaHandler(exec.Schema()))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
@@ -87,7 +139,9 @@ func New(cfg Config) http.Handler {
 	}
 	mux.Handle("GET /readyz", readyHandler(ready, log))
 	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
-	mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
+	if !cfg.NoGraphiQL {
+		mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return withLogging(log, withCORS(cfg.AllowedOrigins, mux))
 }
@@ -110,14 +164,19 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	}).Handler(next)
 }
 
-func graphQLHandler(exec graphql.ExecutableSchema, log *slog.Logger) http.Handler {
+func graphQLHandler(exec graphql.ExecutableSchema, cfg Config) http.Handler {
+	log := cfg.Logger
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
-	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(maxComplexity))
+	srv.AddTransport(httpTransport{bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait)})
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	if !cfg.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetDisableSuggestion(cfg.NoFieldSuggestions)
+	srv.Use(&graph.Admission{Limits: cfg.Limits, Introspection: !cfg.NoIntrospection, Cache: cache})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "resolver panicked", "panic", fmt.Sprint(v), "operation", operationName(ctx))
@@ -145,7 +204,8 @@ func writeText(w http.ResponseWriter, status int, body string) {
 // the short requests.
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
+		ctx, cancel := context.WithTimeoutCause(r.Context(), d, &dataset.Error{Code: dataset.ErrTimeout,
+			Message: fmt.Sprintf("the request took longer than %s, the most one may take: ask for less", d)})
 		defer cancel()
 		// Not every ResponseWriter supports deadlines (httptest's recorder);
 		// the context bound holds regardless.
@@ -188,10 +248,12 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr
 	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      requestTimeout + 15*time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: headerTimeout,
+		// A backstop: the GraphQL transport answers a slow body with 408
+		// after bodyTimeout.
+		ReadTimeout:  headerTimeout + bodyTimeout + 5*time.Second,
+		WriteTimeout: requestTimeout + 15*time.Second,
+		IdleTimeout:  2 * time.Minute,
 	}
 	if ready != nil {
 		ready(ln.Addr())

@@ -1,19 +1,24 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"indicators/internal/dataset"
 )
 
 // Media types of GraphQL over HTTP.
@@ -45,7 +50,15 @@ const codeBadRequest = "BAD_REQUEST"
 //     application/graphql-response+json and 200 under application/json.
 //   - GET executes queries only: a mutation or subscription gets 405 with
 //     Allow: POST.
-type httpTransport struct{}
+//
+// Beyond the spec: a body not received within bodyTimeout gets 408; at most
+// slots' worth of requests execute at once and the others queue, or get 503
+// with Retry-After once the queue is full or their wait is over; a response
+// whose errors say the database is unavailable is a 503 with Retry-After.
+type httpTransport struct {
+	bodyTimeout time.Duration
+	slots       *slots
+}
 
 var _ graphql.Transport = httpTransport{}
 
@@ -67,7 +80,7 @@ type requestError struct {
 	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
-func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	h := w.Header()
 	h.Add("Vary", "Accept")
@@ -80,12 +93,23 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	h.Set("Content-Type", media+"; charset=utf-8")
 
-	params, status, msg := readParams(r)
+	params, status, msg := t.readParams(w, r)
 	if status != 0 {
+		if status == http.StatusRequestTimeout {
+			w.Header().Set("Connection", "close")
+		}
 		reject(w, media, status, msg)
 		return
 	}
 	params.Headers = r.Header
+
+	release, err := t.slots.acquire(ctx)
+	if err != nil {
+		w.Header().Set("Retry-After", retryAfter)
+		writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+		return
+	}
+	defer release()
 
 	isGET := r.Method != http.MethodPost
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
@@ -109,13 +133,45 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
-	w.WriteHeader(http.StatusOK)
-	writeJSON(w, responses(ctx))
+	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen executes nothing once the request's deadline has passed
+		// (here, while it waited for a slot).
+		w.Header().Set("Retry-After", retryAfter)
+		err := context.Cause(ctx)
+		writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+		return
+	}
+	status = http.StatusOK
+	if databaseUnavailable(resp) {
+		w.Header().Set("Retry-After", retryAfter)
+		status = http.StatusServiceUnavailable
+	}
+	w.WriteHeader(status)
+	writeJSON(w, resp)
+}
+
+// retryAfter is when a client may try again after a 503, in seconds:
+// longer than a busy moment or a database restart usually lasts.
+const retryAfter = "5"
+
+func databaseUnavailable(resp *graphql.Response) bool {
+	if resp == nil {
+		return false
+	}
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == string(dataset.ErrDatabaseUnavailable) {
+			return true
+		}
+	}
+	return false
 }
 
 // readParams reads the GraphQL request from the URL (GET) or the body
 // (POST). A non-zero status means the request is not a GraphQL request.
-func readParams(r *http.Request) (params *graphql.RawParams, status int, msg string) {
+// The body must arrive within bodyTimeout: a client sending a byte a
+// second holds no connection for longer.
+func (t httpTransport) readParams(w http.ResponseWriter, r *http.Request) (params *graphql.RawParams, status int, msg string) {
 	params = &graphql.RawParams{}
 	params.ReadTime.Start = graphql.Now()
 
@@ -123,20 +179,28 @@ func readParams(r *http.Request) (params *graphql.RawParams, status int, msg str
 		if status, msg := checkContentType(r.Header.Get("Content-Type")); status != 0 {
 			return nil, status, msg
 		}
+		rc := http.NewResponseController(w)
+		// Not every ResponseWriter supports deadlines (httptest's recorder).
+		_ = rc.SetReadDeadline(time.Now().Add(t.bodyTimeout))
 		body, err := io.ReadAll(r.Body)
+		_ = rc.SetReadDeadline(time.Time{})
 		if err != nil {
 			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
+			switch {
+			case errors.As(err, &tooLarge):
 				return nil, http.StatusRequestEntityTooLarge,
 					"the request body is larger than " + strconv.FormatInt(tooLarge.Limit, 10) + " bytes"
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				return nil, http.StatusRequestTimeout,
+					"the request body did not arrive within " + t.bodyTimeout.String()
 			}
-			return nil, http.StatusBadRequest, "could not read the request body: " + err.Error()
+			return nil, http.StatusBadRequest, "could not read the request body"
 		}
 		if len(strings.TrimSpace(string(body))) == 0 {
 			return nil, http.StatusBadRequest, `the request body is empty: send a JSON object such as {"query": "{ releases { code } }"}`
 		}
 		if err := decodeJSON(string(body), params); err != nil {
-			return nil, http.StatusBadRequest, "the request body is not a GraphQL request (a JSON object with a string query, optional string operationName, object variables and object extensions): " + err.Error()
+			return nil, http.StatusBadRequest, "the request body is not a GraphQL request (a JSON object with a string query, optional string operationName, object variables and object extensions): " + jsonProblem(err)
 		}
 	} else {
 		q, err := url.ParseQuery(r.URL.RawQuery)
@@ -147,12 +211,12 @@ func readParams(r *http.Request) (params *graphql.RawParams, status int, msg str
 		params.OperationName = q.Get("operationName")
 		if v := q.Get("variables"); v != "" {
 			if err := decodeJSON(v, &params.Variables); err != nil {
-				return nil, http.StatusBadRequest, "the variables parameter is not a JSON object: " + err.Error()
+				return nil, http.StatusBadRequest, "the variables parameter is not a JSON object: " + jsonProblem(err)
 			}
 		}
 		if v := q.Get("extensions"); v != "" {
 			if err := decodeJSON(v, &params.Extensions); err != nil {
-				return nil, http.StatusBadRequest, "the extensions parameter is not a JSON object: " + err.Error()
+				return nil, http.StatusBadRequest, "the extensions parameter is not a JSON object: " + jsonProblem(err)
 			}
 		}
 	}
@@ -178,6 +242,8 @@ func checkContentType(v string) (status int, msg string) {
 	return 0, ""
 }
 
+var errTrailingData = errors.New("unexpected data after the JSON value")
+
 // decodeJSON decodes exactly one JSON value, keeping numbers as json.Number
 // as gqlgen's own transports do.
 func decodeJSON(s string, v any) error {
@@ -187,9 +253,40 @@ func decodeJSON(s string, v any) error {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("unexpected data after the JSON value")
+		return errTrailingData
 	}
 	return nil
+}
+
+// jsonProblem says what is wrong with a JSON value in the client's terms:
+// encoding/json's messages name the Go types it decodes into.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return "invalid JSON at byte " + strconv.FormatInt(syntax.Offset, 10)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return "the field " + strconv.Quote(typ.Field) + " may not be " + article(typ.Value)
+		}
+		return "it is " + article(typ.Value) + ", not an object"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "the JSON ends early"
+	case errors.Is(err, errTrailingData):
+		return err.Error()
+	}
+	return "invalid JSON"
+}
+
+func article(jsonType string) string {
+	switch jsonType {
+	case "array", "object":
+		return "an " + jsonType
+	case "":
+		return "a value"
+	}
+	return "a " + jsonType
 }
 
 // notQuery reports whether the operation a GET request selects is a mutation

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
@@ -258,6 +259,11 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		}
 		var placeholders []string
 		for i, v := range values {
+			if !castable(v, castOf(oc.exprs[i])) {
+				// A cursor is opaque but not signed: a forged one must be
+				// refused here, not by PostgreSQL's cast.
+				return page, dataset.Errorf(dataset.ErrBadInput, "after: not a cursor of this connection")
+			}
 			args = append(args, v)
 			placeholders = append(placeholders, "$"+strconv.Itoa(len(args))+"::"+castOf(oc.exprs[i]))
 		}
@@ -299,6 +305,26 @@ func castOf(expr string) string {
 	default:
 		return "text"
 	}
+}
+
+// castable reports whether PostgreSQL casts v to typ without an error.
+func castable(v, typ string) bool {
+	var err error
+	switch typ {
+	case "smallint":
+		_, err = strconv.ParseInt(v, 10, 16)
+	case "bigint":
+		_, err = strconv.ParseInt(v, 10, 64)
+	case "numeric":
+		// A value's text is short; a long exponent would overflow numeric.
+		if len(v) > 64 {
+			return false
+		}
+		_, err = decimal.NewFromString(v)
+	default:
+		return utf8.ValidString(v) && !strings.ContainsRune(v, 0)
+	}
+	return err == nil
 }
 
 func textExprs(exprs []string) string {

@@ -70,15 +70,16 @@ func (p *preparedPool) stmt(ctx context.Context, query string) (*sqlx.Stmt, erro
 
 // run runs query through its prepared statement, or directly past the
 // bound.
+// Every error says whether the database is unavailable.
 func (p *preparedPool) run(ctx context.Context, query string, prepared func(*sqlx.Stmt) error, direct func() error) error {
 	st, err := p.stmt(ctx, query)
 	switch {
 	case err != nil:
-		return err
+		return unavailable(err)
 	case st == nil:
-		return direct()
+		return unavailable(direct())
 	default:
-		return prepared(st)
+		return unavailable(prepared(st))
 	}
 }
 

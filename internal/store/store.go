@@ -292,7 +292,7 @@ func (s *Store) Snapshot(ctx context.Context, fn func(dataset.Reader) error) err
 			return &dataset.Error{Code: dataset.ErrUnavailable,
 				Message: "every database connection for exports stayed busy; try again later", Err: err}
 		}
-		return fmt.Errorf("begin snapshot: %w", err)
+		return fmt.Errorf("begin snapshot: %w", unavailable(err))
 	}
 	// Read only: there is nothing to commit.
 	defer tx.Rollback() //nolint:errcheck
