@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"indicators/internal/dataset"
@@ -21,6 +23,14 @@ import (
 type Limits struct {
 	// Cost is the most a query may cost (see cost.go).
 	Cost int
+	// Tokens is how many tokens (names, punctuation, values; not comments)
+	// the document may hold: it bounds what validation has to do, whose
+	// rules are quadratic in places.
+	Tokens int
+	// Fragments is how many fragments the document may define: validation
+	// of a chain of fragments takes time that grows faster than the square
+	// of its length.
+	Fragments int
 	// Depth is the deepest nesting of fields, fragments expanded.
 	Depth int
 	// Aliases is how many aliased fields the document may hold.
@@ -56,10 +66,12 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		Cost:         10000,
+		Tokens:       10000,
+		Fragments:    100,
 		Depth:        20,
 		Aliases:      50,
 		RootFields:   30,
-		Fields:       2000,
+		Fields:       1000,
 		ListLength:   100,
 		StringLength: 1000,
 		Variables:    50,
@@ -69,9 +81,23 @@ func DefaultLimits() Limits {
 	}
 }
 
+// WithDefaults fills every limit l leaves zero from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
+	def := reflect.ValueOf(DefaultLimits())
+	v := reflect.ValueOf(&l).Elem()
+	for i := range v.NumField() {
+		if v.Field(i).Int() <= 0 {
+			v.Field(i).Set(def.Field(i))
+		}
+	}
+	return l
+}
+
 // Codes of the refusals (extensions.code).
 const (
 	CodeCostLimit       = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodeTokenLimit      = "TOKEN_LIMIT_EXCEEDED"
+	CodeFragmentLimit   = "FRAGMENT_LIMIT_EXCEEDED"
 	CodeDepthLimit      = "DEPTH_LIMIT_EXCEEDED"
 	CodeAliasLimit      = "ALIAS_LIMIT_EXCEEDED"
 	CodeRootFieldLimit  = "ROOT_FIELD_LIMIT_EXCEEDED"
@@ -152,8 +178,12 @@ func (a *Admission) MutateOperationParameters(ctx context.Context, p *graphql.Ra
 		doc, cached = a.Cache.Get(ctx, p.Query)
 	}
 	if !cached {
+		src := &ast.Source{Input: p.Query}
+		if n := tokens(src, a.Limits.Tokens); n > a.Limits.Tokens {
+			return refusal(CodeTokenLimit, "the document holds more than %d tokens; the limit is %d", a.Limits.Tokens, a.Limits.Tokens)
+		}
 		var err error
-		if doc, err = parser.ParseQuery(&ast.Source{Input: p.Query}); err != nil {
+		if doc, err = parser.ParseQuery(src); err != nil {
 			// gqlgen parses it again and reports the error as it does.
 			return nil
 		}
@@ -228,7 +258,10 @@ func (a *Admission) InterceptResponse(ctx context.Context, next graphql.Response
 // checkShape checks what the document alone decides, in one pass over it
 // (each fragment once).
 func (a *Admission) checkShape(doc *ast.QueryDocument) *gqlerror.Error {
-	s := &shapeWalk{frags: doc.Fragments, memo: map[string]shape{}, busy: map[string]bool{}, limits: a.Limits}
+	if n := len(doc.Fragments); n > a.Limits.Fragments {
+		return refusal(CodeFragmentLimit, "the document defines %d fragments; the limit is %d", n, a.Limits.Fragments)
+	}
+	s := &shapeWalk{frags: fragmentsByName(doc.Fragments), memo: map[string]shape{}, busy: map[string]bool{}, limits: a.Limits}
 	for _, op := range doc.Operations {
 		if n := len(op.VariableDefinitions); n > a.Limits.Variables {
 			return refusal(CodeVariableLimit, "operation %s declares %d variables; the limit is %d", opName(op), n, a.Limits.Variables)
@@ -286,7 +319,7 @@ func opName(op *ast.OperationDefinition) string {
 type shape struct{ depth, fields, width int }
 
 type shapeWalk struct {
-	frags  ast.FragmentDefinitionList
+	frags  map[string]*ast.FragmentDefinition
 	memo   map[string]shape
 	busy   map[string]bool
 	limits Limits
@@ -334,7 +367,7 @@ func (s *shapeWalk) fragment(name string) shape {
 	if sh, ok := s.memo[name]; ok {
 		return sh
 	}
-	def := s.frags.ForName(name)
+	def := s.frags[name]
 	if def == nil || s.busy[name] {
 		// Validation refuses unknown and cyclic fragments.
 		return shape{}
@@ -375,6 +408,35 @@ func (s *shapeWalk) value(v *ast.Value) {
 	for _, c := range v.Children {
 		s.value(c.Value)
 	}
+}
+
+// tokens counts the significant tokens of src, up to one past limit; a
+// document the lexer refuses is left to the parser to report.
+func tokens(src *ast.Source, limit int) int {
+	lex := lexer.New(src)
+	n := 0
+	for n <= limit {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			break
+		}
+		if tok.Kind != lexer.Comment {
+			n++
+		}
+	}
+	return n
+}
+
+// fragmentsByName indexes a document's fragments: FragmentDefinitionList's
+// ForName is a linear search, which the walks would make quadratic.
+func fragmentsByName(list ast.FragmentDefinitionList) map[string]*ast.FragmentDefinition {
+	m := make(map[string]*ast.FragmentDefinition, len(list))
+	for _, f := range list {
+		if _, dup := m[f.Name]; !dup {
+			m[f.Name] = f
+		}
+	}
+	return m
 }
 
 // checkVariables checks the lengths of the variables' lists and strings and

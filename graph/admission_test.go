@@ -45,6 +45,18 @@ func quotedCodes(n int) string {
 	return strings.TrimSuffix(repeat(`"C%d",`, n), ",")
 }
 
+// fragmentChain is n fragments each spreading the next once: gqlparser's
+// validation of 25,000 of them takes minutes.
+func fragmentChain(n int) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }\n")
+	for i := range n {
+		fmt.Fprintf(&b, "fragment F%d on Query { ...F%d }\n", i, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F%d on Query { __typename }\n", n)
+	return b.String()
+}
+
 // TestLimits: every limit refuses with its own code and a message stating
 // the limit, in one error, before anything runs.
 func TestLimits(t *testing.T) {
@@ -64,15 +76,18 @@ func TestLimits(t *testing.T) {
 		{"aliases", `{ releases { ` + repeat("c%d: code ", 51) + `} }`, nil, "ALIAS_LIMIT_EXCEEDED", "limit is 50"},
 		{"root fields", `{ ` + strings.Repeat("releases { code } ", 31) + `}`, nil, "ROOT_FIELD_LIMIT_EXCEEDED", "limit is 30"},
 		{"1,000 __schema aliases", `{ ` + repeat("s%d: __schema { queryType { name } } ", 1000) + `}`, nil, "ROOT_FIELD_LIMIT_EXCEEDED", "limit is 30"},
-		{"fragment fan-out", graph.FanOut(23), nil, "FIELD_LIMIT_EXCEEDED", "limit is 2000"},
+		{"fragment fan-out", graph.FanOut(23), nil, "FIELD_LIMIT_EXCEEDED", "limit is 1000"},
+		{"a chain of 1,000 fragments", fragmentChain(1000), nil, "FRAGMENT_LIMIT_EXCEEDED", "limit is 100"},
+		{"tokens", `{ releases { ` + strings.Repeat("code ", 10000) + `} }`, nil, "TOKEN_LIMIT_EXCEEDED", "limit is 10000"},
 		{"a list literal", `{ observations(first: 1, filter: {indicators: [` + quotedCodes(101) + `]}) { nodes { value } } }`, nil, "LIST_LIMIT_EXCEEDED", "limit is 100"},
-		{"10,000 members", `{ observations(first: 1, filter: {members: [{dimension: "SEX", members: [` + quotedCodes(10000) + `]}]}) { nodes { value } } }`, nil, "LIST_LIMIT_EXCEEDED", "limit is 100"},
+		{"10,000 members", `{ observations(first: 1, filter: {members: [{dimension: "SEX", members: [` + quotedCodes(10000) + `]}]}) { nodes { value } } }`, nil, "TOKEN_LIMIT_EXCEEDED", "limit is 10000"},
 		{"1,000 codes in totalOver", `{ observations(first: 1, filter: {totalOver: [` + quotedCodes(1000) + `]}) { nodes { value } } }`, nil, "LIST_LIMIT_EXCEEDED", "limit is 100"},
 		{"a list variable", `query($c: [String!]) { observations(first: 1, filter: {indicators: $c}) { nodes { value } } }`, map[string]any{"c": make([]string, 101)}, "LIST_LIMIT_EXCEEDED", "limit is 100"},
 		{"a string literal", `{ indicator(code: "` + strings.Repeat("x", 1001) + `") { code } }`, nil, "STRING_LIMIT_EXCEEDED", "limit is 1000"},
 		{"a string variable", `query($c: String!) { indicator(code: $c) { code } }`, map[string]any{"c": strings.Repeat("x", 1001)}, "STRING_LIMIT_EXCEEDED", "limit is 1000"},
 		{"a string inside an input variable", `query($f: ObservationFilter) { observations(first: 1, filter: $f) { nodes { value } } }`, map[string]any{"f": map[string]any{"indicators": []string{strings.Repeat("x", 1001)}}}, "STRING_LIMIT_EXCEEDED", "limit is 1000"},
-		{"10,000 unused variables", `query(` + repeat("$v%d: Int ", 10000) + `) { releases { code } }`, nil, "VARIABLE_LIMIT_EXCEEDED", "limit is 50"},
+		{"10,000 unused variables", `query(` + repeat("$v%d: Int ", 10000) + `) { releases { code } }`, nil, "TOKEN_LIMIT_EXCEEDED", "limit is 10000"},
+		{"51 unused variables", `query(` + repeat("$v%d: Int ", 51) + `) { releases { code } }`, nil, "VARIABLE_LIMIT_EXCEEDED", "limit is 50"},
 		{"51 variables sent", `{ releases { code } }`, func() map[string]any {
 			m := map[string]any{}
 			for i := range 51 {

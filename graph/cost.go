@@ -57,7 +57,7 @@ var fieldRules = map[string]fieldRule{
 type costWalk struct {
 	schema *ast.Schema
 	vars   map[string]any
-	frags  ast.FragmentDefinitionList
+	frags  map[string]*ast.FragmentDefinition
 	limit  int
 	memo   map[fragmentAt]int
 	busy   map[string]bool
@@ -73,7 +73,7 @@ type fragmentAt struct {
 
 // operationCost is the cost of op and the root field that costs most.
 func operationCost(schema *ast.Schema, doc *ast.QueryDocument, op *ast.OperationDefinition, vars map[string]any, limit int) (cost int, costliest string, visits int) {
-	w := &costWalk{schema: schema, vars: vars, frags: doc.Fragments, limit: limit,
+	w := &costWalk{schema: schema, vars: vars, frags: fragmentsByName(doc.Fragments), limit: limit,
 		memo: map[fragmentAt]int{}, busy: map[string]bool{}}
 	top := 0
 	for _, sel := range op.SelectionSet {
@@ -129,7 +129,7 @@ func (w *costWalk) fragment(name string, page int) int {
 	if c, ok := w.memo[key]; ok {
 		return c
 	}
-	def := w.frags.ForName(name)
+	def := w.frags[name]
 	if def == nil || w.busy[name] {
 		// Validation refuses unknown and cyclic fragments.
 		return 0

@@ -194,7 +194,7 @@ func TestFragmentFanOutIsBoundedByTheDocument(t *testing.T) {
 	selections += 3 // the operation's indicators, nodes and spread
 
 	a := &Admission{Limits: DefaultLimits(), Introspection: true}
-	s := &shapeWalk{frags: doc.Fragments, memo: map[string]shape{}, busy: map[string]bool{}, limits: a.Limits}
+	s := &shapeWalk{frags: fragmentsByName(doc.Fragments), memo: map[string]shape{}, busy: map[string]bool{}, limits: a.Limits}
 	sh := s.set(doc.Operations[0].SelectionSet)
 	if s.visits > selections {
 		t.Errorf("shape walk visited %d selections of a document of %d", s.visits, selections)

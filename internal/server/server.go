@@ -75,20 +75,12 @@ type Config struct {
 
 // withDefaults fills what cfg leaves zero.
 func (cfg Config) withDefaults() Config {
-	def := graph.DefaultLimits()
-	l := &cfg.Limits
-	for _, f := range []struct {
-		v *int
-		d int
-	}{
-		{&l.Cost, def.Cost}, {&l.Depth, def.Depth}, {&l.Aliases, def.Aliases}, {&l.RootFields, def.RootFields},
-		{&l.Fields, def.Fields}, {&l.ListLength, def.ListLength}, {&l.StringLength, def.StringLength},
-		{&l.Variables, def.Variables}, {&l.Directives, def.Directives}, {&l.Errors, def.Errors}, {&l.Values, def.Values},
-		{&cfg.MaxConcurrent, 32}, {&cfg.MaxQueued, 64},
-	} {
-		if *f.v <= 0 {
-			*f.v = f.d
-		}
+	cfg.Limits = cfg.Limits.WithDefaults()
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = 32
+	}
+	if cfg.MaxQueued <= 0 {
+		cfg.MaxQueued = 64
 	}
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = 2 * time.Second
