@@ -501,8 +501,7 @@ func (a *Admission) checkVariable(path string, t *ast.Type, v any) *gqlerror.Err
 		}
 	case ast.Scalar:
 		if msg := coerceScalar(def.Name, v); msg != "" {
-			err := refusal(string(dataset.ErrBadInput), "variable %s: %s", path, msg)
-			return err
+			return refusal(string(dataset.ErrBadInput), "variable %s: %s", path, msg)
 		}
 	}
 	return nil
@@ -522,7 +521,7 @@ func coerceScalar(name string, v any) string {
 			if errors.As(err, &numErr) && errors.Is(numErr.Err, strconv.ErrRange) {
 				return fmt.Sprintf("%s is out of range for an Int", n)
 			}
-			return fmt.Sprintf("an Int is a whole number, not %s", n)
+			return fmt.Sprintf("an Int is a whole number written without a fraction or exponent, not %s", n)
 		}
 	case "Float":
 		if !isNumber {

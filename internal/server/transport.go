@@ -45,7 +45,7 @@ const codeBadRequest = "BAD_REQUEST"
 //     a query that is not a string) gets 400, a body over the limit 413.
 //   - A request without a query gets 400, whatever the Accept header.
 //   - A request error (the document does not parse or validate, variables
-//     cannot be coerced, unknown operation name, over the complexity limit)
+//     cannot be coerced, unknown operation name, over a limit of graph.Admission)
 //     is answered without a data entry, with 400 under
 //     application/graphql-response+json and 200 under application/json.
 //   - GET executes queries only: a mutation or subscription gets 405 with
