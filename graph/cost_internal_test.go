@@ -85,6 +85,14 @@ func TestCostModel(t *testing.T) {
 		}
 		return `{ observations(first: 1, filter: {members: [{dimension: "SEX", members: [` + strings.Join(codes, ",") + `]}]}) { nodes { value } } }`
 	}
+	// The blow-up of issue 11: nine nested pages of 100, aliased twice a
+	// level, wrapped an unchecked int64 product to 85 and let through
+	// 200^9 rows.
+	aliased := "code"
+	for range 9 {
+		page := "observations(first: 100) { nodes { indicator { " + aliased + " } } }"
+		aliased = "a: " + page + " b: " + page
+	}
 	nested := "code"
 	for range 31 {
 		nested = "observations(first: 4) { nodes { indicator { " + nested + " } } }"
@@ -114,6 +122,7 @@ func TestCostModel(t *testing.T) {
 		{"the whole code lists", wholeCodeLists, 0, true, nil},
 		{"100 indicators x 100 observations", `{ indicators(first: 100) { nodes { observations(first: 100) { nodes { value } } } } }`, 0, false, nil},
 		{"1,000 members in a filter", members(1000), 0, false, nil},
+		{"nine nested aliased pages of 100", `{ ` + aliased + ` }`, maxCost, false, nil},
 		{"31 nested pages saturate", `{ indicator(code: "x") { ` + nested + ` } }`, 0, false, nil},
 		{"11 introspections", "{" + aliasSchemas(11) + "}", 0, false, nil},
 	}
