@@ -93,6 +93,9 @@ func TestCostModel(t *testing.T) {
 		page := "observations(first: 100) { nodes { indicator { " + aliased + " } } }"
 		aliased = "a: " + page + " b: " + page
 	}
+	selections := func(n int) string {
+		return `{ observations(first: 1, filter: {members: [` + strings.Repeat(`{dimension: "SEX", members: ["F"]},`, n) + `]}) { nodes { value } } }`
+	}
 	nested := "code"
 	for range 31 {
 		nested = "observations(first: 4) { nodes { indicator { " + nested + " } } }"
@@ -114,7 +117,7 @@ func TestCostModel(t *testing.T) {
 		{"a nested list", `{ dimensions { members { code } } }`, 50 * (1 + 10), true, nil},
 		{"a first past 100 costs as 100", `{ observations(first: 100000) { nodes { value } } }`, 101, true, nil},
 		{"filter entries", `{ observations(first: 1, filter: {indicators: ["a", "b"], totalOver: ["SEX"]}) { nodes { value } } }`, 30 + 2, true, nil},
-		{"filter entries in a variable", `query($f: ObservationFilter) { observations(first: 1, filter: $f) { nodes { value } } }`, 20 + 2, true,
+		{"filter entries in a variable", `query($f: ObservationFilter) { observations(first: 1, filter: $f) { nodes { value } } }`, 20 + 10 + 2, true,
 			map[string]any{"f": map[string]any{"members": []any{map[string]any{"dimension": "SEX", "members": []any{"F", "M"}}}}}},
 		{"introspection", `{ __schema { types { name fields { name } } } }`, 1000, true, nil},
 		{"__type", `{ __type(name: "Query") { name } }`, 10, true, nil},
@@ -122,6 +125,8 @@ func TestCostModel(t *testing.T) {
 		{"the whole code lists", wholeCodeLists, 0, true, nil},
 		{"100 indicators x 100 observations", `{ indicators(first: 100) { nodes { observations(first: 100) { nodes { value } } } } }`, 0, false, nil},
 		{"1,000 members in a filter", members(1000), 0, false, nil},
+		{"30 member selections", selections(30), 0, true, nil},
+		{"32 member selections", selections(32), 0, false, nil},
 		{"nine nested aliased pages of 100", `{ ` + aliased + ` }`, maxCost, false, nil},
 		{"31 nested pages saturate", `{ indicator(code: "x") { ` + nested + ` } }`, 0, false, nil},
 		{"11 introspections", "{" + aliasSchemas(11) + "}", 0, false, nil},

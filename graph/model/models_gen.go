@@ -117,9 +117,10 @@ type PageInfo struct {
 // connection's `nodes`/`edges` are `first` long, a list at the root is costed
 // as 50 entries and any other list as 10; `totalCount` adds 1, `aggregate`
 // 500, `coverage` 200, `series` and `breakdown` 20 each; every value listed
-// in an argument (a code, a member) costs 10; `__schema` costs 1,000 and
-// `__type` 10. A query may cost 10,000 points (a page of 100 observations
-// with every field costs about 6,000); the cost of each response is in
+// in an argument (a code, a member) costs 10, and k member selections
+// 10·k² more; `__schema` costs 1,000 and `__type` 10. A query may cost
+// 10,000 points (a page of 100 observations with every field costs about
+// 5,500); the cost of each response is in
 // `extensions.cost`, and a refusal (`COMPLEXITY_LIMIT_EXCEEDED`) states the
 // cost, the limit and the costliest root field.
 type Query struct {
