@@ -249,3 +249,30 @@ func TestDeadlineStopsExecution(t *testing.T) {
 		t.Errorf("presented %+v", got)
 	}
 }
+
+// BenchmarkAdmission measures what admission adds to a request not in the
+// query cache: counting tokens, parsing, the shape check and the cost walk.
+func BenchmarkAdmission(b *testing.B) {
+	schema := NewExecutableSchema(Config{}).Schema()
+	a := &Admission{Limits: DefaultLimits(), Introspection: true, schema: schema}
+	for _, q := range []struct{ name, query string }{{"page of 100", pageWithEveryField}, {"code lists", wholeCodeLists}} {
+		doc, errs := gqlparser.LoadQuery(schema, q.query)
+		if len(errs) > 0 {
+			b.Fatal(errs)
+		}
+		b.Run(q.name, func(b *testing.B) {
+			for b.Loop() {
+				src := &ast.Source{Input: q.query}
+				tokens(src, a.Limits.Tokens)
+				parsed, err := parser.ParseQuery(src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := a.checkShape(parsed); err != nil {
+					b.Fatal(err)
+				}
+				operationCost(schema, doc, doc.Operations[0], nil, a.Limits.Cost)
+			}
+		})
+	}
+}
