@@ -105,8 +105,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	release, err := t.slots.acquire(ctx)
 	if err != nil {
-		w.Header().Set("Retry-After", retryAfter)
-		writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+		retryLater(w, media, err)
 		return
 	}
 	defer release()
@@ -136,10 +135,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	resp := responses(ctx)
 	if resp == nil {
 		// gqlgen executes nothing once the request's deadline has passed
-		// (here, while it waited for a slot).
-		w.Header().Set("Retry-After", retryAfter)
-		err := context.Cause(ctx)
-		writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+		// (while the request was parsed and validated, say).
+		retryLater(w, media, context.Cause(ctx))
 		return
 	}
 	status = http.StatusOK
@@ -155,10 +152,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 // longer than a busy moment or a database restart usually lasts.
 const retryAfter = "5"
 
+// retryLater answers err, a request the service could not take on now,
+// with 503 and Retry-After.
+func retryLater(w http.ResponseWriter, media string, err error) {
+	w.Header().Set("Retry-After", retryAfter)
+	writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+}
+
 func databaseUnavailable(resp *graphql.Response) bool {
-	if resp == nil {
-		return false
-	}
 	for _, e := range resp.Errors {
 		if e.Extensions["code"] == string(dataset.ErrDatabaseUnavailable) {
 			return true
