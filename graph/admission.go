@@ -302,7 +302,7 @@ func (a *Admission) checkShape(doc *ast.QueryDocument) *gqlerror.Error {
 	case s.directiveCount > a.Limits.Directives:
 		return refusal(CodeDirectiveLimit, "the document holds %d directives; the limit is %d", s.directiveCount, a.Limits.Directives)
 	case s.introspects && !a.Introspection:
-		return refusal(CodeIntrospectionOf, "introspection (__schema, __type) is turned off on this server; the schema is documented at /graphql/schema.graphql")
+		return refusal(CodeIntrospectionOf, "introspection (__schema, __type) is turned off on this server")
 	}
 	return nil
 }

@@ -282,17 +282,23 @@ func TestProductionSwitches(t *testing.T) {
 	if resp := off.post(t, typo, nil); strings.Contains(resp.Errors[0].Message, "Did you mean") {
 		t.Errorf("suggestions off: %s", resp.Errors[0].Message)
 	}
+	// The SDL is the schema introspection would tell, so it follows that
+	// switch; GraphiQL follows its own.
 	for _, tc := range []struct {
 		a    api
+		path string
 		want int
-	}{{on, http.StatusOK}, {off, http.StatusNotFound}} {
-		resp, err := http.Get(tc.a.url + "/")
+	}{
+		{on, "/", http.StatusOK}, {off, "/", http.StatusNotFound},
+		{on, "/graphql/schema.graphql", http.StatusOK}, {off, "/graphql/schema.graphql", http.StatusNotFound},
+	} {
+		resp, err := http.Get(tc.a.url + tc.path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
 		if resp.StatusCode != tc.want {
-			t.Errorf("GET / = %d, want %d", resp.StatusCode, tc.want)
+			t.Errorf("GET %s = %d, want %d", tc.path, resp.StatusCode, tc.want)
 		}
 	}
 }

@@ -121,7 +121,10 @@ func New(cfg Config) http.Handler {
 	gql := res.WithLoaders(graphQLHandler(exec, cfg))
 	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
 	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
-	mux.Handle("GET /graphql/schema.graphql", schemaHandler(exec.Schema()))
+	// The SDL tells what introspection would, so the one switch hides both.
+	if !cfg.NoIntrospection {
+		mux.Handle("GET /graphql/schema.graphql", schemaHandler(exec.Schema()))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusOK, "ok\n")
 	})
