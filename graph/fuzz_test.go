@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -53,4 +54,53 @@ func FuzzFilterInput(f *testing.F) {
 func quoteJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// FuzzCursor sends arbitrary text as `after`, both as it is and wrapped as a
+// cursor of the observations connection is (so the store's keyset
+// reading is reached, not only the decoding), in every order, and requires a
+// client's answer: a page, or a coded error below 500. The seed corpus holds
+// real cursors of each order; fuzz with
+// `go test ./graph -run '^$' -fuzz FuzzCursor -fuzztime 10s`.
+func FuzzCursor(f *testing.F) {
+	a := newAPI(f)
+	const query = `query($after: String, $order: ObservationOrder) {
+		observations(first: 2, after: $after, orderBy: $order) { pageInfo { endCursor } nodes { value } } }`
+	orders := []string{"KEY", "PERIOD_DESC", "VALUE_DESC"}
+	for _, order := range orders {
+		resp := a.post(f, query, map[string]any{"order": order})
+		var page struct {
+			Observations struct {
+				PageInfo struct{ EndCursor string }
+			}
+		}
+		if err := json.Unmarshal(resp.Data, &page); err != nil || page.Observations.PageInfo.EndCursor == "" {
+			f.Fatalf("no cursor for %s: %s", order, resp.raw)
+		}
+		cursor := page.Observations.PageInfo.EndCursor
+		f.Add(cursor)
+		if raw, err := base64.RawURLEncoding.DecodeString(cursor); err == nil {
+			_, key, _ := strings.Cut(string(raw), ":")
+			f.Add(key)
+		}
+	}
+	f.Add("")
+	f.Add("not a cursor")
+	f.Fuzz(func(t *testing.T, after string) {
+		for _, order := range orders {
+			// Cursors name their connection and order: "observation/key:…".
+			kind := "observation/" + strings.ToLower(order) + ":"
+			for _, cursor := range []string{after, base64.RawURLEncoding.EncodeToString([]byte(kind + after))} {
+				resp := a.post(t, query, map[string]any{"after": cursor, "order": order})
+				if resp.Status >= 500 || strings.Contains(string(resp.raw), "INTERNAL_SERVER_ERROR") {
+					t.Fatalf("after %q, %s: %d %s", cursor, order, resp.Status, resp.raw)
+				}
+				for _, e := range resp.Errors {
+					if e.Extensions["code"] == nil {
+						t.Fatalf("after %q, %s: an error without a code: %s", cursor, order, resp.raw)
+					}
+				}
+			}
+		}
+	})
 }

@@ -72,7 +72,7 @@ type response struct {
 	raw []byte
 }
 
-func (a api) post(t *testing.T, query string, variables map[string]any) response {
+func (a api) post(t testing.TB, query string, variables map[string]any) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": variables})
 	req, _ := http.NewRequest(http.MethodPost, a.url+"/graphql", bytes.NewReader(body))
@@ -81,7 +81,7 @@ func (a api) post(t *testing.T, query string, variables map[string]any) response
 	return do(t, req)
 }
 
-func do(t *testing.T, req *http.Request) response {
+func do(t testing.TB, req *http.Request) response {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 
 func TestMain(m *testing.M) { testdb.Main(m) }
 
-func load(t *testing.T, s *store.Store, sets ...*dataset.Dataset) {
+func load(t testing.TB, s *store.Store, sets ...*dataset.Dataset) {
 	t.Helper()
 	if _, err := s.Load(context.Background(), sets, false); err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func load(t *testing.T, s *store.Store, sets ...*dataset.Dataset) {
 }
 
 // bundledServer serves a fresh database holding the bundled dataset.
-func bundledServer(t *testing.T) (*store.Store, *httptest.Server) {
+func bundledServer(t testing.TB) (*store.Store, *httptest.Server) {
 	t.Helper()
 	s := testdb.New(t)
 	bundled, err := dataset.Bundled()
@@ -48,7 +48,7 @@ type response struct {
 	body   string
 }
 
-func get(t *testing.T, srv *httptest.Server, path string, header map[string]string) response {
+func get(t testing.TB, srv *httptest.Server, path string, header map[string]string) response {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 	if err != nil {
@@ -61,6 +61,12 @@ func get(t *testing.T, srv *httptest.Server, path string, header map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	return readResponse(t, resp)
+}
+
+// readResponse reads and closes resp's body.
+func readResponse(t testing.TB, resp *http.Response) response {
+	t.Helper()
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
@@ -210,7 +216,7 @@ func TestExportConditionalGet(t *testing.T) {
 
 // errorOf decodes the error shape of the non-GraphQL endpoints, failing the
 // test when the body has any other.
-func errorOf(t *testing.T, r response) (code, message string) {
+func errorOf(t testing.TB, r response) (code, message string) {
 	t.Helper()
 	var body struct {
 		Errors []struct {
