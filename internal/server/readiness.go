@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"indicators/internal/dataset"
 )
 
@@ -13,17 +15,46 @@ import (
 // accept a connection is not ready to serve.
 const readyTimeout = 2 * time.Second
 
-// readyHandler serves /readyz: 200 when check passes now, else 503.
+// readyHandler serves /readyz: 200 when check passes now, else 503. Each
+// check opens a new database connection, so probes that arrive while one is
+// running wait for its answer instead of opening their own: a crowd of
+// callers costs one connection at a time.
 func readyHandler(check func(context.Context) error, log *slog.Logger) http.HandlerFunc {
+	shared := &sharedCheck{check: check}
 	return func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-		defer cancel()
-		if err := check(ctx); err != nil {
+		if err := shared.run(r.Context()); err != nil {
 			writeError(w, r, log, &dataset.Error{Code: dataset.ErrUnavailable, Message: "the database is unreachable", Err: err})
 			return
 		}
 		writeText(w, http.StatusOK, "ok\n")
 	}
+}
+
+// sharedCheck runs check at most once at a time; callers that arrive while
+// it runs take its answer.
+type sharedCheck struct {
+	check func(context.Context) error
+	group singleflight.Group
+}
+
+func (s *sharedCheck) run(ctx context.Context) error {
+	select {
+	case a := <-s.join(ctx):
+		return a.Err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// join starts a check, or joins the one running, and returns where its
+// answer arrives.
+func (s *sharedCheck) join(ctx context.Context) <-chan singleflight.Result {
+	return s.group.DoChan("ready", func() (any, error) {
+		// Not bound to the first caller: the others wait on the same check.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readyTimeout)
+		defer cancel()
+		return nil, s.check(ctx)
+	})
 }
 
 // WatchDatabase runs check every interval until ctx ends and logs when its
