@@ -8824,7 +8824,7 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "periods", "periodLength", "lastN", "members", "totalOver", "brokenDownBy", "exactlyBy"}
+	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "periods", "periodLength", "lastN", "firstN", "members", "totalOver", "brokenDownBy", "exactlyBy"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8917,6 +8917,13 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 				return it, err
 			}
 			it.LastN = data
+		case "firstN":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstN"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstN = data
 		case "members":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
 			data, err := ec.unmarshalOMemberSelection2ᚕindicatorsᚋinternalᚋdatasetᚐMemberFilterᚄ(ctx, v)

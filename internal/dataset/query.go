@@ -38,6 +38,10 @@ type Filter struct {
 	// of periods ending in the same year, the shorter (2024 before
 	// 2005-2024).
 	LastN *int
+	// FirstN, when set, keeps the N earliest periods of each series, as
+	// SDMX's firstNObservations does: the period starting first; of periods
+	// starting in the same year, the shorter. With LastN, both sets.
+	FirstN *int
 	// Members keeps observations on any of the listed members of a dimension,
 	// per dimension.
 	Members []MemberFilter
@@ -54,7 +58,7 @@ type Filter struct {
 
 // Validate refuses a filter the client got wrong whatever the data: a year
 // outside the periods the dataset can hold, a backwards range or period, a
-// period length or lastN below 1, a code that is not text, an unknown
+// period length, lastN or firstN below 1, a code that is not text, an unknown
 // status, qualifier or theme. Whether a code exists is Catalog.CheckCodes's
 // question.
 func (f Filter) Validate() error {
@@ -71,6 +75,9 @@ func (f Filter) Validate() error {
 	}
 	if f.LastN != nil && *f.LastN < 1 {
 		return Errorf(ErrBadInput, "lastN: %d; give at least 1 (the most recent period of each series), or leave it out for every period", *f.LastN)
+	}
+	if f.FirstN != nil && *f.FirstN < 1 {
+		return Errorf(ErrBadInput, "firstN: %d; give at least 1 (the earliest period of each series), or leave it out for every period", *f.FirstN)
 	}
 	codes := [][]string{f.Indicators, f.Agencies, f.RefAreas, f.Releases, f.TotalOver, f.BrokenDownBy, f.ExactlyBy}
 	for _, m := range f.Members {

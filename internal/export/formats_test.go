@@ -17,6 +17,7 @@ import (
 	"indicators/internal/dataset"
 	"indicators/internal/export"
 	"indicators/internal/framework"
+	"indicators/internal/sdmx/sdmxtest"
 	"indicators/internal/testdb"
 )
 
@@ -505,6 +506,21 @@ func BenchmarkExports(b *testing.B) {
 				n = len(exportBytes(b, s, name, ""))
 			}
 			b.SetBytes(int64(n))
+		})
+	}
+}
+
+// TestSDMXExportsAgainstOfficialSchemas validates the SDMX-JSON exports with
+// ajv against the official SDMX-JSON 2.0 schemas.
+func TestSDMXExportsAgainstOfficialSchemas(t *testing.T) {
+	s := loaded(t)
+	for _, tc := range []struct{ format, query, kind string }{
+		{"sdmx.json", "", sdmxtest.Data},
+		{"sdmx.json", "indicator=victims_identified", sdmxtest.Data},
+		{"structure.json", "", sdmxtest.Structure},
+	} {
+		t.Run(tc.format+"?"+tc.query, func(t *testing.T) {
+			sdmxtest.ValidateJSON(t, exportBytes(t, s, tc.format, tc.query), tc.kind)
 		})
 	}
 }

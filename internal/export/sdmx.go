@@ -22,7 +22,7 @@ const (
 	DataflowID      = "TIP_INDICATORS"
 	DataflowName    = "Anti-trafficking indicators"
 	DataflowVersion = "1.0"
-	dsdID           = "DSD_TIP_INDICATORS"
+	DSDID           = "DSD_TIP_INDICATORS"
 	conceptSchemeID = "CS_TIP_INDICATORS"
 	totalCode       = "_T" // SDMX's code for the total over a dimension
 )
@@ -36,7 +36,7 @@ func urn(class, id string) string { return "urn:sdmx:org.sdmx.infomodel." + clas
 
 var (
 	dataflowURN = urn("datastructure.Dataflow", DataflowID)
-	dsdURN      = urn("datastructure.DataStructure", dsdID)
+	dsdURN      = urn("datastructure.DataStructure", DSDID)
 )
 
 func conceptURN(id string) string { return urn("conceptscheme.Concept", conceptSchemeID) + "." + id }

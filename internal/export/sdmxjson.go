@@ -110,7 +110,19 @@ type usedValues struct {
 // the code lists, not the number of observations. Both passes read the
 // export's one snapshot, so they meet the same observations.
 func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
+	return WriteSDMXJSON(ctx, w, in, DataOptions{})
+}
+
+// WriteSDMXJSON writes an SDMX-JSON 2.0 data message, its observations at
+// the data set level with their whole key (AllDimensions, whatever
+// opts.DimensionAtObservation says: the message describes its own layout).
+// DetailDataOnly leaves the attributes out.
+func WriteSDMXJSON(ctx context.Context, w io.Writer, in Input, opts DataOptions) error {
+	opts = opts.withDefaults()
 	d := newDSD(in.CodeLists, in.Releases)
+	if opts.Detail == DetailDataOnly {
+		d.Attributes = nil
+	}
 	used := usedValues{periods: map[dataset.Period]bool{}}
 	for range d.Dimensions {
 		used.dims = append(used.dims, map[string]bool{})
@@ -120,6 +132,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 	}
 	err := in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
+		so.Attrs = so.Attrs[:len(d.Attributes)]
 		for i, k := range so.Key {
 			used.dims[i][k] = true
 		}
@@ -155,6 +168,7 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 	first := true
 	err = in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
+		so.Attrs = so.Attrs[:len(d.Attributes)]
 		idx := make([]string, len(so.Key))
 		for i, k := range so.Key {
 			n, ok := dimIndex[i][k]

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+
+	"indicators/internal/dataset"
 )
 
 const structureSchema = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/sdmx-json-structure-schema.json"
@@ -35,21 +38,22 @@ type (
 	}
 	structDSD struct {
 		structArtefact
-		Components struct {
-			DimensionList struct {
-				ID            string            `json:"id"`
-				Dimensions    []structComponent `json:"dimensions"`
-				TimeDimension structComponent   `json:"timeDimension"`
-			} `json:"dimensionList"`
-			AttributeList struct {
-				ID         string            `json:"id"`
-				Attributes []structComponent `json:"attributes"`
-			} `json:"attributeList"`
-			MeasureList struct {
-				ID       string            `json:"id"`
-				Measures []structComponent `json:"measures"`
-			} `json:"measureList"`
-		} `json:"dataStructureComponents"`
+		Components *structComponents `json:"dataStructureComponents,omitempty"`
+	}
+	structComponents struct {
+		DimensionList struct {
+			ID            string            `json:"id"`
+			Dimensions    []structComponent `json:"dimensions"`
+			TimeDimension structComponent   `json:"timeDimension"`
+		} `json:"dimensionList"`
+		AttributeList struct {
+			ID         string            `json:"id"`
+			Attributes []structComponent `json:"attributes"`
+		} `json:"attributeList"`
+		MeasureList struct {
+			ID       string            `json:"id"`
+			Measures []structComponent `json:"measures"`
+		} `json:"measureList"`
 	}
 	structItem struct {
 		ID          string `json:"id"`
@@ -58,11 +62,11 @@ type (
 	}
 	structConceptScheme struct {
 		structArtefact
-		Concepts []structItem `json:"concepts"`
+		Concepts []structItem `json:"concepts,omitempty"`
 	}
 	structCodelist struct {
 		structArtefact
-		Codes []structItem `json:"codes"`
+		Codes []structItem `json:"codes,omitempty"`
 	}
 )
 
@@ -70,30 +74,118 @@ func artefact(id, name, description string) structArtefact {
 	return structArtefact{ID: id, AgencyID: AgencyID, Version: DataflowVersion, Name: name, Description: description}
 }
 
-// writeStructure writes the DSD the data formats follow, with every code of
-// every code list (not only the used ones): an SDMX tool validates data
-// against it.
-func writeStructure(_ context.Context, w io.Writer, in Input) error {
+// Artefact classes of the structure messages, as SDMX REST names the
+// resources.
+const (
+	ClassDataflow      = "dataflow"
+	ClassDataStructure = "datastructure"
+	ClassConceptScheme = "conceptscheme"
+	ClassCodelist      = "codelist"
+)
+
+// ArtefactRef names one maintainable artefact of the dataflow's structure.
+type ArtefactRef struct{ Class, ID string }
+
+// StructureDetail is how fully a structure message describes an artefact.
+type StructureDetail int
+
+// Structure details; the zero value leaves the artefact out.
+const (
+	Omit StructureDetail = iota
+	// Stub: identification and name only (SDMX REST allstubs/referencestubs).
+	Stub
+	// CompleteStub: a stub with its description.
+	CompleteStub
+	Full
+)
+
+// Artefacts lists the artefacts the structure describes, each with the
+// artefacts it refers to (its children), in message order: dataflow, data
+// structure, concept scheme, code lists.
+func Artefacts(cl *dataset.CodeLists, releases []dataset.Release) map[ArtefactRef][]ArtefactRef {
+	d := newDSD(cl, releases)
+	dsdChildren := []ArtefactRef{{ClassConceptScheme, conceptSchemeID}}
+	for _, c := range d.codelists() {
+		dsdChildren = append(dsdChildren, ArtefactRef{ClassCodelist, c.Codelist})
+	}
+	out := map[ArtefactRef][]ArtefactRef{
+		{ClassDataflow, DataflowID}:           {{ClassDataStructure, DSDID}},
+		{ClassDataStructure, DSDID}:           dsdChildren,
+		{ClassConceptScheme, conceptSchemeID}: nil,
+	}
+	for _, c := range dsdChildren[1:] {
+		out[c] = nil
+	}
+	return out
+}
+
+// codelists are the coded components, one per code list, in DSD order.
+func (d dsd) codelists() []component {
+	var out []component
+	seen := map[string]bool{}
+	for _, c := range slices.Concat(d.Dimensions, d.Attributes) {
+		if c.Codelist != "" && !seen[c.Codelist] {
+			seen[c.Codelist] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// AllStructures selects every artefact in full: the structure.json export.
+func AllStructures(cl *dataset.CodeLists, releases []dataset.Release) map[ArtefactRef]StructureDetail {
+	sel := map[ArtefactRef]StructureDetail{}
+	for a := range Artefacts(cl, releases) {
+		sel[a] = Full
+	}
+	return sel
+}
+
+// concepts are the concept scheme's concepts: every component and the
+// measure.
+func (d dsd) concepts() []structItem {
+	var out []structItem
+	for _, c := range d.Dimensions {
+		out = append(out, structItem{ID: c.ID, Name: c.Name, Description: c.Description})
+	}
+	out = append(out, structItem{ID: "OBS_VALUE", Name: "Observation value", Description: obsValueDescription})
+	for _, c := range d.Attributes {
+		out = append(out, structItem{ID: c.ID, Name: c.Name, Description: c.Description})
+	}
+	return out
+}
+
+const (
+	obsValueDescription = "The figure, exactly as the report states it (or as derived from a stated change)."
+	dataflowDescription = "Figures of the national reports on combating trafficking in persons of the Republic of Azerbaijan, each with the sentence of the report that states it."
+)
+
+func writeStructure(ctx context.Context, w io.Writer, in Input) error {
+	return WriteStructureJSON(ctx, w, in, AllStructures(in.CodeLists, in.Releases))
+}
+
+// stubbed trims an artefact's identification to what its detail keeps.
+func stubbed(a structArtefact, detail StructureDetail) structArtefact {
+	if detail == Stub {
+		a.Description = ""
+	}
+	return a
+}
+
+// WriteStructureJSON writes an SDMX-JSON 2.0 structure message with the
+// selected artefacts. Code lists carry every code (not only the used ones):
+// an SDMX tool validates data against them.
+func WriteStructureJSON(_ context.Context, w io.Writer, in Input, sel map[ArtefactRef]StructureDetail) error {
 	d := newDSD(in.CodeLists, in.Releases)
-	var dsdOut structDSD
-	dsdOut.structArtefact = artefact(dsdID, DataflowName+" (data structure)", "")
-	c := &dsdOut.Components
+	c := &structComponents{}
 	c.DimensionList.ID, c.AttributeList.ID, c.MeasureList.ID = "DimensionDescriptor", "AttributeDescriptor", "MeasureDescriptor"
-	concepts := []structItem{}
-	var codelists []structCodelist
 	represent := func(comp component) *structRepresentation {
 		if comp.Codelist == "" {
 			return &structRepresentation{Format: &jsonFormat{DataType: "String"}}
 		}
-		cl := structCodelist{structArtefact: artefact(comp.Codelist, comp.Name, "")}
-		for _, k := range comp.Codes {
-			cl.Codes = append(cl.Codes, structItem(k))
-		}
-		codelists = append(codelists, cl)
 		return &structRepresentation{Enumeration: codelistURN(comp.Codelist)}
 	}
 	for i, comp := range d.Dimensions {
-		concepts = append(concepts, structItem{ID: comp.ID, Name: comp.Name, Description: comp.Description})
 		if comp.ID == timeDimension {
 			c.DimensionList.TimeDimension = structComponent{ID: comp.ID, ConceptIdentity: conceptURN(comp.ID),
 				LocalRepresentation: &structRepresentation{Format: &jsonFormat{DataType: "ObservationalTimePeriod"}}}
@@ -103,11 +195,9 @@ func writeStructure(_ context.Context, w io.Writer, in Input) error {
 		c.DimensionList.Dimensions = append(c.DimensionList.Dimensions, structComponent{ID: comp.ID, Position: &pos,
 			ConceptIdentity: conceptURN(comp.ID), LocalRepresentation: represent(comp)})
 	}
-	concepts = append(concepts, structItem{ID: "OBS_VALUE", Name: "Observation value", Description: "The figure, exactly as the report states it (or as derived from a stated change)."})
 	c.MeasureList.Measures = []structComponent{{ID: "OBS_VALUE", Usage: "mandatory", ConceptIdentity: conceptURN("OBS_VALUE"),
 		LocalRepresentation: &structRepresentation{Format: &jsonFormat{DataType: "Decimal"}}}}
 	for _, comp := range d.Attributes {
-		concepts = append(concepts, structItem{ID: comp.ID, Name: comp.Name, Description: comp.Description})
 		usage := "optional"
 		if comp.Mandatory {
 			usage = "mandatory"
@@ -119,20 +209,42 @@ func writeStructure(_ context.Context, w io.Writer, in Input) error {
 	msg := struct {
 		Meta jsonMeta `json:"meta"`
 		Data struct {
-			Dataflows      []structDataflow      `json:"dataflows"`
-			DataStructures []structDSD           `json:"dataStructures"`
-			ConceptSchemes []structConceptScheme `json:"conceptSchemes"`
-			Codelists      []structCodelist      `json:"codelists"`
+			Dataflows      []structDataflow      `json:"dataflows,omitempty"`
+			DataStructures []structDSD           `json:"dataStructures,omitempty"`
+			ConceptSchemes []structConceptScheme `json:"conceptSchemes,omitempty"`
+			Codelists      []structCodelist      `json:"codelists,omitempty"`
 		} `json:"data"`
 	}{Meta: messageMeta(in, structureSchema)}
-	msg.Data.Dataflows = []structDataflow{{
-		structArtefact: artefact(DataflowID, DataflowName,
-			"Figures of the national reports on combating trafficking in persons of the Republic of Azerbaijan, each with the sentence of the report that states it."),
-		Structure: dsdURN,
-	}}
-	msg.Data.DataStructures = []structDSD{dsdOut}
-	msg.Data.ConceptSchemes = []structConceptScheme{{structArtefact: artefact(conceptSchemeID, DataflowName+" concepts", ""), Concepts: concepts}}
-	msg.Data.Codelists = codelists
+	if detail := sel[ArtefactRef{ClassDataflow, DataflowID}]; detail != Omit {
+		msg.Data.Dataflows = []structDataflow{{structArtefact: stubbed(artefact(DataflowID, DataflowName, dataflowDescription), detail), Structure: dsdURN}}
+	}
+	if detail := sel[ArtefactRef{ClassDataStructure, DSDID}]; detail != Omit {
+		out := structDSD{structArtefact: stubbed(artefact(DSDID, DataflowName+" (data structure)", ""), detail)}
+		if detail == Full {
+			out.Components = c
+		}
+		msg.Data.DataStructures = []structDSD{out}
+	}
+	if detail := sel[ArtefactRef{ClassConceptScheme, conceptSchemeID}]; detail != Omit {
+		cs := structConceptScheme{structArtefact: stubbed(artefact(conceptSchemeID, DataflowName+" concepts", ""), detail)}
+		if detail == Full {
+			cs.Concepts = d.concepts()
+		}
+		msg.Data.ConceptSchemes = []structConceptScheme{cs}
+	}
+	for _, comp := range d.codelists() {
+		detail := sel[ArtefactRef{ClassCodelist, comp.Codelist}]
+		if detail == Omit {
+			continue
+		}
+		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, ""), detail)}
+		if detail == Full {
+			for _, k := range comp.Codes {
+				cl.Codes = append(cl.Codes, structItem(k))
+			}
+		}
+		msg.Data.Codelists = append(msg.Data.Codelists, cl)
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(msg); err != nil {

@@ -36,31 +36,21 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			return
 		}
 		query := r.URL.Query().Encode()
-		// A poll is answered from the API's pool, one small row, so it never
-		// queues behind downloads for the export share.
-		version, err := s.DatasetVersion(ctx)
-		if err != nil {
-			writeError(w, r, log, fmt.Errorf("export %s: %w", f.Name, err))
-			return
-		}
-		if tag := etag(version, f.Name, query); matches(r.Header.Get("If-None-Match"), tag) {
-			setCaching(w, tag)
-			w.WriteHeader(http.StatusNotModified)
+		if done, err := unchanged(w, r, s, f.Name, query); err != nil || done {
+			if err != nil {
+				writeError(w, r, log, fmt.Errorf("export %s: %w", f.Name, err))
+			}
 			return
 		}
 		tw := &trackingWriter{ResponseWriter: w}
 		err = s.Snapshot(ctx, func(rd dataset.Reader) error {
-			// The tag comes from the snapshot too, so it names exactly the
-			// data sent even when a load committed since the poll's check.
-			version, err := rd.DatasetVersion(ctx)
-			if err != nil {
+			if err := tagSnapshot(ctx, w, rd, f.Name, query); err != nil {
 				return err
 			}
 			in, err := export.NewInput(ctx, rd, q.Filter)
 			if err != nil {
 				return err
 			}
-			setCaching(w, etag(version, f.Name, query))
 			w.Header().Set("Content-Type", f.ContentType)
 			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(f, in)}))
 			return f.Write(ctx, q.Writer(tw), in)
@@ -81,6 +71,35 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 		}
 		writeError(w, r, log, fmt.Errorf("export %s: %w", f.Name, err))
 	}
+}
+
+// unchanged answers 304 when If-None-Match names the current state of this
+// representation. A poll is answered from the API's pool, one small row,
+// so it never queues behind downloads for the export share.
+func unchanged(w http.ResponseWriter, r *http.Request, s *store.Store, representation, query string) (bool, error) {
+	version, err := s.DatasetVersion(r.Context())
+	if err != nil {
+		return false, err
+	}
+	tag := etag(version, representation, query)
+	if !matches(r.Header.Get("If-None-Match"), tag) {
+		return false, nil
+	}
+	setCaching(w, tag)
+	w.WriteHeader(http.StatusNotModified)
+	return true, nil
+}
+
+// tagSnapshot sets the validator of a response read from rd: the tag comes
+// from the snapshot too, so it names exactly the data sent even when a load
+// committed since the poll's check.
+func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, representation, query string) error {
+	version, err := rd.DatasetVersion(ctx)
+	if err != nil {
+		return err
+	}
+	setCaching(w, etag(version, representation, query))
+	return nil
 }
 
 // setCaching sets an export's validator. no-cache: caches may keep the file

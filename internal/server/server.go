@@ -71,6 +71,9 @@ type Config struct {
 	// RequestTimeout bounds a GraphQL request's execution (default 15 s);
 	// what is not resolved by then answers TIMEOUT.
 	RequestTimeout time.Duration
+	// SDMXMaxObservations bounds an SDMX REST data response (413 above
+	// it); 0 is the default, 200,000.
+	SDMXMaxObservations int
 }
 
 // withDefaults fills what cfg leaves zero.
@@ -90,6 +93,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = requestTimeout
+	}
+	if cfg.SDMXMaxObservations <= 0 {
+		cfg.SDMXMaxObservations = defaultSDMXMaxObservations
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -134,6 +140,7 @@ func New(cfg Config) http.Handler {
 	}
 	mux.Handle("GET /readyz", readyHandler(ready, log))
 	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
+	mux.Handle("GET /sdmx/rest/{path...}", m.instrument("/sdmx/rest", withTimeout(exportTimeout, sdmxHandler(cfg.Store, log, cfg.SDMXMaxObservations))))
 	if !cfg.NoGraphiQL {
 		mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	}

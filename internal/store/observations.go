@@ -183,21 +183,32 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
 			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
 	}
-	if f.LastN != nil {
+	if f.LastN != nil || f.FirstN != nil {
 		// The window ranks each series' periods among the rows the other
 		// conditions keep, most recent first (the order of the series
 		// index, so over current cells it reads them without a sort);
 		// dense_rank keeps every row of a period when releases overlap.
 		// The coordinate conditions are left to the outer query, where
-		// they probe the coordinates of the few rows ranked in.
+		// they probe the coordinates of the few rows ranked in. FirstN
+		// ranks the other way; with both, SDMX asks for the first N and
+		// the last N, so either rank keeps a row.
 		inner := "TRUE"
 		if rowConds > 0 {
 			inner = strings.Join(conds[:rowConds], " AND ")
 		}
+		const series = "PARTITION BY o.indicator_id, o.ref_area_id, o.coordinate_key"
+		var ranks, keep []string
+		if f.LastN != nil {
+			ranks = append(ranks, "dense_rank() OVER ("+series+" ORDER BY o.period_end DESC, o.period_start DESC) AS rank")
+			keep = append(keep, "ranked.rank <= "+arg(*f.LastN))
+		}
+		if f.FirstN != nil {
+			ranks = append(ranks, "dense_rank() OVER ("+series+" ORDER BY o.period_start, o.period_end) AS first_rank")
+			keep = append(keep, "ranked.first_rank <= "+arg(*f.FirstN))
+		}
 		conds = append(conds, `o.id IN (SELECT ranked.id FROM (
-			SELECT o.id, dense_rank() OVER (PARTITION BY o.indicator_id, o.ref_area_id, o.coordinate_key
-			                                ORDER BY o.period_end DESC, o.period_start DESC) AS rank
-			FROM observation o WHERE `+inner+`) ranked WHERE ranked.rank <= `+arg(*f.LastN)+`)`)
+			SELECT o.id, `+strings.Join(ranks, ", ")+`
+			FROM observation o WHERE `+inner+`) ranked WHERE `+strings.Join(keep, " OR ")+`)`)
 	}
 	if len(conds) == 0 {
 		return "", args

@@ -47,6 +47,13 @@ func TestObservationFilters(t *testing.T) {
 		{"area", dataset.Filter{RefAreas: []string{"WLD"}}, 0},
 		{"qualifier", dataset.Filter{Qualifiers: []dataset.Qualifier{dataset.Exact}}, 7},
 		{"release", dataset.Filter{Releases: []string{"fixture-2024"}}, 7},
+		// Series: victims total (2005-2024, 2023, 2024), by F (2024), by F
+		// and TUR (2024), hotline calls (2023, 2024).
+		{"last period of each series", dataset.Filter{LastN: ptr(1)}, 4},
+		{"last two periods: 2005-2024 ends last after 2024", dataset.Filter{LastN: ptr(2)}, 6},
+		{"first period of each series", dataset.Filter{FirstN: ptr(1)}, 4},
+		{"first and last", dataset.Filter{FirstN: ptr(1), LastN: ptr(1)}, 6},
+		{"last within the other conditions", dataset.Filter{LastN: ptr(1), PeriodTo: 2023}, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

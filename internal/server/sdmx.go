@@ -1,0 +1,183 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"indicators/internal/dataset"
+	"indicators/internal/export"
+	"indicators/internal/sdmx"
+	"indicators/internal/store"
+)
+
+// defaultSDMXMaxObservations bounds a data query's response: the SDMX-ML
+// messages group observations into series in memory (the store streams in
+// key order, not series order), and a client that wants more narrows its
+// key or periods, or reads /export/sdmx.csv, which streams.
+const defaultSDMXMaxObservations = 200_000
+
+// errFound stops the read that checks a query has results.
+var errFound = errors.New("found")
+
+// sdmxHandler serves the SDMX REST 2.1 API under /sdmx/rest/: data and
+// structure queries, negotiated by Accept or the format parameter, with the
+// export's validators (ETag, and Last-Modified from the newest load) and
+// SDMX error messages.
+func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		w.Header().Set("Vary", "Accept")
+		q, err := sdmx.Parse(r.PathValue("path"), r.URL.Query())
+		kind := sdmx.KindData
+		if err == nil {
+			kind = q.Kind()
+		}
+		rep, negErr := sdmx.Negotiate(r, kind)
+		fail := func(err error) {
+			e, internal := sdmx.ErrorOf(err)
+			if internal {
+				log.ErrorContext(ctx, "SDMX query failed", "path", r.URL.Path, "error", err)
+			}
+			sdmx.WriteError(w, e, negErr == nil && rep.JSON)
+		}
+		if err != nil {
+			fail(err)
+			return
+		}
+		if negErr != nil {
+			fail(negErr)
+			return
+		}
+		representation := rep.MediaType + " " + r.URL.Path
+		query := r.URL.Query().Encode()
+		if done, err := unchanged(w, r, s, representation, query); err != nil || done {
+			if err != nil {
+				fail(fmt.Errorf("SDMX query: %w", err))
+			}
+			return
+		}
+		tw := &trackingWriter{ResponseWriter: w}
+		err = s.Snapshot(ctx, func(rd dataset.Reader) error {
+			write, err := sdmxResponse(ctx, rd, q, rep, maxObservations)
+			if err != nil {
+				return err
+			}
+			if err := tagSnapshot(ctx, w, rd, representation, query); err != nil {
+				return err
+			}
+			h := w.Header()
+			h.Set("Last-Modified", write.modified.Format(http.TimeFormat))
+			if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && r.Header.Get("If-None-Match") == "" &&
+				!write.modified.Truncate(time.Second).After(ims) {
+				w.WriteHeader(http.StatusNotModified)
+				return nil
+			}
+			h.Set("Content-Type", rep.MediaType)
+			return write.body(tw)
+		})
+		if err == nil {
+			return
+		}
+		if tw.wrote {
+			log.ErrorContext(ctx, "SDMX response failed mid-way", "path", r.URL.Path, "error", err)
+			panic(http.ErrAbortHandler)
+		}
+		fail(err)
+	}
+}
+
+// sdmxWrite is a response ready to be written: everything that could fail
+// as a client's mistake or an empty result has been checked.
+type sdmxWrite struct {
+	modified time.Time
+	body     func(io.Writer) error
+}
+
+// sdmxResponse resolves a query over one snapshot.
+func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
+	switch q.Kind() {
+	case sdmx.KindSchema:
+		in, err := export.NewInput(ctx, rd, dataset.Filter{})
+		if err != nil {
+			return sdmxWrite{}, err
+		}
+		return sdmxWrite{in.Prepared, func(w io.Writer) error { return export.WriteStructureSpecificSchema(ctx, w, in, q.Schema) }}, nil
+	case sdmx.KindStructure:
+		in, err := export.NewInput(ctx, rd, dataset.Filter{})
+		if err != nil {
+			return sdmxWrite{}, err
+		}
+		sel, err := q.Struct.Select(q.Resource, export.Artefacts(in.CodeLists, in.Releases))
+		if err != nil {
+			return sdmxWrite{}, err
+		}
+		return sdmxWrite{in.Prepared, func(w io.Writer) error {
+			if rep.JSON {
+				return export.WriteStructureJSON(ctx, w, in, sel)
+			}
+			return export.WriteStructureML(ctx, w, in, sel)
+		}}, nil
+	}
+
+	in, err := export.NewInput(ctx, rd, q.Data.Filter)
+	if err != nil {
+		return sdmxWrite{}, err
+	}
+	if q.Data.Key != nil {
+		keys, err := export.NewKeySelection(in.CodeLists, in.Releases, q.Data.Key)
+		if err != nil {
+			return sdmxWrite{}, err
+		}
+		in.Filter = keys.Filter(in.Filter)
+		if err := dataset.NewCatalog(in.CodeLists, in.Releases).CheckCodes(in.Filter); err != nil {
+			return sdmxWrite{}, err
+		}
+		query := in.Query
+		in.Query = func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
+			return query(ctx, f, func(o dataset.Observation) error {
+				if !keys.Match(o) {
+					return nil
+				}
+				return fn(o)
+			})
+		}
+	}
+	counted := in.Filter
+	counted.Current = true
+	page, err := rd.Observations(ctx, counted, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
+	if err != nil {
+		return sdmxWrite{}, err
+	}
+	if page.TotalCount > maxObservations {
+		return sdmxWrite{}, sdmx.TooLarge("the query selects %d observations, more than the %d a response holds: narrow the key or the periods, or read /export/sdmx.csv",
+			page.TotalCount, maxObservations)
+	}
+	if err := in.Each(ctx, func(dataset.Observation) error { return errFound }); err == nil {
+		return sdmxWrite{}, sdmx.NoResults("no observation matches the query")
+	} else if !errors.Is(err, errFound) {
+		return sdmxWrite{}, err
+	}
+	opts := q.Data.Options
+	if v := rep.CSVVersion(); v != 0 || rep.JSON {
+		if opts.Detail == export.DetailSeriesKeysOnly || opts.Detail == export.DetailNoData {
+			return sdmxWrite{}, sdmx.NotImplemented("detail=%s is implemented for the SDMX-ML formats only", opts.Detail)
+		}
+	}
+	return sdmxWrite{in.Prepared, func(w io.Writer) error {
+		switch {
+		case rep.IsGenericData():
+			return export.WriteGenericData(ctx, w, in, opts)
+		case rep.IsSpecificData():
+			return export.WriteStructureSpecificData(ctx, w, in, opts)
+		case rep.JSON:
+			return export.WriteSDMXJSON(ctx, w, in, opts)
+		default:
+			return export.WriteSDMXCSV(ctx, w, in, rep.CSVVersion(), opts)
+		}
+	}}, nil
+}

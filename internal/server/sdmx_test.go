@@ -1,0 +1,398 @@
+package server_test
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"indicators/internal/dataset"
+	"indicators/internal/export"
+	"indicators/internal/sdmx/sdmxtest"
+	"indicators/internal/server"
+)
+
+const sdmxBase = "/sdmx/rest"
+
+// sdmxKey is the series key of the bundled dataset's DSD with the given
+// codes by dimension id and the rest left open.
+func sdmxKey(t *testing.T, codes map[string]string) string {
+	t.Helper()
+	bundled, err := dataset.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dims := export.KeyDimensions(&bundled.CodeLists, []dataset.Release{bundled.Release})
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		parts[i] = codes[d]
+	}
+	return strings.Join(parts, ".")
+}
+
+// path is a URL the sdmx-rest library built, relative to the server.
+func path(t *testing.T, url string) string {
+	t.Helper()
+	_, p, ok := strings.Cut(url, "http://sdmx.test")
+	if !ok {
+		t.Fatalf("sdmx-rest built %s", url)
+	}
+	return p
+}
+
+// genericObs reads a GenericData message back: one "KEY TIME=VALUE" per
+// observation, the key dimension by dimension.
+func genericObs(t *testing.T, body string) []string {
+	t.Helper()
+	type value struct {
+		ID    string `xml:"id,attr"`
+		Value string `xml:"value,attr"`
+	}
+	type obs struct {
+		Key   []value `xml:"ObsKey>Value"`
+		Dim   value   `xml:"ObsDimension"`
+		Value value   `xml:"ObsValue"`
+	}
+	var msg struct {
+		Series []struct {
+			Key []value `xml:"SeriesKey>Value"`
+			Obs []obs   `xml:"Obs"`
+		} `xml:"DataSet>Series"`
+		Obs []obs `xml:"DataSet>Obs"`
+	}
+	if err := xml.Unmarshal([]byte(body), &msg); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	join := func(vs []value) string {
+		var parts []string
+		for _, v := range vs {
+			parts = append(parts, v.Value)
+		}
+		return strings.Join(parts, ".")
+	}
+	for _, s := range msg.Series {
+		for _, o := range s.Obs {
+			out = append(out, join(s.Key)+" "+o.Dim.Value+"="+o.Value.Value)
+		}
+		if len(s.Obs) == 0 {
+			out = append(out, join(s.Key))
+		}
+	}
+	for _, o := range msg.Obs {
+		out = append(out, join(o.Key)+"="+o.Value.Value)
+	}
+	return out
+}
+
+// TestSDMXRESTQueries calls the service with URLs the SDMX working group's
+// sdmx-rest library builds, in each representation, and validates every
+// message against the official schemas.
+func TestSDMXRESTQueries(t *testing.T) {
+	_, srv := bundledServer(t)
+	victims := sdmxKey(t, map[string]string{"REF_AREA": "AZE", "INDICATOR": "victims_identified"})
+	bySex := sdmxKey(t, map[string]string{"INDICATOR": "victims_identified", "SEX": "F+M"})
+	tests := []struct {
+		name   string
+		query  map[string]any
+		accept string
+		check  func(t *testing.T, body string)
+	}{
+		{"dataflows", map[string]any{"resource": "dataflow"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if !strings.Contains(body, `<structure:Dataflow id="TIP_INDICATORS"`) {
+				t.Error("no TIP_INDICATORS dataflow")
+			}
+		}},
+		{"dataflows as SDMX-JSON", map[string]any{"resource": "dataflow", "agency": "AZ_MIA", "id": "TIP_INDICATORS"}, "application/vnd.sdmx.structure+json;version=2.0.0", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+		}},
+		{"data structure with its children", map[string]any{"resource": "datastructure", "agency": "AZ_MIA", "id": "DSD_TIP_INDICATORS", "references": "children"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			for _, want := range []string{`<structure:DataStructure id="DSD_TIP_INDICATORS"`, `<structure:Codelist id="CL_SEX"`, `<structure:ConceptScheme id="CS_TIP_INDICATORS"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("no %s", want)
+				}
+			}
+			if strings.Contains(body, "<structure:Dataflow ") {
+				t.Error("the dataflow is a parent, not a child")
+			}
+		}},
+		{"everything the dataflow refers to, SDMX-JSON", map[string]any{"resource": "dataflow", "references": "descendants"}, "application/vnd.sdmx.structure+json", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+			var msg struct {
+				Data map[string][]json.RawMessage
+			}
+			if err := json.Unmarshal([]byte(body), &msg); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"dataflows", "dataStructures", "conceptSchemes", "codelists"} {
+				if len(msg.Data[k]) == 0 {
+					t.Errorf("no %s", k)
+				}
+			}
+		}},
+		{"a code list and its parents as stubs", map[string]any{"resource": "codelist", "agency": "AZ_MIA", "id": "CL_SEX", "references": "parents", "detail": "referencestubs"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if !strings.Contains(body, `<structure:Code id="F"`) || !strings.Contains(body, `<structure:DataStructure id="DSD_TIP_INDICATORS"`) {
+				t.Error("want the code list in full and its data structure")
+			}
+			if strings.Contains(body, "DataStructureComponents") || strings.Contains(body, `<structure:Codelist id="CL_AGE"`) {
+				t.Error("the data structure is a stub: no components, no other code list")
+			}
+		}},
+		{"concept scheme, all stubs", map[string]any{"resource": "conceptscheme", "detail": "allstubs"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if strings.Contains(body, "<structure:Concept ") {
+				t.Error("a stub lists no concepts")
+			}
+		}},
+		{"generic data by series", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "start": "2024", "end": "2024"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			obs := genericObs(t, body)
+			if !slices.ContainsFunc(obs, func(o string) bool {
+				return strings.HasSuffix(o, " 2024=91") && strings.HasPrefix(o, "AZE.victims_identified._T._T.")
+			}) {
+				t.Errorf("no 2024 total of 91 among %v", obs)
+			}
+			for _, o := range obs {
+				if !strings.Contains(o, " 2024=") {
+					t.Errorf("%s is outside 2024", o)
+				}
+			}
+		}},
+		{"generic data, flat", map[string]any{"flow": "AZ_MIA,TIP_INDICATORS,1.0", "key": bySex, "obsDimension": "AllDimensions"}, "application/vnd.sdmx.genericdata+xml;version=2.1", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			for _, o := range genericObs(t, body) {
+				if !strings.Contains(o, ".victims_identified.F.") && !strings.Contains(o, ".victims_identified.M.") {
+					t.Errorf("%s is neither F nor M", o)
+				}
+			}
+		}},
+		{"series keys only", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "detail": "serieskeysonly"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if strings.Contains(body, "generic:Obs") {
+				t.Error("observations in a series-keys-only message")
+			}
+		}},
+		{"last observation of each series", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "lastNObs": 1}, "", func(t *testing.T, body string) {
+			seen := map[string]bool{}
+			for _, o := range genericObs(t, body) {
+				key, _, _ := strings.Cut(o, " ")
+				if seen[key] {
+					t.Errorf("series %s has more than its last observation", key)
+				}
+				seen[key] = true
+			}
+		}},
+		{"first observation of each series", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "firstNObs": 1, "detail": "dataonly"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if strings.Contains(body, "generic:Attributes") {
+				t.Error("attributes in a data-only message")
+			}
+			total := "AZE.victims_identified" + strings.Repeat("._T", strings.Count(victims, ".")-1)
+			if obs := genericObs(t, body); !slices.Contains(obs, total+" 2005-01-01/P20Y=1441") {
+				t.Errorf("the first period of the total is the cumulative 2005-2024: %v", obs)
+			}
+		}},
+		{"SDMX-JSON data", map[string]any{"flow": "TIP_INDICATORS", "key": bySex}, "application/vnd.sdmx.data+json;version=2.0.0", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Data)
+		}},
+		{"SDMX-CSV 1.0", map[string]any{"flow": "TIP_INDICATORS", "key": bySex}, "application/vnd.sdmx.data+csv;version=1.0.0", func(t *testing.T, body string) {
+			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows[0][0] != "DATAFLOW" || rows[1][0] != "AZ_MIA:TIP_INDICATORS(1.0)" || len(rows) < 3 {
+				t.Errorf("SDMX-CSV 1.0 starts %v, %v", rows[0][:2], rows[1][:2])
+			}
+		}},
+		{"SDMX-CSV 2.0, data only", map[string]any{"flow": "TIP_INDICATORS", "key": bySex, "detail": "dataonly"}, "application/vnd.sdmx.data+csv;version=2.0.0", func(t *testing.T, body string) {
+			rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(rows[0][:3], []string{"STRUCTURE", "STRUCTURE_ID", "ACTION"}) || !slices.Equal(rows[1][:3], []string{"dataflow", "AZ_MIA:TIP_INDICATORS(1.0)", "I"}) {
+				t.Errorf("SDMX-CSV 2.0 starts %v, %v", rows[0][:3], rows[1][:3])
+			}
+			if rows[0][len(rows[0])-1] != "OBS_VALUE" {
+				t.Errorf("data only ends with OBS_VALUE: %v", rows[0])
+			}
+		}},
+	}
+	var queries []map[string]any
+	for _, tc := range tests {
+		queries = append(queries, tc.query)
+	}
+	urls := sdmxtest.URLs(t, "http://sdmx.test"+sdmxBase, queries)
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, srv, path(t, urls[i]), map[string]string{"Accept": tc.accept})
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %d %s", urls[i], r.status, r.body)
+			}
+			tc.check(t, r.body)
+		})
+	}
+}
+
+// TestSDMXStructureSpecificData validates structure-specific messages
+// against the official schemas and the schema the service derives from its
+// data structure (the SDMX REST schema query), as a validating client
+// would fetch it.
+func TestSDMXStructureSpecificData(t *testing.T) {
+	_, srv := bundledServer(t)
+	key := sdmxKey(t, map[string]string{"REF_AREA": "AZE"})
+	for _, dim := range []string{"TIME_PERIOD", "AllDimensions", "SEX"} {
+		t.Run(dim, func(t *testing.T) {
+			schema := get(t, srv, sdmxBase+"/schema/dataflow/AZ_MIA/TIP_INDICATORS/1.0?dimensionAtObservation="+dim, nil)
+			if schema.status != http.StatusOK || !strings.HasPrefix(schema.header.Get("Content-Type"), "application/vnd.sdmx.schema+xml") {
+				t.Fatalf("schema: %d %s %s", schema.status, schema.header.Get("Content-Type"), schema.body)
+			}
+			data := get(t, srv, sdmxBase+"/data/TIP_INDICATORS/"+key+"/all?format=structurespecificdata&dimensionAtObservation="+dim, nil)
+			if data.status != http.StatusOK {
+				t.Fatalf("data: %d %s", data.status, data.body)
+			}
+			sdmxtest.ValidateXML(t, []byte(data.body), map[string][]byte{"dsd.xsd": []byte(schema.body)})
+			if !strings.Contains(data.body, `OBS_VALUE="91"`) {
+				t.Error("no observation of 91")
+			}
+		})
+	}
+}
+
+// sdmxError reads an SDMX-ML error message: its code and texts.
+func sdmxError(t *testing.T, body string) (int, string) {
+	t.Helper()
+	var msg struct {
+		XMLName xml.Name
+		Message struct {
+			Code  int      `xml:"code,attr"`
+			Texts []string `xml:"Text"`
+		} `xml:"ErrorMessage"`
+	}
+	if err := xml.Unmarshal([]byte(body), &msg); err != nil || msg.XMLName.Local != "Error" {
+		t.Fatalf("not an SDMX-ML error message (%v): %s", err, body)
+	}
+	sdmxtest.ValidateXML(t, []byte(body), nil)
+	return msg.Message.Code, strings.Join(msg.Message.Texts, " | ")
+}
+
+func TestSDMXRESTErrors(t *testing.T) {
+	s, srv := bundledServer(t)
+	small := httptest.NewServer(server.New(server.Config{Store: s, SDMXMaxObservations: 10}))
+	t.Cleanup(small.Close)
+	all := sdmxKey(t, map[string]string{})
+	tests := []struct {
+		name     string
+		srv      *httptest.Server
+		path     string
+		accept   string
+		status   int
+		code     int
+		contains string
+	}{
+		{"another dataflow", srv, "/data/ECB,EXR/all", "", 404, 100, "no dataflow ECB,EXR"},
+		{"a code the dataset lacks", srv, "/data/TIP_INDICATORS/" + sdmxKey(t, map[string]string{"SEX": "X"}), "", 404, 100, "X"},
+		{"codes with no observation", srv, "/data/TIP_INDICATORS/" + sdmxKey(t, map[string]string{"REF_AREA": "WLD", "INDICATOR": "victims_identified"}), "", 404, 100, "no observation"},
+		{"periods with no observation", srv, "/data/TIP_INDICATORS/all?startPeriod=2030", "", 404, 100, "no observation"},
+		{"another provider", srv, "/data/TIP_INDICATORS/all/ECB", "", 404, 100, "provider"},
+		{"a key too short", srv, "/data/TIP_INDICATORS/AZE.victims_identified", "", 400, 140, "key dimensions"},
+		{"a code that is no id", srv, "/data/TIP_INDICATORS/AZ%20E", "", 400, 140, "not a code"},
+		{"a misspelt parameter", srv, "/data/TIP_INDICATORS/all?startperiod=2024", "", 400, 140, "startperiod"},
+		{"a period that is none", srv, "/data/TIP_INDICATORS/all?startPeriod=last-year", "", 400, 140, "startPeriod"},
+		{"backwards periods", srv, "/data/TIP_INDICATORS/all?startPeriod=2024&endPeriod=2020", "", 400, 140, "before"},
+		{"no observations asked", srv, "/data/TIP_INDICATORS/all?lastNObservations=0", "", 400, 140, "lastNObservations"},
+		{"an unknown observation dimension", srv, "/data/TIP_INDICATORS/all?dimensionAtObservation=COLOUR", "", 400, 140, "COLOUR"},
+		{"no such resource", srv, "/dataflows", "", 400, 140, "not an SDMX REST resource"},
+		{"a structure that is not there", srv, "/codelist/AZ_MIA/CL_COLOUR", "", 404, 100, "CL_COLOUR"},
+		{"another agency's structures", srv, "/datastructure/ECB", "", 404, 100, "ECB"},
+		{"a type not offered", srv, "/data/TIP_INDICATORS/all", "text/html", 406, 1406, "text/html"},
+		{"an SDMX version not offered", srv, "/dataflow", "application/vnd.sdmx.structure+xml;version=3.0.0", 406, 1406, "offered"},
+		{"a format not offered", srv, "/data/TIP_INDICATORS/all?format=xlsx", "", 406, 1406, "xlsx"},
+		{"updatedAfter", srv, "/data/TIP_INDICATORS/all?updatedAfter=2024-01-01", "", 501, 501, "updatedAfter"},
+		{"availability", srv, "/availableconstraint/TIP_INDICATORS/all", "", 501, 501, "availableconstraint"},
+		{"series keys in CSV", srv, "/data/TIP_INDICATORS/all?detail=serieskeysonly&format=csvfile", "", 501, 501, "serieskeysonly"},
+		{"items of a code list", srv, "/codelist/AZ_MIA/CL_SEX/latest/F", "", 501, 501, "item queries"},
+		{"partial references", srv, "/dataflow?detail=referencepartial", "", 501, 501, "referencepartial"},
+		{"more than the limit", small, "/data/TIP_INDICATORS/" + all, "", 413, 130, "more than the 10"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, tc.srv, sdmxBase+tc.path, map[string]string{"Accept": tc.accept})
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			code, msg := sdmxError(t, r.body)
+			if code != tc.code || !strings.Contains(msg, tc.contains) {
+				t.Errorf("SDMX error %d %q, want %d containing %q", code, msg, tc.code, tc.contains)
+			}
+			if r.header.Get("ETag") != "" {
+				t.Error("an error carries no ETag")
+			}
+		})
+	}
+	t.Run("as SDMX-JSON for an SDMX-JSON client", func(t *testing.T) {
+		r := get(t, srv, sdmxBase+"/data/ECB,EXR/all", map[string]string{"Accept": "application/vnd.sdmx.data+json"})
+		if r.status != 404 {
+			t.Fatalf("status %d", r.status)
+		}
+		sdmxtest.ValidateJSON(t, []byte(r.body), sdmxtest.Data)
+		var msg struct{ Errors []struct{ Code int } }
+		if err := json.Unmarshal([]byte(r.body), &msg); err != nil || len(msg.Errors) != 1 || msg.Errors[0].Code != 100 {
+			t.Errorf("errors %v (%v): %s", msg.Errors, err, r.body)
+		}
+	})
+}
+
+// TestSDMXConditionalGet: the SDMX responses carry the exports' validators,
+// and Last-Modified from the newest load; either answers 304.
+func TestSDMXConditionalGet(t *testing.T) {
+	s, srv := bundledServer(t)
+	p := sdmxBase + "/data/TIP_INDICATORS/all?lastNObservations=1"
+	first := get(t, srv, p, nil)
+	tag, modified := first.header.Get("ETag"), first.header.Get("Last-Modified")
+	if first.status != 200 || tag == "" || modified == "" || first.header.Get("Vary") != "Accept" {
+		t.Fatalf("first: %d ETag %q Last-Modified %q Vary %q", first.status, tag, modified, first.header.Get("Vary"))
+	}
+	for _, tc := range []struct {
+		name   string
+		header map[string]string
+		status int
+	}{
+		{"same tag", map[string]string{"If-None-Match": tag}, 304},
+		{"same tag, another representation", map[string]string{"If-None-Match": tag, "Accept": "application/vnd.sdmx.data+json"}, 200},
+		{"not modified since", map[string]string{"If-Modified-Since": modified}, 304},
+		{"modified since", map[string]string{"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := get(t, srv, p, tc.header); r.status != tc.status {
+				t.Errorf("status %d, want %d", r.status, tc.status)
+			}
+		})
+	}
+	t.Run("a load changes the tag", func(t *testing.T) {
+		load(t, s, parseFixture(t))
+		if r := get(t, srv, p, map[string]string{"If-None-Match": tag}); r.status != 200 || r.header.Get("ETag") == tag {
+			t.Errorf("status %d, ETag %s after a load", r.status, r.header.Get("ETag"))
+		}
+	})
+}
+
+func parseFixture(t *testing.T) *dataset.Dataset {
+	t.Helper()
+	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := dataset.Parse("fixture.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
