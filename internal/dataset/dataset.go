@@ -168,6 +168,12 @@ type Indicator struct {
 	// total is stated. None when the report states a total, or leads with
 	// no single cell.
 	Headline []Coordinate
+	// Dimensions are the dimensions the indicator's observations are broken
+	// down by, in code order: where SDMX writes _T for a total; the other
+	// dimensions do not apply to it (_Z). The store derives them from the
+	// loaded observations when it reads the code lists; a data file does
+	// not declare them.
+	Dimensions []string
 }
 
 // Qualifier says how a figure relates to the true value.

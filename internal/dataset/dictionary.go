@@ -72,7 +72,7 @@ func WriteDictionary(w io.Writer, ds *Dataset) error {
 	p.line("")
 	p.line("## Dimensions and code lists")
 	p.line("")
-	p.line("An observation without a coordinate on a dimension is the total over it (SDMX `_T`).")
+	p.line("An observation without a coordinate on a dimension is the total over it (SDMX `_T`) when its indicator is broken down by that dimension; the dimensions an indicator is never broken down by do not apply to it (SDMX `_Z`).")
 	for _, d := range ds.Dimensions {
 		p.line("")
 		p.line("### `%s` — %s", d.Code, d.Name)

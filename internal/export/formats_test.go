@@ -150,15 +150,56 @@ func TestSDMXCSVStructure(t *testing.T) {
 			t.Errorf("OBS_STATUS %s with QUALIFIER %s", r["OBS_STATUS"], r["QUALIFIER"])
 		}
 	}
-	for _, tc := range []struct {
-		name, key, value string
-	}{
-		{"total over every dimension", "AZE.victims_identified" + strings.Repeat("._T", len(dims)-3) + ".2024", "91"},
-		{"cumulative range", "AZE.victims_identified" + strings.Repeat("._T", len(dims)-3) + ".2005-01-01/P20Y", "1441"},
+	// An indicator's dimensions are those some row of it has a member on:
+	// their totals are _T, every other dimension _Z (not applicable).
+	brokenDown := map[string]map[string]bool{}
+	used := map[string]map[string]map[string]bool{} // indicator, dimension, codes
+	for _, r := range rows {
+		ind := r["INDICATOR"]
+		if brokenDown[ind] == nil {
+			brokenDown[ind], used[ind] = map[string]bool{}, map[string]map[string]bool{}
+		}
+		for _, d := range dims[3 : len(dims)-1] {
+			if r[d] != "_T" && r[d] != "_Z" {
+				brokenDown[ind][d] = true
+			}
+			if used[ind][d] == nil {
+				used[ind][d] = map[string]bool{}
+			}
+			used[ind][d][r[d]] = true
+		}
+		if r["FREQ"] != "A" || r["CONF_STATUS"] != "F" || r["UNIT_MULT"] != "0" {
+			t.Errorf("FREQ %s, CONF_STATUS %s, UNIT_MULT %s", r["FREQ"], r["CONF_STATUS"], r["UNIT_MULT"])
+		}
+	}
+	for ind, byDim := range used {
+		for d, cs := range byDim {
+			if brokenDown[ind][d] && cs["_Z"] || !brokenDown[ind][d] && cs["_T"] {
+				t.Errorf("%s on %s: codes %v (_T where broken down, _Z elsewhere)", ind, d, cs)
+			}
+		}
+	}
+	total := func(ind, area, period string) string {
+		key := []string{"A", area, ind}
+		for _, d := range dims[3 : len(dims)-1] {
+			if brokenDown[ind][d] {
+				key = append(key, "_T")
+			} else {
+				key = append(key, "_Z")
+			}
+		}
+		return strings.Join(append(key, period), ".")
+	}
+	for _, tc := range []struct{ name, key string }{
+		{"total over every dimension", total("victims_identified", "AZE", "2024")},
+		{"cumulative range", total("victims_identified", "AZE", "2005-01-01/P20Y")},
 	} {
 		if !keys[tc.key] {
 			t.Errorf("%s: no row %s", tc.name, tc.key)
 		}
+	}
+	if !brokenDown["victims_identified"]["SEX"] || brokenDown["victims_identified"]["INSPECTION_TYPE"] {
+		t.Errorf("victims identified are broken down by %v", brokenDown["victims_identified"])
 	}
 }
 

@@ -2,6 +2,8 @@ package export
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -25,6 +27,9 @@ const (
 	DSDID           = "DSD_TIP_INDICATORS"
 	conceptSchemeID = "CS_TIP_INDICATORS"
 	totalCode       = "_T" // SDMX's code for the total over a dimension
+	// notApplicable is SDMX's code for a dimension that does not apply: the
+	// indicator is never broken down by it.
+	notApplicable = "_Z"
 )
 
 // DataflowRef is the dataflow as SDMX-CSV 1.0 writes it: AGENCY:ID(VERSION).
@@ -62,11 +67,27 @@ type component struct {
 // measure; the attributes carry the status, the project's qualifier and
 // derivation, the unit and the provenance of each observation.
 type dsd struct {
-	Dimensions []component // TIME_PERIOD last
+	Dimensions []component // FREQ, REF_AREA, INDICATOR first; TIME_PERIOD last
 	Attributes []component
 	// breakdown maps a dataset dimension code to its position in Dimensions.
 	breakdown map[string]int
+	// applies holds, per indicator, the positions of the dimensions it is
+	// broken down by (_T when an observation is their total; _Z elsewhere).
+	applies map[string]map[int]bool
+	// units maps the dataset's unit codes to UNIT_MEASURE codes.
+	units map[string]string
 }
+
+// Positions of the dimensions every observation has.
+const (
+	posFreq = iota
+	posArea
+	posIndicator
+)
+
+// annual is the one frequency (SDMX CL_FREQ): figures are for years, and a
+// cumulative figure for a span of years is a time range in TIME_PERIOD.
+const annual = "A"
 
 const timeDimension = "TIME_PERIOD"
 
@@ -78,6 +99,15 @@ const timeDimension = "TIME_PERIOD"
 const (
 	statusNormal    = "A"
 	statusEstimated = "E"
+	// statusSuppressed is for a cell withheld from publication (a small
+	// count), with CONF_STATUS saying why; no loaded figure is one yet.
+	statusSuppressed = "Q"
+	// confFree is SDMX CL_CONF_STATUS's "free for publication": the report
+	// publishes every figure it states.
+	confFree = "F"
+	// unitMultiplier is SDMX CL_UNIT_MULT's 0 (units): values are stated
+	// in full.
+	unitMultiplier = "0"
 )
 
 func obsStatus(q dataset.Qualifier) string {
@@ -90,9 +120,11 @@ func obsStatus(q dataset.Qualifier) string {
 // Attribute ids, in the order the formats write them.
 const (
 	attrStatus    = "OBS_STATUS"
+	attrConf      = "CONF_STATUS"
 	attrQualifier = "QUALIFIER"
 	attrDerive    = "DERIVATION"
 	attrUnit      = "UNIT_MEASURE"
+	attrUnitMult  = "UNIT_MULT"
 	attrAgency    = "REPORTING_AGENCY"
 	attrRelease   = "SOURCE_RELEASE"
 	attrSection   = "SOURCE_SECTION"
@@ -112,8 +144,27 @@ var derivationCodes = map[dataset.Status]code{
 	dataset.Derived:  {"DERIVED", "Derived from a stated change", "The previous period's value, computed from the value and the change the report states (\"161 (+2)\" gives 159)."},
 }
 
+// sdmxUnit is the UNIT_MEASURE code of a dataset unit, from the unit code
+// list of the global SDG data structure (UN SDG CL_UNIT_MEASURE): money in
+// its ISO 4217 code (AZN), percent as PERCENT, and every other unit, each a
+// count of what the indicator names (persons, cases, calls, …), as NUMBER.
+func sdmxUnit(u dataset.Unit) code {
+	switch {
+	case iso4217.MatchString(u.Code):
+		return code{ID: u.Code, Name: u.Name, Description: "ISO 4217 currency code."}
+	case u.Code == "percent":
+		return code{ID: "PERCENT", Name: "Percent"}
+	}
+	return code{ID: "NUMBER", Name: "Number", Description: "A count; the indicator says of what."}
+}
+
+var iso4217 = regexp.MustCompile(`^[A-Z]{3}$`)
+
 func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
-	d := dsd{breakdown: map[string]int{}}
+	d := dsd{breakdown: map[string]int{}, applies: map[string]map[int]bool{}, units: map[string]string{}}
+	freq := component{ID: "FREQ", Name: "Frequency", Codelist: "CL_FREQ", Mandatory: true,
+		Description: "How often the figures are compiled: yearly, by the annual reports.",
+		Codes:       []code{{annual, "Annual", ""}}}
 	area := component{ID: "REF_AREA", Name: "Reference area", Codelist: "CL_REF_AREA", Mandatory: true,
 		Description: "Country or area the figure is for (ISO 3166-1 alpha-3; WLD for the world)."}
 	for _, a := range cl.RefAreas {
@@ -124,10 +175,13 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	for _, i := range cl.Indicators {
 		ind.Codes = append(ind.Codes, code{ID: i.Code, Name: i.Name, Description: i.Description})
 	}
-	d.Dimensions = append(d.Dimensions, area, ind)
+	d.Dimensions = append(d.Dimensions, freq, area, ind)
 	for _, dim := range cl.Dimensions {
 		c := component{ID: dim.Code, Name: dim.Name, Description: dim.Description, Codelist: "CL_" + dim.Code, Mandatory: true,
-			Codes: []code{{ID: totalCode, Name: "Total", Description: "Not broken down by " + strings.ToLower(dim.Name) + "."}}}
+			Codes: []code{
+				{ID: totalCode, Name: "Total", Description: "The total over every " + strings.ToLower(dim.Name) + ", for an indicator broken down by it."},
+				{ID: notApplicable, Name: "Not applicable", Description: "The indicator is not broken down by " + strings.ToLower(dim.Name) + "."},
+			}}
 		for _, m := range dim.Members {
 			c.Codes = append(c.Codes, code{ID: m.Code, Name: m.Name, Description: m.Description})
 		}
@@ -137,9 +191,21 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	d.Dimensions = append(d.Dimensions, component{ID: timeDimension, Name: "Time period", Mandatory: true,
 		Description: "A year (2024), or for a cumulative figure an SDMX time range: the first day and the length in years (2005-01-01/P20Y for 2005–2024)."})
 
-	unit := component{ID: attrUnit, Name: "Unit of measure", Codelist: "CL_UNIT_MEASURE", Mandatory: true}
+	for _, i := range cl.Indicators {
+		d.applies[i.Code] = map[int]bool{}
+		for _, dim := range i.Dimensions {
+			d.applies[i.Code][d.breakdown[dim]] = true
+		}
+	}
+
+	unit := component{ID: attrUnit, Name: "Unit of measure", Codelist: "CL_UNIT_MEASURE", Mandatory: true,
+		Description: "The unit of the value: NUMBER for a count, PERCENT, or an ISO 4217 currency (the unit code list of the global SDG data structure)."}
 	for _, u := range cl.Units {
-		unit.Codes = append(unit.Codes, code{ID: u.Code, Name: u.Name})
+		c := sdmxUnit(u)
+		d.units[u.Code] = c.ID
+		if !slices.ContainsFunc(unit.Codes, func(k code) bool { return k.ID == c.ID }) {
+			unit.Codes = append(unit.Codes, c)
+		}
 	}
 	agency := component{ID: attrAgency, Name: "Reporting agency", Codelist: "CL_AGENCY", Mandatory: true,
 		Description: "The body the report names as doing or reporting what is counted."}
@@ -153,15 +219,24 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	}
 	d.Attributes = []component{
 		{ID: attrStatus, Name: "Observation status", Codelist: "CL_OBS_STATUS", Mandatory: true,
-			Description: "SDMX observation status: A for an exact figure, E for an approximate or bounded one (see QUALIFIER).",
-			Codes:       []code{{statusNormal, "Normal value", ""}, {statusEstimated, "Estimated value", "The report gives a bound or an approximation."}}},
+			Description: "SDMX observation status: A for an exact figure, E for an approximate or bounded one (see QUALIFIER), Q for a suppressed cell.",
+			Codes: []code{{statusNormal, "Normal value", ""}, {statusEstimated, "Estimated value", "The report gives a bound or an approximation."},
+				{statusSuppressed, "Missing value; suppressed", "Withheld from publication; CONF_STATUS says why."}}},
+		{ID: attrConf, Name: "Confidentiality status", Codelist: "CL_CONF_STATUS", Mandatory: true,
+			Description: "SDMX confidentiality status: F, free for publication, for every figure the report states.",
+			Codes: []code{{confFree, "Free", "Free for publication."}, {"C", "Confidential statistical information", ""},
+				{"A", "Primary confidential due to small counts", ""}, {"D", "Secondary confidentiality set by the sender, not for publication", ""}}},
 		{ID: attrQualifier, Name: "Qualifier", Codelist: "CL_QUALIFIER", Mandatory: true,
 			Description: "How the value relates to the true value, as the report phrases it.",
 			Codes:       []code{qualifierCodes[dataset.Exact], qualifierCodes[dataset.MoreThan], qualifierCodes[dataset.AtLeast], qualifierCodes[dataset.Approximately]}},
 		{ID: attrDerive, Name: "Derivation", Codelist: "CL_DERIVATION", Mandatory: true,
 			Description: "Whether the report states the value or it is derived from a stated change.",
 			Codes:       []code{derivationCodes[dataset.Reported], derivationCodes[dataset.Derived]}},
-		unit, agency, release,
+		unit,
+		{ID: attrUnitMult, Name: "Unit multiplier", Codelist: "CL_UNIT_MULT", Mandatory: true,
+			Description: "The power of ten the value is in (SDMX CL_UNIT_MULT): 0, units, for every figure.",
+			Codes:       []code{{unitMultiplier, "Units", ""}}},
+		agency, release,
 		{ID: attrSection, Name: "Source section", Mandatory: true, Description: "Heading of the report the figure stands under."},
 		{ID: attrComment, Name: "Comment", Mandatory: true, Description: "The exact words of the report that state the figure."},
 		{ID: attrNote, Name: "Note", Description: "Reviewer's note: attribution, doubts, how a breakdown adds up."},
@@ -180,16 +255,20 @@ type sdmxObservation struct {
 
 func (d dsd) observation(o dataset.Observation) sdmxObservation {
 	key := make([]string, len(d.Dimensions))
+	applies := d.applies[o.Indicator]
 	for i := range key {
-		key[i] = totalCode
+		key[i] = notApplicable
+		if applies[i] {
+			key[i] = totalCode
+		}
 	}
-	key[0], key[1], key[len(key)-1] = o.RefArea, o.Indicator, sdmxPeriod(o.Period)
+	key[posFreq], key[posArea], key[posIndicator], key[len(key)-1] = annual, o.RefArea, o.Indicator, sdmxPeriod(o.Period)
 	for _, c := range o.Coordinates {
 		key[d.breakdown[c.Dimension]] = c.Member
 	}
 	return sdmxObservation{Key: key, Value: o.Value, Attrs: []string{
-		obsStatus(o.Qualifier), qualifierCodes[o.Qualifier].ID, derivationCodes[o.Status].ID,
-		o.Unit, o.Agency, o.Release, o.Source.Section, o.Source.Quote, o.Note,
+		obsStatus(o.Qualifier), confFree, qualifierCodes[o.Qualifier].ID, derivationCodes[o.Status].ID,
+		d.units[o.Unit], unitMultiplier, o.Agency, o.Release, o.Source.Section, o.Source.Quote, o.Note,
 	}}
 }
 

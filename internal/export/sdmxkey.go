@@ -96,5 +96,5 @@ func (d dsd) datasetDimension(i int) (string, bool) {
 }
 
 // isTotal tells the codes of an observation that is not broken down by a
-// dimension.
-func isTotal(code string) bool { return code == totalCode }
+// dimension: its total, or not applicable to the indicator.
+func isTotal(code string) bool { return code == totalCode || code == notApplicable }

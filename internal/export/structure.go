@@ -14,11 +14,18 @@ const structureSchema = "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/ma
 
 type (
 	structArtefact struct {
-		ID          string `json:"id"`
-		AgencyID    string `json:"agencyID"`
-		Version     string `json:"version"`
-		Name        string `json:"name"`
-		Description string `json:"description,omitempty"`
+		ID       string `json:"id"`
+		AgencyID string `json:"agencyID"`
+		Version  string `json:"version"`
+		localised
+	}
+	// localised is a name and description in the best-match language and by
+	// language (English now).
+	localised struct {
+		Name         string            `json:"name"`
+		Names        map[string]string `json:"names,omitempty"`
+		Description  string            `json:"description,omitempty"`
+		Descriptions map[string]string `json:"descriptions,omitempty"`
 	}
 	structDataflow struct {
 		structArtefact
@@ -56,9 +63,8 @@ type (
 		} `json:"measureList"`
 	}
 	structItem struct {
-		ID          string `json:"id"`
-		Name        string `json:"name"`
-		Description string `json:"description,omitempty"`
+		ID string `json:"id"`
+		localised
 	}
 	structConceptScheme struct {
 		structArtefact
@@ -71,7 +77,19 @@ type (
 )
 
 func artefact(id, name, description string) structArtefact {
-	return structArtefact{ID: id, AgencyID: AgencyID, Version: DataflowVersion, Name: name, Description: description}
+	return structArtefact{ID: id, AgencyID: AgencyID, Version: DataflowVersion, localised: inEnglish(name, description)}
+}
+
+func inEnglish(name, description string) localised {
+	l := localised{Name: name, Names: map[string]string{"en": name}}
+	if description != "" {
+		l.Description, l.Descriptions = description, map[string]string{"en": description}
+	}
+	return l
+}
+
+func item(id, name, description string) structItem {
+	return structItem{ID: id, localised: inEnglish(name, description)}
 }
 
 // Artefact classes of the structure messages, as SDMX REST names the
@@ -146,11 +164,11 @@ func AllStructures(cl *dataset.CodeLists, releases []dataset.Release) map[Artefa
 func (d dsd) concepts() []structItem {
 	var out []structItem
 	for _, c := range d.Dimensions {
-		out = append(out, structItem{ID: c.ID, Name: c.Name, Description: c.Description})
+		out = append(out, item(c.ID, c.Name, c.Description))
 	}
-	out = append(out, structItem{ID: "OBS_VALUE", Name: "Observation value", Description: obsValueDescription})
+	out = append(out, item("OBS_VALUE", "Observation value", obsValueDescription))
 	for _, c := range d.Attributes {
-		out = append(out, structItem{ID: c.ID, Name: c.Name, Description: c.Description})
+		out = append(out, item(c.ID, c.Name, c.Description))
 	}
 	return out
 }
@@ -167,7 +185,7 @@ func writeStructure(ctx context.Context, w io.Writer, in Input) error {
 // stubbed trims an artefact's identification to what its detail keeps.
 func stubbed(a structArtefact, detail StructureDetail) structArtefact {
 	if detail == Stub {
-		a.Description = ""
+		a.Description, a.Descriptions = "", nil
 	}
 	return a
 }
@@ -240,7 +258,7 @@ func WriteStructureJSON(_ context.Context, w io.Writer, in Input, sel map[Artefa
 		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, ""), detail)}
 		if detail == Full {
 			for _, k := range comp.Codes {
-				cl.Codes = append(cl.Codes, structItem(k))
+				cl.Codes = append(cl.Codes, item(k.ID, k.Name, k.Description))
 			}
 		}
 		msg.Data.Codelists = append(msg.Data.Codelists, cl)
