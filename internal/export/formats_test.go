@@ -397,7 +397,11 @@ func TestGLOTIPStructure(t *testing.T) {
 }
 
 func TestSDGStructure(t *testing.T) {
-	wantHeader := "FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,TIME_PERIOD,OBS_VALUE,OBS_STATUS,UNIT_MULT,UNIT_MEASURE,NATURE,COMMENT_OBS,SOURCE_DETAIL"
+	// DF_SDG_GLH's SDMX-CSV header as UN data serves it (1.24).
+	wantHeader := "DATAFLOW,FREQ,REPORTING_TYPE,SERIES,REF_AREA,SEX,AGE,URBANISATION,INCOME_WEALTH_QUANTILE,EDUCATION_LEV,OCCUPATION," +
+		"CUST_BREAKDOWN,COMPOSITE_BREAKDOWN,DISABILITY_STATUS,ACTIVITY,PRODUCT,TIME_PERIOD,OBS_VALUE,OBS_STATUS,UNIT_MULT,UNIT_MEASURE," +
+		"BASE_PER,NATURE,TIME_DETAIL,COMMENT_OBS,TIME_COVERAGE,UPPER_BOUND,LOWER_BOUND,SOURCE_DETAIL,COMMENT_TS,GEO_INFO_URL," +
+		"GEO_INFO_TYPE,CUST_BREAKDOWN_LB,DATA_LAST_UPDATE"
 	tests := []struct {
 		name  string
 		files []string
@@ -431,7 +435,7 @@ func TestSDGStructure(t *testing.T) {
 					t.Errorf("duplicate %s", k)
 				}
 				got[k] = r["OBS_VALUE"]
-				if r["REF_AREA"] != "031" || !slices.Contains([]string{"_T", "F", "M"}, r["SEX"]) ||
+				if r["DATAFLOW"] != "IAEG-SDGs:DF_SDG_GLH(1.24)" || r["REF_AREA"] != "31" || !slices.Contains([]string{"_T", "F", "M"}, r["SEX"]) ||
 					!slices.Contains([]string{"_T", "Y0T17", "Y_GE18"}, r["AGE"]) {
 					t.Errorf("row %v", r)
 				}
@@ -516,9 +520,9 @@ func TestExactValues(t *testing.T) {
 		{"sdmx.csv", []string{",2030,0.3,", ",2029,0.2,", ",2030,0.1,", ",2030,2643000,", ",2029,2642987.65,"}},
 		{"sdmx.json", []string{"[0.3,", "[0.2,", "[0.1,", "[2643000,", "[2642987.65,"}},
 		{"glotip.csv", []string{",Total,Total,Total,Total,2030,Counts,0.3,", ",Female,Total,2030,Counts,0.1,", ",Male,Total,2030,Counts,0.2,"}},
-		{"sdg-16-2-2.csv", []string{",_T,_T,2030,0.3,", ",F,_T,2030,0.1,", ",M,_T,2030,0.2,"}},
+		{"sdg-16-2-2.csv", []string{",_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2030,0.3,", ",F,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2030,0.1,", ",M,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2030,0.2,"}},
 		{"greta-coverage.csv", []string{"transnational (abroad),AZE,2030,available,0.3,exact,sum of stated figures,",
-			"0.2 + 0.1 = 0.3 in the COUNTRY_OF_EXPLOITATION × SEX breakdown, which adds up to the stated total 0.3"}},
+			"0.2 + 0.1 = 0.3, summed from the report's figures by country of exploitation and sex, which add up to its stated total of 0.3"}},
 	}
 	exponent := regexp.MustCompile(`[0-9][eE][+-]?[0-9]`)
 	for _, tc := range tests {

@@ -197,15 +197,22 @@ func summed(obs []dataset.Observation, t Target, dims []string) Figure {
 			return Figure{Note: fmt.Sprintf("the %s breakdown adds up to the total %s and has no cell for this category; the report states no count for it",
 				name, dataset.FormatValue(total.Value))}
 		}
-		how := strings.Join(values, " + ") + " = " + dataset.FormatValue(value)
+		note := fmt.Sprintf("%s = %s, summed from the report's figures by %s, which add up to its stated total of %s",
+			strings.Join(values, " + "), dataset.FormatValue(value), readable(name), dataset.FormatValue(total.Value))
 		if len(parts) == 1 {
-			how = "the only cell for this category"
+			note = fmt.Sprintf("the report's only figure for this category by %s (a breakdown that adds up to its stated total of %s)",
+				readable(name), dataset.FormatValue(total.Value))
 		}
-		return Figure{Found: true, Value: value, Qualifier: dataset.Exact, How: HowSum, Sources: parts,
-			Note: fmt.Sprintf("%s in the %s breakdown, which adds up to the stated total %s",
-				how, name, dataset.FormatValue(total.Value))}
+		return Figure{Found: true, Value: value, Qualifier: dataset.Exact, How: HowSum, Sources: parts, Note: note}
 	}
 	return Figure{Note: strings.Join(why, "; ")}
+}
+
+// readable writes a breakdown's dimensions ("COUNTRY_OF_EXPLOITATION ×
+// FORM_OF_EXPLOITATION") as the reader of a file says them: "country of
+// exploitation and form of exploitation".
+func readable(breakdown string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(breakdown, " × ", " and "), "_", " "))
 }
 
 // covers reports whether o is broken down by every dimension in dims.
