@@ -12,6 +12,12 @@ import (
 // artefacts, in the order the schema's Structures element wants them:
 // dataflows, code lists, concepts, data structures.
 func WriteStructureML(_ context.Context, out io.Writer, in Input, sel map[ArtefactRef]StructureDetail) error {
+	return writeStructureML(out, in, sel, nil)
+}
+
+// writeStructureML writes the structure message; constraints, when not
+// nil, writes its Constraints element, the last the message holds.
+func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDetail, constraints func(xmlWriter)) error {
 	d := newDSD(in.CodeLists, in.Releases)
 	w := xmlWriter{bufio.NewWriter(out)}
 	w.WriteString(xml.Header + "<message:Structure")
@@ -72,6 +78,9 @@ func WriteStructureML(_ context.Context, out io.Writer, in Input, sel map[Artefa
 			w.dsdComponents(d)
 		}
 		w.WriteString("</structure:DataStructure></structure:DataStructures>")
+	}
+	if constraints != nil {
+		constraints(w)
 	}
 	w.WriteString("</message:Structures></message:Structure>\n")
 	return w.Flush()

@@ -36,6 +36,9 @@ var (
 	dataRepresentations      = []Representation{genericData, specificData, jsonData, csvData2, csvData1}
 	structureRepresentations = []Representation{mlStructure, jsonStruct}
 	schemaRepresentations    = []Representation{xmlSchema}
+	// Availability is written in SDMX-ML only: SDMX-JSON 2.0's structure
+	// message carries constraints in SDMX 3.0's shape.
+	availabilityRepresentations = []Representation{mlStructure}
 )
 
 // Representation kinds, for the caller's switch.
@@ -89,6 +92,8 @@ func Negotiate(r *http.Request, kind int) (Representation, error) {
 		reps = dataRepresentations
 	case KindSchema:
 		reps = schemaRepresentations
+	case KindAvailability:
+		reps = availabilityRepresentations
 	}
 	if f := r.URL.Query().Get("format"); f != "" {
 		if rep, ok := find(reps, func(r Representation) bool { return r.Format == f }); ok {

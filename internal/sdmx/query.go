@@ -24,7 +24,7 @@ var (
 	otherResources     = []string{"metadatastructure", "categoryscheme", "hierarchicalcodelist", "organisationscheme",
 		"agencyscheme", "dataproviderscheme", "dataconsumerscheme", "organisationunitscheme", "reportingtaxonomy",
 		"process", "categorisation", "contentconstraint", "attachmentconstraint", "actualconstraint", "allowedconstraint",
-		"structureset", "provisionagreement", "metadataflow", "structure", "availableconstraint", "metadata"}
+		"structureset", "provisionagreement", "metadataflow", "structure", "metadata"}
 )
 
 // Query is a parsed SDMX REST query: a data query or a structure query.
@@ -35,6 +35,19 @@ type Query struct {
 	Struct   StructureQuery
 	// Schema is a schema query's dimension at the observation level.
 	Schema string
+	Avail  AvailabilityQuery
+}
+
+// AvailabilityQuery is availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}:
+// what data exists for a partial key (its key and periods are Data's).
+type AvailabilityQuery struct {
+	// Exact is mode=exact: the codes of the data the key selects; else
+	// (mode=available, the default) the codes each dimension may take
+	// given the key's other parts.
+	Exact bool
+	// Component is the one dimension to describe, or "all".
+	Component  string
+	References string
 }
 
 // Kinds of query, each with its own representations.
@@ -42,6 +55,7 @@ const (
 	KindData = iota
 	KindStructure
 	KindSchema
+	KindAvailability
 )
 
 // Kind is the query's kind.
@@ -51,6 +65,8 @@ func (q Query) Kind() int {
 		return KindData
 	case "schema":
 		return KindSchema
+	case "availableconstraint":
+		return KindAvailability
 	}
 	return KindStructure
 }
@@ -100,6 +116,9 @@ func Parse(path string, params url.Values) (Query, error) {
 	case slices.Contains(structureResources, resource):
 		q, err := parseStructure(parts[1:], params)
 		return Query{Resource: resource, Struct: q}, err
+	case resource == "availableconstraint":
+		q, err := parseAvailability(parts[1:], params)
+		return Query{Resource: resource, Data: q.data, Avail: q.avail}, err
 	case resource == "schema":
 		dim, err := parseSchema(parts[1:], params)
 		return Query{Resource: resource, Schema: dim}, err
@@ -122,9 +141,48 @@ func checkParams(params url.Values, allowed ...string) error {
 }
 
 func parseData(parts []string, params url.Values) (DataQuery, error) {
+	if len(parts) > 0 && parts[0] == "dataflow" {
+		return DataQuery{}, NotImplemented("the SDMX 3.0 data path (data/dataflow/{agency}/{id}/{version}/{key}, c[DIM] filters) is not implemented; use data/{flowRef}/{key}")
+	}
+	if len(parts) > 3 {
+		return DataQuery{}, syntax("a data query is data/{flowRef}/{key}/{providerRef}")
+	}
+	if err := checkParams(params, "startPeriod", "endPeriod", "updatedAfter", "firstNObservations", "lastNObservations",
+		"dimensionAtObservation", "detail", "includeHistory"); err != nil {
+		return DataQuery{}, err
+	}
+	q, err := parseSelection(parts, params)
+	if err != nil {
+		return q, err
+	}
+	if q.Filter.FirstN, err = count(params, "firstNObservations"); err != nil {
+		return q, err
+	}
+	if q.Filter.LastN, err = count(params, "lastNObservations"); err != nil {
+		return q, err
+	}
+	if h := params.Get("includeHistory"); h != "" && h != "false" {
+		return q, NotImplemented("includeHistory is not implemented: a data query reads the current figure of each cell")
+	}
+	q.Options.DimensionAtObservation = params.Get("dimensionAtObservation")
+	if d := q.Options.DimensionAtObservation; d != "" && d != export.AllDimensions && !idPattern.MatchString(d) {
+		return q, syntax("dimensionAtObservation: %q is not a dimension id", d)
+	}
+	switch d := export.DataDetail(params.Get("detail")); d {
+	case "", export.DetailFull, export.DetailDataOnly, export.DetailSeriesKeysOnly, export.DetailNoData:
+		q.Options.Detail = d
+	default:
+		return q, syntax("detail: %q is none of full, dataonly, serieskeysonly, nodata", d)
+	}
+	return q, q.Filter.Validate()
+}
+
+// parseSelection reads what data and availability queries share: the flow,
+// the key, the provider and the periods.
+func parseSelection(parts []string, params url.Values) (DataQuery, error) {
 	var q DataQuery
-	if len(parts) == 0 || len(parts) > 3 {
-		return q, syntax("a data query is data/{flowRef}/{key}/{providerRef}")
+	if len(parts) == 0 {
+		return q, syntax("no flowRef: the query is data/{flowRef}/{key}/{providerRef}")
 	}
 	if err := checkFlow(parts[0]); err != nil {
 		return q, err
@@ -148,10 +206,6 @@ func parseData(parts []string, params url.Values) (DataQuery, error) {
 			return q, err
 		}
 	}
-	if err := checkParams(params, "startPeriod", "endPeriod", "updatedAfter", "firstNObservations", "lastNObservations",
-		"dimensionAtObservation", "detail", "includeHistory"); err != nil {
-		return q, err
-	}
 	var err error
 	if q.Filter.PeriodFrom, err = year(params, "startPeriod"); err != nil {
 		return q, err
@@ -159,29 +213,51 @@ func parseData(parts []string, params url.Values) (DataQuery, error) {
 	if q.Filter.PeriodTo, err = year(params, "endPeriod"); err != nil {
 		return q, err
 	}
-	if q.Filter.FirstN, err = count(params, "firstNObservations"); err != nil {
-		return q, err
-	}
-	if q.Filter.LastN, err = count(params, "lastNObservations"); err != nil {
-		return q, err
-	}
 	if params.Has("updatedAfter") {
 		return q, NotImplemented("updatedAfter is not implemented")
 	}
-	if h := params.Get("includeHistory"); h != "" && h != "false" {
-		return q, NotImplemented("includeHistory is not implemented: a data query reads the current figure of each cell")
+	return q, nil
+}
+
+type availability struct {
+	data  DataQuery
+	avail AvailabilityQuery
+}
+
+func parseAvailability(parts []string, params url.Values) (availability, error) {
+	var q availability
+	if len(parts) > 4 {
+		return q, syntax("an availability query is availableconstraint/{flowRef}/{key}/{providerRef}/{componentID}")
 	}
-	q.Options.DimensionAtObservation = params.Get("dimensionAtObservation")
-	if d := q.Options.DimensionAtObservation; d != "" && d != export.AllDimensions && !idPattern.MatchString(d) {
-		return q, syntax("dimensionAtObservation: %q is not a dimension id", d)
+	if err := checkParams(params, "startPeriod", "endPeriod", "updatedAfter", "mode", "references"); err != nil {
+		return q, err
 	}
-	switch d := export.DataDetail(params.Get("detail")); d {
-	case "", export.DetailFull, export.DetailDataOnly, export.DetailSeriesKeysOnly, export.DetailNoData:
-		q.Options.Detail = d
+	var err error
+	if q.data, err = parseSelection(parts[:min(len(parts), 3)], params); err != nil {
+		return q, err
+	}
+	q.avail.Component = "all"
+	if len(parts) == 4 && parts[3] != "" {
+		if q.avail.Component = parts[3]; q.avail.Component != "all" && !idPattern.MatchString(q.avail.Component) {
+			return q, syntax("componentID: %q is not an id", q.avail.Component)
+		}
+	}
+	switch params.Get("mode") {
+	case "", "available":
+	case "exact":
+		q.avail.Exact = true
 	default:
-		return q, syntax("detail: %q is none of full, dataonly, serieskeysonly, nodata", d)
+		return q, syntax("mode: %q is neither exact nor available", params.Get("mode"))
 	}
-	return q, q.Filter.Validate()
+	q.avail.References = params.Get("references")
+	switch q.avail.References {
+	case "", "none", "all", export.ClassDataflow, export.ClassDataStructure, export.ClassConceptScheme, export.ClassCodelist:
+	case "dataproviderscheme":
+		return q, NotImplemented("this service has no data provider scheme")
+	default:
+		return q, syntax("references: %q is none of none, all, datastructure, conceptscheme, codelist, dataproviderscheme, dataflow", q.avail.References)
+	}
+	return q, q.data.Filter.Validate()
 }
 
 // checkFlow accepts the flow references that name this service's dataflow:
@@ -337,6 +413,21 @@ func parseStructure(parts []string, params url.Values) (StructureQuery, error) {
 		return q, syntax("detail: %q is none of full, allstubs, referencestubs, allcompletestubs, referencecompletestubs, referencepartial", q.Detail)
 	}
 	return q, nil
+}
+
+// Structures are the structures an availability query's references
+// parameter asks to come with the constraint: none, all (the dataflow and
+// everything it refers to), or every artefact of one class.
+func (q AvailabilityQuery) Structures(artefacts map[export.ArtefactRef][]export.ArtefactRef) (map[export.ArtefactRef]export.StructureDetail, error) {
+	all := StructureQuery{Agencies: []string{"all"}, IDs: []string{"all"}, Versions: []string{"latest"}}
+	switch q.References {
+	case "", "none":
+		return nil, nil
+	case "all":
+		all.References = "descendants"
+		return all.Select(export.ClassDataflow, artefacts)
+	}
+	return all.Select(q.References, artefacts)
 }
 
 // Select resolves a structure query over the artefacts: those it names and

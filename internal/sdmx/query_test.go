@@ -48,7 +48,14 @@ func TestParse(t *testing.T) {
 		{"bad references", "dataflow", "references=cousins", 140, nil},
 		{"updatedAfter", "data/TIP_INDICATORS", "updatedAfter=2024-01-01T00:00:00Z", 501, nil},
 		{"history", "data/TIP_INDICATORS", "includeHistory=true", 501, nil},
-		{"availability", "availableconstraint/TIP_INDICATORS", "", 501, nil},
+		{"availability", "availableconstraint/TIP_INDICATORS/A.AZE/all/SEX", "mode=exact&references=codelist", 0, func(q sdmx.Query) bool {
+			return q.Kind() == sdmx.KindAvailability && q.Avail.Exact && q.Avail.Component == "SEX" && len(q.Data.Key) == 2
+		}},
+		{"availability by default", "availableconstraint/TIP_INDICATORS", "", 0, func(q sdmx.Query) bool {
+			return !q.Avail.Exact && q.Avail.Component == "all"
+		}},
+		{"availability, bad mode", "availableconstraint/TIP_INDICATORS", "mode=some", 140, nil},
+		{"SDMX 3.0 data path", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*", "", 501, nil},
 		{"explicit measure schema", "schema/datastructure/AZ_MIA/DSD_TIP_INDICATORS", "explicitMeasure=true", 501, nil},
 	}
 	for _, tc := range tests {

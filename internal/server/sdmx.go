@@ -124,19 +124,14 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		}}, nil
 	}
 
-	in, err := export.NewInput(ctx, rd, q.Data.Filter)
+	if q.Kind() == sdmx.KindAvailability {
+		return availabilityResponse(ctx, rd, q, maxObservations)
+	}
+	in, keys, err := keyedInput(ctx, rd, q, true)
 	if err != nil {
 		return sdmxWrite{}, err
 	}
-	if q.Data.Key != nil {
-		keys, err := export.NewKeySelection(in.CodeLists, in.Releases, q.Data.Key)
-		if err != nil {
-			return sdmxWrite{}, err
-		}
-		in.Filter = keys.Filter(in.Filter)
-		if err := dataset.NewCatalog(in.CodeLists, in.Releases).CheckCodes(in.Filter); err != nil {
-			return sdmxWrite{}, err
-		}
+	if keys != nil {
 		query := in.Query
 		in.Query = func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
 			return query(ctx, f, func(o dataset.Observation) error {
@@ -147,15 +142,8 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 			})
 		}
 	}
-	counted := in.Filter
-	counted.Current = true
-	page, err := rd.Observations(ctx, counted, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
-	if err != nil {
+	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
 		return sdmxWrite{}, err
-	}
-	if page.TotalCount > maxObservations {
-		return sdmxWrite{}, sdmx.TooLarge("the query selects %d observations, more than the %d a response holds: narrow the key or the periods, or read /export/sdmx.csv",
-			page.TotalCount, maxObservations)
 	}
 	if err := in.Each(ctx, func(dataset.Observation) error { return errFound }); err == nil {
 		return sdmxWrite{}, sdmx.NoResults("no observation matches the query")
@@ -180,4 +168,67 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 			return export.WriteSDMXCSV(ctx, w, in, rep.CSVVersion(), opts)
 		}
 	}}, nil
+}
+
+// checkSize refuses a query that reads more than maxObservations (413).
+func checkSize(ctx context.Context, rd dataset.Reader, f dataset.Filter, maxObservations int) error {
+	f.Current = true
+	page, err := rd.Observations(ctx, f, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
+	if err != nil {
+		return err
+	}
+	if page.TotalCount > maxObservations {
+		return sdmx.TooLarge("the query selects %d observations, more than the %d a response holds: narrow the key or the periods, or read /export/sdmx.csv",
+			page.TotalCount, maxObservations)
+	}
+	return nil
+}
+
+// availabilityResponse answers availableconstraint: the codes the data
+// has for a partial key, as an actual content constraint. mode=exact reads
+// what the key selects; mode=available relaxes each key part in turn, so it
+// reads everything in the periods.
+func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, maxObservations int) (sdmxWrite, error) {
+	in, _, err := keyedInput(ctx, rd, q, q.Avail.Exact)
+	if err != nil {
+		return sdmxWrite{}, err
+	}
+	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
+		return sdmxWrite{}, err
+	}
+	a, err := export.Available(ctx, in, q.Data.Key, q.Avail.Exact, q.Avail.Component)
+	if err != nil {
+		return sdmxWrite{}, err
+	}
+	if a.Observations == 0 {
+		return sdmxWrite{}, sdmx.NoResults("no observation matches the query")
+	}
+	sel, err := q.Avail.Structures(export.Artefacts(in.CodeLists, in.Releases))
+	if err != nil {
+		return sdmxWrite{}, err
+	}
+	withTime := q.Avail.Component == "all" || q.Avail.Component == "TIME_PERIOD"
+	return sdmxWrite{in.Prepared, func(w io.Writer) error { return export.WriteAvailabilityML(ctx, w, in, a, withTime, sel) }}, nil
+}
+
+// keyedInput reads the input of a data or availability query: its periods
+// and, with narrow, the coarse filter of its key, whose codes the dataset
+// must have (UNKNOWN_CODE, answered as no results). The key's length is
+// checked against the DSD either way; keys is nil for the key "all".
+func keyedInput(ctx context.Context, rd dataset.Reader, q sdmx.Query, narrow bool) (export.Input, *export.KeySelection, error) {
+	in, err := export.NewInput(ctx, rd, q.Data.Filter)
+	if err != nil || q.Data.Key == nil {
+		return in, nil, err
+	}
+	keys, err := export.NewKeySelection(in.CodeLists, in.Releases, q.Data.Key)
+	if err != nil {
+		return in, nil, err
+	}
+	if narrow {
+		in.Filter = keys.Filter(in.Filter)
+		if err := dataset.NewCatalog(in.CodeLists, in.Releases).CheckCodes(in.Filter); err != nil {
+			return in, nil, err
+		}
+	}
+	return in, &keys, nil
 }

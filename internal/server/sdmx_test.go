@@ -219,6 +219,30 @@ func TestSDMXRESTQueries(t *testing.T) {
 				t.Errorf("the first period of the total is the cumulative 2005-2024: %v", obs)
 			}
 		}},
+		{"availability, exact", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "mode": "exact", "component": "all"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			got := availableValues(t, body)
+			if !slices.Equal(got["REF_AREA"], []string{"AZE"}) || !slices.Equal(got["INDICATOR"], []string{"victims_identified"}) ||
+				!slices.Contains(got["SEX"], "F") || !slices.Contains(got["SEX"], "_T") || slices.Contains(got["SEX"], "_Z") {
+				t.Errorf("available %v", got)
+			}
+			if !strings.Contains(body, "<common:StartPeriod") {
+				t.Error("no time range")
+			}
+		}},
+		{"availability, what each part may take", map[string]any{"flow": "TIP_INDICATORS", "key": sdmxKey(t, map[string]string{"REF_AREA": "AZE", "INDICATOR": "victims_identified", "SEX": "F"}),
+			"mode": "available", "component": "all", "references": "codelist"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			got := availableValues(t, body)
+			// SEX may take M too, given the other parts; the other dimensions
+			// only what female victims have.
+			if !slices.Contains(got["SEX"], "M") || !slices.Contains(got["INDICATOR"], "persons_charged") || slices.Contains(got["REF_AREA"], "WLD") {
+				t.Errorf("available %v", got)
+			}
+			if !strings.Contains(body, `<structure:Codelist id="CL_SEX"`) {
+				t.Error("references=codelist brings the code lists")
+			}
+		}},
 		{"SDMX-JSON data", map[string]any{"flow": "TIP_INDICATORS", "key": bySex}, "application/vnd.sdmx.data+json;version=2.0.0", func(t *testing.T, body string) {
 			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Data)
 		}},
@@ -258,6 +282,26 @@ func TestSDMXRESTQueries(t *testing.T) {
 			tc.check(t, r.body)
 		})
 	}
+}
+
+// availableValues reads an availability message's cube region: the codes
+// of each dimension.
+func availableValues(t *testing.T, body string) map[string][]string {
+	t.Helper()
+	var msg struct {
+		KeyValues []struct {
+			ID     string   `xml:"id,attr"`
+			Values []string `xml:"Value"`
+		} `xml:"Structures>Constraints>ContentConstraint>CubeRegion>KeyValue"`
+	}
+	if err := xml.Unmarshal([]byte(body), &msg); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, kv := range msg.KeyValues {
+		out[kv.ID] = kv.Values
+	}
+	return out
 }
 
 // TestSDMXStructureSpecificData validates structure-specific messages
@@ -335,7 +379,9 @@ func TestSDMXRESTErrors(t *testing.T) {
 		{"an SDMX version not offered", srv, "/dataflow", "application/vnd.sdmx.structure+xml;version=3.0.0", 406, 1406, "offered"},
 		{"a format not offered", srv, "/data/TIP_INDICATORS/all?format=xlsx", "", 406, 1406, "xlsx"},
 		{"updatedAfter", srv, "/data/TIP_INDICATORS/all?updatedAfter=2024-01-01", "", 501, 501, "updatedAfter"},
-		{"availability", srv, "/availableconstraint/TIP_INDICATORS/all", "", 501, 501, "availableconstraint"},
+		{"the SDMX 3.0 data path", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*", "", 501, 501, "SDMX 3.0"},
+		{"availability in SDMX-JSON", srv, "/availableconstraint/TIP_INDICATORS", "application/vnd.sdmx.structure+json", 406, 1406, "offered"},
+		{"availability of nothing", srv, "/availableconstraint/TIP_INDICATORS/all?startPeriod=2030", "", 404, 100, "no observation"},
 		{"series keys in CSV", srv, "/data/TIP_INDICATORS/all?detail=serieskeysonly&format=csvfile", "", 501, 501, "serieskeysonly"},
 		{"items of a code list", srv, "/codelist/AZ_MIA/CL_SEX/latest/F", "", 501, 501, "item queries"},
 		{"partial references", srv, "/dataflow?detail=referencepartial", "", 501, 501, "referencepartial"},
