@@ -169,10 +169,10 @@ type Indicator struct {
 	// no single cell.
 	Headline []Coordinate
 	// Dimensions are the dimensions the indicator's observations are broken
-	// down by, in code order: where SDMX writes _T for a total; the other
-	// dimensions do not apply to it (_Z). The store derives them from the
-	// loaded observations when it reads the code lists; a data file does
-	// not declare them.
+	// down by (IndicatorFacets.Dimensions, over every loaded observation):
+	// where SDMX writes _T for a total; the other dimensions do not apply to
+	// it (_Z). Code lists leave it empty; export.NewInput fills it from the
+	// reader's facets, and a data file does not declare it.
 	Dimensions []string
 }
 

@@ -95,6 +95,9 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 	if err := dataset.NewCatalog(cl, rels).CheckCodes(filter); err != nil {
 		return Input{}, err
 	}
+	if cl, err = withDimensions(ctx, s, cl); err != nil {
+		return Input{}, err
+	}
 	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: current}
 	for _, r := range rels {
 		t, err := time.Parse(time.RFC3339, r.LoadedAt)
@@ -106,6 +109,27 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 		}
 	}
 	return in, nil
+}
+
+// withDimensions returns the code lists with each indicator's dimensions
+// (the SDMX formats write _T on them and _Z on the others), read from the
+// reader's facets: the one place that rule is written. cl itself, which a
+// caller may share, is left as it is.
+func withDimensions(ctx context.Context, s dataset.Reader, cl *dataset.CodeLists) (*dataset.CodeLists, error) {
+	codes := make([]string, len(cl.Indicators))
+	for i, ind := range cl.Indicators {
+		codes[i] = ind.Code
+	}
+	facets, err := s.FacetsOfIndicators(ctx, codes)
+	if err != nil {
+		return nil, fmt.Errorf("read the dimensions of the indicators: %w", err)
+	}
+	out := *cl
+	out.Indicators = slices.Clone(cl.Indicators)
+	for i := range out.Indicators {
+		out.Indicators[i].Dimensions = facets[out.Indicators[i].Code].Dimensions
+	}
+	return &out, nil
 }
 
 // Write writes the observations q selects in format f, everything read in

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/lib/pq"
-
 	"indicators/internal/dataset"
 )
 
@@ -34,26 +32,14 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 		FROM agency a LEFT JOIN agency p ON p.id = a.parent_id ORDER BY a.id`); err != nil {
 		return nil, fmt.Errorf("read agencies: %w", err)
 	}
-	var indicators []struct {
-		indicatorRow
-		Dimensions pq.StringArray
-	}
-	// An indicator's dimensions are those any of its observations, of any
-	// release, is broken down by. Each EXISTS stops at its first match
-	// through the coordinate index; with millions of observations a list
-	// kept by the load would serve better, and this query is where it goes.
+	var indicators []indicatorRow
 	if err := s.db.SelectContext(ctx, &indicators, `
-		SELECT `+indicatorColumns+`,
-		       ARRAY(SELECT d.code FROM dimension d WHERE EXISTS (
-		           SELECT 1 FROM observation_coordinate c JOIN observation o ON o.id = c.observation_id
-		           WHERE c.dimension_id = d.id AND o.indicator_id = i.id) ORDER BY d.code) AS dimensions
+		SELECT `+indicatorColumns+`
 		FROM indicator i JOIN unit u ON u.id = i.unit_id ORDER BY i.sort_order, i.id`); err != nil {
 		return nil, fmt.Errorf("read indicators: %w", err)
 	}
 	for _, r := range indicators {
-		ind := r.domain()
-		ind.Dimensions = r.Dimensions
-		c.Indicators = append(c.Indicators, ind)
+		c.Indicators = append(c.Indicators, r.domain())
 	}
 	var members []struct {
 		Dimension, DimensionName, DimensionDescription string
