@@ -39,6 +39,9 @@ var fieldRules = map[string]fieldRule{
 	// A count(*) over the filter.
 	"ObservationConnection.totalCount": {base: 1},
 	"IndicatorConnection.totalCount":   {base: 1},
+	"CellChangeConnection.totalCount":  {base: 1},
+	// Reads every cell the revisions since touched, whatever the page.
+	"Query.changes": {base: 20},
 	// Sums over up to 10,000 observations into a few groups.
 	"Query.aggregate": {base: 500, n: 10},
 	// Every cell a framework asks for, evaluated over current cells.

@@ -15,6 +15,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -36,6 +37,7 @@ type ResolverRoot interface {
 	Agency() AgencyResolver
 	Breakdown() BreakdownResolver
 	BreakdownMember() BreakdownMemberResolver
+	CellChange() CellChangeResolver
 	Coordinate() CoordinateResolver
 	CoverageCell() CoverageCellResolver
 	CoverageSource() CoverageSourceResolver
@@ -48,6 +50,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	RefArea() RefAreaResolver
 	Release() ReleaseResolver
+	Revision() RevisionResolver
 	Source() SourceResolver
 	ObservationFilter() ObservationFilterResolver
 }
@@ -100,6 +103,29 @@ type ComplexityRoot struct {
 		Value        func(childComplexity int) int
 	}
 
+	CellChange struct {
+		After       func(childComplexity int) int
+		Before      func(childComplexity int) int
+		Coordinates func(childComplexity int) int
+		Indicator   func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Period      func(childComplexity int) int
+		RefArea     func(childComplexity int) int
+		Revision    func(childComplexity int) int
+	}
+
+	CellChangeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CellChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Change struct {
 		Absolute      func(childComplexity int) int
 		Percent       func(childComplexity int) int
@@ -133,6 +159,12 @@ type ComplexityRoot struct {
 		Release     func(childComplexity int) int
 		Section     func(childComplexity int) int
 		Value       func(childComplexity int) int
+	}
+
+	Dataset struct {
+		Revisions func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	Dimension struct {
@@ -203,6 +235,7 @@ type ComplexityRoot struct {
 		Qualifier    func(childComplexity int) int
 		RefArea      func(childComplexity int) int
 		Release      func(childComplexity int) int
+		Revision     func(childComplexity int) int
 		Source       func(childComplexity int) int
 		StatedChange func(childComplexity int) int
 		Status       func(childComplexity int) int
@@ -239,7 +272,9 @@ type ComplexityRoot struct {
 		Agencies     func(childComplexity int, kind *dataset.AgencyKind) int
 		Agency       func(childComplexity int, code string) int
 		Aggregate    func(childComplexity int, filter dataset.Filter, groupBy []model.AggregateGrouping) int
+		Changes      func(childComplexity int, since dataset.Vintage, kinds []dataset.ChangeKind, first *int, after *string) int
 		Coverage     func(childComplexity int, framework model.ReportingFramework, filter *dataset.Filter) int
+		Dataset      func(childComplexity int) int
 		Dimension    func(childComplexity int, code string) int
 		Dimensions   func(childComplexity int) int
 		Indicator    func(childComplexity int, code string) int
@@ -267,7 +302,15 @@ type ComplexityRoot struct {
 		Published     func(childComplexity int) int
 		Publisher     func(childComplexity int) int
 		ReferenceYear func(childComplexity int) int
+		Revision      func(childComplexity int) int
 		Title         func(childComplexity int) int
+	}
+
+	Revision struct {
+		Action   func(childComplexity int) int
+		LoadedAt func(childComplexity int) int
+		Number   func(childComplexity int) int
+		Release  func(childComplexity int) int
 	}
 
 	Source struct {
@@ -310,6 +353,12 @@ type BreakdownResolver interface {
 }
 type BreakdownMemberResolver interface {
 	Member(ctx context.Context, objs []*dataset.MemberSplit) ([]*dataset.Member, error)
+}
+type CellChangeResolver interface {
+	Indicator(ctx context.Context, obj *dataset.Change) (*dataset.Indicator, error)
+	RefArea(ctx context.Context, obj *dataset.Change) (*dataset.RefArea, error)
+
+	Revision(ctx context.Context, obj *dataset.Change) (*dataset.Revision, error)
 }
 type CoordinateResolver interface {
 	Dimension(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Dimension, error)
@@ -378,6 +427,7 @@ type ObservationResolver interface {
 	Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error)
 	Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
 	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
+	Revision(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Revision, error)
 	Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
 	Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error)
 	DerivedFrom(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
@@ -398,6 +448,8 @@ type QueryResolver interface {
 	RefAreas(ctx context.Context) ([]dataset.RefArea, error)
 	Releases(ctx context.Context) ([]dataset.Release, error)
 	Coverage(ctx context.Context, framework model.ReportingFramework, filter *dataset.Filter) ([]framework.CoverageCell, error)
+	Dataset(ctx context.Context) (*model.Dataset, error)
+	Changes(ctx context.Context, since dataset.Vintage, kinds []dataset.ChangeKind, first *int, after *string) (*model.CellChangeConnection, error)
 }
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
@@ -412,6 +464,11 @@ type ReleaseResolver interface {
 	Publisher(ctx context.Context, objs []*dataset.Release) ([]*dataset.Agency, error)
 
 	Published(ctx context.Context, objs []*dataset.Release) ([]*string, error)
+
+	Revision(ctx context.Context, obj *dataset.Release) (*dataset.Revision, error)
+}
+type RevisionResolver interface {
+	Release(ctx context.Context, obj *dataset.Revision) (*dataset.Release, error)
 }
 type SourceResolver interface {
 	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
@@ -627,6 +684,93 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BreakdownMember.Value(childComplexity), true
 
+	case "CellChange.after":
+		if e.ComplexityRoot.CellChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.After(childComplexity), true
+	case "CellChange.before":
+		if e.ComplexityRoot.CellChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Before(childComplexity), true
+	case "CellChange.coordinates":
+		if e.ComplexityRoot.CellChange.Coordinates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Coordinates(childComplexity), true
+	case "CellChange.indicator":
+		if e.ComplexityRoot.CellChange.Indicator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Indicator(childComplexity), true
+	case "CellChange.kind":
+		if e.ComplexityRoot.CellChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Kind(childComplexity), true
+	case "CellChange.period":
+		if e.ComplexityRoot.CellChange.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Period(childComplexity), true
+	case "CellChange.refArea":
+		if e.ComplexityRoot.CellChange.RefArea == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.RefArea(childComplexity), true
+	case "CellChange.revision":
+		if e.ComplexityRoot.CellChange.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChange.Revision(childComplexity), true
+
+	case "CellChangeConnection.edges":
+		if e.ComplexityRoot.CellChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeConnection.Edges(childComplexity), true
+	case "CellChangeConnection.nodes":
+		if e.ComplexityRoot.CellChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeConnection.Nodes(childComplexity), true
+	case "CellChangeConnection.pageInfo":
+		if e.ComplexityRoot.CellChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeConnection.PageInfo(childComplexity), true
+	case "CellChangeConnection.totalCount":
+		if e.ComplexityRoot.CellChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeConnection.TotalCount(childComplexity), true
+
+	case "CellChangeEdge.cursor":
+		if e.ComplexityRoot.CellChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeEdge.Cursor(childComplexity), true
+	case "CellChangeEdge.node":
+		if e.ComplexityRoot.CellChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CellChangeEdge.Node(childComplexity), true
+
 	case "Change.absolute":
 		if e.ComplexityRoot.Change.Absolute == nil {
 			break
@@ -768,6 +912,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CoverageSource.Value(childComplexity), true
+
+	case "Dataset.revisions":
+		if e.ComplexityRoot.Dataset.Revisions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Revisions(childComplexity), true
+	case "Dataset.updatedAt":
+		if e.ComplexityRoot.Dataset.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.UpdatedAt(childComplexity), true
+	case "Dataset.version":
+		if e.ComplexityRoot.Dataset.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dataset.Version(childComplexity), true
 
 	case "Dimension.code":
 		if e.ComplexityRoot.Dimension.Code == nil {
@@ -1089,6 +1252,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Observation.Release(childComplexity), true
+	case "Observation.revision":
+		if e.ComplexityRoot.Observation.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Revision(childComplexity), true
 	case "Observation.source":
 		if e.ComplexityRoot.Observation.Source == nil {
 			break
@@ -1235,6 +1404,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Aggregate(childComplexity, args["filter"].(dataset.Filter), args["groupBy"].([]model.AggregateGrouping)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["since"].(dataset.Vintage), args["kinds"].([]dataset.ChangeKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.coverage":
 		if e.ComplexityRoot.Query.Coverage == nil {
 			break
@@ -1246,6 +1426,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Coverage(childComplexity, args["framework"].(model.ReportingFramework), args["filter"].(*dataset.Filter)), true
+	case "Query.dataset":
+		if e.ComplexityRoot.Query.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Dataset(childComplexity), true
 	case "Query.dimension":
 		if e.ComplexityRoot.Query.Dimension == nil {
 			break
@@ -1400,12 +1586,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Release.ReferenceYear(childComplexity), true
+	case "Release.revision":
+		if e.ComplexityRoot.Release.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Release.Revision(childComplexity), true
 	case "Release.title":
 		if e.ComplexityRoot.Release.Title == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Release.Title(childComplexity), true
+
+	case "Revision.action":
+		if e.ComplexityRoot.Revision.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Action(childComplexity), true
+	case "Revision.loadedAt":
+		if e.ComplexityRoot.Revision.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.LoadedAt(childComplexity), true
+	case "Revision.number":
+		if e.ComplexityRoot.Revision.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Number(childComplexity), true
+	case "Revision.release":
+		if e.ComplexityRoot.Revision.Release == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Revision.Release(childComplexity), true
 
 	case "Source.alsoStatedIn":
 		if e.ComplexityRoot.Source.AlsoStatedIn == nil {
@@ -1477,6 +1694,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CoordinateInput", ec.unmarshalInputCoordinateInput),
 			graphql.NewInputUnmarshaler("MemberSelection", ec.unmarshalInputMemberSelection),
 			graphql.NewInputUnmarshaler("ObservationFilter", ec.unmarshalInputObservationFilter),
+			graphql.NewInputUnmarshaler("Vintage", ec.unmarshalInputVintage),
 		)
 	}
 	first := true
@@ -1537,7 +1755,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "agency.graphqls" "aggregate.graphqls" "coverage.graphqls" "dimension.graphqls" "indicator.graphqls" "observation.graphqls" "pagination.graphqls" "query.graphqls" "refarea.graphqls" "release.graphqls"
+//go:embed "agency.graphqls" "aggregate.graphqls" "coverage.graphqls" "dimension.graphqls" "indicator.graphqls" "observation.graphqls" "pagination.graphqls" "query.graphqls" "refarea.graphqls" "release.graphqls" "revision.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1559,6 +1777,7 @@ var sources = []*ast.Source{
 	{Name: "query.graphqls", Input: sourceData("query.graphqls"), BuiltIn: false},
 	{Name: "refarea.graphqls", Input: sourceData("refarea.graphqls"), BuiltIn: false},
 	{Name: "release.graphqls", Input: sourceData("release.graphqls"), BuiltIn: false},
+	{Name: "revision.graphqls", Input: sourceData("revision.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1654,6 +1873,52 @@ func (ec *executionContext) childFields_BreakdownMember(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type BreakdownMember", field.Name)
 }
 
+func (ec *executionContext) childFields_CellChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_CellChange_kind(ctx, field)
+	case "indicator":
+		return ec.fieldContext_CellChange_indicator(ctx, field)
+	case "refArea":
+		return ec.fieldContext_CellChange_refArea(ctx, field)
+	case "period":
+		return ec.fieldContext_CellChange_period(ctx, field)
+	case "coordinates":
+		return ec.fieldContext_CellChange_coordinates(ctx, field)
+	case "before":
+		return ec.fieldContext_CellChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_CellChange_after(ctx, field)
+	case "revision":
+		return ec.fieldContext_CellChange_revision(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CellChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CellChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CellChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CellChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CellChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CellChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CellChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CellChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CellChangeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "previousValue":
@@ -1722,6 +1987,18 @@ func (ec *executionContext) childFields_CoverageSource(ctx context.Context, fiel
 		return ec.fieldContext_CoverageSource_quote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CoverageSource", field.Name)
+}
+
+func (ec *executionContext) childFields_Dataset(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_Dataset_version(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Dataset_updatedAt(ctx, field)
+	case "revisions":
+		return ec.fieldContext_Dataset_revisions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dataset", field.Name)
 }
 
 func (ec *executionContext) childFields_Dimension(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1864,6 +2141,8 @@ func (ec *executionContext) childFields_Observation(ctx context.Context, field g
 		return ec.fieldContext_Observation_note(ctx, field)
 	case "release":
 		return ec.fieldContext_Observation_release(ctx, field)
+	case "revision":
+		return ec.fieldContext_Observation_revision(ctx, field)
 	case "previous":
 		return ec.fieldContext_Observation_previous(ctx, field)
 	case "change":
@@ -1960,8 +2239,24 @@ func (ec *executionContext) childFields_Release(ctx context.Context, field graph
 		return ec.fieldContext_Release_checksum(ctx, field)
 	case "loadedAt":
 		return ec.fieldContext_Release_loadedAt(ctx, field)
+	case "revision":
+		return ec.fieldContext_Release_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Release", field.Name)
+}
+
+func (ec *executionContext) childFields_Revision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_Revision_number(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_Revision_loadedAt(ctx, field)
+	case "release":
+		return ec.fieldContext_Revision_release(ctx, field)
+	case "action":
+		return ec.fieldContext_Revision_action(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Revision", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2351,6 +2646,44 @@ func (ec *executionContext) field_Query_aggregate_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["groupBy"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (dataset.Vintage, error) {
+			return ec.unmarshalNVintage2indicatorsᚋinternalᚋdatasetᚐVintage(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]dataset.ChangeKind, error) {
+			return ec.unmarshalOCellChangeKind2ᚕindicatorsᚋinternalᚋdatasetᚐChangeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -3425,6 +3758,427 @@ func (ec *executionContext) fieldContext_BreakdownMember_observations(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _CellChange_kind(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.ChangeKind) graphql.Marshaler {
+			return ec.marshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CellChange", field, false, false, "CellChangeKind")
+}
+
+func (ec *executionContext) _CellChange_indicator(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_indicator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CellChange().Indicator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
+			return ec.marshalNIndicator2ᚖindicatorsᚋinternalᚋdatasetᚐIndicator(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_indicator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Indicator(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_refArea(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CellChange().RefArea(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
+			return ec.marshalNRefArea2ᚖindicatorsᚋinternalᚋdatasetᚐRefArea(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_refArea(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RefArea(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.Period) graphql.Marshaler {
+			return ec.marshalNPeriod2indicatorsᚋinternalᚋdatasetᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Period(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_coordinates(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_coordinates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
+			return ec.marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_coordinates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coordinate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_before(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_after(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
+			return ec.marshalOObservation2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Observation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChange_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChange_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CellChange().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖindicatorsᚋinternalᚋdatasetᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChange_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChange",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CellChangeEdge) graphql.Marshaler {
+			return ec.marshalNCellChangeEdge2ᚕindicatorsᚋgraphᚋmodelᚐCellChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Change) graphql.Marshaler {
+			return ec.marshalNCellChange2ᚕindicatorsᚋinternalᚋdatasetᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖindicatorsᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CellChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CellChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CellChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CellChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CellChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CellChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CellChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Change) graphql.Marshaler {
+			return ec.marshalNCellChange2ᚖindicatorsᚋinternalᚋdatasetᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CellChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CellChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Change_previousValue(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4070,6 +4824,84 @@ func (ec *executionContext) _CoverageSource_quote(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_CoverageSource_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CoverageSource", field, false, false, "String")
+}
+
+func (ec *executionContext) _Dataset_version(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Dataset_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dataset", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Dataset_revisions(ctx context.Context, field graphql.CollectedField, obj *model.Dataset) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dataset_revisions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revisions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚕindicatorsᚋinternalᚋdatasetᚐRevisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dataset_revisions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dataset",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Dimension_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
@@ -5831,6 +6663,61 @@ func (ec *executionContext) resolveBatch_Observation_release(ctx context.Context
 	)
 }
 
+func (ec *executionContext) _Observation_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Observation_revision(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖindicatorsᚋinternalᚋdatasetᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Revision(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*dataset.Revision](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.revision",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Revision(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*dataset.Revision](
+		ctx,
+		results,
+		err,
+		"Observation.revision",
+	)
+}
+
 func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6754,6 +7641,82 @@ func (ec *executionContext) fieldContext_Query_coverage(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dataset(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Dataset(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+			return ec.marshalODataset2ᚖindicatorsᚋgraphᚋmodelᚐDataset(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dataset(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["since"].(dataset.Vintage), fc.Args["kinds"].([]dataset.ChangeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CellChangeConnection) graphql.Marshaler {
+			return ec.marshalOCellChangeConnection2ᚖindicatorsᚋgraphᚋmodelᚐCellChangeConnection(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CellChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7274,6 +8237,139 @@ func (ec *executionContext) _Release_loadedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Release_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, false, false, "String")
+}
+
+func (ec *executionContext) _Release_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Release_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Release().Revision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Revision) graphql.Marshaler {
+			return ec.marshalNRevision2ᚖindicatorsᚋinternalᚋdatasetᚐRevision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Release_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Release",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Revision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Revision_number(ctx context.Context, field graphql.CollectedField, obj *dataset.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Revision_loadedAt(ctx context.Context, field graphql.CollectedField, obj *dataset.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Revision_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_release(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Revision().Release(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
+			return ec.marshalNRelease2ᚖindicatorsᚋinternalᚋdatasetᚐRelease(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_release(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Revision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Release(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Revision_action(ctx context.Context, field graphql.CollectedField, obj *dataset.Revision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Revision_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.RevisionAction) graphql.Marshaler {
+			return ec.marshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Revision_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Revision", field, false, false, "RevisionAction")
 }
 
 func (ec *executionContext) _Source_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -8824,7 +9920,7 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "periods", "periodLength", "lastN", "firstN", "members", "totalOver", "brokenDownBy", "exactlyBy"}
+	fieldsInOrder := [...]string{"indicators", "themes", "agencies", "refAreas", "releases", "statuses", "qualifiers", "periodFrom", "periodTo", "periods", "periodLength", "lastN", "firstN", "members", "totalOver", "brokenDownBy", "exactlyBy", "updatedAfter", "asOf"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8952,6 +10048,20 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 				return it, err
 			}
 			it.ExactlyBy = data
+		case "updatedAfter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAfter"))
+			data, err := ec.unmarshalOVintage2ᚖindicatorsᚋinternalᚋdatasetᚐVintage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAfter = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOVintage2ᚖindicatorsᚋinternalᚋdatasetᚐVintage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
 		}
 	}
 	return it, nil
@@ -8966,6 +10076,55 @@ func (ec *executionContext) unmarshalInputObservationFilter(ctx context.Context,
 func UnmarshalObservationFilter(ctx context.Context, raw any) (dataset.Filter, error) {
 	var out dataset.Filter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ObservationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVintage(ctx context.Context, obj any) (dataset.Vintage, error) {
+	var it dataset.Vintage
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"revision", "time"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "revision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("revision"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Revision = data
+		case "time":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("time"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Time = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVintage unmarshals raw into the Vintage input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVintage(ctx context.Context, raw any) (dataset.Vintage, error) {
+	var out dataset.Vintage
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Vintage", raw, &out)
 	return out, err
 }
 
@@ -9333,6 +10492,163 @@ func (ec *executionContext) _BreakdownMember(ctx context.Context, sel ast.Select
 	return out
 }
 
+var cellChangeImplementors = []string{"CellChange"}
+
+func (ec *executionContext) _CellChange(ctx context.Context, sel ast.SelectionSet, obj *dataset.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cellChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CellChange")
+		case "kind":
+			out.Values[i] = ec._CellChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "indicator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CellChange_indicator(ctx, field, obj)
+				})
+		case "refArea":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CellChange_refArea(ctx, field, obj)
+				})
+		case "period":
+			out.Values[i] = ec._CellChange_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coordinates":
+			out.Values[i] = ec._CellChange_coordinates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "before":
+			out.Values[i] = ec._CellChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "after":
+			out.Values[i] = ec._CellChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CellChange_revision(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cellChangeConnectionImplementors = []string{"CellChangeConnection"}
+
+func (ec *executionContext) _CellChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CellChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cellChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CellChangeConnection")
+		case "edges":
+			out.Values[i] = ec._CellChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._CellChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CellChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CellChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cellChangeEdgeImplementors = []string{"CellChangeEdge"}
+
+func (ec *executionContext) _CellChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CellChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cellChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CellChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._CellChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CellChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
@@ -9554,6 +10870,49 @@ func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._CoverageSource_quote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datasetImplementors = []string{"Dataset"}
+
+func (ec *executionContext) _Dataset(ctx context.Context, sel ast.SelectionSet, obj *model.Dataset) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dataset")
+		case "version":
+			out.Values[i] = ec._Dataset_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Dataset_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "revisions":
+			out.Values[i] = ec._Dataset_revisions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10035,6 +11394,12 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Observation_release(ctx, field, obj)
 				})
+		case "revision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_revision(ctx, field, obj)
+				})
 		case "previous":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -10339,6 +11704,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_coverage(ctx, field)
 				})
+		case "dataset":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dataset(ctx, field)
+				})
+		case "changes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -10483,6 +11860,61 @@ func (ec *executionContext) _Release(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "loadedAt":
 			out.Values[i] = ec._Release_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Release_revision(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revisionImplementors = []string{"Revision"}
+
+func (ec *executionContext) _Revision(ctx context.Context, sel ast.SelectionSet, obj *dataset.Revision) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revisionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Revision")
+		case "number":
+			out.Values[i] = ec._Revision_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "loadedAt":
+			out.Values[i] = ec._Revision_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "release":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Revision_release(ctx, field, obj)
+				})
+		case "action":
+			out.Values[i] = ec._Revision_action(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11134,6 +12566,84 @@ func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋinternalᚋd
 	return ret
 }
 
+func (ec *executionContext) marshalNCellChange2indicatorsᚋinternalᚋdatasetᚐChange(ctx context.Context, sel ast.SelectionSet, v dataset.Change) graphql.Marshaler {
+	return ec._CellChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCellChange2ᚕindicatorsᚋinternalᚋdatasetᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCellChange2indicatorsᚋinternalᚋdatasetᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCellChange2ᚖindicatorsᚋinternalᚋdatasetᚐChange(ctx context.Context, sel ast.SelectionSet, v *dataset.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CellChange!")
+		return graphql.Null
+	}
+	return ec._CellChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCellChangeEdge2indicatorsᚋgraphᚋmodelᚐCellChangeEdge(ctx context.Context, sel ast.SelectionSet, v model.CellChangeEdge) graphql.Marshaler {
+	return ec._CellChangeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCellChangeEdge2ᚕindicatorsᚋgraphᚋmodelᚐCellChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CellChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCellChangeEdge2indicatorsᚋgraphᚋmodelᚐCellChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind(ctx context.Context, v any) (dataset.ChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v dataset.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CellChangeKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind = map[string]dataset.ChangeKind{
+		"ADDED":    dataset.ChangeAdded,
+		"CHANGED":  dataset.ChangeChanged,
+		"REMOVED":  dataset.ChangeRemoved,
+		"RESTATED": dataset.ChangeRestated,
+	}
+	marshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind = map[dataset.ChangeKind]string{
+		dataset.ChangeAdded:    "ADDED",
+		dataset.ChangeChanged:  "CHANGED",
+		dataset.ChangeRemoved:  "REMOVED",
+		dataset.ChangeRestated: "RESTATED",
+	}
+)
+
 func (ec *executionContext) marshalNCoordinate2indicatorsᚋinternalᚋdatasetᚐCoordinate(ctx context.Context, sel ast.SelectionSet, v dataset.Coordinate) graphql.Marshaler {
 	return ec._Coordinate(ctx, sel, &v)
 }
@@ -11182,6 +12692,20 @@ func (ec *executionContext) marshalNCoverageSource2ᚕindicatorsᚋinternalᚋfr
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDateTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDateTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNDimension2indicatorsᚋinternalᚋdatasetᚐDimension(ctx context.Context, sel ast.SelectionSet, v dataset.Dimension) graphql.Marshaler {
@@ -11341,6 +12865,20 @@ func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
 	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNInt2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -11569,6 +13107,60 @@ func (ec *executionContext) marshalNReportingFramework2indicatorsᚋgraphᚋmode
 	return v
 }
 
+func (ec *executionContext) marshalNRevision2indicatorsᚋinternalᚋdatasetᚐRevision(ctx context.Context, sel ast.SelectionSet, v dataset.Revision) graphql.Marshaler {
+	return ec._Revision(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRevision2ᚕindicatorsᚋinternalᚋdatasetᚐRevisionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Revision) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRevision2indicatorsᚋinternalᚋdatasetᚐRevision(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRevision2ᚖindicatorsᚋinternalᚋdatasetᚐRevision(ctx context.Context, sel ast.SelectionSet, v *dataset.Revision) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Revision!")
+		return graphql.Null
+	}
+	return ec._Revision(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction(ctx context.Context, v any) (dataset.RevisionAction, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction(ctx context.Context, sel ast.SelectionSet, v dataset.RevisionAction) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RevisionAction!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction = map[string]dataset.RevisionAction{
+		"LOADED":   dataset.RevisionLoaded,
+		"REPLACED": dataset.RevisionReplaced,
+	}
+	marshalNRevisionAction2indicatorsᚋinternalᚋdatasetᚐRevisionAction = map[dataset.RevisionAction]string{
+		dataset.RevisionLoaded:   "LOADED",
+		dataset.RevisionReplaced: "REPLACED",
+	}
+)
+
 func (ec *executionContext) marshalNSource2ᚖindicatorsᚋinternalᚋdatasetᚐObservation(ctx context.Context, sel ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Source!")
@@ -11678,6 +13270,11 @@ func (ec *executionContext) marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUn
 		return graphql.Null
 	}
 	return ec._Unit(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNVintage2indicatorsᚋinternalᚋdatasetᚐVintage(ctx context.Context, v any) (dataset.Vintage, error) {
+	res, err := ec.unmarshalInputVintage(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -11984,6 +13581,49 @@ func (ec *executionContext) marshalOBreakdown2ᚖindicatorsᚋinternalᚋdataset
 	return ec._Breakdown(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCellChangeConnection2ᚖindicatorsᚋgraphᚋmodelᚐCellChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.CellChangeConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CellChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCellChangeKind2ᚕindicatorsᚋinternalᚋdatasetᚐChangeKindᚄ(ctx context.Context, v any) ([]dataset.ChangeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]dataset.ChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCellChangeKind2ᚕindicatorsᚋinternalᚋdatasetᚐChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.ChangeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCellChangeKind2indicatorsᚋinternalᚋdatasetᚐChangeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOChange2ᚖindicatorsᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12025,6 +13665,31 @@ func (ec *executionContext) marshalOCoverageCell2ᚕindicatorsᚋinternalᚋfram
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalODataset2ᚖindicatorsᚋgraphᚋmodelᚐDataset(ctx context.Context, sel ast.SelectionSet, v *model.Dataset) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Dataset(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDateTime(*v)
+	return res
 }
 
 func (ec *executionContext) marshalODimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
@@ -12471,6 +14136,14 @@ var (
 		dataset.ThemeContext:     "CONTEXT",
 	}
 )
+
+func (ec *executionContext) unmarshalOVintage2ᚖindicatorsᚋinternalᚋdatasetᚐVintage(ctx context.Context, v any) (*dataset.Vintage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVintage(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {
 	if v == nil {

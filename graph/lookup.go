@@ -13,14 +13,14 @@ import (
 var errUnknownCode = errors.New("unknown code")
 
 // lookup finds a code in one of the catalog's code lists.
-func lookup[V any](ctx context.Context, what, code string, list func(*dataset.Catalog) map[string]V) (*V, error) {
+func lookup[K comparable, V any](ctx context.Context, what string, code K, list func(*dataset.Catalog) map[K]V) (*V, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	v, ok := list(c)[code]
 	if !ok {
-		return nil, fmt.Errorf("%s %q: %w", what, code, errUnknownCode)
+		return nil, fmt.Errorf("%s %v: %w", what, code, errUnknownCode)
 	}
 	return &v, nil
 }
@@ -90,6 +90,10 @@ func (r *Resolver) memberByCode(ctx context.Context, dim, code string) (*dataset
 
 func (r *Resolver) releaseByCode(ctx context.Context, code string) (*dataset.Release, error) {
 	return lookup(ctx, "release", code, func(c *dataset.Catalog) map[string]dataset.Release { return c.ByRelease })
+}
+
+func (r *Resolver) revisionByNumber(ctx context.Context, n int64) (*dataset.Revision, error) {
+	return lookup(ctx, "revision", n, func(c *dataset.Catalog) map[int64]dataset.Revision { return c.ByRevision })
 }
 
 // previous finds the same cell one period earlier: its current observation.

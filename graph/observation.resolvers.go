@@ -83,6 +83,13 @@ func (r *observationResolver) Release(ctx context.Context, objs []*dataset.Obser
 	})
 }
 
+// Revision is the batch resolver for the revision field.
+func (r *observationResolver) Revision(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Revision, error) {
+	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Revision, error) {
+		return r.revisionByNumber(ctx, o.Revision)
+	})
+}
+
 // Previous is the resolver for the previous field.
 func (r *observationResolver) Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
 	return r.previous(ctx, obj)

@@ -27,6 +27,11 @@ func (r *releaseResolver) Published(ctx context.Context, objs []*dataset.Release
 	return pick(objs, func(rel *dataset.Release) *string { return optional(rel.Published) })
 }
 
+// Revision is the resolver for the revision field.
+func (r *releaseResolver) Revision(ctx context.Context, obj *dataset.Release) (*dataset.Revision, error) {
+	return r.revisionByNumber(ctx, obj.Revision)
+}
+
 // Release returns ReleaseResolver implementation.
 func (r *Resolver) Release() ReleaseResolver { return &releaseResolver{r} }
 

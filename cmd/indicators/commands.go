@@ -138,7 +138,11 @@ func (c *cli) load(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w; nothing was loaded", err)
 	}
 	for _, r := range results {
-		fmt.Fprintf(c.stdout, "%s: %s, %d observations\n", r.Release, r.Action, r.Observations)
+		fmt.Fprintf(c.stdout, "%s: %s, %d observations", r.Release, r.Action, r.Observations)
+		if r.Revision != 0 && !dryRun {
+			fmt.Fprintf(c.stdout, ", revision %d", r.Revision)
+		}
+		fmt.Fprintln(c.stdout)
 	}
 	if dryRun {
 		fmt.Fprintln(c.stdout, "dry run: rolled back, the database is unchanged")

@@ -284,8 +284,8 @@ func TestLoadCommand(t *testing.T) {
 		{"dry run", []string{"load", "--dry-run", good}, false, "fixture-2024: loaded, 7 observations\ndry run: rolled back", nil},
 		{"broken file lists every problem", []string{"load", good, broken}, true, "",
 			[]string{broken + ":45: indicator: unknown unit \"call\"", broken + ":50: observation: value \"9l\" is not a plain decimal", "nothing was loaded"}},
-		{"load", []string{"load", good}, false, "fixture-2024: loaded, 7 observations", nil},
-		{"load again", []string{"load", good}, false, "fixture-2024: unchanged, 0 observations", nil},
+		{"load", []string{"load", good}, false, "fixture-2024: loaded, 7 observations, revision 1\n", nil},
+		{"load again", []string{"load", good}, false, "fixture-2024: unchanged, 0 observations\n", nil},
 		{"missing file", []string{"load", filepath.Join(dir, "nope.yaml")}, true, "", nil},
 		{"no file", []string{"load"}, true, "", []string{"usage: indicators load"}},
 	})

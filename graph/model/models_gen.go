@@ -8,6 +8,7 @@ import (
 	"indicators/internal/dataset"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -42,6 +43,26 @@ type AggregateKey struct {
 	Value *string `json:"value,omitempty"`
 }
 
+// A page of changed cells (Relay cursor connection).
+type CellChangeConnection struct {
+	// The changes of this page with their cursors.
+	Edges []CellChangeEdge `json:"edges"`
+	// The changes of this page, without cursors.
+	Nodes []dataset.Change `json:"nodes"`
+	// Where this page sits in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many cells changed, across every page.
+	TotalCount int `json:"totalCount"`
+}
+
+// A changed cell and its position in the connection.
+type CellChangeEdge struct {
+	// Opaque cursor: pass it as `after` to continue after this change.
+	Cursor string `json:"cursor"`
+	// The change.
+	Node *dataset.Change `json:"node"`
+}
+
 // A change between two periods.
 type Change struct {
 	// The previous period's value.
@@ -50,6 +71,18 @@ type Change struct {
 	Absolute decimal.Decimal `json:"absolute"`
 	// The change as a percentage of the previous value, rounded half away from zero to 10 decimal places; null when that is 0.
 	Percent *decimal.Decimal `json:"percent,omitempty"`
+}
+
+// The dataset as a whole: which revision it is at, and its revisions.
+type Dataset struct {
+	// The latest revision's number: 0 for an empty dataset, then 1, 2, 3, ... one
+	// per load that changed it. Pass it as `since: {revision: …}` to `changes` at
+	// the next pull.
+	Version int `json:"version"`
+	// When the latest revision was loaded; null for an empty dataset.
+	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
+	// Every revision, oldest first.
+	Revisions []dataset.Revision `json:"revisions"`
 }
 
 // A page of indicators (Relay cursor connection).
@@ -116,7 +149,7 @@ type PageInfo struct {
 // its length times what each entry selects, scalar fields nothing. A
 // connection's `nodes`/`edges` are `first` long, a list at the root is costed
 // as 50 entries and any other list as 10; `totalCount` adds 1, `aggregate`
-// 500, `coverage` 200, `series` and `breakdown` 20 each; every value listed
+// 500, `coverage` 200, `series`, `breakdown` and `changes` 20 each; every value listed
 // in an argument (a code, a member) costs 10, and k member selections
 // 10·k² more; `__schema` costs 1,000 and `__type` 10. A query may cost
 // 10,000 points (a page of 100 observations with every field costs about

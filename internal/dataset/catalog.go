@@ -23,11 +23,18 @@ type Catalog struct {
 	RefAreas   map[string]RefArea
 	Dimensions map[string]Dimension
 	ByRelease  map[string]Release
+	// Revisions are every load that changed the dataset, oldest first.
+	Revisions  []Revision
+	ByRevision map[int64]Revision
 }
 
-// NewCatalog indexes code lists and releases.
-func NewCatalog(lists *CodeLists, releases []Release) *Catalog {
-	c := &Catalog{Lists: lists, Releases: releases}
+// NewCatalog indexes code lists, releases and revisions.
+func NewCatalog(lists *CodeLists, releases []Release, revisions []Revision) *Catalog {
+	c := &Catalog{Lists: lists, Releases: releases, Revisions: revisions}
+	c.ByRevision = make(map[int64]Revision, len(revisions))
+	for _, r := range revisions {
+		c.ByRevision[r.Number] = r
+	}
 	c.Units = index(lists.Units, func(u Unit) string { return u.Code })
 	c.Indicators = index(lists.Indicators, func(i Indicator) string { return i.Code })
 	c.Agencies = index(lists.Agencies, func(a Agency) string { return a.Code })
@@ -77,7 +84,11 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read releases: %w", err)
 	}
-	cat = NewCatalog(lists, rels)
+	revs, err := c.reader.Revisions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read revisions: %w", err)
+	}
+	cat = NewCatalog(lists, rels, revs)
 	c.mu.Lock()
 	// A load that committed while this one read must not be hidden behind
 	// the older catalog: keep it only if no invalidation came in between.
@@ -87,6 +98,9 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 	c.mu.Unlock()
 	return cat, nil
 }
+
+// Version is the dataset version the catalog was read at.
+func (c *Catalog) Version() Version { return VersionOf(c.Revisions) }
 
 // Invalidate drops the held catalog: the next Get reads it anew.
 func (c *CatalogCache) Invalidate() {

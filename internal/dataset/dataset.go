@@ -62,6 +62,7 @@ type Release struct {
 	Source        string // file name of the report text
 	Checksum      string // sha256 (hex) of the data file's bytes
 	LoadedAt      string // RFC 3339 UTC; empty until stored
+	Revision      int64  // the revision that last loaded it; 0 until stored
 }
 
 // Unit is a unit of measure.
@@ -341,6 +342,9 @@ type Observation struct {
 	// observation a derived one was computed from; -1 for reported figures.
 	DerivedFrom int
 	Line        int // line of the data file that states it
+	// Revision is the revision that last changed it: a corrected file keeps
+	// the revision of every row it states unchanged. 0 before loading.
+	Revision int64
 }
 
 // CoordinateKey is the canonical text of the coordinates, "DIM=MEMBER;…",

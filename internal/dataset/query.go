@@ -54,6 +54,13 @@ type Filter struct {
 	// ExactlyBy, when not nil, keeps observations whose coordinates are on
 	// exactly these dimensions: the cells of one breakdown, no finer or coarser.
 	ExactlyBy []string
+	// UpdatedAfter keeps observations that a revision after this point last
+	// changed: what an integration that pulled at that point lacks.
+	UpdatedAfter *Vintage
+	// AsOf reads the dataset as it stood at this point instead of now: the
+	// releases loaded up to it, each as it was then, and, with Current, the
+	// observation of each cell that was current then.
+	AsOf *Vintage
 }
 
 // Validate refuses a filter the client got wrong whatever the data: a year
@@ -90,6 +97,17 @@ func (f Filter) Validate() error {
 			if strings.ContainsRune(c, 0) || !utf8.ValidString(c) {
 				return Errorf(ErrBadInput, "%q is not a code: codes are UTF-8 text without NUL", c)
 			}
+		}
+	}
+	for _, v := range []struct {
+		name    string
+		vintage *Vintage
+	}{{"updatedAfter", f.UpdatedAfter}, {"asOf", f.AsOf}} {
+		if v.vintage == nil {
+			continue
+		}
+		if err := v.vintage.Validate(v.name); err != nil {
+			return err
 		}
 	}
 	if err := oneOf("statuses", f.Statuses, []Status{Reported, Derived}); err != nil {
@@ -299,8 +317,14 @@ type Reader interface {
 	// Indicators pages through the indicators in code order, of one theme
 	// when theme is not empty.
 	Indicators(ctx context.Context, first int, afterCode, theme string) (IndicatorPage, error)
-	// DatasetVersion changes whenever the loaded data does.
-	DatasetVersion(ctx context.Context) (string, error)
+	// DatasetVersion is the latest revision: it changes whenever the loaded
+	// data does.
+	DatasetVersion(ctx context.Context) (Version, error)
+	// Revisions lists every revision, oldest first.
+	Revisions(ctx context.Context) ([]Revision, error)
+	// Changes lists the cells whose current observation differs between
+	// r.Since and now.
+	Changes(ctx context.Context, r ChangeRequest) (ChangePage, error)
 
 	Observations(ctx context.Context, f Filter, p PageRequest) (Page, error)
 	EachObservation(ctx context.Context, f Filter, fn func(Observation) error) error

@@ -92,7 +92,7 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 		f.Current = true
 		return s.EachObservation(ctx, f, fn)
 	}
-	if err := dataset.NewCatalog(cl, rels).CheckCodes(filter); err != nil {
+	if err := dataset.NewCatalog(cl, rels, nil).CheckCodes(filter); err != nil {
 		return Input{}, err
 	}
 	if cl, err = withDimensions(ctx, s, cl); err != nil {

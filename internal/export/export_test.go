@@ -218,7 +218,7 @@ func TestParseQuery(t *testing.T) {
 		{name: "bom=false", query: "bom=false", want: export.Query{}},
 
 		{name: "unknown parameter lists the valid ones", query: "indicatr=x",
-			wantErr: `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, releases, statuses, qualifiers, periodFrom, periodTo, periods, periodLength, lastN, firstN, members, totalOver, brokenDownBy, exactlyBy, bom`},
+			wantErr: `unknown parameter "indicatr"; the parameters are indicators, themes, agencies, refAreas, releases, statuses, qualifiers, periodFrom, periodTo, periods, periodLength, lastN, firstN, members, totalOver, brokenDownBy, exactlyBy, updatedAfter, asOf, bom`},
 		{name: "a huge unknown name is cut", query: "x" + strings.Repeat("y", 5000) + "=1", wantErr: `unknown parameter "xyyy`},
 		{name: "a value too long for any code", query: "releases=" + strings.Repeat("r", 100_000), wantErr: "releases: a value of 100000 bytes; values are at most 256"},
 		{name: "mixed-case enum", query: "themes=Protection", wantErr: `themes: "Protection": write enum values as GraphQL does, in upper case (PROTECTION)`},

@@ -54,7 +54,9 @@ func (fw Framework) Evaluate(ctx context.Context, cl *dataset.CodeLists, q Query
 		return nil, fmt.Errorf("read figures of %s: %w", fw.Name, err)
 	}
 	if len(rateIndicators) > 0 {
-		if err := fs.load(ctx, q, dataset.Filter{Indicators: rateIndicators}, rateIndicators); err != nil {
+		// The same vintage as the figures: a rate of then over a population
+		// of now would be a figure no one stated.
+		if err := fs.load(ctx, q, dataset.Filter{Indicators: rateIndicators, AsOf: f.AsOf}, rateIndicators); err != nil {
 			return nil, fmt.Errorf("read population for %s: %w", fw.Name, err)
 		}
 	}

@@ -89,6 +89,28 @@ var Examples = []graphiql.Example{
 }`,
 	},
 	{
+		// A nightly pull: keep dataset.version, ask next time what changed.
+		Name: "What changed since a revision",
+		Query: `query Changes($since: Int!) {
+  dataset { version }
+  changes(since: {revision: $since}, first: 5) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      kind
+      indicator { code }
+      refArea { code }
+      period { label }
+      coordinates { dimension { code } member { code } }
+      before { value qualifier }
+      after { value qualifier release { code } }
+      revision { number action }
+    }
+  }
+}`,
+		Variables: `{"since": 0}`,
+	},
+	{
 		Name: "Indicators by theme",
 		Query: `query Indicators {
   indicators(first: 100, theme: PROSECUTION) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
@@ -73,40 +74,45 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 	}
 }
 
-// unchanged answers 304 when If-None-Match names the current state of this
-// representation. A poll is answered from the API's pool, one small row,
-// so it never queues behind downloads for the export share.
+// unchanged answers 304 when the request's preconditions name the current
+// state of this representation. A poll is answered from the API's pool, one
+// small row, so it never queues behind downloads for the export share.
 func unchanged(w http.ResponseWriter, r *http.Request, s *store.Store, representation, query string) (bool, error) {
 	version, err := s.DatasetVersion(r.Context())
 	if err != nil {
 		return false, err
 	}
-	tag := etag(version, representation, query)
-	if !matches(r.Header.Get("If-None-Match"), tag) {
+	tag := etag(version.String(), representation, query)
+	if !notModified(r, tag, version) {
 		return false, nil
 	}
-	setCaching(w, tag)
+	setCaching(w, tag, version)
 	w.WriteHeader(http.StatusNotModified)
 	return true, nil
 }
 
-// tagSnapshot sets the validator of a response read from rd: the tag comes
-// from the snapshot too, so it names exactly the data sent even when a load
+// tagSnapshot sets the validators of a response read from rd: they come
+// from the snapshot too, so they name exactly the data sent even when a load
 // committed since the poll's check.
 func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, representation, query string) error {
 	version, err := rd.DatasetVersion(ctx)
 	if err != nil {
 		return err
 	}
-	setCaching(w, etag(version, representation, query))
+	setCaching(w, etag(version.String(), representation, query), version)
 	return nil
 }
 
-// setCaching sets an export's validator. no-cache: caches may keep the file
-// but must ask again each time, which the ETag makes cheap.
-func setCaching(w http.ResponseWriter, tag string) {
-	w.Header().Set("Cache-Control", "no-cache")
+// setCaching sets the validators of a response that depends only on the
+// dataset version and the request. Public data that changes only when a
+// load commits: caches may keep it but must ask again each time ("no-cache"),
+// which the ETag makes cheap.
+func setCaching(w http.ResponseWriter, tag string, v dataset.Version) {
+	w.Header().Set("Cache-Control", "public, no-cache")
 	w.Header().Set("ETag", tag)
+	if !v.UpdatedAt.IsZero() {
+		w.Header().Set("Last-Modified", v.UpdatedAt.UTC().Format(http.TimeFormat))
+	}
 }
 
 // buildRevision is the commit the binary was built from, when Go recorded
@@ -131,6 +137,17 @@ func etag(version, format, query string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%s\n%s", version, format, query, buildRevision)
 	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
+}
+
+// notModified evaluates a GET's preconditions against a response's
+// validators as RFC 9110 orders them: If-None-Match when present, else
+// If-Modified-Since (whole seconds, as HTTP dates are).
+func notModified(r *http.Request, tag string, v dataset.Version) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return matches(inm, tag)
+	}
+	ims, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !v.UpdatedAt.IsZero() && !v.UpdatedAt.Truncate(time.Second).After(ims)
 }
 
 // matches applies If-None-Match: a list of tags or "*", compared weakly as

@@ -8,9 +8,12 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
@@ -26,6 +29,20 @@ func load(t testing.TB, s *store.Store, sets ...*dataset.Dataset) {
 	if _, err := s.Load(context.Background(), sets, false); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// fixture is the test data file, release fixture-2024.
+func fixture(t *testing.T) *dataset.Dataset {
+	t.Helper()
+	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Parse("fixture.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
 }
 
 // bundledServer serves a fresh database holding the bundled dataset.
@@ -153,8 +170,8 @@ func TestExportConditionalGet(t *testing.T) {
 	if first.status != http.StatusOK || !strings.HasPrefix(tag, `"`) || !strings.HasPrefix(first.body, "DATAFLOW,") {
 		t.Fatalf("first GET: status %d, ETag %q, body %.40q", first.status, tag, first.body)
 	}
-	if cc := first.header.Get("Cache-Control"); cc != "no-cache" {
-		t.Errorf("Cache-Control %q, want no-cache", cc)
+	if cc := first.header.Get("Cache-Control"); cc != "public, no-cache" {
+		t.Errorf("Cache-Control %q, want public, no-cache", cc)
 	}
 
 	tests := []struct {
@@ -194,15 +211,7 @@ func TestExportConditionalGet(t *testing.T) {
 	})
 
 	t.Run("a load changes the tag", func(t *testing.T) {
-		b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixture, err := dataset.Parse("fixture.yaml", b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		load(t, s, fixture)
+		load(t, s, fixture(t))
 		r := get(t, srv, path, map[string]string{"If-None-Match": tag})
 		if r.status != http.StatusOK || r.header.Get("ETag") == tag {
 			t.Fatalf("after a load: status %d, ETag %q (was %q)", r.status, r.header.Get("ETag"), tag)
@@ -352,4 +361,102 @@ func TestExportFailingBeforeTheFirstByte(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExportUpdatedAfter: a partner that pulled at a revision asks for
+// what later revisions wrote, by number or by time, in GraphQL's name.
+func TestExportUpdatedAfter(t *testing.T) {
+	ctx := context.Background()
+	s, srv := bundledServer(t)
+	first, err := s.DatasetVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vintage := get(t, srv, "/export/observations.csv", nil)
+	load(t, s, fixture(t))
+	// What the second revision made current: the fixture's rows that won
+	// their cells.
+	want := 0
+	if err := s.EachObservation(ctx, dataset.Filter{Current: true}, func(o dataset.Observation) error {
+		if o.Release == "fixture-2024" {
+			want++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want == 0 {
+		t.Fatal("the fixture made nothing current")
+	}
+	rows := func(r response) int { return strings.Count(strings.TrimSuffix(r.body, "\n"), "\n") }
+	for _, tc := range []struct {
+		name  string
+		query string
+		rows  int
+	}{
+		{"a revision number", "updatedAfter=1", want},
+		{"the time of that revision", "updatedAfter=" + url.QueryEscape(first.UpdatedAt.Format(time.RFC3339Nano)), want},
+		{"the latest revision", "updatedAfter=2", 0},
+		{"with other filters", "updatedAfter=1&indicators=hotline_calls", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, srv, "/export/observations.csv?"+tc.query, nil)
+			if r.status != http.StatusOK || rows(r) != tc.rows {
+				t.Errorf("status %d, %d rows, want %d:\n%s", r.status, rows(r), tc.rows, r.body)
+			}
+		})
+	}
+	for _, bad := range []string{"yesterday", "-1", "2026-01-01"} {
+		for _, param := range []string{"updatedAfter", "asOf"} {
+			r := get(t, srv, "/export/observations.csv?"+param+"="+bad, nil)
+			if code, _ := errorOf(t, r); r.status != http.StatusBadRequest || code != "BAD_USER_INPUT" {
+				t.Errorf("%s=%s: status %d, code %s", param, bad, r.status, code)
+			}
+		}
+	}
+	t.Run("asOf exports the vintage", func(t *testing.T) {
+		// Code lists are not versioned (the fixture renames an indicator
+		// and reorders dimensions): the observations are.
+		figures := func(r response) []string {
+			t.Helper()
+			rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+			if err != nil || len(rows) == 0 {
+				t.Fatalf("%v: %.100q", err, r.body)
+			}
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			var out []string
+			for _, row := range rows[1:] {
+				var f []string
+				for _, h := range []string{"indicator", "ref_area", "period", "value", "qualifier", "status", "release", "source_quote"} {
+					f = append(f, row[col[h]])
+				}
+				out = append(out, strings.Join(f, " "))
+			}
+			return out
+		}
+		r := get(t, srv, "/export/observations.csv?asOf=1", nil)
+		if got, want := figures(r), figures(vintage); !slices.Equal(got, want) {
+			t.Errorf("asOf=1: status %d, %d observations; want the %d exported at revision 1", r.status, len(got), len(want))
+		}
+		if now := get(t, srv, "/export/observations.csv", nil); slices.Equal(figures(now), figures(vintage)) {
+			t.Error("the export now is the export of revision 1: the fixture changed nothing")
+		}
+	})
+	t.Run("Last-Modified and If-Modified-Since", func(t *testing.T) {
+		r := get(t, srv, "/export/observations.csv", nil)
+		lm := r.header.Get("Last-Modified")
+		if _, err := http.ParseTime(lm); err != nil {
+			t.Fatalf("Last-Modified %q: %v", lm, err)
+		}
+		if again := get(t, srv, "/export/observations.csv", map[string]string{"If-Modified-Since": lm}); again.status != http.StatusNotModified {
+			t.Errorf("If-Modified-Since the Last-Modified: status %d, want 304", again.status)
+		}
+		earlier := first.UpdatedAt.Add(-time.Hour).Format(http.TimeFormat)
+		if again := get(t, srv, "/export/observations.csv", map[string]string{"If-Modified-Since": earlier}); again.status != http.StatusOK {
+			t.Errorf("If-Modified-Since an hour before: status %d, want 200", again.status)
+		}
+	})
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
@@ -70,15 +69,8 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 			if err := tagSnapshot(ctx, w, rd, representation, query); err != nil {
 				return err
 			}
-			h := w.Header()
-			h.Set("Last-Modified", write.modified.Format(http.TimeFormat))
-			if ims, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && r.Header.Get("If-None-Match") == "" &&
-				!write.modified.Truncate(time.Second).After(ims) {
-				w.WriteHeader(http.StatusNotModified)
-				return nil
-			}
-			h.Set("Content-Type", rep.MediaType)
-			return write.body(tw)
+			w.Header().Set("Content-Type", rep.MediaType)
+			return write(tw)
 		})
 		if err == nil {
 			return
@@ -93,10 +85,7 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 
 // sdmxWrite is a response ready to be written: everything that could fail
 // as a client's mistake or an empty result has been checked.
-type sdmxWrite struct {
-	modified time.Time
-	body     func(io.Writer) error
-}
+type sdmxWrite func(io.Writer) error
 
 // sdmxResponse resolves a query over one snapshot.
 func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
@@ -104,24 +93,24 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	case sdmx.KindSchema:
 		in, err := export.NewInput(ctx, rd, dataset.Filter{})
 		if err != nil {
-			return sdmxWrite{}, err
+			return nil, err
 		}
-		return sdmxWrite{in.Prepared, func(w io.Writer) error { return export.WriteStructureSpecificSchema(ctx, w, in, q.Schema) }}, nil
+		return func(w io.Writer) error { return export.WriteStructureSpecificSchema(ctx, w, in, q.Schema) }, nil
 	case sdmx.KindStructure:
 		in, err := export.NewInput(ctx, rd, dataset.Filter{})
 		if err != nil {
-			return sdmxWrite{}, err
+			return nil, err
 		}
 		sel, err := q.Struct.Select(q.Resource, export.Artefacts(in.CodeLists, in.Releases))
 		if err != nil {
-			return sdmxWrite{}, err
+			return nil, err
 		}
-		return sdmxWrite{in.Prepared, func(w io.Writer) error {
+		return func(w io.Writer) error {
 			if rep.JSON {
 				return export.WriteStructureJSON(ctx, w, in, sel)
 			}
 			return export.WriteStructureML(ctx, w, in, sel)
-		}}, nil
+		}, nil
 	}
 
 	if q.Kind() == sdmx.KindAvailability {
@@ -129,7 +118,7 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	}
 	in, keys, err := keyedInput(ctx, rd, q, true)
 	if err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	if keys != nil {
 		query := in.Query
@@ -143,20 +132,20 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		}
 	}
 	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	if err := in.Each(ctx, func(dataset.Observation) error { return errFound }); err == nil {
-		return sdmxWrite{}, sdmx.NoResults("no observation matches the query")
+		return nil, sdmx.NoResults("no observation matches the query")
 	} else if !errors.Is(err, errFound) {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	opts := q.Data.Options
 	if v := rep.CSVVersion(); v != 0 || rep.JSON {
 		if opts.Detail == export.DetailSeriesKeysOnly || opts.Detail == export.DetailNoData {
-			return sdmxWrite{}, sdmx.NotImplemented("detail=%s is implemented for the SDMX-ML formats only", opts.Detail)
+			return nil, sdmx.NotImplemented("detail=%s is implemented for the SDMX-ML formats only", opts.Detail)
 		}
 	}
-	return sdmxWrite{in.Prepared, func(w io.Writer) error {
+	return func(w io.Writer) error {
 		switch {
 		case rep.IsGenericData():
 			return export.WriteGenericData(ctx, w, in, opts)
@@ -167,7 +156,7 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		default:
 			return export.WriteSDMXCSV(ctx, w, in, rep.CSVVersion(), opts)
 		}
-	}}, nil
+	}, nil
 }
 
 // checkSize refuses a query that reads more than maxObservations (413).
@@ -191,24 +180,24 @@ func checkSize(ctx context.Context, rd dataset.Reader, f dataset.Filter, maxObse
 func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, maxObservations int) (sdmxWrite, error) {
 	in, _, err := keyedInput(ctx, rd, q, q.Avail.Exact)
 	if err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	a, err := export.Available(ctx, in, q.Data.Key, q.Avail.Exact, q.Avail.Component)
 	if err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	if a.Observations == 0 {
-		return sdmxWrite{}, sdmx.NoResults("no observation matches the query")
+		return nil, sdmx.NoResults("no observation matches the query")
 	}
 	sel, err := q.Avail.Structures(export.Artefacts(in.CodeLists, in.Releases))
 	if err != nil {
-		return sdmxWrite{}, err
+		return nil, err
 	}
 	withTime := q.Avail.Component == "all" || q.Avail.Component == "TIME_PERIOD"
-	return sdmxWrite{in.Prepared, func(w io.Writer) error { return export.WriteAvailabilityML(ctx, w, in, a, withTime, sel) }}, nil
+	return func(w io.Writer) error { return export.WriteAvailabilityML(ctx, w, in, a, withTime, sel) }, nil
 }
 
 // keyedInput reads the input of a data or availability query: its periods
@@ -226,7 +215,7 @@ func keyedInput(ctx context.Context, rd dataset.Reader, q sdmx.Query, narrow boo
 	}
 	if narrow {
 		in.Filter = keys.Filter(in.Filter)
-		if err := dataset.NewCatalog(in.CodeLists, in.Releases).CheckCodes(in.Filter); err != nil {
+		if err := dataset.NewCatalog(in.CodeLists, in.Releases, nil).CheckCodes(in.Filter); err != nil {
 			return in, nil, err
 		}
 	}

@@ -124,7 +124,13 @@ func New(cfg Config) http.Handler {
 		res.Catalogs.Disable()
 	}
 	exec := graph.NewExecutableSchema(graph.Config{Resolvers: res})
-	gql := res.WithLoaders(graphQLHandler(exec, cfg))
+	gql := res.WithLoaders(graphQLHandler(exec, cfg, func(ctx context.Context) (dataset.Version, error) {
+		c, err := res.Catalogs.Get(ctx)
+		if err != nil {
+			return dataset.Version{}, err
+		}
+		return c.Version(), nil
+	}))
 	mux.Handle("GET /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
 	mux.Handle("POST /graphql", m.instrument("/graphql", withTimeout(cfg.RequestTimeout, gql)))
 	// The SDL tells what introspection would, so the one switch hides both.
@@ -158,20 +164,22 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		// Authorization and X-API-Key for the access tiers to come; If-None-Match
-		// for polling exports.
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match"},
+		// Authorization and X-API-Key for the access tiers to come;
+		// If-None-Match and If-Modified-Since for polling.
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match", "If-Modified-Since"},
 		ExposedHeaders: []string{"ETag", "Content-Disposition"},
 		MaxAge:         600,
 	}).Handler(next)
 }
 
-func graphQLHandler(exec graphql.ExecutableSchema, cfg Config) http.Handler {
+// graphQLHandler serves exec; version gives the dataset version that GET
+// answers' validators derive from.
+func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, version func(context.Context) (dataset.Version, error)) http.Handler {
 	log := cfg.Logger
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
-	srv.AddTransport(httpTransport{bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait)})
+	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait)})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	if !cfg.NoIntrospection {

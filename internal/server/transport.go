@@ -55,7 +55,15 @@ const codeBadRequest = "BAD_REQUEST"
 // slots' worth of requests execute at once and the others queue, or get 503
 // with Retry-After once the queue is full or their wait is over; a response
 // whose errors say the database is unavailable is a 503 with Retry-After.
+//
+// A GET answer depends only on the request and the dataset version, so it
+// carries validators (ETag, Last-Modified) derived from both, and a request
+// whose If-None-Match or If-Modified-Since still holds gets 304 before
+// anything is executed.
 type httpTransport struct {
+	// version gives the dataset version cheaply (the catalog held in the
+	// process); nil makes no response cacheable.
+	version     func(context.Context) (dataset.Version, error)
 	bodyTimeout time.Duration
 	slots       *slots
 }
@@ -103,6 +111,23 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	params.Headers = r.Header
 
+	isGET := r.Method != http.MethodPost
+	var version *dataset.Version
+	tag := ""
+	if isGET && t.version != nil {
+		// Before a slot is taken: a 304 executes nothing. Without the
+		// version the request is served, uncached: it reads the same catalog
+		// and reports the failure itself.
+		if v, err := t.version(ctx); err == nil {
+			version, tag = &v, etag(v.String(), "graphql "+media, r.URL.RawQuery)
+			if notModified(r, tag, v) {
+				h.Del("Content-Type")
+				setCaching(w, tag, v)
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+	}
 	release, err := t.slots.acquire(ctx)
 	if err != nil {
 		retryLater(w, media, err)
@@ -110,7 +135,6 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	defer release()
 
-	isGET := r.Method != http.MethodPost
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if len(errs) > 0 {
 		if isGET && notQuery(params.Query, params.OperationName) {
@@ -138,6 +162,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// (while the request was parsed and validated, say).
 		retryLater(w, media, context.Cause(ctx))
 		return
+	}
+	switch {
+	case version != nil && len(resp.Errors) == 0:
+		setCaching(w, tag, *version)
+	case isGET:
+		// An error may be passing (a timeout, the database away): keep it
+		// out of caches.
+		h.Set("Cache-Control", "no-store")
 	}
 	status = http.StatusOK
 	if databaseUnavailable(resp) {

@@ -25,7 +25,7 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 		Quote         string `db:"source_quote"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, `
-		SELECT observation_id, source_section, source_quote FROM observation_also_stated
+		SELECT observation_id, source_section, source_quote FROM observation_also_stated_all
 		WHERE observation_id = ANY($1) ORDER BY observation_id, ordinal`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("read also-stated sources: %w", err)
 	}
@@ -36,10 +36,11 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 	return out, nil
 }
 
-// ObservationsByID returns the observations with the given row ids.
+// ObservationsByID returns the observations with the given row ids, live or
+// replaced: an earlier revision's rows point at rows of their time.
 func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]dataset.Observation, error) {
 	var rows []observationRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom("observation_all o")+`
 		WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("read observations by id: %w", err)
 	}
@@ -310,7 +311,8 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		return nil, fmt.Errorf("unknown order %q", p.Order)
 	}
 	first := p.First
-	where, args := where(f, nil)
+	source, args := from(f, nil)
+	where, args := where(f, args)
 	args = append(args, pq.Array(codes))
 	pc, ok := parentColumns[parent]
 	if !ok {
@@ -336,7 +338,7 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
 		       ` + pc.code + ` AS parent,
 		       row_number() OVER (PARTITION BY ` + pc.column + ` ORDER BY ` + orderBy + `) AS rn,
-		       ` + total + ` AS total` + observationJoins + where + `
+		       ` + total + ` AS total` + joinsFrom(source) + where + `
 	) x WHERE rn <= $` + strconv.Itoa(len(args)) + ` ORDER BY parent, rn`
 	var rows []struct {
 		observationRow

@@ -166,6 +166,44 @@ func BenchmarkScale(b *testing.B) {
 			}
 		}
 	})
+	// A correction of one figure: the nightly pull's question, and the
+	// dataset read as it stood before it.
+	before, err := s.DatasetVersion(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ds.Observations[len(ds.Observations)/2].Value = ds.Observations[len(ds.Observations)/2].Value.Add(decimal.NewFromInt(1))
+	ds.Release.Checksum = fmt.Sprintf("%064x", 1<<40)
+	if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+		b.Fatal(err)
+	}
+	since := int(before.Revision)
+	b.Run("changes since the revision before a one-figure correction", func(b *testing.B) {
+		for b.Loop() {
+			page, err := s.Changes(ctx, dataset.ChangeRequest{Since: dataset.Vintage{Revision: &since}, Kinds: dataset.ChangeKinds, First: 100, Count: true})
+			if err != nil || page.TotalCount != 1 {
+				b.Fatalf("%d changes, %v; want 1", page.TotalCount, err)
+			}
+		}
+	})
+	for _, q := range []struct {
+		name   string
+		filter dataset.Filter
+	}{
+		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
+			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
+		{"everything", dataset.Filter{}},
+	} {
+		b.Run("page of 100 as of the revision before: "+q.name, func(b *testing.B) {
+			f := q.filter
+			f.Current, f.AsOf = true, &dataset.Vintage{Revision: &since}
+			for b.Loop() {
+				if _, err := s.Observations(ctx, f, dataset.PageRequest{Order: dataset.OrderByKey, First: 100}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 	b.Run("stream one indicator", func(b *testing.B) {
 		for b.Loop() {
 			n := 0

@@ -70,18 +70,20 @@ func (s *Store) Releases(ctx context.Context) ([]dataset.Release, error) {
 	var rows []struct {
 		Code, Title, Publisher, Published, Source, Checksum, LoadedAt string
 		ReferenceYear                                                 int
+		Revision                                                      int64
 	}
 	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT r.code, r.title, a.code AS publisher, COALESCE(r.published_on::text, '') AS published,
 		       r.source_name AS source, r.checksum, r.reference_year AS referenceyear,
-		       to_char(r.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS loadedat
+		       to_char(r.loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS loadedat,
+		       COALESCE((SELECT max(v.id) FROM revision v WHERE v.release_id = r.id), 0) AS revision
 		FROM release r JOIN agency a ON a.id = r.publisher_id ORDER BY r.reference_year, r.code`); err != nil {
 		return nil, fmt.Errorf("read releases: %w", err)
 	}
 	out := make([]dataset.Release, len(rows))
 	for i, r := range rows {
 		out[i] = dataset.Release{Code: r.Code, Title: r.Title, Publisher: r.Publisher, ReferenceYear: r.ReferenceYear,
-			Published: r.Published, Source: r.Source, Checksum: r.Checksum, LoadedAt: r.LoadedAt}
+			Published: r.Published, Source: r.Source, Checksum: r.Checksum, LoadedAt: r.LoadedAt, Revision: r.Revision}
 	}
 	return out, nil
 }

@@ -27,7 +27,10 @@ const (
 type LoadResult struct {
 	Release      string
 	Action       LoadAction
-	Observations int // rows written, derived ones included
+	Observations int // the release's rows, derived ones included
+	// Revision is the revision the load made of the release; 0 when it
+	// changed nothing.
+	Revision int64
 }
 
 // loadLockKey serialises loads: two loads of one release at once would race on
@@ -83,14 +86,17 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 
 func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadResult, error) {
 	res := LoadResult{Release: ds.Release.Code}
-	var checksum string
-	err := tx.GetContext(ctx, &checksum, `SELECT checksum FROM release WHERE code = $1`, ds.Release.Code)
+	var stored struct {
+		Checksum      string
+		ReferenceYear int `db:"reference_year"`
+	}
+	err := tx.GetContext(ctx, &stored, `SELECT checksum, reference_year FROM release WHERE code = $1`, ds.Release.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res.Action = Loaded
 	case err != nil:
 		return res, fmt.Errorf("look up release: %w", err)
-	case checksum == ds.Release.Checksum:
+	case stored.Checksum == ds.Release.Checksum:
 		res.Action = Unchanged
 		return res, nil
 	default:
@@ -106,13 +112,21 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err := writeHeadlines(ctx, tx, releaseID, ds.Indicators); err != nil {
 		return res, err
 	}
+	if res.Revision, err = newRevision(ctx, tx, releaseID, res.Action); err != nil {
+		return res, err
+	}
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
 		return res, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM observation WHERE release_id = $1`, releaseID); err != nil {
-		return res, fmt.Errorf("remove the release's previous observations: %w", err)
+	if res.Action == Loaded {
+		err = insertObservations(ctx, tx, liveTables, releaseID, res.Revision, ds.Observations)
+	} else {
+		// A new reference year changes the precedence of every row of the
+		// release, which then cannot keep its revision.
+		keep := stored.ReferenceYear == ds.Release.ReferenceYear
+		err = replaceObservations(ctx, tx, releaseID, res.Revision, ds.Observations, keep)
 	}
-	if err := insertObservations(ctx, tx, releaseID, ds.Observations); err != nil {
+	if err != nil {
 		return res, err
 	}
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
@@ -140,6 +154,23 @@ func writeHeadlines(ctx context.Context, tx *sqlx.Tx, releaseID int64, indicator
 		return fmt.Errorf("write headline cells: %w", err)
 	}
 	return nil
+}
+
+// newRevision numbers the load of a release, with the checksum and
+// reference year of the release row just written: the next number after the
+// last, without gaps since loads hold loadLockKey, and a time after every
+// earlier load's commit for the same reason.
+func newRevision(ctx context.Context, tx *sqlx.Tx, releaseID int64, action LoadAction) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `
+		INSERT INTO revision (id, loaded_at, release_id, action, checksum, reference_year)
+		SELECT (SELECT COALESCE(max(id), 0) + 1 FROM revision), r.loaded_at, r.id, $2, r.checksum, r.reference_year
+		FROM release r WHERE r.id = $1
+		RETURNING id`, releaseID, string(action))
+	if err != nil {
+		return 0, fmt.Errorf("number the revision: %w", err)
+	}
+	return id, nil
 }
 
 func changed(results []LoadResult) bool {
@@ -264,11 +295,13 @@ func upsertCodeLists(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) erro
 func upsertRelease(ctx context.Context, tx *sqlx.Tx, r dataset.Release) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, `
-		INSERT INTO release (code, title, publisher_id, reference_year, published_on, source_name, checksum)
-		VALUES ($1, $2, (SELECT id FROM agency WHERE code = $3), $4, NULLIF($5, '')::date, $6, $7)
+		INSERT INTO release (code, title, publisher_id, reference_year, published_on, source_name, checksum, loaded_at)
+		-- clock_timestamp, not now(): the time the load took its lock, so a
+		-- later load's revision is later (see newRevision).
+		VALUES ($1, $2, (SELECT id FROM agency WHERE code = $3), $4, NULLIF($5, '')::date, $6, $7, clock_timestamp())
 		ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, publisher_id = EXCLUDED.publisher_id,
 		    reference_year = EXCLUDED.reference_year, published_on = EXCLUDED.published_on,
-		    source_name = EXCLUDED.source_name, checksum = EXCLUDED.checksum, loaded_at = now()
+		    source_name = EXCLUDED.source_name, checksum = EXCLUDED.checksum, loaded_at = EXCLUDED.loaded_at
 		RETURNING id`,
 		r.Code, r.Title, r.Publisher, r.ReferenceYear, r.Published, r.Source, r.Checksum)
 	if err != nil {
@@ -321,7 +354,16 @@ func loadCodeIDs(ctx context.Context, tx *sqlx.Tx) (codeIDs, error) {
 	return ids, nil
 }
 
-func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs []dataset.Observation) error {
+// observationTables are where insertObservations writes: the live tables,
+// or the staging tables a replace compares with them.
+type observationTables struct{ observations, coordinates, alsoStated string }
+
+var (
+	liveTables    = observationTables{"observation", "observation_coordinate", "observation_also_stated"}
+	stagingTables = observationTables{"incoming_observation", "incoming_coordinate", "incoming_also_stated"}
+)
+
+func insertObservations(ctx context.Context, tx *sqlx.Tx, t observationTables, releaseID, revision int64, obs []dataset.Observation) error {
 	if len(obs) == 0 {
 		return nil
 	}
@@ -335,11 +377,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs [
 		return fmt.Errorf("reserve observation ids: %w", err)
 	}
 
-	err = copyRows(ctx, tx, "observation", []string{
-		"id", "release_id", "indicator_id", "ref_area_id", "period_start", "period_end", "value", "unit_id",
-		"qualifier", "status", "derived_from_id", "change", "agency_id", "source_section", "source_quote",
-		"note", "coordinate_key", "source_line",
-	}, func(emit func(...any) error) error {
+	err = copyRows(ctx, tx, t.observations, strings.Split(observationTableColumns, ", "), func(emit func(...any) error) error {
 		for i, o := range obs {
 			var derivedFrom, change any
 			if o.DerivedFrom >= 0 {
@@ -351,7 +389,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs [
 			if err := emit(rowIDs[i], releaseID, ids.indicators[o.Indicator], ids.areas[o.RefArea],
 				o.Period.Start, o.Period.End, dataset.FormatValue(o.Value), ids.units[o.Unit],
 				string(o.Qualifier), string(o.Status), derivedFrom, change, ids.agencies[o.Agency],
-				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line); err != nil {
+				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision); err != nil {
 				return err
 			}
 		}
@@ -360,7 +398,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs [
 	if err != nil {
 		return err
 	}
-	err = copyRows(ctx, tx, "observation_coordinate", []string{"observation_id", "dimension_id", "member_id"},
+	err = copyRows(ctx, tx, t.coordinates, []string{"observation_id", "dimension_id", "member_id"},
 		func(emit func(...any) error) error {
 			for i, o := range obs {
 				for _, c := range o.Coordinates {
@@ -374,7 +412,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, releaseID int64, obs [
 	if err != nil {
 		return err
 	}
-	return copyRows(ctx, tx, "observation_also_stated", []string{"observation_id", "ordinal", "source_section", "source_quote"},
+	return copyRows(ctx, tx, t.alsoStated, []string{"observation_id", "ordinal", "source_section", "source_quote"},
 		func(emit func(...any) error) error {
 			for i, o := range obs {
 				for n, src := range o.AlsoStated {

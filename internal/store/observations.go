@@ -30,15 +30,22 @@ const observationColumns = `
 	o.id, r.code AS release, i.code AS indicator, a.code AS ref_area, o.period_start, o.period_end,
 	o.value, u.code AS unit, o.qualifier, o.status, o.change,
 	ag.code AS agency, o.coordinate_key, o.source_section, o.source_quote, o.note,
-	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id`
+	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id,
+	o.revision_id`
 
-const observationJoins = `
-	FROM observation o
+// observationJoins reads live observations; joinsFrom reads them from
+// another relation aliased o, such as an earlier revision's (see from).
+var observationJoins = joinsFrom("observation o")
+
+func joinsFrom(source string) string {
+	return `
+	FROM ` + source + `
 	JOIN release r ON r.id = o.release_id
 	JOIN indicator i ON i.id = o.indicator_id
 	JOIN ref_area a ON a.id = o.ref_area_id
 	JOIN unit u ON u.id = o.unit_id
 	JOIN agency ag ON ag.id = o.agency_id`
+}
 
 type observationRow struct {
 	ID            int64
@@ -60,6 +67,7 @@ type observationRow struct {
 	SourceLine    int    `db:"source_line"`
 	DerivedFromID int64  `db:"derived_from_id"`
 	SortKey       string `db:"sort_key"`
+	RevisionID    int64  `db:"revision_id"`
 }
 
 func (r observationRow) domain() dataset.Observation {
@@ -81,6 +89,7 @@ func (r observationRow) domain() dataset.Observation {
 		Note:          r.Note,
 		DerivedFrom:   -1,
 		Line:          r.SourceLine,
+		Revision:      r.RevisionID,
 	}
 }
 
@@ -98,12 +107,40 @@ func ParseCoordinateKey(key string) []dataset.Coordinate {
 	return cs
 }
 
+// from is the relation, aliased o, that a filter reads observations from:
+// the live table, or with AsOf the dataset as it stood at that revision
+// (migration 0005): the observations current then, or, for a reader of
+// every observation or of named releases, the rows live then. args
+// continue from len(args).
+func from(f dataset.Filter, args []any) (string, []any) {
+	if f.AsOf == nil {
+		return "observation o", args
+	}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	fn := "observation_live"
+	if f.Current && len(f.Releases) == 0 {
+		fn = "observation_current_as_of"
+	}
+	return fn + "(" + revisionAt(*f.AsOf, arg) + ") o", args
+}
+
 // where builds the WHERE clause of a filter; args continue from len(args).
 func where(f dataset.Filter, args []any) (string, []any) {
 	var conds []string
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
+	}
+	// An earlier revision's rows may be history: their coordinates too.
+	coordinates := "observation_coordinate"
+	if f.AsOf != nil {
+		coordinates = "observation_coordinate_all"
+	}
+	if f.UpdatedAfter != nil {
+		conds = append(conds, "o.revision_id > "+revisionAt(*f.UpdatedAfter, arg))
 	}
 	if f.Current && len(f.Releases) == 0 {
 		conds = append(conds, "o.is_current")
@@ -171,16 +208,16 @@ func where(f dataset.Filter, args []any) (string, []any) {
 	for _, m := range f.Members {
 		// ARRAY(...) is computed once; each candidate row then costs one
 		// probe of the coordinate primary key.
-		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c WHERE c.observation_id = o.id
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+coordinates+` c WHERE c.observation_id = o.id
 			AND c.member_id = ANY(ARRAY(SELECT dm.id FROM dimension_member dm JOIN dimension d ON d.id = dm.dimension_id
 			                            WHERE d.code = `+arg(m.Dimension)+` AND dm.code = ANY(`+arg(pq.Array(m.Members))+`))))`)
 	}
 	for _, dim := range f.TotalOver {
-		conds = append(conds, `NOT EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM `+coordinates+` c JOIN dimension d ON d.id = c.dimension_id
 			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
 	}
 	for _, dim := range f.BrokenDownBy {
-		conds = append(conds, `EXISTS (SELECT 1 FROM observation_coordinate c JOIN dimension d ON d.id = c.dimension_id
+		conds = append(conds, `EXISTS (SELECT 1 FROM `+coordinates+` c JOIN dimension d ON d.id = c.dimension_id
 			WHERE c.observation_id = o.id AND d.code = `+arg(dim)+`)`)
 	}
 	if f.LastN != nil || f.FirstN != nil {
@@ -247,10 +284,11 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	if !ok {
 		return page, fmt.Errorf("unknown order %q", p.Order)
 	}
-	where, args := where(f, nil)
+	source, args := from(f, nil)
+	where, args := where(f, args)
 	if p.Count {
 		// The filter names only observation's own columns: no join.
-		countQuery := `SELECT count(*) FROM observation o` + where
+		countQuery := `SELECT count(*) FROM ` + source + where
 		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
 			return page, fmt.Errorf("count observations: %w", err)
 		}
@@ -258,7 +296,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	after, first := p.After, p.First
 
 	sortKey := "concat_ws(E'\\x1f', " + textExprs(oc.exprs) + ")"
-	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + observationJoins + where
+	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + joinsFrom(source) + where
 	if after != "" {
 		values := strings.Split(after, "\x1f")
 		if len(values) != len(oc.exprs) {
@@ -349,8 +387,9 @@ func textExprs(exprs []string) string {
 // EachObservation streams every observation matching f in key order, for
 // exports that must not hold millions of rows in memory.
 func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
-	where, args := where(f, nil)
-	query := `SELECT ` + observationColumns + `, '' AS sort_key` + observationJoins + where +
+	source, args := from(f, nil)
+	where, args := where(f, args)
+	query := `SELECT ` + observationColumns + `, '' AS sort_key` + joinsFrom(source) + where +
 		` ORDER BY ` + strings.Join(orderColumns[dataset.OrderByKey].exprs, ", ")
 	rows, err := s.db.QueryxContext(ctx, query, args...)
 	if err != nil {

@@ -23,7 +23,7 @@ func TestSnapshotIgnoresLaterLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	type state struct {
-		version      string
+		version      dataset.Version
 		releases     int
 		observations int
 	}

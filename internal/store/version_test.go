@@ -30,7 +30,7 @@ func TestDatasetVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return v
+		return v.String()
 	}
 	load := func(ds *dataset.Dataset) {
 		t.Helper()
