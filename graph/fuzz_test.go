@@ -24,6 +24,10 @@ func FuzzFilterInput(f *testing.F) {
 		`{"themes": ["protection"]}`,
 		`{"refAreas": "AZE"}`,
 		`{"totalOver": [null]}`,
+		`{"asOf": {"revision": 1}, "updatedAfter": {"time": "2026-01-01T00:00:00Z"}}`,
+		`{"asOf": {"time": "9999-12-31T23:59:59.999999999-23:59"}, "members": [{"dimension": "SEX", "members": ["F"]}]}`,
+		`{"updatedAfter": {"revision": -1}}`,
+		`{"asOf": {"time": 5, "revision": "1"}}`,
 	} {
 		f.Add(seed)
 	}

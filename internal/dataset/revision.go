@@ -71,6 +71,9 @@ func (v Vintage) Validate(field string) error {
 		return Errorf(ErrBadInput, "%s: give exactly one of revision (a number) and time (RFC 3339)", field)
 	case v.Revision != nil && *v.Revision < 0:
 		return Errorf(ErrBadInput, "%s: revision %d is not a revision number (0 or more)", field, *v.Revision)
+	case v.Time != nil && (v.Time.UTC().Year() < 1 || v.Time.UTC().Year() > 9999):
+		// Years RFC 3339 can write, in UTC too: the database takes no other.
+		return Errorf(ErrBadInput, "%s: %s is not a time between the years 1 and 9999 in UTC", field, v.Time.Format(time.RFC3339Nano))
 	}
 	return nil
 }

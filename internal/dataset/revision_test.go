@@ -51,6 +51,7 @@ func TestVintageUnmarshalText(t *testing.T) {
 
 func TestVintageValidate(t *testing.T) {
 	n, neg, now := 2, -2, time.Now()
+	late := time.Date(9999, 12, 31, 23, 59, 59, 0, time.FixedZone("", -23*3600))
 	tests := []struct {
 		name string
 		v    dataset.Vintage
@@ -61,6 +62,7 @@ func TestVintageValidate(t *testing.T) {
 		{"neither", dataset.Vintage{}, false},
 		{"both", dataset.Vintage{Revision: &n, Time: &now}, false},
 		{"a negative revision", dataset.Vintage{Revision: &neg}, false},
+		{"a time past 9999 in UTC", dataset.Vintage{Time: &late}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
