@@ -28,6 +28,9 @@ func FuzzExportQuery(f *testing.F) {
 		"lastN=0&periodLength=-1",
 		"periods=2005-2024,2024,20x4",
 		"exactlyBy=",
+		"updatedAfter=1&asOf=2026-12-01T00:00:00Z",
+		"asOf=9999-12-31T23:59:59-23:59",
+		"updatedAfter=-1&updatedAfter=2",
 		"nope=1",
 		"%zz=1",
 	} {
