@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
@@ -213,10 +214,28 @@ func parseSelection(parts []string, params url.Values) (DataQuery, error) {
 	if q.Filter.PeriodTo, err = year(params, "endPeriod"); err != nil {
 		return q, err
 	}
-	if params.Has("updatedAfter") {
-		return q, NotImplemented("updatedAfter is not implemented")
+	q.Filter.UpdatedAfter, err = updatedAfter(params)
+	return q, err
+}
+
+// updatedAfter reads SDMX's updatedAfter, an xs:dateTime (a date alone is
+// its midnight, UTC): the observations a revision after it wrote. A removal
+// is not an observation, so it is not listed; GraphQL's changes(since:) is
+// the complete feed.
+func updatedAfter(params url.Values) (*dataset.Vintage, error) {
+	v := params.Get("updatedAfter")
+	if v == "" {
+		return nil, nil
 	}
-	return q, nil
+	// The + of a UTC offset arrives as a space from a client that did not
+	// escape it (2024-03-01T12:00:00+04:00).
+	v = strings.Replace(v, " ", "+", 1)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return &dataset.Vintage{Time: &t}, nil
+		}
+	}
+	return nil, syntax("updatedAfter: %q is not an xs:dateTime (2024-03-01T12:00:00Z) or a date", v)
 }
 
 type availability struct {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"indicators/internal/export"
 	"indicators/internal/sdmx"
@@ -46,7 +47,17 @@ func TestParse(t *testing.T) {
 		{"bad detail", "data/TIP_INDICATORS", "detail=most", 140, nil},
 		{"zero observations", "data/TIP_INDICATORS", "firstNObservations=0", 140, nil},
 		{"bad references", "dataflow", "references=cousins", 140, nil},
-		{"updatedAfter", "data/TIP_INDICATORS", "updatedAfter=2024-01-01T00:00:00Z", 501, nil},
+		{"updatedAfter", "data/TIP_INDICATORS", "updatedAfter=2024-03-01T12:00:00%2B04:00", 0, func(q sdmx.Query) bool {
+			t := q.Data.Filter.UpdatedAfter.Time
+			return t != nil && t.Equal(time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC))
+		}},
+		{"updatedAfter with an unescaped offset", "data/TIP_INDICATORS", "updatedAfter=2024-03-01T12:00:00+04:00", 0, func(q sdmx.Query) bool {
+			return q.Data.Filter.UpdatedAfter.Time.Equal(time.Date(2024, 3, 1, 8, 0, 0, 0, time.UTC))
+		}},
+		{"updatedAfter, a date", "data/TIP_INDICATORS", "updatedAfter=2024-03-01", 0, func(q sdmx.Query) bool {
+			return q.Data.Filter.UpdatedAfter.Time.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
+		}},
+		{"updatedAfter, no time", "data/TIP_INDICATORS", "updatedAfter=yesterday", 140, nil},
 		{"history", "data/TIP_INDICATORS", "includeHistory=true", 501, nil},
 		{"availability", "availableconstraint/TIP_INDICATORS/A.AZE/all/SEX", "mode=exact&references=codelist", 0, func(q sdmx.Query) bool {
 			return q.Kind() == sdmx.KindAvailability && q.Avail.Exact && q.Avail.Component == "SEX" && len(q.Data.Key) == 2

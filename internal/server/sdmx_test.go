@@ -191,6 +191,12 @@ func TestSDMXRESTQueries(t *testing.T) {
 				}
 			}
 		}},
+		{"data updated after a time before every load", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "updatedAfter": "2000-01-01T00:00:00Z"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if !slices.ContainsFunc(genericObs(t, body), func(o string) bool { return strings.HasSuffix(o, " 2024=91") }) {
+				t.Error("no 2024 total of 91: the whole dataset was loaded after 2000")
+			}
+		}},
 		{"series keys only", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "detail": "serieskeysonly"}, "", func(t *testing.T, body string) {
 			sdmxtest.ValidateXML(t, []byte(body), nil)
 			if strings.Contains(body, "generic:Obs") {
@@ -378,7 +384,8 @@ func TestSDMXRESTErrors(t *testing.T) {
 		{"a type not offered", srv, "/data/TIP_INDICATORS/all", "text/html", 406, 1406, "text/html"},
 		{"an SDMX version not offered", srv, "/dataflow", "application/vnd.sdmx.structure+xml;version=3.0.0", 406, 1406, "offered"},
 		{"a format not offered", srv, "/data/TIP_INDICATORS/all?format=xlsx", "", 406, 1406, "xlsx"},
-		{"updatedAfter", srv, "/data/TIP_INDICATORS/all?updatedAfter=2024-01-01", "", 501, 501, "updatedAfter"},
+		{"nothing updated after", srv, "/data/TIP_INDICATORS/all?updatedAfter=2999-01-01", "", 404, 100, "no observation"},
+		{"updatedAfter that is no time", srv, "/data/TIP_INDICATORS/all?updatedAfter=soon", "", 400, 140, "updatedAfter"},
 		{"the SDMX 3.0 data path", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*", "", 501, 501, "SDMX 3.0"},
 		{"availability in SDMX-JSON", srv, "/availableconstraint/TIP_INDICATORS", "application/vnd.sdmx.structure+json", 406, 1406, "offered"},
 		{"availability of nothing", srv, "/availableconstraint/TIP_INDICATORS/all?startPeriod=2030", "", 404, 100, "no observation"},
