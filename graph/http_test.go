@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,6 +19,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
+	"indicators/internal/ratelimit"
 	"indicators/internal/server"
 	"indicators/internal/store"
 	"indicators/internal/testdb"
@@ -54,7 +56,10 @@ func newStoreAPI(t testing.TB, more ...*dataset.Dataset) (api, *store.Store, str
 	if _, err := s.Load(context.Background(), append([]*dataset.Dataset{ds}, more...), false); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Store: s}))
+	// Fuzzing sends thousands of queries from one client: the rate limit
+	// is tested on its own (internal/server).
+	unlimited := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
+	srv := httptest.NewServer(server.New(server.Config{Store: s, RateLimit: unlimited}))
 	t.Cleanup(srv.Close)
 	return api{url: srv.URL, count: counter.Count}, s, dsn
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"indicators/internal/export"
+	"indicators/internal/ratelimit"
 	"indicators/internal/server"
 )
 
@@ -26,6 +27,11 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	limits, err := c.rateLimitConfig()
+	if err != nil {
+		return err
+	}
+	pprofAddr := c.getenv("PPROF_ADDR")
 	db, err := c.openDatasetDatabase(ctx)
 	if err != nil {
 		return err
@@ -43,6 +49,21 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	var watching sync.WaitGroup
 	watching.Go(func() { server.WatchDatabase(watchCtx, c.log, every, db.ready) })
 	defer func() { stopWatching(); watching.Wait() }()
+	// The budget is shared with every process serving the same database;
+	// the flusher's last flush runs before the database is let go of.
+	limits.Ledger, limits.Logger = db.store, c.log
+	cfg.RateLimit = ratelimit.New(limits)
+	flushCtx, stopFlushing := context.WithCancel(ctx)
+	var flushing sync.WaitGroup
+	flushing.Go(func() { cfg.RateLimit.Run(flushCtx) })
+	defer func() { stopFlushing(); flushing.Wait() }()
+	if pprofAddr != "" {
+		stopPprof, err := c.servePprof(ctx, pprofAddr)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	cfg.Store, cfg.Ready = db.store, db.ready
 	h := server.New(cfg)
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
@@ -53,8 +74,9 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 
 // serverConfig reads the server's settings from the environment: the
 // production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL: on, or
-// off) and the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
-// MAX_QUEUED_REQUESTS).
+// off), the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
+// MAX_QUEUED_REQUESTS), what an export costs (EXPORT_COST) and the proxies
+// trusted to name the client (TRUSTED_PROXIES).
 func (c *cli) serverConfig() (server.Config, error) {
 	cfg := server.Config{Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))}
 	for _, sw := range []struct {
@@ -72,13 +94,70 @@ func (c *cli) serverConfig() (server.Config, error) {
 	for _, n := range []struct {
 		name string
 		v    *int
-	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}} {
+	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}, {"EXPORT_COST", &cfg.ExportCost}} {
 		if v := c.getenv(n.name); v != "" {
 			i, err := strconv.Atoi(v)
 			if err != nil || i < 1 {
-				return cfg, fmt.Errorf("%s: %q is not a positive number of requests", n.name, v)
+				return cfg, fmt.Errorf("%s: %q is not a positive number", n.name, v)
 			}
 			*n.v = i
+		}
+	}
+	proxies, err := server.ParsePrefixes(c.getenv("TRUSTED_PROXIES"))
+	if err != nil {
+		return cfg, fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	cfg.TrustedProxies = proxies
+	return cfg, nil
+}
+
+// servePprof serves net/http/pprof on addr (PPROF_ADDR), apart from the API:
+// profiles show the code and its load, so they are for the operator's
+// network only. stop ends the listener.
+func (c *cli) servePprof(ctx context.Context, addr string) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	bound := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- server.Serve(ctx, addr, server.PprofHandler(), func(a net.Addr) { bound <- a })
+	}()
+	select {
+	case a := <-bound:
+		c.log.Info("pprof listening", "addr", a.String())
+		return func() { cancel(); <-done }, nil
+	case err := <-done:
+		cancel()
+		return nil, fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+}
+
+// rateLimitConfig reads the rate limits: RATE_LIMIT_POINTS per
+// RATE_LIMIT_WINDOW, RATE_LIMIT_CONCURRENCY requests in flight per client,
+// and how often the budget is shared (RATE_LIMIT_FLUSH_INTERVAL).
+func (c *cli) rateLimitConfig() (ratelimit.Config, error) {
+	var cfg ratelimit.Config
+	for _, n := range []struct {
+		name string
+		v    *int
+	}{{"RATE_LIMIT_POINTS", &cfg.Default.Points}, {"RATE_LIMIT_CONCURRENCY", &cfg.Default.Concurrency}} {
+		if v := c.getenv(n.name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 1 {
+				return cfg, fmt.Errorf("%s: %q is not a positive number", n.name, v)
+			}
+			*n.v = i
+		}
+	}
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+	}{{"RATE_LIMIT_WINDOW", &cfg.Window}, {"RATE_LIMIT_FLUSH_INTERVAL", &cfg.FlushEvery}} {
+		if v := c.getenv(d.name); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return cfg, fmt.Errorf("%s: %q is not a positive duration such as 1h or 500ms", d.name, v)
+			}
+			*d.v = dur
 		}
 	}
 	return cfg, nil

@@ -62,6 +62,11 @@ Environment:
   CORS_ORIGINS      browser origins allowed to call the API, comma-separated (default any)
   DB_WATCH_INTERVAL how often serve checks that the database accepts new connections (default 5s)
   LOG_LEVEL         debug, info (default), warn or error
+  LOG_FORMAT        json (default for serve) or text (default for the other commands)
+  PPROF_ADDR        serve: address of a net/http/pprof listener (default none)
+  RATE_LIMIT_POINTS, RATE_LIMIT_WINDOW, RATE_LIMIT_CONCURRENCY, RATE_LIMIT_FLUSH_INTERVAL,
+  EXPORT_COST, TRUSTED_PROXIES
+                    serve: the per-client rate limit (see README.md)
 `
 
 // cli is one invocation's environment: everything run may touch from outside.
@@ -79,7 +84,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err := level.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), "info"))); err != nil {
 		return fmt.Errorf("LOG_LEVEL: %w", err)
 	}
-	c.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// serve logs JSON by default, for the machines that collect its logs;
+	// the other commands text, for the person running them.
+	format := getenv("LOG_FORMAT")
+	if format == "" {
+		format = "text"
+		if len(args) > 1 && args[1] == "serve" {
+			format = "json"
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch format {
+	case "json":
+		c.log = slog.New(slog.NewJSONHandler(stderr, opts))
+	case "text":
+		c.log = slog.New(slog.NewTextHandler(stderr, opts))
+	default:
+		return fmt.Errorf("LOG_FORMAT: %q is neither json nor text", format)
+	}
 
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)

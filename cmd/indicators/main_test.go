@@ -142,7 +142,7 @@ func get(t *testing.T, url string) (int, string) {
 const indicatorsQuery = `{ indicators(first: 1) { totalCount edges { cursor node { code unit { code } } } pageInfo { hasNextPage endCursor } } }`
 
 func TestServeOverHTTP(t *testing.T) {
-	base, _, stop := startServe(t, env("DATABASE_URL", testdb.DSN(t), "ADDR", "127.0.0.1:0"))
+	base, logs, stop := startServe(t, env("DATABASE_URL", testdb.DSN(t), "ADDR", "127.0.0.1:0"))
 	defer stop()
 
 	t.Run("indicators connection", func(t *testing.T) {
@@ -222,6 +222,57 @@ func TestServeOverHTTP(t *testing.T) {
 			t.Errorf("GET /metrics = %d, body lacks the GraphQL request counter:\n%.500s", status, body)
 		}
 	})
+	t.Run("logs are JSON, and no pprof unless asked", func(t *testing.T) {
+		lines := jsonLines(t, logs.String())
+		if len(lines) == 0 {
+			t.Fatal("serve logged nothing")
+		}
+		for _, l := range lines {
+			if l["msg"] == pprofMessage {
+				t.Errorf("a pprof listener without PPROF_ADDR: %v", l)
+			}
+		}
+		if status, body := get(t, base+"debug/pprof/cmdline"); status == http.StatusOK && strings.Contains(body, "indicators") {
+			t.Errorf("the API serves pprof: %d %q", status, body)
+		}
+	})
+}
+
+const pprofMessage = "pprof listening"
+
+func jsonLines(t *testing.T, log string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for line := range strings.Lines(log) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Errorf("a log line is not JSON: %q", line)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// TestServePprofOptIn: PPROF_ADDR serves Go's profiles on an address of its
+// own, the API's address still does not; LOG_FORMAT=text logs text.
+func TestServePprofOptIn(t *testing.T) {
+	base, logs, stop := startServe(t, env("DATABASE_URL", testdb.DSN(t), "ADDR", "127.0.0.1:0",
+		"PPROF_ADDR", "127.0.0.1:0", "LOG_FORMAT", "text"))
+	defer stop()
+	m := regexp.MustCompile(`msg="` + pprofMessage + `" addr=(\S+)`).FindStringSubmatch(logs.String())
+	if m == nil {
+		t.Fatalf("no text line saying where pprof listens:\n%s", logs)
+	}
+	if status, body := get(t, "http://"+m[1]+"/debug/pprof/cmdline"); status != http.StatusOK || !strings.Contains(body, "indicators") {
+		t.Errorf("pprof's cmdline: %d %q", status, body)
+	}
+	if status, _ := get(t, "http://"+m[1]+"/debug/pprof/goroutine?debug=1"); status != http.StatusOK {
+		t.Errorf("pprof's goroutines: %d", status)
+	}
+	if status, body := get(t, base+"debug/pprof/cmdline"); status == http.StatusOK && strings.Contains(body, "indicators") {
+		t.Errorf("the API serves pprof too: %d %q", status, body)
+	}
 }
 
 // clusterDataDir is a DATA_DIR for a private cluster of the test's own,

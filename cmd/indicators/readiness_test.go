@@ -104,10 +104,10 @@ func TestServeNoticesPostgresStopping(t *testing.T) {
 		t.Errorf("the recovery is logged %d times, want once:\n%s", n, out)
 	}
 	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, downMessage) && (!strings.Contains(line, "level=ERROR") || !strings.Contains(line, "shutting down")) {
+		if strings.Contains(line, downMessage) && (!strings.Contains(line, `"level":"ERROR"`) || !strings.Contains(line, "shutting down")) {
 			t.Errorf("the outage is not an error naming the shutdown: %s", line)
 		}
-		if strings.Contains(line, backMessage) && !strings.Contains(line, "level=WARN") {
+		if strings.Contains(line, backMessage) && !strings.Contains(line, `"level":"WARN"`) {
 			t.Errorf("the recovery is not a warning: %s", line)
 		}
 	}

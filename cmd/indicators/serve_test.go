@@ -1,7 +1,11 @@
 package main
 
 import (
+	"io"
 	"testing"
+	"time"
+
+	"indicators/internal/ratelimit"
 )
 
 func TestServerConfigFromEnvironment(t *testing.T) {
@@ -41,5 +45,44 @@ func TestServerConfigFromEnvironment(t *testing.T) {
 				tc.check(t, cfg.NoIntrospection, cfg.NoFieldSuggestions, cfg.NoGraphiQL, cfg.MaxConcurrent, cfg.MaxQueued)
 			}
 		})
+	}
+}
+
+func TestRateLimitConfigFromEnvironment(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    ratelimit.Config
+		wantErr bool
+	}{
+		{"defaults left to the limiter", nil, ratelimit.Config{}, false},
+		{"every setting", map[string]string{"RATE_LIMIT_POINTS": "5000", "RATE_LIMIT_CONCURRENCY": "3",
+			"RATE_LIMIT_WINDOW": "10m", "RATE_LIMIT_FLUSH_INTERVAL": "250ms"},
+			ratelimit.Config{Default: ratelimit.Policy{Points: 5000, Concurrency: 3}, Window: 10 * time.Minute, FlushEvery: 250 * time.Millisecond}, false},
+		{"points that are not a number", map[string]string{"RATE_LIMIT_POINTS": "lots"}, ratelimit.Config{}, true},
+		{"a window of zero", map[string]string{"RATE_LIMIT_WINDOW": "0s"}, ratelimit.Config{}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cli{getenv: func(k string) string { return tc.env[k] }}
+			got, err := c.rateLimitConfig()
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
+			}
+			if !tc.wantErr && (got.Default != tc.want.Default || got.Window != tc.want.Window || got.FlushEvery != tc.want.FlushEvery) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+	c := &cli{getenv: env("TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1", "EXPORT_COST", "50")}
+	cfg, err := c.serverConfig()
+	if err != nil || len(cfg.TrustedProxies) != 2 || cfg.ExportCost != 50 {
+		t.Errorf("TRUSTED_PROXIES, EXPORT_COST: %+v %v", cfg.TrustedProxies, err)
+	}
+	if _, err := (&cli{getenv: env("TRUSTED_PROXIES", "proxy.example")}).serverConfig(); err == nil {
+		t.Error("a host name in TRUSTED_PROXIES was accepted")
+	}
+	if err := run(t.Context(), []string{"indicators", "check"}, env("LOG_FORMAT", "xml"), nil, io.Discard, io.Discard); err == nil {
+		t.Error("LOG_FORMAT=xml was accepted")
 	}
 }

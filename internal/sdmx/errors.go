@@ -34,6 +34,8 @@ const (
 	// answers 406 and this service numbers the message after it, in the
 	// custom range the guidelines leave to services.
 	codeNotAcceptable = 1406
+	// Nor for a client over its rate limit: numbered after HTTP's 429.
+	codeRateLimited = 1429
 )
 
 // titles are the standard titles of the codes.
@@ -45,6 +47,7 @@ var titles = map[int]string{
 	codeNotImplemented: "Not implemented",
 	codeUnavailable:    "Service unavailable",
 	codeNotAcceptable:  "Not acceptable",
+	codeRateLimited:    "Too many requests",
 }
 
 func newError(code, status int, format string, args ...any) *Error {
@@ -93,6 +96,8 @@ func ErrorOf(err error) (*Error, bool) {
 		return newError(codeTooLarge, http.StatusRequestEntityTooLarge, "%s", msg), false
 	case dataset.ErrNotAcceptable:
 		return newError(codeNotAcceptable, http.StatusNotAcceptable, "%s", msg), false
+	case dataset.ErrRateLimited:
+		return newError(codeRateLimited, http.StatusTooManyRequests, "%s", msg), false
 	case dataset.ErrUnavailable:
 		return newError(codeUnavailable, http.StatusServiceUnavailable, "%s", msg), true
 	}

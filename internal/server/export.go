@@ -103,6 +103,9 @@ func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, 
 	return nil
 }
 
+// exportRefusal writes a refusal of an export as JSON.
+func exportRefusal(*http.Request) func(http.ResponseWriter, error) { return jsonRefusal(mediaJSON) }
+
 // setCaching sets the validators of a response that depends only on the
 // dataset version and the request. Public data that changes only when a
 // load commits: caches may keep it but must ask again each time ("no-cache"),

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 
 	"indicators/internal/dataset"
 	"indicators/internal/export"
+	"indicators/internal/ratelimit"
 	"indicators/internal/server"
 	"indicators/internal/store"
 	"indicators/internal/testdb"
@@ -54,7 +56,10 @@ func bundledServer(t testing.TB) (*store.Store, *httptest.Server) {
 		t.Fatal(err)
 	}
 	load(t, s, bundled)
-	srv := httptest.NewServer(server.New(server.Config{Store: s}))
+	// Fuzzing sends thousands of exports from one client: the rate limit
+	// is tested on its own (ratelimit_test.go).
+	unlimited := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
+	srv := httptest.NewServer(server.New(server.Config{Store: s, RateLimit: unlimited}))
 	t.Cleanup(srv.Close)
 	return s, srv
 }
@@ -71,6 +76,12 @@ func get(t testing.TB, srv *httptest.Server, path string, header map[string]stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	return send(t, srv, req, header)
+}
+
+// send sends req with the given headers and reads the whole response.
+func send(t testing.TB, srv *httptest.Server, req *http.Request, header map[string]string) response {
+	t.Helper()
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"indicators/internal/dataset"
+	"indicators/internal/ratelimit"
 	"indicators/internal/server"
 	"indicators/internal/store"
 	"indicators/internal/testdb"
@@ -39,7 +40,10 @@ func TestStalledExportsLeaveGraphQLConnections(t *testing.T) {
 	load(t, s, bundled)
 
 	ln := &stallingListener{stalled: make(chan struct{}, exports), release: make(chan struct{})}
-	srv := httptest.NewUnstartedServer(server.New(server.Config{Store: s}))
+	// One client sends them all: its limit of requests in flight is not
+	// what this test is about.
+	limiter := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Concurrency: exports + 1}})
+	srv := httptest.NewUnstartedServer(server.New(server.Config{Store: s, RateLimit: limiter}))
 	ln.Listener = srv.Listener
 	srv.Listener = ln
 	srv.Start()

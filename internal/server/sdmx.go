@@ -27,16 +27,33 @@ var errFound = errors.New("found")
 // structure queries, negotiated by Accept or the format parameter, with the
 // export's validators (ETag, and Last-Modified from the newest load) and
 // SDMX error messages.
+// parseSDMX reads an SDMX REST request: the query (or why it is not one)
+// and the representation asked for (or why none can be given).
+func parseSDMX(r *http.Request) (q sdmx.Query, err error, rep sdmx.Representation, negErr error) {
+	q, err = sdmx.Parse(r.PathValue("path"), r.URL.Query())
+	kind := sdmx.KindData
+	if err == nil {
+		kind = q.Kind()
+	}
+	rep, negErr = sdmx.Negotiate(r, kind)
+	return q, err, rep, negErr
+}
+
+// sdmxRefusal writes a refusal of r as an SDMX error message, in JSON when
+// r asks for SDMX-JSON.
+func sdmxRefusal(r *http.Request) func(http.ResponseWriter, error) {
+	_, _, rep, negErr := parseSDMX(r)
+	return func(w http.ResponseWriter, err error) {
+		e, _ := sdmx.ErrorOf(err)
+		sdmx.WriteError(w, e, negErr == nil && rep.JSON)
+	}
+}
+
 func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		w.Header().Set("Vary", "Accept")
-		q, err := sdmx.Parse(r.PathValue("path"), r.URL.Query())
-		kind := sdmx.KindData
-		if err == nil {
-			kind = q.Kind()
-		}
-		rep, negErr := sdmx.Negotiate(r, kind)
+		q, err, rep, negErr := parseSDMX(r)
 		fail := func(err error) {
 			e, internal := sdmx.ErrorOf(err)
 			if internal {

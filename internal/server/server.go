@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,6 +25,7 @@ import (
 	"indicators/graph"
 	"indicators/internal/dataset"
 	"indicators/internal/graphiql"
+	"indicators/internal/ratelimit"
 	"indicators/internal/store"
 )
 
@@ -39,6 +41,8 @@ const (
 	// An export streams every matching observation: millions of rows take
 	// longer than a query may, so its bound is its own.
 	exportTimeout = 10 * time.Minute
+	// DefaultExportCost is what an export costs unless Config says.
+	DefaultExportCost = 1000
 )
 
 // Config is what the HTTP interface needs.
@@ -74,6 +78,18 @@ type Config struct {
 	// SDMXMaxObservations bounds an SDMX REST data response (413 above
 	// it); 0 is the default, 200,000.
 	SDMXMaxObservations int
+	// RateLimit charges each client's requests; nil is a limiter of the
+	// default policy kept in this process alone. Whoever makes one with a
+	// ledger runs its flush (Limiter.Run).
+	RateLimit *ratelimit.Limiter
+	// Identify names the client a request is charged to; nil is
+	// ClientByKeyOrIP(TrustedProxies).
+	Identify Identify
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
+	// ExportCost is what an export costs, whatever its rows (default 1,000
+	// points, what __schema costs).
+	ExportCost int
 }
 
 // withDefaults fills what cfg leaves zero.
@@ -100,6 +116,16 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg.Logger = slog.New(requestAttrs{cfg.Logger.Handler()})
+	if cfg.RateLimit == nil {
+		cfg.RateLimit = ratelimit.New(ratelimit.Config{Logger: cfg.Logger})
+	}
+	if cfg.Identify == nil {
+		cfg.Identify = ClientByKeyOrIP(cfg.TrustedProxies)
+	}
+	if cfg.ExportCost <= 0 {
+		cfg.ExportCost = DefaultExportCost
+	}
 	return cfg
 }
 
@@ -114,6 +140,8 @@ func New(cfg Config) http.Handler {
 		collectors.NewDBStatsCollector(cfg.Store.DB().DB, "api"),
 		collectors.NewDBStatsCollector(cfg.Store.ExportDB().DB, "export"))
 	m := newMetrics(reg)
+	cfg.Store.ObserveStatements(m.observeStatement)
+	limits := &rateLimits{limiter: cfg.RateLimit, identify: cfg.Identify, metrics: m}
 
 	mux := http.NewServeMux()
 	res := graph.NewResolver(cfg.Store)
@@ -124,7 +152,7 @@ func New(cfg Config) http.Handler {
 		res.Catalogs.Disable()
 	}
 	exec := graph.NewExecutableSchema(graph.Config{Resolvers: res})
-	gql := res.WithLoaders(graphQLHandler(exec, cfg, func(ctx context.Context) (dataset.Version, error) {
+	gql := res.WithLoaders(graphQLHandler(exec, cfg, limits, func(ctx context.Context) (dataset.Version, error) {
 		c, err := res.Catalogs.Get(ctx)
 		if err != nil {
 			return dataset.Version{}, err
@@ -145,13 +173,13 @@ func New(cfg Config) http.Handler {
 		ready = cfg.Store.Ready
 	}
 	mux.Handle("GET /readyz", readyHandler(ready, log))
-	mux.Handle("GET /export/{name}", m.instrument("/export", withTimeout(exportTimeout, exportHandler(cfg.Store, log))))
-	mux.Handle("GET /sdmx/rest/{path...}", m.instrument("/sdmx/rest", withTimeout(exportTimeout, sdmxHandler(cfg.Store, log, cfg.SDMXMaxObservations))))
+	mux.Handle("GET /export/{name}", m.instrument("/export", limits.flat(cfg.ExportCost, exportRefusal, withTimeout(exportTimeout, exportHandler(cfg.Store, log)))))
+	mux.Handle("GET /sdmx/rest/{path...}", m.instrument("/sdmx/rest", limits.flat(cfg.ExportCost, sdmxRefusal, withTimeout(exportTimeout, sdmxHandler(cfg.Store, log, cfg.SDMXMaxObservations)))))
 	if !cfg.NoGraphiQL {
 		mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return withLogging(log, withCORS(cfg.AllowedOrigins, mux))
+	return withObservability(log, m, withCORS(cfg.AllowedOrigins, mux))
 }
 
 // withCORS lets pages on other origins read the API from a browser: GraphQL
@@ -165,21 +193,22 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
 		// Authorization and X-API-Key for the access tiers to come;
-		// If-None-Match and If-Modified-Since for polling.
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match", "If-Modified-Since"},
-		ExposedHeaders: []string{"ETag", "Content-Disposition"},
+		// If-None-Match and If-Modified-Since for polling; X-Request-Id and
+		// traceparent to follow a request into the logs.
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match", "If-Modified-Since", "X-Request-Id", "traceparent"},
+		ExposedHeaders: append([]string{"ETag", "Content-Disposition", "X-Request-Id"}, rateLimitHeaders...),
 		MaxAge:         600,
 	}).Handler(next)
 }
 
 // graphQLHandler serves exec; version gives the dataset version that GET
 // answers' validators derive from.
-func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, version func(context.Context) (dataset.Version, error)) http.Handler {
+func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimits, version func(context.Context) (dataset.Version, error)) http.Handler {
 	log := cfg.Logger
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
-	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait)})
+	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait), limits: limits})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	if !cfg.NoIntrospection {
@@ -224,6 +253,7 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
+// statusRecorder keeps the status a handler answered with.
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -237,16 +267,6 @@ func (r *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the connection, e.g. to move
 // an export's write deadline.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
-
-func withLogging(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		log.InfoContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
-	})
-}
 
 // Serve listens on addr and serves h until ctx ends, then shuts down
 // gracefully. ready, if not nil, receives the bound address once listening

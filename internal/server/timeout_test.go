@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // TestTimeoutMovesWriteDeadline: a handler that outlives the server's write
@@ -34,7 +36,7 @@ func TestTimeoutMovesWriteDeadline(t *testing.T) {
 			if tc.bound > 0 {
 				h = withTimeout(tc.bound, slow)
 			}
-			srv := httptest.NewUnstartedServer(withLogging(slog.New(slog.DiscardHandler), h))
+			srv := httptest.NewUnstartedServer(withObservability(slog.New(slog.DiscardHandler), newMetrics(prometheus.NewRegistry()), h))
 			srv.Config.WriteTimeout = 100 * time.Millisecond
 			srv.Start()
 			defer srv.Close()

@@ -18,7 +18,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"indicators/graph"
 	"indicators/internal/dataset"
+	"indicators/internal/ratelimit"
 )
 
 // Media types of GraphQL over HTTP.
@@ -60,12 +62,17 @@ const codeBadRequest = "BAD_REQUEST"
 // carries validators (ETag, Last-Modified) derived from both, and a request
 // whose If-None-Match or If-Modified-Since still holds gets 304 before
 // anything is executed.
+//
+// Each request is charged to its client (rateLimits): a client with its
+// most requests in flight, or whose budget does not cover the query's cost,
+// gets 429 with Retry-After, and what is charged is in the headers.
 type httpTransport struct {
 	// version gives the dataset version cheaply (the catalog held in the
 	// process); nil makes no response cacheable.
 	version     func(context.Context) (dataset.Version, error)
 	bodyTimeout time.Duration
 	slots       *slots
+	limits      *rateLimits
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -101,6 +108,18 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	h.Set("Content-Type", media+"; charset=utf-8")
 
+	// A client over its requests in flight is refused before its body is
+	// read: a slow client holds no more connections than its share.
+	info := infoOf(ctx)
+	client := t.limits.identify(r)
+	info.client = client.ID
+	releaseClient, err := t.limits.limiter.Acquire(client)
+	if err != nil {
+		t.limits.refused(w, r, err, jsonRefusal(media+"; charset=utf-8"))
+		return
+	}
+	defer releaseClient()
+
 	params, status, msg := t.readParams(w, r)
 	if status != 0 {
 		if status == http.StatusRequestTimeout {
@@ -130,13 +149,21 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	release, err := t.slots.acquire(ctx)
 	if err != nil {
+		info.outcome, info.code = outcomeUnavailable, string(dataset.CodeOf(err))
 		retryLater(w, media, err)
 		return
 	}
 	defer release()
 
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
+	if opCtx != nil && opCtx.Operation != nil {
+		// Known once the document validates, even when a limit refuses it.
+		info.operation = opCtx.Operation.Name
+	}
 	if len(errs) > 0 {
+		// Refused before it ran: it spends nothing.
+		info.outcome, info.code = outcomeRefused, firstCode(errs)
+		setRateLimitHeaders(h, t.limits.limiter.Peek(client))
 		if isGET && notQuery(params.Query, params.OperationName) {
 			rejectNotQuery(w, media)
 			return
@@ -155,12 +182,25 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 
+	// The cost admission computed is charged before anything runs.
+	cost, _ := graph.CostOf(graphql.WithOperationContext(ctx, opCtx))
+	charged, err := t.limits.limiter.Charge(client, cost.Points)
+	if err != nil {
+		t.limits.refused(w, r, err, jsonRefusal(media+"; charset=utf-8"))
+		return
+	}
+	info.cost = charged.Cost
+	setRateLimitHeaders(h, charged)
+	ctx = ratelimit.WithStatus(ctx, charged)
+
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
 		// gqlgen executes nothing once the request's deadline has passed
 		// (while the request was parsed and validated, say).
-		retryLater(w, media, context.Cause(ctx))
+		err := context.Cause(ctx)
+		info.outcome, info.code = outcomeUnavailable, string(dataset.CodeOf(err))
+		retryLater(w, media, err)
 		return
 	}
 	switch {
@@ -172,9 +212,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		h.Set("Cache-Control", "no-store")
 	}
 	status = http.StatusOK
+	info.outcome = outcomeOK
+	if len(resp.Errors) > 0 {
+		info.outcome, info.code = outcomeError, firstCode(resp.Errors)
+	}
 	if databaseUnavailable(resp) {
 		w.Header().Set("Retry-After", retryAfter)
 		status = http.StatusServiceUnavailable
+		info.outcome, info.code = outcomeUnavailable, string(dataset.ErrDatabaseUnavailable)
 	}
 	w.WriteHeader(status)
 	writeJSON(w, resp)
@@ -189,6 +234,20 @@ const retryAfter = "5"
 func retryLater(w http.ResponseWriter, media string, err error) {
 	w.Header().Set("Retry-After", retryAfter)
 	writeErrorBody(w, media+"; charset=utf-8", http.StatusServiceUnavailable, string(dataset.CodeOf(err)), dataset.MessageOf(err))
+}
+
+// firstCode is the code of a response's first error (the log line's and
+// the refusals metric's reason).
+func firstCode(errs gqlerror.List) string {
+	for _, e := range errs {
+		if c, ok := e.Extensions["code"].(string); ok {
+			return c
+		}
+	}
+	if len(errs) > 0 {
+		return string(dataset.ErrInternal)
+	}
+	return ""
 }
 
 func databaseUnavailable(resp *graphql.Response) bool {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -37,6 +38,10 @@ type Store struct {
 	pool    *sqlx.DB
 	exports *sqlx.DB
 	dsn     string
+
+	// observer is told of each statement of the pools Open opened
+	// (ObserveStatements).
+	observer *atomic.Pointer[StatementObserver]
 
 	mu       sync.Mutex
 	listener *pq.Listener // nil until OnChange
@@ -86,7 +91,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	db, err := sqlx.Open("postgres", withGenericPlans(dsn))
+	obs := &atomic.Pointer[StatementObserver]{}
+	db, err := openObserved(withGenericPlans(dsn), "api", obs)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -97,14 +103,38 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	// Connects lazily: commands that export nothing open no connection.
-	exports, err := sqlx.Open("postgres", dsn)
+	exports, err := openObserved(dsn, "export", obs)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database for exports: %w", err)
 	}
 	exports.SetMaxOpenConns(o.exportConns)
 	exports.SetMaxIdleConns(o.exportConns)
-	return &Store{db: newPreparedPool(db), pool: db, exports: exports, dsn: dsn}, nil
+	return &Store{db: newPreparedPool(db), pool: db, exports: exports, dsn: dsn, observer: obs}, nil
+}
+
+// StatementObserver is told of each SQL statement sent: its pool ("api",
+// "export") and the time until its first answer.
+type StatementObserver func(pool string, d time.Duration)
+
+// ObserveStatements has f told of every statement from now on (metrics).
+// A Store made by New, over a handle of its caller's, tells nothing.
+func (s *Store) ObserveStatements(f StatementObserver) {
+	if s.observer != nil {
+		s.observer.Store(&f)
+	}
+}
+
+func openObserved(dsn, pool string, obs *atomic.Pointer[StatementObserver]) (*sqlx.DB, error) {
+	c, err := pq.NewConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sqlx.NewDb(sql.OpenDB(ObservedConnector(c, func(d time.Duration) {
+		if f := obs.Load(); f != nil {
+			(*f)(pool, d)
+		}
+	})), "postgres"), nil
 }
 
 // CreateDatabase creates the database name on the server adminDSN connects
