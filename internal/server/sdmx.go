@@ -23,50 +23,63 @@ const defaultSDMXMaxObservations = 200_000
 // errFound stops the read that checks a query has results.
 var errFound = errors.New("found")
 
-// sdmxHandler serves the SDMX REST 2.1 API under /sdmx/rest/: data and
-// structure queries, negotiated by Accept or the format parameter, with the
-// export's validators (ETag, and Last-Modified from the newest load) and
-// SDMX error messages.
-// parseSDMX reads an SDMX REST request: the query (or why it is not one)
-// and the representation asked for (or why none can be given).
-func parseSDMX(r *http.Request) (q sdmx.Query, err error, rep sdmx.Representation, negErr error) {
-	q, err = sdmx.Parse(r.PathValue("path"), r.URL.Query())
-	kind := sdmx.KindData
-	if err == nil {
-		kind = q.Kind()
-	}
-	rep, negErr = sdmx.Negotiate(r, kind)
-	return q, err, rep, negErr
+// sdmxRequest is an SDMX REST request as read: the query (or why it is
+// not one) and the representation asked for (or why none can be given).
+type sdmxRequest struct {
+	query    sdmx.Query
+	queryErr error
+	rep      sdmx.Representation
+	repErr   error
 }
+
+func parseSDMX(r *http.Request) sdmxRequest {
+	var req sdmxRequest
+	req.query, req.queryErr = sdmx.Parse(r.PathValue("path"), r.URL.Query())
+	kind := sdmx.KindData
+	if req.queryErr == nil {
+		kind = req.query.Kind()
+	}
+	req.rep, req.repErr = sdmx.Negotiate(r, kind)
+	return req
+}
+
+// inJSON reports whether errors go out as SDMX-JSON: the client asked for
+// SDMX-JSON and could be given it.
+func (req sdmxRequest) inJSON() bool { return req.repErr == nil && req.rep.JSON }
 
 // sdmxRefusal writes a refusal of r as an SDMX error message, in JSON when
 // r asks for SDMX-JSON.
 func sdmxRefusal(r *http.Request) func(http.ResponseWriter, error) {
-	_, _, rep, negErr := parseSDMX(r)
+	req := parseSDMX(r)
 	return func(w http.ResponseWriter, err error) {
 		e, _ := sdmx.ErrorOf(err)
-		sdmx.WriteError(w, e, negErr == nil && rep.JSON)
+		sdmx.WriteError(w, e, req.inJSON())
 	}
 }
 
+// sdmxHandler serves the SDMX REST 2.1 API under /sdmx/rest/: data and
+// structure queries, negotiated by Accept or the format parameter, with the
+// export's validators (ETag, Last-Modified from the latest revision) and
+// SDMX error messages.
 func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		w.Header().Set("Vary", "Accept")
-		q, err, rep, negErr := parseSDMX(r)
+		req := parseSDMX(r)
+		q, rep := req.query, req.rep
 		fail := func(err error) {
 			e, internal := sdmx.ErrorOf(err)
 			if internal {
 				log.ErrorContext(ctx, "SDMX query failed", "path", r.URL.Path, "error", err)
 			}
-			sdmx.WriteError(w, e, negErr == nil && rep.JSON)
+			sdmx.WriteError(w, e, req.inJSON())
 		}
-		if err != nil {
-			fail(err)
+		if req.queryErr != nil {
+			fail(req.queryErr)
 			return
 		}
-		if negErr != nil {
-			fail(negErr)
+		if req.repErr != nil {
+			fail(req.repErr)
 			return
 		}
 		representation := rep.MediaType + " " + r.URL.Path
@@ -78,7 +91,7 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 			return
 		}
 		tw := &trackingWriter{ResponseWriter: w}
-		err = s.Snapshot(ctx, func(rd dataset.Reader) error {
+		err := s.Snapshot(ctx, func(rd dataset.Reader) error {
 			write, err := sdmxResponse(ctx, rd, q, rep, maxObservations)
 			if err != nil {
 				return err
