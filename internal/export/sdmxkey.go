@@ -98,3 +98,14 @@ func (d dsd) datasetDimension(i int) (string, bool) {
 // isTotal tells the codes of an observation that is not broken down by a
 // dimension: its total, or not applicable to the indicator.
 func isTotal(code string) bool { return code == totalCode || code == notApplicable }
+
+// AttributesAndMeasure are the ids of the DSD's attributes and of its
+// measure, OBS_VALUE: the components besides the dimensions.
+func AttributesAndMeasure(cl *dataset.CodeLists, releases []dataset.Release) []string {
+	d := newDSD(cl, releases)
+	var ids []string
+	for _, a := range d.Attributes {
+		ids = append(ids, a.ID)
+	}
+	return append(ids, "OBS_VALUE")
+}

@@ -33,7 +33,10 @@ var (
 	jsonStruct   = Representation{"application/vnd.sdmx.structure+json; version=2.0.0; charset=utf-8", "jsonstructure", "application/vnd.sdmx.structure+json", "2.0.0", true}
 	xmlSchema    = Representation{"application/vnd.sdmx.schema+xml; version=2.1; charset=utf-8", "schema", "application/vnd.sdmx.schema+xml", "2.1", false}
 
-	dataRepresentations      = []Representation{genericData, specificData, jsonData, csvData2, csvData1}
+	dataRepresentations = []Representation{genericData, specificData, jsonData, csvData2, csvData1}
+	// The SDMX 3.0 data path offers the same, SDMX-JSON 2.0 its default
+	// (sdmx-rest v2.0.0); its SDMX-ML 3.0 is not written.
+	data3Representations     = []Representation{jsonData, csvData2, genericData, specificData, csvData1}
 	structureRepresentations = []Representation{mlStructure, jsonStruct}
 	schemaRepresentations    = []Representation{xmlSchema}
 	// Availability is written in SDMX-ML only: SDMX-JSON 2.0's structure
@@ -62,8 +65,8 @@ func (r Representation) CSVVersion() int {
 var generic = map[string]func(reps []Representation) (Representation, bool){
 	"*/*":             first,
 	"application/*":   first,
-	"application/xml": first,
-	"text/xml":        first,
+	"application/xml": firstXML,
+	"text/xml":        firstXML,
 	"application/json": func(reps []Representation) (Representation, bool) {
 		return find(reps, func(r Representation) bool { return r.JSON })
 	},
@@ -73,6 +76,10 @@ var generic = map[string]func(reps []Representation) (Representation, bool){
 }
 
 func first(reps []Representation) (Representation, bool) { return reps[0], true }
+
+func firstXML(reps []Representation) (Representation, bool) {
+	return find(reps, func(r Representation) bool { return strings.HasSuffix(r.Type, "+xml") })
+}
 
 func find(reps []Representation, ok func(Representation) bool) (Representation, bool) {
 	i := slices.IndexFunc(reps, ok)
@@ -90,6 +97,8 @@ func Negotiate(r *http.Request, kind int) (Representation, error) {
 	switch kind {
 	case KindData:
 		reps = dataRepresentations
+	case KindData3:
+		reps = data3Representations
 	case KindSchema:
 		reps = schemaRepresentations
 	case KindAvailability:
@@ -130,6 +139,9 @@ func Negotiate(r *http.Request, kind int) (Representation, error) {
 		}
 	}
 	if best == nil {
+		if kind == KindData3 && strings.Contains(accept, "application/vnd.sdmx.data+xml") {
+			return Representation{}, notAcceptable(reps, "SDMX-ML 3.0 data (%s) is not written", accept)
+		}
 		return Representation{}, notAcceptable(reps, "none of the types in Accept (%s) is offered", accept)
 	}
 	return best.rep, nil

@@ -2,7 +2,10 @@
 // Group's sdmx-rest specification, v1.5.0): the paths of data and structure
 // queries and their parameters, the media type a client accepts, and the
 // SDMX error messages a failed query answers with. The messages themselves
-// are internal/export's; the HTTP wiring is internal/server's.
+// are internal/export's; the HTTP wiring is internal/server's. Data queries
+// of SDMX 3.0's path (sdmx-rest v2.0.0), data/{context}/{agencyID}/
+// {resourceID}/{version}/{key} with c[DIM] filters, are read into the same
+// DataQuery (data3.go).
 package sdmx
 
 import (
@@ -57,12 +60,18 @@ const (
 	KindStructure
 	KindSchema
 	KindAvailability
+	// KindData3 is a data query of the SDMX 3.0 path, whose default
+	// representation is SDMX-JSON 2.0.
+	KindData3
 )
 
 // Kind is the query's kind.
 func (q Query) Kind() int {
 	switch q.Resource {
 	case "data":
+		if q.Data.SDMX3 {
+			return KindData3
+		}
 		return KindData
 	case "schema":
 		return KindSchema
@@ -75,8 +84,16 @@ func (q Query) Kind() int {
 // DataQuery is data/{flowRef}/{key}/{providerRef} and its parameters.
 type DataQuery struct {
 	// Key is one list of codes per key dimension, empty for any; nil when
-	// the key is "all" (or left out).
+	// the key is "all" (or left out). An SDMX 3.0 key may be shorter (the
+	// dimensions it leaves out are any): see KeyFor.
 	Key [][]string
+	// SDMX3 marks a query of the SDMX 3.0 path, whose key may be partial
+	// and whose c[DIM] filters are Components.
+	SDMX3 bool
+	// Components are the c[DIM] filters on key dimensions: per dimension
+	// id, the codes allowed (none: nothing matches). They are checked
+	// against the DSD, and combined with Key, by KeyFor.
+	Components map[string][]string
 	// Filter holds the periods and the first/last N observations.
 	Filter  dataset.Filter
 	Options export.DataOptions
@@ -142,8 +159,8 @@ func checkParams(params url.Values, allowed ...string) error {
 }
 
 func parseData(parts []string, params url.Values) (DataQuery, error) {
-	if len(parts) > 0 && parts[0] == "dataflow" {
-		return DataQuery{}, NotImplemented("the SDMX 3.0 data path (data/dataflow/{agency}/{id}/{version}/{key}, c[DIM] filters) is not implemented; use data/{flowRef}/{key}")
+	if len(parts) == 0 || slices.Contains(dataContexts, parts[0]) {
+		return parseData3(parts, params)
 	}
 	if len(parts) > 3 {
 		return DataQuery{}, syntax("a data query is data/{flowRef}/{key}/{providerRef}")
@@ -156,18 +173,8 @@ func parseData(parts []string, params url.Values) (DataQuery, error) {
 	if err != nil {
 		return q, err
 	}
-	if q.Filter.FirstN, err = count(params, "firstNObservations"); err != nil {
+	if err := parseDataParams(&q, params); err != nil {
 		return q, err
-	}
-	if q.Filter.LastN, err = count(params, "lastNObservations"); err != nil {
-		return q, err
-	}
-	if h := params.Get("includeHistory"); h != "" && h != "false" {
-		return q, NotImplemented("includeHistory is not implemented: a data query reads the current figure of each cell")
-	}
-	q.Options.DimensionAtObservation = params.Get("dimensionAtObservation")
-	if d := q.Options.DimensionAtObservation; d != "" && d != export.AllDimensions && !idPattern.MatchString(d) {
-		return q, syntax("dimensionAtObservation: %q is not a dimension id", d)
 	}
 	switch d := export.DataDetail(params.Get("detail")); d {
 	case "", export.DetailFull, export.DetailDataOnly, export.DetailSeriesKeysOnly, export.DetailNoData:
@@ -176,6 +183,27 @@ func parseData(parts []string, params url.Values) (DataQuery, error) {
 		return q, syntax("detail: %q is none of full, dataonly, serieskeysonly, nodata", d)
 	}
 	return q, q.Filter.Validate()
+}
+
+// parseDataParams reads the parameters SDMX REST 2.1 and 3.0 data queries
+// share: the first/last N observations, includeHistory and
+// dimensionAtObservation.
+func parseDataParams(q *DataQuery, params url.Values) error {
+	var err error
+	if q.Filter.FirstN, err = count(params, "firstNObservations"); err != nil {
+		return err
+	}
+	if q.Filter.LastN, err = count(params, "lastNObservations"); err != nil {
+		return err
+	}
+	if h := params.Get("includeHistory"); h != "" && h != "false" {
+		return NotImplemented("includeHistory is not implemented: a data query reads the current figure of each cell")
+	}
+	q.Options.DimensionAtObservation = params.Get("dimensionAtObservation")
+	if d := q.Options.DimensionAtObservation; d != "" && d != export.AllDimensions && !idPattern.MatchString(d) {
+		return syntax("dimensionAtObservation: %q is not a dimension id", d)
+	}
+	return nil
 }
 
 // parseSelection reads what data and availability queries share: the flow,

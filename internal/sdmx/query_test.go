@@ -66,7 +66,62 @@ func TestParse(t *testing.T) {
 			return !q.Avail.Exact && q.Avail.Component == "all"
 		}},
 		{"availability, bad mode", "availableconstraint/TIP_INDICATORS", "mode=some", 140, nil},
-		{"SDMX 3.0 data path", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*", "", 501, nil},
+		{"SDMX 3.0: the dataflow, any key", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*", "", 0, func(q sdmx.Query) bool {
+			return q.Kind() == sdmx.KindData3 && q.Data.Key == nil && q.Data.Options.Detail == export.DetailFull
+		}},
+		{"SDMX 3.0: everything by default", "data", "", 0, func(q sdmx.Query) bool { return q.Kind() == sdmx.KindData3 && q.Data.Key == nil }},
+		{"SDMX 3.0: wildcards and latest", "data/*/*/*/~", "", 0, func(q sdmx.Query) bool { return q.Kind() == sdmx.KindData3 }},
+		{"SDMX 3.0: the data structure, semantic version", "data/datastructure/AZ_MIA/DSD_TIP_INDICATORS/1.0.0", "", 0, func(q sdmx.Query) bool { return q.Kind() == sdmx.KindData3 }},
+		{"SDMX 3.0: lists", "data/dataflow/ECB,AZ_MIA/EXR,TIP_INDICATORS/+", "", 0, func(q sdmx.Query) bool { return q.Kind() == sdmx.KindData3 }},
+		{"SDMX 3.0: a partial key with * ", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.*.victims_identified", "", 0, func(q sdmx.Query) bool {
+			return len(q.Data.Key) == 3 && q.Data.Key[1] == nil && q.Data.Key[2][0] == "victims_identified"
+		}},
+		{"SDMX 3.0: keys differing in one part", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE.x,A.AZE.y", "", 0, func(q sdmx.Query) bool {
+			return len(q.Data.Key) == 3 && slices.Equal(q.Data.Key[2], []string{"x", "y"}) && slices.Equal(q.Data.Key[1], []string{"AZE"})
+		}},
+		{"SDMX 3.0: a key and one that leaves a part open", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE,A", "", 0, func(q sdmx.Query) bool {
+			return len(q.Data.Key) == 2 && q.Data.Key[1] == nil && q.Data.Key[0][0] == "A"
+		}},
+		{"SDMX 3.0: c[] filters", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F,M&c[AGE]=eq:_T&c[REF_AREA]=AZE%2Beq:AZE,WLD%2BAZE", 0, func(q sdmx.Query) bool {
+			c := q.Data.Components
+			return slices.Equal(c["SEX"], []string{"F", "M"}) && slices.Equal(c["AGE"], []string{"_T"}) && slices.Equal(c["REF_AREA"], []string{"AZE"})
+		}},
+		{"SDMX 3.0: a time range, + unescaped", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=ge:2020-01+le:2023", 0, func(q sdmx.Query) bool {
+			return q.Data.Filter.PeriodFrom == 2020 && q.Data.Filter.PeriodTo == 2023
+		}},
+		{"SDMX 3.0: gt and lt", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=gt:2020%2Blt:2024", 0, func(q sdmx.Query) bool {
+			return q.Data.Filter.PeriodFrom == 2021 && q.Data.Filter.PeriodTo == 2023
+		}},
+		{"SDMX 3.0: one year", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=2024", 0, func(q sdmx.Query) bool {
+			return q.Data.Filter.PeriodFrom == 2024 && q.Data.Filter.PeriodTo == 2024
+		}},
+		{"SDMX 3.0: parameters", "data/dataflow/AZ_MIA/TIP_INDICATORS", "lastNObservations=1&dimensionAtObservation=AllDimensions&attributes=none&measures=all&includeHistory=false&updatedAfter=2024-03-01", 0, func(q sdmx.Query) bool {
+			return *q.Data.Filter.LastN == 1 && q.Data.Options.DimensionAtObservation == export.AllDimensions &&
+				q.Data.Options.Detail == export.DetailDataOnly && q.Data.Filter.UpdatedAfter != nil
+		}},
+		{"SDMX 3.0: no measures", "data/dataflow/AZ_MIA/TIP_INDICATORS", "measures=none", 0, func(q sdmx.Query) bool { return q.Data.Options.Detail == export.DetailNoData }},
+		{"SDMX 3.0: series keys", "data/dataflow/AZ_MIA/TIP_INDICATORS", "measures=none&attributes=none", 0, func(q sdmx.Query) bool {
+			return q.Data.Options.Detail == export.DetailSeriesKeysOnly
+		}},
+		{"SDMX 3.0: another dataflow", "data/dataflow/ECB/EXR", "", 100, nil},
+		{"SDMX 3.0: another version", "data/dataflow/AZ_MIA/TIP_INDICATORS/2.0", "", 100, nil},
+		{"SDMX 3.0: a provision agreement", "data/provisionagreement", "", 100, nil},
+		{"SDMX 3.0: an empty time range", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=ge:2024%2Ble:2020", 100, nil},
+		{"SDMX 3.0: a + in the key", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE%2BWLD", "", 140, nil},
+		{"SDMX 3.0: no such operator", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=is:F", 140, nil},
+		{"SDMX 3.0: a 2.1 parameter", "data/dataflow/AZ_MIA/TIP_INDICATORS", "startPeriod=2020", 140, nil},
+		{"SDMX 3.0: a component twice", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F&c[SEX]=M", 140, nil},
+		{"SDMX 3.0: an unknown measure", "data/dataflow/AZ_MIA/TIP_INDICATORS", "measures=COUNT", 140, nil},
+		{"SDMX 3.0: ne on a dimension", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ne:F", 501, nil},
+		{"SDMX 3.0: sw on a dimension", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[INDICATOR]=sw:victims", 501, nil},
+		{"SDMX 3.0: OR of periods", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=2020,2024", 501, nil},
+		{"SDMX 3.0: ne of a period", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=ne:2020", 501, nil},
+		{"SDMX 3.0: gt of a month", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=gt:2020-06", 501, nil},
+		{"SDMX 3.0: keys differing in two parts", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE.x,A.WLD.y", "", 501, nil},
+		{"SDMX 3.0: a semantic version range", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0+.0", "", 501, nil},
+		{"SDMX 3.0: some attributes", "data/dataflow/AZ_MIA/TIP_INDICATORS", "attributes=OBS_STATUS", 501, nil},
+		{"SDMX 3.0: history", "data/dataflow/AZ_MIA/TIP_INDICATORS", "includeHistory=true", 501, nil},
+		{"SDMX 3.0: a parameter of a later specification", "data/dataflow/AZ_MIA/TIP_INDICATORS", "limit=10", 501, nil},
 		{"explicit measure schema", "schema/datastructure/AZ_MIA/DSD_TIP_INDICATORS", "explicitMeasure=true", 501, nil},
 	}
 	for _, tc := range tests {
@@ -88,6 +143,61 @@ func TestParse(t *testing.T) {
 			}
 			if !tc.check(q) {
 				t.Errorf("parsed %+v", q)
+			}
+		})
+	}
+}
+
+// mustParse parses a query that has no error.
+func mustParse(t *testing.T, path, query string) sdmx.Query {
+	t.Helper()
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sdmx.Parse(path, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// TestKeyFor: an SDMX 3.0 key is padded to the DSD's dimensions and
+// narrowed by the c[DIM] filters; what they cannot select is an error.
+func TestKeyFor(t *testing.T) {
+	dims := []string{"FREQ", "REF_AREA", "INDICATOR", "SEX"}
+	others := []string{"OBS_STATUS", "OBS_VALUE"}
+	tests := []struct {
+		name, path, query string
+		want              [][]string
+		code              int
+	}{
+		{"SDMX 2.1 as given", "data/TIP_INDICATORS/A.AZE", "", [][]string{{"A"}, {"AZE"}}, 0},
+		{"padded", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE", "", [][]string{{"A"}, {"AZE"}, nil, nil}, 0},
+		{"c[] alone", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F,M", [][]string{nil, nil, nil, {"F", "M"}}, 0},
+		{"c[] and the key", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*.*.*.F", "c[SEX]=F,M", [][]string{nil, nil, nil, {"F"}}, 0},
+		{"any", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*.*", "", nil, 0},
+		{"c[] and the key disagree", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*.*.*.F", "c[SEX]=M", nil, 100},
+		{"X=A AND X=B", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F%2BM", nil, 100},
+		{"a key too long", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.B.C.D.E", "", nil, 140},
+		{"no such component", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[COLOUR]=red", nil, 140},
+		{"an attribute", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[OBS_STATUS]=A", nil, 501},
+		{"the measure", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[OBS_VALUE]=10", nil, 501},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			key, err := mustParse(t, tc.path, tc.query).Data.KeyFor(dims, others)
+			if tc.code != 0 {
+				if e, _ := sdmx.ErrorOf(err); err == nil || e.Code != tc.code {
+					t.Fatalf("key %v, error %v, want SDMX %d", key, err, tc.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.EqualFunc(key, tc.want, slices.Equal) || (key == nil) != (tc.want == nil) {
+				t.Errorf("key %v, want %v", key, tc.want)
 			}
 		})
 	}
@@ -116,12 +226,7 @@ func TestSelect(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			params, _ := url.ParseQuery(tc.query)
-			q, err := sdmx.Parse(tc.path, params)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sel, err := q.Struct.Select(tc.resource, artefacts)
+			sel, err := mustParse(t, tc.path, tc.query).Struct.Select(tc.resource, artefacts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,6 +271,10 @@ func TestNegotiate(t *testing.T) {
 		{"format wins", sdmx.KindData, "text/html", "jsondata", "application/vnd.sdmx.data+json"},
 		{"unknown format", sdmx.KindData, "", "xlsx", ""},
 		{"schema", sdmx.KindSchema, "application/xml", "", "application/vnd.sdmx.schema+xml"},
+		{"SDMX 3.0 path, no Accept: SDMX-JSON", sdmx.KindData3, "", "", "application/vnd.sdmx.data+json; version=2.0.0"},
+		{"SDMX 3.0 path, application/xml: generic data", sdmx.KindData3, "application/xml", "", "application/vnd.sdmx.genericdata+xml"},
+		{"SDMX 3.0 path, SDMX-CSV 2.0", sdmx.KindData3, "application/vnd.sdmx.data+csv;version=2.0.0", "", "application/vnd.sdmx.data+csv; version=2.0.0"},
+		{"SDMX 3.0 path, SDMX-ML 3.0 not written", sdmx.KindData3, "application/vnd.sdmx.data+xml;version=3.0.0", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

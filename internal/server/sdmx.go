@@ -57,8 +57,8 @@ func sdmxRefusal(r *http.Request) func(http.ResponseWriter, error) {
 	}
 }
 
-// sdmxHandler serves the SDMX REST 2.1 API under /sdmx/rest/: data and
-// structure queries, negotiated by Accept or the format parameter, with the
+// sdmxHandler serves the SDMX REST 2.1 API, and SDMX 3.0's data path,
+// under /sdmx/rest/: data and structure queries, negotiated by Accept or the format parameter, with the
 // export's validators (ETag, Last-Modified from the latest revision) and
 // SDMX error messages.
 func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.HandlerFunc {
@@ -172,7 +172,7 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	opts := q.Data.Options
 	if v := rep.CSVVersion(); v != 0 || rep.JSON {
 		if opts.Detail == export.DetailSeriesKeysOnly || opts.Detail == export.DetailNoData {
-			return nil, sdmx.NotImplemented("detail=%s is implemented for the SDMX-ML formats only", opts.Detail)
+			return nil, sdmx.NotImplemented("series without observations (detail=%s, or SDMX 3.0's measures=none) are written in the SDMX-ML formats only", opts.Detail)
 		}
 	}
 	return func(w io.Writer) error {
@@ -236,10 +236,14 @@ func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, 
 // checked against the DSD either way; keys is nil for the key "all".
 func keyedInput(ctx context.Context, rd dataset.Reader, q sdmx.Query, narrow bool) (export.Input, *export.KeySelection, error) {
 	in, err := export.NewInput(ctx, rd, q.Data.Filter)
-	if err != nil || q.Data.Key == nil {
+	if err != nil {
 		return in, nil, err
 	}
-	keys, err := export.NewKeySelection(in.CodeLists, in.Releases, q.Data.Key)
+	key, err := q.Data.KeyFor(export.KeyDimensions(in.CodeLists, in.Releases), export.AttributesAndMeasure(in.CodeLists, in.Releases))
+	if err != nil || key == nil {
+		return in, nil, err
+	}
+	keys, err := export.NewKeySelection(in.CodeLists, in.Releases, key)
 	if err != nil {
 		return in, nil, err
 	}

@@ -131,7 +131,9 @@ func ValidateJSON(t testing.TB, doc []byte, kind string) {
 // URLs builds the URLs of SDMX REST queries with the sdmx-rest library's
 // getUrl, for the service at base: queries are its query objects (data
 // queries {flow, key, start, end, lastNObs, obsDimension, detail, …},
-// structure queries {resource, agency, id, version, references, detail}).
+// structure queries {resource, agency, id, version, references, detail}),
+// for SDMX REST 2.1; with "api": "v2.0.0", SDMX 3.0 data queries {context,
+// key, filters, lastNObs, obsDimension, attributes, measures, …}.
 func URLs(t testing.TB, base string, queries []map[string]any) []string {
 	t.Helper()
 	node := tool(t, "node", "apt-get install nodejs npm")
