@@ -129,3 +129,59 @@ func WriteAvailabilityML(_ context.Context, out io.Writer, in Input, a Availabil
 		w.WriteString("</structure:CubeRegion></structure:ContentConstraint></structure:Constraints>")
 	})
 }
+
+// The SDMX-JSON 2.0 (SDMX 3.0) shape of an actual data constraint.
+type (
+	jsonConstraint struct {
+		structArtefact
+		Annotations []jsonAnnotation `json:"annotations"`
+		Role        string           `json:"role"`
+		Attachment  struct {
+			Dataflows []string `json:"dataflows"`
+		} `json:"constraintAttachment"`
+		CubeRegions []jsonCubeRegion `json:"cubeRegions"`
+	}
+	jsonAnnotation struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+		Type  string `json:"type"`
+	}
+	jsonCubeRegion struct {
+		Include   bool           `json:"include"`
+		KeyValues []jsonKeyValue `json:"keyValues,omitempty"`
+	}
+	jsonKeyValue struct {
+		ID        string         `json:"id"`
+		Values    []string       `json:"values,omitempty"`
+		TimeRange *jsonTimeRange `json:"timeRange,omitempty"`
+	}
+	jsonTimeRange struct {
+		Start jsonPeriod `json:"startPeriod"`
+		End   jsonPeriod `json:"endPeriod"`
+	}
+	jsonPeriod struct {
+		Period    string `json:"period"`
+		Inclusive bool   `json:"isInclusive"`
+	}
+)
+
+// WriteAvailabilityJSON writes an SDMX-JSON 2.0 structure message holding
+// the actual data constraint a, as WriteAvailabilityML does in SDMX-ML.
+func WriteAvailabilityJSON(_ context.Context, out io.Writer, in Input, a Availability, withTime bool, sel map[ArtefactRef]StructureDetail) error {
+	d := newDSD(in.CodeLists, in.Releases)
+	c := jsonConstraint{structArtefact: artefact(availabilityID, "Data available", ""), Role: "Actual",
+		Annotations: []jsonAnnotation{{ID: "obs_count", Title: fmt.Sprint(a.Observations), Type: "sdmx_metrics"}}}
+	c.Attachment.Dataflows = []string{dataflowURN}
+	region := jsonCubeRegion{Include: true}
+	for _, comp := range d.Dimensions[:len(d.Dimensions)-1] {
+		if values := a.Values[comp.ID]; len(values) > 0 {
+			region.KeyValues = append(region.KeyValues, jsonKeyValue{ID: comp.ID, Values: values})
+		}
+	}
+	if withTime && a.First != 0 {
+		region.KeyValues = append(region.KeyValues, jsonKeyValue{ID: timeDimension, TimeRange: &jsonTimeRange{
+			Start: jsonPeriod{fmt.Sprint(a.First), true}, End: jsonPeriod{fmt.Sprint(a.Last), true}}})
+	}
+	c.CubeRegions = []jsonCubeRegion{region}
+	return writeStructureJSON(out, in, sel, []jsonConstraint{c})
+}

@@ -194,6 +194,12 @@ func stubbed(a structArtefact, detail StructureDetail) structArtefact {
 // selected artefacts. Code lists carry every code (not only the used ones):
 // an SDMX tool validates data against them.
 func WriteStructureJSON(_ context.Context, w io.Writer, in Input, sel map[ArtefactRef]StructureDetail) error {
+	return writeStructureJSON(w, in, sel, nil)
+}
+
+// writeStructureJSON writes the structure message with the selected
+// artefacts and the data constraints given.
+func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDetail, constraints []jsonConstraint) error {
 	d := newDSD(in.CodeLists, in.Releases)
 	c := &structComponents{}
 	c.DimensionList.ID, c.AttributeList.ID, c.MeasureList.ID = "DimensionDescriptor", "AttributeDescriptor", "MeasureDescriptor"
@@ -231,8 +237,10 @@ func WriteStructureJSON(_ context.Context, w io.Writer, in Input, sel map[Artefa
 			DataStructures []structDSD           `json:"dataStructures,omitempty"`
 			ConceptSchemes []structConceptScheme `json:"conceptSchemes,omitempty"`
 			Codelists      []structCodelist      `json:"codelists,omitempty"`
+			Constraints    []jsonConstraint      `json:"dataConstraints,omitempty"`
 		} `json:"data"`
 	}{Meta: messageMeta(in, structureSchema)}
+	msg.Data.Constraints = constraints
 	if detail := sel[ArtefactRef{ClassDataflow, DataflowID}]; detail != Omit {
 		msg.Data.Dataflows = []structDataflow{{structArtefact: stubbed(artefact(DataflowID, DataflowName, dataflowDescription), detail), Structure: dsdURN}}
 	}

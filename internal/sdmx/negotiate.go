@@ -39,9 +39,9 @@ var (
 	data3Representations     = []Representation{jsonData, csvData2, genericData, specificData, csvData1}
 	structureRepresentations = []Representation{mlStructure, jsonStruct}
 	schemaRepresentations    = []Representation{xmlSchema}
-	// Availability is written in SDMX-ML only: SDMX-JSON 2.0's structure
-	// message carries constraints in SDMX 3.0's shape.
-	availabilityRepresentations = []Representation{mlStructure}
+	// Availability is an actual content constraint in SDMX-ML 2.1, a data
+	// constraint (SDMX 3.0's shape) in SDMX-JSON 2.0.
+	availabilityRepresentations = []Representation{mlStructure, jsonStruct}
 )
 
 // Representation kinds, for the caller's switch.

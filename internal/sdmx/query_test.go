@@ -271,6 +271,8 @@ func TestNegotiate(t *testing.T) {
 		{"format wins", sdmx.KindData, "text/html", "jsondata", "application/vnd.sdmx.data+json"},
 		{"unknown format", sdmx.KindData, "", "xlsx", ""},
 		{"schema", sdmx.KindSchema, "application/xml", "", "application/vnd.sdmx.schema+xml"},
+		{"availability, SDMX-ML by default", sdmx.KindAvailability, "", "", "application/vnd.sdmx.structure+xml"},
+		{"availability as SDMX-JSON", sdmx.KindAvailability, "application/vnd.sdmx.structure+json;version=2.0.0", "", "application/vnd.sdmx.structure+json"},
 		{"SDMX 3.0 path, no Accept: SDMX-JSON", sdmx.KindData3, "", "", "application/vnd.sdmx.data+json; version=2.0.0"},
 		{"SDMX 3.0 path, application/xml: generic data", sdmx.KindData3, "application/xml", "", "application/vnd.sdmx.genericdata+xml"},
 		{"SDMX 3.0 path, SDMX-CSV 2.0", sdmx.KindData3, "application/vnd.sdmx.data+csv;version=2.0.0", "", "application/vnd.sdmx.data+csv; version=2.0.0"},

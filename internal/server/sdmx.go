@@ -144,7 +144,7 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	}
 
 	if q.Kind() == sdmx.KindAvailability {
-		return availabilityResponse(ctx, rd, q, maxObservations)
+		return availabilityResponse(ctx, rd, q, rep, maxObservations)
 	}
 	in, keys, err := keyedInput(ctx, rd, q, true)
 	if err != nil {
@@ -207,7 +207,7 @@ func checkSize(ctx context.Context, rd dataset.Reader, f dataset.Filter, maxObse
 // has for a partial key, as an actual content constraint. mode=exact reads
 // what the key selects; mode=available relaxes each key part in turn, so it
 // reads everything in the periods.
-func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, maxObservations int) (sdmxWrite, error) {
+func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
 	in, _, err := keyedInput(ctx, rd, q, q.Avail.Exact)
 	if err != nil {
 		return nil, err
@@ -227,7 +227,12 @@ func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, 
 		return nil, err
 	}
 	withTime := q.Avail.Component == "all" || q.Avail.Component == "TIME_PERIOD"
-	return func(w io.Writer) error { return export.WriteAvailabilityML(ctx, w, in, a, withTime, sel) }, nil
+	return func(w io.Writer) error {
+		if rep.JSON {
+			return export.WriteAvailabilityJSON(ctx, w, in, a, withTime, sel)
+		}
+		return export.WriteAvailabilityML(ctx, w, in, a, withTime, sel)
+	}, nil
 }
 
 // keyedInput reads the input of a data or availability query: its periods

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -249,6 +250,49 @@ func TestSDMXRESTQueries(t *testing.T) {
 				t.Error("references=codelist brings the code lists")
 			}
 		}},
+		{"availability as SDMX-JSON", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "mode": "exact", "component": "all", "references": "dataflow"},
+			"application/vnd.sdmx.structure+json;version=2.0.0", func(t *testing.T, body string) {
+				sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+				ml := get(t, srv, sdmxBase+"/availableconstraint/TIP_INDICATORS/"+victims+"/all/all?mode=exact", nil)
+				if ml.status != http.StatusOK {
+					t.Fatalf("SDMX-ML: %d %s", ml.status, ml.body)
+				}
+				var msg struct {
+					Data struct {
+						Dataflows   []json.RawMessage
+						Constraints []struct {
+							Role        string
+							CubeRegions []struct {
+								KeyValues []struct {
+									ID        string
+									Values    []string
+									TimeRange struct{ StartPeriod, EndPeriod struct{ Period string } }
+								}
+							}
+						} `json:"dataConstraints"`
+					}
+				}
+				if err := json.Unmarshal([]byte(body), &msg); err != nil {
+					t.Fatal(err)
+				}
+				if len(msg.Data.Constraints) != 1 || msg.Data.Constraints[0].Role != "Actual" || len(msg.Data.Dataflows) != 1 {
+					t.Fatalf("want one actual constraint and the dataflow: %s", body)
+				}
+				got := map[string][]string{}
+				hasTime := false
+				for _, kv := range msg.Data.Constraints[0].CubeRegions[0].KeyValues {
+					if kv.ID == "TIME_PERIOD" {
+						hasTime = kv.TimeRange.StartPeriod.Period != "" && kv.TimeRange.EndPeriod.Period != ""
+						continue
+					}
+					got[kv.ID] = kv.Values
+				}
+				want := availableValues(t, ml.body)
+				delete(want, "TIME_PERIOD") // a time range, no values
+				if !reflect.DeepEqual(got, want) || !hasTime {
+					t.Errorf("SDMX-JSON constraint %v (time range %v), SDMX-ML %v", got, hasTime, want)
+				}
+			}},
 		{"SDMX-JSON data", map[string]any{"flow": "TIP_INDICATORS", "key": bySex}, "application/vnd.sdmx.data+json;version=2.0.0", func(t *testing.T, body string) {
 			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Data)
 		}},
@@ -394,7 +438,7 @@ func TestSDMXRESTErrors(t *testing.T) {
 		{"SDMX 3.0: ne", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[SEX]=ne:F", "application/xml", 501, 501, "ne"},
 		{"SDMX 3.0: a key too long", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/" + all + ".X", "application/xml", 400, 140, "key dimensions"},
 		{"SDMX 3.0: no measures in SDMX-CSV", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?measures=none", "application/vnd.sdmx.data+csv;version=2.0.0", 501, 501, "measures=none"},
-		{"availability in SDMX-JSON", srv, "/availableconstraint/TIP_INDICATORS", "application/vnd.sdmx.structure+json", 406, 1406, "offered"},
+		{"availability in SDMX-CSV", srv, "/availableconstraint/TIP_INDICATORS", "text/csv", 406, 1406, "offered"},
 		{"availability of nothing", srv, "/availableconstraint/TIP_INDICATORS/all?startPeriod=2030", "", 404, 100, "no observation"},
 		{"series keys in CSV", srv, "/data/TIP_INDICATORS/all?detail=serieskeysonly&format=csvfile", "", 501, 501, "serieskeysonly"},
 		{"items of a code list", srv, "/codelist/AZ_MIA/CL_SEX/latest/F", "", 501, 501, "item queries"},
