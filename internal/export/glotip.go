@@ -15,9 +15,27 @@ import (
 // labels in internal/framework).
 
 // glotipRegions is UNODC's regional grouping of the Global Report (not the
-// UN M49 regions): the 2018 and 2022 editions put Azerbaijan in the region
-// Europe and Central Asia, subregion Eastern Europe and Central Asia. A
-// country not listed gets empty region columns.
+// UN M49 regions). A country not listed gets empty region columns. What
+// was checked, and where:
+//   - the subregion: the Global Report's section "Eastern Europe and
+//     Central Asia" states "The following countries are covered in this
+//     section: Armenia, Azerbaijan, Belarus, Georgia, Kazakhstan,
+//     Kyrgyzstan, the Republic of Moldova, the Russian Federation,
+//     Tajikistan, Turkmenistan, Uzbekistan and Ukraine" (a UNODC country
+//     profile, p. 205, with figures to 2006: the 2009 Global Report on
+//     Trafficking in Persons by its content; read in the transcript at https://vdocuments.us/armenia-united-nations-office-on-drugs-and-crime-armenia-institutional-framework.html);
+//     UN.GIFT's page of that section, https://ungift.org/about/eastern-europe,
+//     lists the same "Countries and territories covered";
+//   - the region: the 2018 edition groups its countries into four regions,
+//     one "Europe and Central Asia", whose three subregions are "Western
+//     and Southern Europe, Central and South-Eastern Europe, and Eastern
+//     Europe and Central Asia" (as summarised at
+//     https://asiaplustj.info/en/news/tajikistan/society/20190109/in-central-asia-trafficking-for-forced-labor-and-for-sexual-exploitation-detected-in-near-equal-proportions,
+//     not UNODC's own text).
+//
+// UNODC's own text of the 2018 or 2022 edition naming Azerbaijan's
+// subregion was not found; check it there (www.unodc.org/glotip) before
+// relying on the 2022 grouping.
 var glotipRegions = map[string][2]string{
 	"AZE": {"Europe and Central Asia", "Eastern Europe and Central Asia"},
 }
