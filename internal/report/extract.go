@@ -37,6 +37,18 @@ type ExtractOptions struct {
 // search for what is left to check.
 const reviewPrefix = "REVIEW: "
 
+// Codes the draft proposes for what the codes file lacks (a new kind of
+// figure, a new country of exploitation) start with these, so neither a
+// reviewer nor a measure mistakes them for known ones.
+const (
+	proposedIndicatorPrefix = "new_"
+	proposedMemberPrefix    = "NEW_"
+)
+
+func isProposed(code string) bool {
+	return strings.HasPrefix(code, proposedIndicatorPrefix) || strings.HasPrefix(code, proposedMemberPrefix)
+}
+
 // untitledSection is the section of numbers before the first heading (the
 // data file requires one).
 const untitledSection = "(before the first heading)"
@@ -54,7 +66,7 @@ func Extract(t *Text, codes *dataset.Dataset, opt ExtractOptions) (*Draft, error
 	d := &Draft{Release: draftRelease(codes.Release, year, opt.Source), Codes: codes.CodeLists}
 	reasons := t.nonFigures()
 	changes := t.attachChanges(reasons)
-	periods := t.periods(year)
+	periods := t.periods(year, reasons)
 	g := newGuesser(codes)
 	keys := map[string]bool{}
 	ignoredTo := 0 // end of the last ignored quote: the numbers inside it are covered
@@ -107,7 +119,15 @@ var (
 	articleBefore = regexp.MustCompile(`(?i)\barticles?\s$`)
 	yearToken     = regexp.MustCompile(`^(?:19|20|21)\d\d(?:\s?[-–]\s?(?:19|20|21)\d\d)?$`)
 	ageBefore     = regexp.MustCompile(`(?i)\b(?:aged|aged between|age of)\s$`)
-	ageAfter      = regexp.MustCompile(`^[\s-]years?[\s-]old\b`)
+	ageAfter      = regexp.MustCompile(`^[\s-]years?(?:[\s-]old|\s+of\s+age)\b`)
+	// A number after "under" or "younger than" bounds a group ("children
+	// under 18", "persons under the age of 15"); it counts nothing. "Over"
+	// and "more than" are qualifiers of counts ("over 100 activists") and
+	// bound only ages, which ageAfter catches.
+	boundBefore   = regexp.MustCompile(`(?i)\b(?:under|below|younger than|older than)\s$`)
+	betweenBefore = regexp.MustCompile(`(?i)\bbetween\s$`)
+	andNumber     = regexp.MustCompile(`^\s(?:and|to)\s\S`)
+	rangeDash     = regexp.MustCompile(`^\s?[-–—]\s?$|^\sto\s$`)
 )
 
 // nonFigures says, for every number, why it is not a figure ("" when it may
@@ -132,9 +152,16 @@ func (t *Text) nonFigures() []string {
 			reasons[i] = "a name in quotation marks"
 		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]):
 			reasons[i] = "an age, not a count"
-		case i > 0 && reasons[i-1] != "" && t.norm[t.numbers[i-1].End:n.Start] == " and " &&
+		case boundBefore.MatchString(t.norm[max(n.Start-14, 0):n.Start]):
+			reasons[i] = "a bound of a group (\"under 18\"), not a count"
+		case betweenBefore.MatchString(t.norm[max(n.Start-9, 0):n.Start]) && i+1 < len(t.numbers) &&
+			andNumber.MatchString(t.norm[n.End:]) && t.numbers[i+1].Start-n.End <= len(" and "):
+			reasons[i] = "a bound of a range (\"between 25 and 35\"), not a count"
+		case i > 0 && reasons[i-1] != "" && !t.numbers[i-1].Change && t.norm[t.numbers[i-1].End:n.Start] == " and " &&
 			strings.HasSuffix(t.norm[:t.numbers[i-1].Start], "between "):
 			reasons[i] = reasons[i-1] // the upper bound of "between 18 and 25"
+		case i > 0 && reasons[i-1] != "" && !t.numbers[i-1].Change && rangeDash.MatchString(t.norm[t.numbers[i-1].End:n.Start]):
+			reasons[i] = reasons[i-1] // the upper end of "aged 15–18"
 		}
 	}
 	return reasons
@@ -172,50 +199,95 @@ var (
 	titleSpan   = regexp.MustCompile(`\b((?:19|20|21)\d\d)\s?[-–]\s?((?:19|20|21)\d\d)\b`)
 )
 
-// periodMark is a place where the text names a period.
+// periodMark is a place where the text names a period. A mark with an end
+// ("Between 2019 and 2022," opening a sentence) holds up to it only.
 type periodMark struct {
-	pos    int
-	period dataset.Period
-	phrase string
+	pos, end int
+	period   dataset.Period
+	phrase   string
 }
 
-// periods gives every number the period named last before it in its
-// section (a report names the year once and goes on), or the reference year.
-func (t *Text) periods(year int) []periodMark {
+// comparedBefore tells a year a figure is compared with ("43 percent higher
+// than in 2020", "compared with 2019") from the year it refers to.
+var comparedBefore = regexp.MustCompile(`(?i)\b(?:than|compared (?:with|to)|since|from|against|over)\s$`)
+
+// periods gives every figure the period its own clause names after it ("9
+// in 2023"), else the one named last before it in its section (a report
+// names the year once and goes on), else the reference year. A year the
+// figure is compared with names no period.
+func (t *Text) periods(year int, reasons []string) []periodMark {
 	marks := t.periodMarks()
 	out := make([]periodMark, len(t.numbers))
 	k := 0
-	current := periodMark{period: dataset.Period{Start: year, End: year}}
+	base := periodMark{period: dataset.Period{Start: year, End: year}}
+	current, held := base, base
 	section := -1
 	for i, n := range t.numbers {
 		if h := t.heading(n.Start); h != section {
 			section = h
-			current = periodMark{period: dataset.Period{Start: year, End: year}}
+			current, held = base, base
 			for k < len(marks) && t.heading(marks[k].pos) < h {
 				k++
 			}
 		}
 		for ; k < len(marks) && marks[k].pos < n.Start; k++ {
+			if marks[k].end == 0 {
+				held = marks[k]
+			}
 			current = marks[k]
 		}
+		if current.end != 0 && n.Start >= current.end {
+			current = held
+		}
 		out[i] = current
+		if own, ok := t.ownPeriod(i, reasons, marks); ok {
+			out[i] = own
+		}
 	}
 	return out
 }
 
+// ownPeriod is the "in 2023" that follows the figure at i in its clause,
+// before the next figure.
+func (t *Text) ownPeriod(i int, reasons []string, marks []periodMark) (periodMark, bool) {
+	n := t.numbers[i]
+	end := t.sentence(n.Start).end
+	for k := i + 1; k < len(t.numbers); k++ {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			end = min(end, t.numbers[k].Start)
+			break
+		}
+	}
+	for _, b := range t.boundaries(t.sentence(n.Start)) {
+		if b.pos >= n.End {
+			end = min(end, b.pos)
+			break
+		}
+	}
+	for _, m := range marks {
+		if m.pos >= n.End && m.pos < end && m.end == 0 && strings.HasPrefix(strings.ToLower(m.phrase), "in ") {
+			return m, true
+		}
+	}
+	return periodMark{}, false
+}
+
 func (t *Text) periodMarks() []periodMark {
 	var marks []periodMark
-	add := func(m []int, phrase string, a, b string) {
+	add := func(m []int, phrase string, a, b string, end int) {
 		start, _ := strconv.Atoi(a)
-		end, _ := strconv.Atoi(b)
-		marks = append(marks, periodMark{pos: m[0], period: dataset.Period{Start: start, End: end}, phrase: phrase})
+		last, _ := strconv.Atoi(b)
+		marks = append(marks, periodMark{pos: m[0], end: end, period: dataset.Period{Start: start, End: last}, phrase: phrase})
 	}
 	for _, m := range inYear.FindAllStringSubmatchIndex(t.norm, -1) {
+		if comparedBefore.MatchString(t.norm[max(m[0]-15, 0):m[0]]) {
+			continue
+		}
 		y := t.norm[m[2]:m[3]]
-		add(m, t.norm[m[0]:m[1]], y, y)
+		add(m, t.norm[m[0]:m[1]], y, y, 0)
 	}
 	for _, m := range betweenSpan.FindAllStringSubmatchIndex(t.norm, -1) {
-		add(m, t.norm[m[0]:m[1]-1], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]])
+		add(m, t.norm[m[0]:m[1]-1], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]], t.sentence(m[0]).end)
 	}
 	for _, b := range t.blocks {
 		if b.kind != headingBlock {
@@ -223,22 +295,25 @@ func (t *Text) periodMarks() []periodMark {
 		}
 		for _, m := range titleSpan.FindAllStringSubmatchIndex(t.norm[b.start:b.end], -1) {
 			m = []int{b.start + m[0], b.start + m[1], b.start + m[2], b.start + m[3], b.start + m[4], b.start + m[5]}
-			add(m, t.norm[m[0]:m[1]], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]])
+			add(m, t.norm[m[0]:m[1]], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]], 0)
 		}
 	}
 	sort.Slice(marks, func(i, j int) bool { return marks[i].pos < marks[j].pos })
 	return marks
 }
 
-var qualifierBefore = regexp.MustCompile(`(?i)\b(more than|over|above|exceeding|at least|nearly|almost|about|approximately|around|a total of|totall?ing)\s$`)
+var qualifierBefore = regexp.MustCompile(`(?i)\b(more than|over|above|exceeding|in excess of|upwards of|at least|no fewer than|not less than|nearly|almost|about|approximately|around|roughly|some|an estimated|estimated|close to|a total of|totall?ing)\s$`)
 
 // qualifiers maps the words before a figure to its qualifier. "A total of"
 // is exact; it is recognised so the note can say the figure is a total.
 var qualifiers = map[string]dataset.Qualifier{
 	"more than": dataset.MoreThan, "over": dataset.MoreThan, "above": dataset.MoreThan, "exceeding": dataset.MoreThan,
-	"at least": dataset.AtLeast,
-	"nearly":   dataset.Approximately, "almost": dataset.Approximately, "about": dataset.Approximately,
-	"approximately": dataset.Approximately, "around": dataset.Approximately,
+	"in excess of": dataset.MoreThan, "upwards of": dataset.MoreThan,
+	"at least": dataset.AtLeast, "no fewer than": dataset.AtLeast, "not less than": dataset.AtLeast,
+	"nearly": dataset.Approximately, "almost": dataset.Approximately, "about": dataset.Approximately,
+	"approximately": dataset.Approximately, "around": dataset.Approximately, "roughly": dataset.Approximately,
+	"some": dataset.Approximately, "an estimated": dataset.Approximately, "estimated": dataset.Approximately,
+	"close to":   dataset.Approximately,
 	"a total of": dataset.Exact, "totaling": dataset.Exact, "totalling": dataset.Exact,
 }
 

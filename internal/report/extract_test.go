@@ -274,7 +274,13 @@ func TestReadFigures(t *testing.T) {
 		{"articles, names and ages", "Heading\n\nUnder Article 144-1, 12 victims aged between 18 and 25 used the “152” line after COVID-19 for a 30-day period.",
 			"[144: an article number of a law or code] | [1: an article number of a law or code] | 12 exact - 2024 | [18: an age, not a count] | [25: an age, not a count] | [152: a name in quotation marks] | [19: part of the word or name \"COVID-19\"] | [30: part of the word or name \"30-day\"]"},
 		{"years and the period they name", "Heading\n\nIn 2022, 25 percent more. Then 31 percent.\n\nNext Heading\n\nBetween 2019 and 2022, 47 percent. 17 percent, and 9 in 2023.",
-			"[2022: a year] | 25 exact - 2022 | 31 exact - 2022 | [2019: a year] | [2022: a year] | 47 exact - 2019-2022 | 17 exact - 2019-2022 | 9 exact - 2019-2022 | [2023: a year]"},
+			"[2022: a year] | 25 exact - 2022 | 31 exact - 2022 | [2019: a year] | [2022: a year] | 47 exact - 2019-2022 | 17 exact - 2024 | 9 exact - 2023 | [2023: a year]"},
+		{"a year compared with is no period", "Heading\n\nIn 2024 the number was 43 percent higher than in 2020 and 12 percent higher than in 2019, while 5 rose in 2023.",
+			"[2024: a year] | 43 exact - 2024 | [2020: a year] | 12 exact - 2024 | [2019: a year] | 5 exact - 2023 | [2023: a year]"},
+		{"bounds of groups and ranges", "Heading\n\nOf 30 victims, 9 were under 18, 12 between 25 and 35, 4 over 35 years of age; 66 children aged 15–18 and over 100 activists.",
+			"30 exact - 2024 | 9 exact - 2024 | [18: a bound of a group (\"under 18\"), not a count] | 12 exact - 2024 | [25: a bound of a range (\"between 25 and 35\"), not a count] | [35: a bound of a range (\"between 25 and 35\"), not a count] | 4 exact - 2024 | [35: an age, not a count] | 66 exact - 2024 | [15: an age, not a count] | [18: an age, not a count] | 100 more_than - 2024"},
+		{"approximations", "Heading\n\nSome 3,400 brochures, roughly 90 victims, an estimated 12 channels and no fewer than 7 shelters.",
+			"3400 approximately - 2024 | 90 approximately - 2024 | 12 approximately - 2024 | 7 at_least - 2024"},
 		{"a plan's span is no period", "Heading\n\nThe Plan for 2025–2030 was drafted and 7 meetings held.",
 			"[2025: a year] | [2030: a year] | 7 exact - 2024"},
 		{"a chart title's span is", "Heading\n\nText.\n\nVictims Identified 2005-2024\n\n1.441",
@@ -285,7 +291,7 @@ func TestReadFigures(t *testing.T) {
 			text := NewText(tc.text)
 			reasons := text.nonFigures()
 			changes := text.attachChanges(reasons)
-			periods := text.periods(2024)
+			periods := text.periods(2024, reasons)
 			var got []string
 			for i, n := range text.numbers {
 				switch {
