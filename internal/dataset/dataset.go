@@ -129,6 +129,10 @@ type Member struct {
 	Code        string
 	Name        string
 	Description string
+	// Synonyms are other words the reports use for the member ("within the
+	// country" for Azerbaijan as a country of exploitation). They guide
+	// report extraction only and are not loaded into the database.
+	Synonyms []string
 	StandardCodes
 }
 
@@ -163,6 +167,9 @@ type Indicator struct {
 	Description string
 	Unit        string
 	Theme       Theme
+	// Synonyms are other phrases the reports use for what the indicator
+	// counts; like a member's, they guide report extraction only.
+	Synonyms []string
 	// Headline, for an indicator the report states no total of, are the
 	// coordinates of the cell the report leads with (the 161 acts of
 	// trafficking among the offences detected): its headline value where no

@@ -154,6 +154,19 @@ func (p *parser) text(fields map[string]*yaml.Node, key, what string, line int, 
 	return v
 }
 
+// texts reads an optional list of non-empty scalars ("synonyms").
+func (p *parser) texts(fields map[string]*yaml.Node, key, what string, line int) []string {
+	var out []string
+	for _, n := range p.sequence(fields[key], what+" "+key) {
+		if n.Kind != yaml.ScalarNode || strings.TrimSpace(n.Value) == "" {
+			p.fail(lineOf(n, line), "%s: each of %s must be a non-empty text", what, key)
+			continue
+		}
+		out = append(out, strings.TrimSpace(n.Value))
+	}
+	return out
+}
+
 // code reads a required code and checks it against its pattern.
 func (p *parser) code(fields map[string]*yaml.Node, key, what string, line int, pattern *regexp.Regexp) string {
 	v := p.text(fields, key, what, line, true)
@@ -244,7 +257,7 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 	indicatorLines := declared{}
 	var headlines []declaredHeadline
 	for _, n := range p.sequence(top["indicators"], "indicators") {
-		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme", "headline")
+		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme", "synonyms", "headline")
 		if f == nil {
 			continue
 		}
@@ -254,6 +267,7 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			Description: p.text(f, "description", "indicator", n.Line, true),
 			Unit:        p.text(f, "unit", "indicator", n.Line, true),
 			Theme:       Theme(p.text(f, "theme", "indicator", n.Line, true)),
+			Synonyms:    p.texts(f, "synonyms", "indicator", n.Line),
 		}
 		if h := f["headline"]; h != nil {
 			ind.Headline = p.headline(h, dims)
@@ -458,7 +472,7 @@ func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
 		members := declared{}
 		what := "dimension " + d.Code + " member"
 		for _, m := range p.sequence(f["members"], what+"s") {
-			mf := p.mapping(m, what, "code", "name", "description", "iso2", "iso3", "m49")
+			mf := p.mapping(m, what, "code", "name", "description", "synonyms", "iso2", "iso3", "m49")
 			if mf == nil {
 				continue
 			}
@@ -467,6 +481,7 @@ func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
 				Code:          p.code(mf, "code", what, m.Line, memberCodePattern),
 				Name:          p.text(mf, "name", what, m.Line, true),
 				Description:   p.text(mf, "description", what, m.Line, false),
+				Synonyms:      p.texts(mf, "synonyms", what, m.Line),
 				StandardCodes: p.standardCodes(mf, what, m.Line),
 			}
 			p.declare(members, mem.Code, what, m.Line)

@@ -65,7 +65,7 @@ func (d *Draft) indicator(i dataset.Indicator) *yaml.Node {
 		headline = mapping(yaml.FlowStyle, "by", by)
 	}
 	n := mapping(blockStyle, "code", str(i.Code), "name", str(i.Name), "description", str(i.Description),
-		"unit", str(i.Unit), "theme", str(string(i.Theme)), "headline", headline)
+		"unit", str(i.Unit), "theme", str(string(i.Theme)), "synonyms", texts(i.Synonyms), "headline", headline)
 	if problem != "" {
 		n.HeadComment = fmt.Sprintf("%sthe codes file declares headline: {by: {%s}}, left out: %s.",
 			reviewPrefix, strings.NewReplacer("=", ": ", ";", ", ").Replace(dataset.CoordinateKey(i.Headline)), problem)
@@ -91,7 +91,8 @@ func (d *Draft) release() *yaml.Node {
 func dimension(d dataset.Dimension) *yaml.Node {
 	return mapping(blockStyle, "code", str(d.Code), "name", str(d.Name), "description", optional(d.Description),
 		"members", list(d.Members, func(m dataset.Member) *yaml.Node {
-			fields := append([]any{"code", str(m.Code), "name", str(m.Name), "description", optional(m.Description)}, standardCodes(m.StandardCodes)...)
+			fields := append([]any{"code", str(m.Code), "name", str(m.Name), "description", optional(m.Description),
+				"synonyms", texts(m.Synonyms)}, standardCodes(m.StandardCodes)...)
 			return mapping(yaml.FlowStyle, fields...)
 		}))
 }
@@ -126,10 +127,24 @@ func observation(o dataset.Observation) *yaml.Node {
 	if o.Qualifier != dataset.Exact {
 		qualifier = str(string(o.Qualifier))
 	}
+	var also *yaml.Node
+	if len(o.AlsoStated) > 0 {
+		also = list(o.AlsoStated, func(s dataset.Source) *yaml.Node {
+			return mapping(blockStyle, "section", str(s.Section), "quote", quoted(s.Quote))
+		})
+	}
+	indicator := str(o.Indicator)
+	if m := doubtNote.FindStringSubmatch(o.Note); m != nil {
+		// The doubt where the reviewer's eye starts: on the indicator's line.
+		indicator.LineComment = "doubt " + m[1]
+		if m[2] != "" {
+			indicator.LineComment += ": " + m[2]
+		}
+	}
 	return mapping(blockStyle,
-		"indicator", str(o.Indicator), "period", period(o.Period), "value", number(dataset.FormatValue(o.Value)),
+		"indicator", indicator, "period", period(o.Period), "value", number(dataset.FormatValue(o.Value)),
 		"change", change, "qualifier", qualifier, "agency", str(o.Agency), "by", coordinates(o.Coordinates),
-		"section", str(o.Source.Section), "quote", quoted(o.Source.Quote), "note", str(o.Note))
+		"section", str(o.Source.Section), "quote", quoted(o.Source.Quote), "note", str(o.Note), "also", also)
 }
 
 // coordinates is a `by:` mapping, nil for none (a total).
@@ -187,6 +202,16 @@ func number(s string) *yaml.Node {
 		tag = "!!float"
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: s}
+}
+
+// texts is a flow list of strings, or nil for none.
+func texts(ss []string) *yaml.Node {
+	if len(ss) == 0 {
+		return nil
+	}
+	n := list(ss, str)
+	n.Style = yaml.FlowStyle
+	return n
 }
 
 // optional is a string node, or nil to leave an empty optional key out.

@@ -3,8 +3,8 @@ package report
 import (
 	"errors"
 	"fmt"
-	"iter"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,24 +63,46 @@ func Extract(t *Text, codes *dataset.Dataset, opt ExtractOptions) (*Draft, error
 	if year == 0 {
 		year = t.referenceYear(codes.Release.ReferenceYear)
 	}
-	d := &Draft{Release: draftRelease(codes.Release, year, opt.Source), Codes: codes.CodeLists}
+	d := &Draft{Release: draftRelease(codes.Release, year, opt.Source), Codes: ownCodeLists(codes.CodeLists)}
 	reasons := t.nonFigures()
 	changes := t.attachChanges(reasons)
 	periods := t.periods(year, reasons)
 	g := newGuesser(codes)
+	var figs []*figure
+	for i, n := range t.numbers {
+		if reasons[i] == "" && !n.Change {
+			figs = append(figs, t.draftFigure(i, changes[i], periods[i], reasons, g, d))
+		}
+	}
+	d.lists(t, g, figs)
 	keys := map[string]bool{}
 	ignoredTo := 0 // end of the last ignored quote: the numbers inside it are covered
+	next := 0
 	for i, n := range t.numbers {
 		switch {
 		case reasons[i] != "" && n.Start >= ignoredTo:
 			ignoredTo = d.ignore(t, i, reasons)
 		case reasons[i] == "" && !n.Change:
-			o, candidates := t.draftObservation(i, changes[i], periods[i], g, d.Release)
-			claim(&o, candidates, keys)
-			d.Observations = append(d.Observations, o)
+			f := figs[next]
+			next++
+			if d.claim(t, g, f, keys) {
+				f.finish(f.readNotes)
+				d.Observations = append(d.Observations, f.obs)
+			}
 		}
 	}
 	return d, nil
+}
+
+// ownCodeLists copies the code lists a draft may add proposed members and
+// indicators to, leaving the codes file's untouched.
+func ownCodeLists(c dataset.CodeLists) dataset.CodeLists {
+	c.Indicators = slices.Clone(c.Indicators)
+	c.Dimensions = slices.Clone(c.Dimensions)
+	for i := range c.Dimensions {
+		c.Dimensions[i].Members = slices.Clone(c.Dimensions[i].Members)
+	}
+	return c
 }
 
 // draftRelease describes the new edition after the codes file's release:
@@ -327,34 +349,33 @@ func (t *Text) qualifier(pos int) (dataset.Qualifier, string) {
 	return qualifiers[strings.ToLower(m[1])], m[1]
 }
 
-// draftObservation drafts the observation of the figure at index i, with its
-// change at index change (0: none; a change never comes first), and returns
-// the indicators and breakdowns it could have, best first.
-func (t *Text) draftObservation(i, change int, period periodMark, g *guesser, rel dataset.Release) (dataset.Observation, iter.Seq[candidate]) {
+// draftFigure drafts the observation of the figure at index i, with its
+// change at index change (0: none; a change never comes first), and guesses
+// its indicator, breakdown and agency.
+func (t *Text) draftFigure(i, change int, period periodMark, reasons []string, g *guesser, d *Draft) *figure {
 	n := t.numbers[i]
 	end := n.End
-	o := dataset.Observation{
-		RefArea: rel.RefArea, Period: period.period, Value: n.Value, Status: dataset.Reported, DerivedFrom: -1,
-	}
-	var notes []string
+	f := &figure{index: i, obs: dataset.Observation{
+		RefArea: d.Release.RefArea, Period: period.period, Value: n.Value, Status: dataset.Reported, DerivedFrom: -1,
+	}}
+	o := &f.obs
 	if change > 0 {
 		c := t.numbers[change].Value
 		o.Change = &c
 		end = t.numbers[change].End
-		notes = append(notes, fmt.Sprintf("change %s: load derives %s for %s", t.numbers[change].Text, dataset.FormatValue(n.Value.Sub(c)), o.Period.Previous()))
+		f.readNotes = append(f.readNotes, fmt.Sprintf("change %s: load derives %s for %s", t.numbers[change].Text, dataset.FormatValue(n.Value.Sub(c)), o.Period.Previous()))
 	}
 	var phrase string
 	if o.Qualifier, phrase = t.qualifier(n.Start); phrase != "" {
-		notes = append(notes, fmt.Sprintf("qualifier from %q", phrase))
+		f.readNotes = append(f.readNotes, fmt.Sprintf("qualifier from %q", phrase))
 	}
 	if period.phrase != "" {
-		notes = append(notes, fmt.Sprintf("period from %q", period.phrase))
+		f.readNotes = append(f.readNotes, fmt.Sprintf("period from %q", period.phrase))
 	}
 	q := t.quoteSpan(n.Start, end)
 	o.Source = dataset.Source{Section: t.sectionName(n.Start), Quote: t.norm[q.start:q.end]}
-	guessed, candidates := g.guess(t, i, end, &o, rel.Publisher)
-	o.Note = reviewPrefix + strings.Join(append(guessed, notes...), "; ")
-	return o, candidates
+	g.guess(t, f, end, reasons, d.Codes.Dimensions, d.Release.Publisher)
+	return f
 }
 
 // sectionName is the section a drafted entry records for pos.

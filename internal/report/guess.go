@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"iter"
 	"maps"
 	"math"
 	"regexp"
@@ -27,17 +26,13 @@ type guesser struct {
 	unitTerms  map[string][]string // word → unit codes it names ("manats" → AZN)
 	dims       map[string][]string // indicator → dimensions its observations use
 	uses       []int               // per indicator, how many observations it has
-	dimensions []dataset.Dimension
 	agencies   []agencyName
+	// vocabulary is every word the codes file uses for what it counts:
+	// indicators, units, dimensions and members, the quotes of its figures.
+	vocabulary map[string]bool
 }
 
 type agencyName struct{ code, name string }
-
-// candidate is an indicator and breakdown a figure could be given.
-type candidate struct {
-	indicator string
-	by        []dataset.Coordinate
-}
 
 func newGuesser(codes *dataset.Dataset) *guesser {
 	g := &guesser{
@@ -46,12 +41,21 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		unitTerms:  map[string][]string{},
 		dims:       map[string][]string{},
 		uses:       make([]int, len(codes.Indicators)),
-		dimensions: codes.Dimensions,
+		vocabulary: map[string]bool{},
 	}
 	for _, ind := range codes.Indicators {
-		g.terms = append(g.terms, termSet(strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description))
+		g.terms = append(g.terms, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
 	}
 	g.learn(codes.Observations)
+	for _, ts := range g.terms {
+		maps.Copy(g.vocabulary, ts)
+	}
+	for _, d := range codes.Dimensions {
+		maps.Copy(g.vocabulary, termSet(d.Name))
+		for _, m := range d.Members {
+			maps.Copy(g.vocabulary, termSet(append([]string{m.Name}, m.Synonyms...)...))
+		}
+	}
 	df := map[string]int{}
 	for _, ts := range g.terms {
 		for w := range ts {
@@ -62,6 +66,7 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		g.idf[w] = math.Log(1 + float64(len(g.terms))/float64(n))
 	}
 	for _, u := range codes.Units {
+		maps.Copy(g.vocabulary, termSet(u.Code, u.Name))
 		for w := range termSet(u.Code, u.Name) {
 			g.unitTerms[w] = append(g.unitTerms[w], u.Code)
 		}
@@ -105,72 +110,6 @@ func (g *guesser) learn(observations []dataset.Observation) {
 	}
 }
 
-// guess sets the observation's indicator, breakdown and agency for the
-// figure at index i (written up to end, its change included). It returns
-// notes saying what the guesses rest on, and every indicator and breakdown
-// the figure could have, best first.
-func (g *guesser) guess(t *Text, i, end int, o *dataset.Observation, publisher string) ([]string, iter.Seq[candidate]) {
-	n := t.numbers[i]
-	ranked := g.rank(t.context(n.Start, end), g.unitsAfter(t, end))
-	best := ranked[0]
-	before, after := t.near(i, end)
-	near := [2]map[string]bool{termSet(t.norm[before.start:before.end]), termSet(t.norm[after.start:after.end])}
-	o.Indicator = g.indicators[best.index].Code
-	o.Coordinates = g.coordinates(o.Indicator, near)
-	notes := []string{fmt.Sprintf("indicator and breakdown guessed from the words %q", strings.Join(best.because, ", "))}
-	if best.score == 0 {
-		notes[0] = "no word around the figure names an indicator: the indicator is a placeholder"
-	}
-	var agencyNote string
-	o.Agency, agencyNote = g.agency(t, n.Start, publisher)
-	notes = append(notes, agencyNote)
-	return notes, g.candidates(ranked, near)
-}
-
-// candidates yields, for each indicator best first, its guessed breakdown,
-// the total, then each single member of the dimensions it uses: a reviewer
-// is better served by the right indicator with a wrong breakdown than the
-// other way round.
-func (g *guesser) candidates(ranked []scored, near [2]map[string]bool) iter.Seq[candidate] {
-	return func(yield func(candidate) bool) {
-		for _, r := range ranked {
-			code := g.indicators[r.index].Code
-			if by := g.coordinates(code, near); len(by) > 0 && !yield(candidate{code, by}) {
-				return
-			}
-			if !yield(candidate{indicator: code}) {
-				return
-			}
-			for _, d := range g.allowed(code) {
-				for _, m := range d.Members {
-					if !yield(candidate{code, []dataset.Coordinate{{Dimension: d.Code, Member: m.Code}}}) {
-						return
-					}
-				}
-			}
-		}
-	}
-}
-
-// claim gives the observation the first candidate whose key no earlier
-// observation holds: a data file's keys are unique, and a draft that loads
-// can be checked with verify and load --dry-run at once.
-func claim(o *dataset.Observation, candidates iter.Seq[candidate], keys map[string]bool) {
-	first := *o
-	for c := range candidates {
-		o.Indicator, o.Coordinates = c.indicator, c.by
-		if !keys[o.Key()] {
-			keys[o.Key()] = true
-			if o.Key() != first.Key() {
-				o.Note += fmt.Sprintf("; the best guess %s was taken by an earlier figure", strings.TrimSpace(first.Indicator+" "+dataset.CoordinateKey(first.Coordinates)))
-			}
-			return
-		}
-	}
-	*o = first
-	o.Note += "; its key repeats an earlier figure's: change one before loading"
-}
-
 // scored is an indicator's score for a figure and the words that earned it.
 type scored struct {
 	index   int
@@ -198,8 +137,14 @@ func (g *guesser) rank(context map[string]float64, units []string) []scored {
 				s.score += context[w] * g.idf[w]
 			}
 		}
-		if slices.Contains(units, ind.Unit) {
+		switch named := slices.Contains(units, ind.Unit); {
+		case named:
 			s.score *= 2
+		case measure(ind.Unit) || slices.ContainsFunc(units, measure):
+			// 88 victims are no amount of manats, 5,050 manats no count
+			// of victims: a measure the figure does not name rules out
+			// indicators in it.
+			s.score *= 0.1
 		}
 		sort.Slice(cs, func(a, b int) bool {
 			return cs[a].score > cs[b].score || cs[a].score == cs[b].score && cs[a].word < cs[b].word
@@ -216,6 +161,14 @@ func (g *guesser) rank(context map[string]float64, units []string) []scored {
 		return g.uses[out[a].index] > g.uses[out[b].index]
 	})
 	return out
+}
+
+// measure reports whether a unit is a measure rather than a count: a
+// currency (an ISO 4217 code such as AZN) or percent. A figure in a
+// measure names it ("700 manats", "25 percent"); a count may name its
+// unit or not ("91 victims", "53 were").
+func measure(unit string) bool {
+	return unit == "percent" || len(unit) == 3 && strings.ToUpper(unit) == unit
 }
 
 // unitWords is how many words after a figure may name its unit ("15
@@ -267,92 +220,6 @@ func (t *Text) context(from, to int) map[string]float64 {
 		}
 	}
 	return weights
-}
-
-// near splits the part of the figure's clause that belongs to it alone
-// into the words before the figure (from the bracket it stands in, or the
-// number before it) and the words from the figure to the next number:
-// "53 were subjected to sexual exploitation in the Republic of Türkiye",
-// "(-1; 14 women," and "4 men) were charged".
-func (t *Text) near(i, end int) (before, after span) {
-	n := t.numbers[i]
-	sent := t.sentence(n.Start)
-	before, after = span{sent.start, n.Start}, span{n.Start, sent.end}
-	for _, b := range t.boundaries(sent) {
-		if b.pos < n.Start {
-			before.start = b.end
-		} else if b.pos >= end {
-			after.end = b.pos
-			break
-		}
-	}
-	if i > 0 {
-		before.start = max(before.start, min(t.numbers[i-1].End, n.Start))
-	}
-	if k := strings.LastIndexByte(t.norm[before.start:n.Start], '('); k >= 0 && !strings.Contains(t.norm[before.start+k:n.Start], ")") {
-		before.start += k
-	}
-	for k := i + 1; k < len(t.numbers); k++ {
-		if t.numbers[k].Start >= end {
-			after.end = min(after.end, t.numbers[k].Start)
-			break
-		}
-	}
-	return before, after
-}
-
-// allowed lists the dimensions a figure of the indicator may be broken down
-// by: those its observations use in the codes file, or all when it has none.
-func (g *guesser) allowed(indicator string) []dataset.Dimension {
-	used, ok := g.dims[indicator]
-	if !ok {
-		return g.dimensions
-	}
-	var out []dataset.Dimension
-	for _, d := range g.dimensions {
-		if slices.Contains(used, d.Code) {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// coordinates picks, in each dimension the indicator uses, the member whose
-// name the words after the figure spell best, else the words before it.
-func (g *guesser) coordinates(indicator string, near [2]map[string]bool) []dataset.Coordinate {
-	var out []dataset.Coordinate
-	for _, d := range g.allowed(indicator) {
-		member := spelt(d, near[1])
-		if member == "" {
-			member = spelt(d, near[0])
-		}
-		if member != "" {
-			out = append(out, dataset.Coordinate{Dimension: d.Code, Member: member})
-		}
-	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Dimension < out[b].Dimension })
-	return out
-}
-
-// spelt returns the member of d whose name the words spell best: all its
-// words, or at least two thirds of them and two or more ("labour
-// exploitation" for "Labour exploitation / forced labour").
-func spelt(d dataset.Dimension, words map[string]bool) string {
-	best, bestMatched := "", 0
-	for _, m := range d.Members {
-		name := termSet(m.Name)
-		matched := 0
-		for w := range name {
-			if words[w] {
-				matched++
-			}
-		}
-		ok := matched == len(name) || matched >= 2 && 3*matched >= 2*len(name)
-		if matched > bestMatched && ok {
-			best, bestMatched = m.Code, matched
-		}
-	}
-	return best
 }
 
 // agency picks the agency named last before pos in its sentence, else the
@@ -410,11 +277,12 @@ var synonyms = map[string]string{
 }
 
 // termSet is the set of meaningful words of the texts, lower-cased, with
-// plurals folded ("victims" → "victim").
+// diacritics folded ("Türkiye" → "turkiye") and endings stemmed
+// ("reintegrated" and "reintegration" → "reintegr").
 func termSet(texts ...string) map[string]bool {
 	out := map[string]bool{}
 	for _, text := range texts {
-		for _, w := range letters.FindAllString(strings.ToLower(text), -1) {
+		for _, w := range letters.FindAllString(fold(text), -1) {
 			if s, ok := synonyms[w]; ok {
 				w = s
 			}
@@ -427,12 +295,38 @@ func termSet(texts ...string) map[string]bool {
 	return out
 }
 
+// diacritics maps the letters with marks the reports use (Azerbaijani and
+// Turkish names) to plain ones, so "Turkiye" in a chart legend is the
+// "Türkiye" of the code list.
+var diacritics = strings.NewReplacer("İ", "i", "ı", "i", "ü", "u", "Ü", "u", "ö", "o", "Ö", "o", "ç", "c", "Ç", "c",
+	"ş", "s", "Ş", "s", "ğ", "g", "Ğ", "g", "ə", "e", "Ə", "e", "â", "a", "é", "e", "’", "'")
+
+// fold lower-cases and drops diacritics.
+func fold(s string) string { return strings.ToLower(diacritics.Replace(s)) }
+
+// suffixes are the endings stem strips, longest first within a family.
+var suffixes = []struct{ from, to string }{
+	{"ations", ""}, {"ation", ""}, {"ators", ""}, {"ator", ""}, {"ments", ""}, {"ment", ""},
+	{"ings", ""}, {"ing", ""}, {"ated", ""}, {"ates", ""}, {"ate", ""}, {"ions", ""}, {"ion", ""},
+	{"ies", "y"}, {"ied", "y"}, {"ed", ""}, {"al", ""}, {"ly", ""}, {"s", ""},
+}
+
+// stem strips up to two endings, keeping at least four letters: a light
+// stemmer that makes the report's verbs meet the code lists' nouns
+// ("employed", "employment" → "employ"). Words it would cut too short stay.
 func stem(w string) string {
-	switch {
-	case len(w) > 4 && strings.HasSuffix(w, "ies"):
-		return w[:len(w)-3] + "y"
-	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss"):
-		return w[:len(w)-1]
+	for range 2 {
+		cut := false
+		for _, s := range suffixes {
+			if strings.HasSuffix(w, s.from) && !strings.HasSuffix(w, "ss") && len(w)-len(s.from)+len(s.to) >= 4 {
+				w = w[:len(w)-len(s.from)] + s.to
+				cut = true
+				break
+			}
+		}
+		if !cut {
+			break
+		}
 	}
 	return w
 }

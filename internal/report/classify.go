@@ -1,0 +1,681 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"indicators/internal/dataset"
+)
+
+// Classification by meaning: a figure is filed under the indicator whose
+// words its sentence uses, and under the members its own words name (the
+// words between it and its neighbours: "35 in the United Arab Emirates"),
+// never under a member because of where it stands in a list. A list's
+// figures are read together: a member the first item names and the others
+// do not restate is carried over ("53 were subjected to sexual exploitation
+// in Türkiye, 35 in the UAE"), and an item that names no known member of the
+// dimension its list varies in gets a proposed new member. A figure whose
+// words the codes file does not know at all gets a proposed new indicator.
+// Every figure carries a doubt score saying how sure the guess is.
+
+// figure is one number drafted as an observation, with what its
+// classification rests on.
+type figure struct {
+	index  int
+	obs    dataset.Observation
+	ranked []scored
+	own    ownWords
+	spelt  map[string]bool // dimensions its own words name a member of
+	notes  []string        // what the guesses rest on
+	// readNotes say how the number was read: change, qualifier, period.
+	readNotes []string
+	doubts    []doubt
+	listDim   string // the dimension the list it stands in varies in
+}
+
+// ownNumbers are the numbers of its own words that may name a member: the
+// year of its period names its period, unless it is all there is ("13 in
+// 2024" beside the member 2024).
+func (f *figure) ownNumbers() map[string]bool {
+	out := maps.Clone(f.own.numbers)
+	delete(out, strconv.Itoa(f.obs.Period.Start))
+	delete(out, strconv.Itoa(f.obs.Period.End))
+	if len(out) == 0 {
+		return f.own.numbers
+	}
+	return out
+}
+
+// doubt is one reason to check a drafted line, with how much it weighs (0:
+// none, 1: the guess is a placeholder).
+type doubt struct {
+	score float64
+	why   string
+}
+
+// doubtful is the doubt at or above which a line is listed for review first.
+const doubtful = 0.5
+
+// ownWords are the words that belong to one figure alone: from the clause
+// start or the previous number up to the figure, and from the figure to the
+// next figure or clause boundary. Numbers inside them that are no figures
+// (the 18 and 25 of "aged between 18 and 25", the years of "between 2015
+// and 2023") name members too.
+type ownWords struct {
+	before, after span
+	terms         map[string]bool
+	numbers       map[string]bool
+	quoted        []string        // names in quotation marks: “Sails of Hope”
+	shared        map[string]bool // words it shares with the next figure
+	follows       bool            // a figure of the same sentence comes right before it
+}
+
+// partitive is a clause naming the group the next figure is part of ("Of
+// the identified female victims, 60 percent", "Among male victims, 45
+// percent"), which is the figure's own; another opening clause ("Regarding
+// cases of forced labour, 91 victims") is only its topic.
+var partitive = regexp.MustCompile(`(?i)^\s*(?:of|among|amongst)\s[^,;:]*$`)
+
+// newClause starts another statement inside a figure's clause: "4,630
+// foreign nationals and extended the validity … for 5,390".
+var newClause = regexp.MustCompile(`\s(?:and|while|whereas|but)\s+\pL+ed\b`)
+
+// elliptic is the own text of a figure whose noun comes after the next one.
+var elliptic = regexp.MustCompile(`^\s*(?:\pL+\s+){0,2}(?:and|or|to)\s*$`)
+
+// quotedName finds names in quotation marks.
+var quotedName = regexp.MustCompile(`“([^”]+)”`)
+
+func quotedNames(s string) []string {
+	var out []string
+	for _, m := range quotedName.FindAllStringSubmatch(s, -1) {
+		out = append(out, fold(m[1]))
+	}
+	return out
+}
+
+// nextFigure is the index of the figure after i in its sentence, or i.
+func (t *Text) nextFigure(i int, reasons []string) int {
+	sent := t.sentence(t.numbers[i].Start)
+	for k := i + 1; k < len(t.numbers) && t.numbers[k].Start < sent.end; k++ {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			return k
+		}
+	}
+	return i
+}
+
+// own reads the words of the figure at i, written up to end.
+func (t *Text) own(i, end int, reasons []string) ownWords {
+	n := t.numbers[i]
+	sent := t.sentence(n.Start)
+	w := ownWords{before: span{sent.start, n.Start}, after: span{end, sent.end}}
+	for _, b := range t.boundaries(sent) {
+		if b.pos < n.Start && !partitive.MatchString(t.norm[w.before.start:b.pos]) {
+			w.before.start = b.end
+		} else if b.pos >= end {
+			w.after.end = b.pos
+			break
+		}
+	}
+	for k := i - 1; k >= 0 && t.numbers[k].End > w.before.start; k-- {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			w.before.start = t.numbers[k].End
+			w.follows = true
+			break
+		}
+	}
+	if k := strings.LastIndexByte(t.norm[w.before.start:n.Start], '('); k >= 0 && !strings.Contains(t.norm[w.before.start+k:n.Start], ")") {
+		w.before.start += k
+	}
+	for k := i + 1; k < len(t.numbers); k++ {
+		if t.numbers[k].Start >= end && reasons[k] == "" && !t.numbers[k].Change {
+			w.after.end = min(w.after.end, t.numbers[k].Start)
+			break
+		}
+	}
+	w.after.end = max(w.after.end, w.after.start)
+	w.quoted = quotedNames(t.norm[w.before.start:w.after.end])
+	if m := newClause.FindStringIndex(t.norm[w.after.start:w.after.end]); m != nil {
+		w.after.end = w.after.start + m[0]
+	}
+	w.terms = termSet(t.norm[w.after.start:w.after.end])
+	if elliptic.MatchString(t.norm[w.after.start:w.after.end]) {
+		// "30 central and 71 local executive authorities": the words after
+		// the next figure name this one too.
+		next := t.own(t.nextFigure(i, reasons), t.numbers[t.nextFigure(i, reasons)].End, reasons)
+		w.shared = next.terms
+	}
+	if !w.follows {
+		for term := range termSet(t.norm[w.before.start:w.before.end]) {
+			w.terms[term] = true
+		}
+	}
+	w.numbers = map[string]bool{}
+	spans := []span{w.after}
+	if !w.follows {
+		spans = append(spans, w.before)
+	}
+	for _, s := range spans {
+		for _, k := range t.numbersIn(s) {
+			if reasons[k] != "" && !t.numbers[k].Change && !strings.HasPrefix(reasons[k], "part of") && !strings.HasPrefix(reasons[k], "a name") {
+				w.numbers[dataset.FormatValue(t.numbers[k].Value)] = true
+			}
+		}
+	}
+	return w
+}
+
+// label is the figure's own words as a name for a proposed member or
+// indicator: "Russian Federation" for "6 in the Russian Federation".
+func (t *Text) label(w ownWords) string {
+	s := w.after
+	if len(t.words(s)) == 0 || w.follows && len(t.words(s)) == 0 {
+		s = w.before
+	}
+	words := strings.Fields(strings.Trim(t.norm[s.start:s.end], " ,;:.()■-–—"))
+	for len(words) > 0 && (stopWords[strings.ToLower(words[0])] || strings.Trim(words[0], "()+-–0123456789,;") == "") {
+		words = words[1:]
+	}
+	for len(words) > 0 && stopWords[strings.ToLower(words[len(words)-1])] {
+		words = words[:len(words)-1]
+	}
+	return strings.Join(words[:min(len(words), 8)], " ")
+}
+
+// memberForm is a member's name or synonym as words and numbers.
+type memberForm struct {
+	name    string
+	terms   map[string]bool
+	numbers map[string]bool
+}
+
+var digitRun = regexp.MustCompile(`\d+`)
+
+func forms(m dataset.Member) []memberForm {
+	var out []memberForm
+	for _, name := range append([]string{m.Name}, m.Synonyms...) {
+		f := memberForm{name: name, terms: termSet(name), numbers: map[string]bool{}}
+		for _, d := range digitRun.FindAllString(name, -1) {
+			f.numbers[strings.TrimLeft(d, "0")] = true
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// member returns the member of d the words name best and how well: all of
+// a name's words and numbers, or two thirds and at least two of them, or
+// exactly its numbers ("18–25" for "aged between 18 and 25"). A name in
+// quotation marks must be the one the text quotes.
+func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score int) {
+	words := w.terms
+	if len(w.shared) > 0 {
+		words = maps.Clone(w.terms)
+		maps.Copy(words, w.shared)
+	}
+	for _, m := range d.Members {
+		for _, f := range forms(m) {
+			if q := quotedNames(f.name); len(q) > 0 && !slices.Contains(w.quoted, q[0]) {
+				continue
+			}
+			matchedWords, nums, own := 0, 0, 0
+			for term := range f.terms {
+				if words[term] {
+					matchedWords++
+				}
+				if w.terms[term] {
+					own++ // its own words weigh more than the next figure's
+				}
+			}
+			for n := range f.numbers {
+				if w.numbers[n] {
+					nums++
+				}
+			}
+			matched, total := matchedWords+nums, len(f.terms)+len(f.numbers)
+			ok := total > 0 && (matched == total && len(f.numbers) == 0 || matched >= 2 && 5*matched >= 3*total && len(f.numbers) == 0 ||
+				len(f.numbers) > 0 && nums == len(f.numbers) && len(f.numbers) == len(w.numbers) && matchedWords+nums > 0)
+			if s := 2*matched - total + own; ok && (code == "" || s > score) {
+				code, score = m.Code, s
+			}
+		}
+	}
+	return code, score
+}
+
+// coordinates picks, in each dimension the indicator uses, the member the
+// figure's own words name.
+func (g *guesser) coordinates(indicator string, w ownWords, dims []dataset.Dimension) ([]dataset.Coordinate, map[string]bool) {
+	var out []dataset.Coordinate
+	spelt := map[string]bool{}
+	for _, d := range g.allowed(indicator, dims) {
+		if m, _ := g.member(d, w); m != "" {
+			out = append(out, dataset.Coordinate{Dimension: d.Code, Member: m})
+			spelt[d.Code] = true
+		}
+	}
+	sortCoordinates(out)
+	return out, spelt
+}
+
+func sortCoordinates(cs []dataset.Coordinate) {
+	sort.Slice(cs, func(a, b int) bool { return cs[a].Dimension < cs[b].Dimension })
+}
+
+// allowed lists the dimensions a figure of the indicator may be broken down
+// by: those its observations use in the codes file, or all when it has none.
+func (g *guesser) allowed(indicator string, dims []dataset.Dimension) []dataset.Dimension {
+	used, ok := g.dims[indicator]
+	if !ok {
+		return dims
+	}
+	var out []dataset.Dimension
+	for _, d := range dims {
+		if slices.Contains(used, d.Code) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// guess classifies the figure at index i (written up to end, its change
+// included): indicator by the words of its sentence, members by its own
+// words, agency by the body named.
+func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []dataset.Dimension, publisher string) {
+	n := t.numbers[f.index]
+	f.own = t.own(f.index, end, reasons)
+	f.own.numbers = f.ownNumbers()
+	f.ranked = g.rank(t.context(n.Start, end), g.unitsAfter(t, end))
+	best := f.ranked[0]
+	f.obs.Indicator = g.indicators[best.index].Code
+	f.obs.Coordinates, f.spelt = g.coordinates(f.obs.Indicator, f.own, dims)
+	f.notes = append(f.notes, fmt.Sprintf("indicator guessed from the words %q", strings.Join(best.because, ", ")))
+	switch {
+	case best.score == 0:
+		f.notes[0] = "no word around the figure names an indicator: the indicator is a placeholder"
+		f.doubts = append(f.doubts, doubt{1, "no word names an indicator"})
+	case len(f.ranked) > 1:
+		margin := (best.score - f.ranked[1].score) / best.score
+		if d := 0.6 * (1 - margin/0.5); d > 0 {
+			f.doubts = append(f.doubts, doubt{d, "indicator " + g.indicators[f.ranked[1].index].Code + " fits nearly as well"})
+		}
+	}
+	if len(f.obs.Coordinates) > 0 {
+		f.notes = append(f.notes, fmt.Sprintf("breakdown from its own words %q", strings.TrimSpace(t.norm[f.own.before.start:f.own.before.end]+" … "+t.norm[f.own.after.start:f.own.after.end])))
+	}
+	var agencyNote string
+	f.obs.Agency, agencyNote = g.agency(t, n.Start, publisher)
+	f.notes = append(f.notes, agencyNote)
+}
+
+// unknownPhrase reports whether every word of the noun phrase right after
+// the figure ("40 beds for …") is unknown to the codes file: a new kind of
+// figure rather than a new way of writing a known one.
+func (g *guesser) unknownPhrase(t *Text, f *figure) (string, bool) {
+	words := strings.Fields(t.norm[f.own.after.start:f.own.after.end])
+	var phrase []string
+	for _, w := range words {
+		lw := strings.ToLower(strings.Trim(w, ",.;:()“”\""))
+		if lw == "" || stopWords[lw] || !letters.MatchString(lw) || len(letters.FindString(lw)) != len(lw) {
+			break
+		}
+		phrase = append(phrase, lw)
+	}
+	if len(phrase) == 0 {
+		return "", false
+	}
+	for term := range termSet(phrase...) {
+		if g.vocabulary[term] {
+			return "", false
+		}
+	}
+	return strings.Join(phrase, " "), true
+}
+
+// lists reads each sentence's run of figures of one indicator together:
+// members carried over from the item before, members proposed where an item
+// names none in the dimension the list varies in, indicators proposed for
+// figures of a kind the codes file does not know.
+func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
+	for start := 0; start < len(figs); {
+		end := start + 1
+		sent := t.sentence(t.numbers[figs[start].index].Start)
+		for end < len(figs) && t.sentence(t.numbers[figs[end].index].Start) == sent && figs[end].obs.Indicator == figs[start].obs.Indicator {
+			end++
+		}
+		run := figs[start:end]
+		for _, f := range run {
+			d.proposeNumbered(t, g, f)
+		}
+		if len(run) == 1 {
+			d.proposeIndicator(t, g, run[0])
+		} else {
+			d.readList(t, g, run)
+		}
+		start = end
+	}
+	carryContext(t, g, figs, d.Codes.Dimensions)
+}
+
+// carryContext gives a figure that names no member of its own the members
+// a figure of another indicator before it in the paragraph names, in the
+// dimensions its indicator is broken down by: "During 30 on-site
+// inspections …, 57 of 1,002 workers …; fines of 105,000 manats …" are all
+// of the on-site inspections.
+func carryContext(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension) {
+	for k, f := range figs {
+		if len(f.obs.Coordinates) > 0 || isProposed(f.obs.Indicator) {
+			continue
+		}
+		para := t.paragraph(t.numbers[f.index].Start)
+		for _, dim := range g.allowed(f.obs.Indicator, dims) {
+			if _, known := g.dims[f.obs.Indicator]; !known {
+				break
+			}
+			for j := k - 1; j >= 0 && t.numbers[figs[j].index].Start >= para.start; j-- {
+				src := figs[j]
+				if src.obs.Indicator == f.obs.Indicator {
+					continue
+				}
+				if m := member(src.obs.Coordinates, dim.Code); m != "" && src.spelt[dim.Code] && src.listDim != dim.Code {
+					f.obs.Coordinates = append(f.obs.Coordinates, dataset.Coordinate{Dimension: dim.Code, Member: m})
+					f.notes = append(f.notes, fmt.Sprintf("%s from the figure %s before it in the paragraph", dim.Code, dataset.FormatValue(src.obs.Value)))
+					f.doubts = append(f.doubts, doubt{0.4, dim.Code + " from the paragraph's context"})
+					break
+				}
+			}
+		}
+		sortCoordinates(f.obs.Coordinates)
+	}
+}
+
+// proposeNumbered proposes a member for a figure whose own words hold
+// numbers (years, ages) in a dimension of numbered members the indicator is
+// broken down by, when they name none of its members: "82 were exploited
+// between 2016 and 2024" beside the members 2015–2023 and 2024. The year the
+// figure's period comes from is no member.
+func (d *Draft) proposeNumbered(t *Text, g *guesser, f *figure) {
+	used := g.dims[f.obs.Indicator]
+	numbers := maps.Clone(f.own.numbers)
+	delete(numbers, strconv.Itoa(f.obs.Period.Start))
+	if len(numbers) == 0 {
+		return
+	}
+	for _, dim := range d.Codes.Dimensions {
+		if !slices.Contains(used, dim.Code) || f.spelt[dim.Code] || !numbered(dim) || yearsIn(numbers) != yearsIn(memberNumbers(dim)) {
+			continue
+		}
+		label := t.label(f.own)
+		d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
+		f.spelt[dim.Code] = true
+		f.notes = append(f.notes, fmt.Sprintf("its numbers name no %s member: proposed %q", dim.Code, label))
+		f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
+		return
+	}
+}
+
+// yearsIn reports whether the numbers are years (or the most of them are).
+func yearsIn(numbers map[string]bool) bool {
+	years := 0
+	for n := range numbers {
+		if y, err := strconv.Atoi(n); err == nil && y >= 1900 && y <= 2100 {
+			years++
+		}
+	}
+	return 2*years > len(numbers)
+}
+
+func memberNumbers(d dataset.Dimension) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range d.Members {
+		for _, f := range forms(m) {
+			maps.Copy(out, f.numbers)
+		}
+	}
+	return out
+}
+
+// numbered reports whether every member of d is named by numbers.
+func numbered(d dataset.Dimension) bool {
+	for _, m := range d.Members {
+		if !digitRun.MatchString(m.Name) {
+			return false
+		}
+	}
+	return true
+}
+
+// readList carries and proposes members in a run of figures of one
+// indicator in one sentence.
+func (d *Draft) readList(t *Text, g *guesser, run []*figure) {
+	members := map[string]map[string]bool{} // dimension → members its items name
+	for _, f := range run {
+		for _, c := range f.obs.Coordinates {
+			if members[c.Dimension] == nil {
+				members[c.Dimension] = map[string]bool{}
+			}
+			members[c.Dimension][c.Member] = true
+		}
+	}
+	maxValue := run[1].obs.Value
+	for _, f := range run[1:] {
+		if f.obs.Value.GreaterThan(maxValue) {
+			maxValue = f.obs.Value
+		}
+	}
+	// The list varies in the dimension most of its items name a member of
+	// (two different ones at least); the other dimensions an item names
+	// hold for the items after it that do not restate them.
+	listDim, most := "", 1
+	for _, dim := range slices.Sorted(maps.Keys(members)) {
+		count := 0
+		for _, f := range run {
+			if f.spelt[dim] {
+				count++
+			}
+		}
+		if count > most && len(members[dim]) >= 2 {
+			listDim, most = dim, count
+		}
+	}
+	for k, f := range run {
+		f.listDim = listDim
+		if k == 0 && len(f.obs.Coordinates) == 0 && f.obs.Value.GreaterThan(maxValue) {
+			continue // the list's total: "Of the 97 victims, 57 … 30 …"
+		}
+		if listDim != "" && !f.spelt[listDim] {
+			if label := t.label(f.own); label != "" {
+				d.setMember(f, listDim, d.propose(listDim, label, f.obs.Source.Quote))
+				f.notes = append(f.notes, fmt.Sprintf("its list varies in %s and it names no known member: proposed %q", listDim, label))
+				f.doubts = append(f.doubts, doubt{0.7, "proposed new " + listDim + " member"})
+			}
+		}
+		if k == 0 || len(f.obs.Coordinates) == 0 {
+			continue
+		}
+		for _, c := range run[k-1].obs.Coordinates {
+			if c.Dimension != listDim && member(f.obs.Coordinates, c.Dimension) == "" {
+				d.setMember(f, c.Dimension, c.Member)
+				f.notes = append(f.notes, fmt.Sprintf("%s carried over from the figure before it in the list", c.Dimension))
+				f.doubts = append(f.doubts, doubt{0.3, c.Dimension + " carried over from the list"})
+			}
+		}
+	}
+}
+
+func member(cs []dataset.Coordinate, dim string) string {
+	for _, c := range cs {
+		if c.Dimension == dim {
+			return c.Member
+		}
+	}
+	return ""
+}
+
+func (d *Draft) setMember(f *figure, dim, code string) {
+	f.obs.Coordinates = append(slices.DeleteFunc(f.obs.Coordinates, func(c dataset.Coordinate) bool { return c.Dimension == dim }),
+		dataset.Coordinate{Dimension: dim, Member: code})
+	sortCoordinates(f.obs.Coordinates)
+}
+
+var nonCode = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// slug is a code made of a label's first words.
+func slug(label string) string {
+	words := strings.Fields(nonCode.ReplaceAllString(fold(label), " "))
+	return strings.Join(words[:min(len(words), 4)], "_")
+}
+
+// propose adds a proposed member to the draft's dimension, or returns the
+// one already proposed under the same label (a chart legend naming the
+// country its sentence named).
+func (d *Draft) propose(dim, label, quote string) string {
+	code := proposedMemberPrefix + strings.ToUpper(slug(label))
+	for i := range d.Codes.Dimensions {
+		dd := &d.Codes.Dimensions[i]
+		if dd.Code != dim {
+			continue
+		}
+		if !slices.ContainsFunc(dd.Members, func(m dataset.Member) bool { return m.Code == code }) {
+			dd.Members = append(dd.Members, dataset.Member{Dimension: dim, Code: code, Name: label,
+				Description: fmt.Sprintf("%sproposed by extract for %q: rename, recode, or merge into a known member", reviewPrefix, quote)})
+		}
+	}
+	return code
+}
+
+// proposeIndicator files a figure alone in its sentence whose counted words
+// the codes file does not know, or that no indicator's words describe, under
+// a proposed new indicator instead of forcing it into an unrelated one.
+func (d *Draft) proposeIndicator(t *Text, g *guesser, f *figure) {
+	phrase, unknown := g.unknownPhrase(t, f)
+	if !unknown && f.ranked[0].score > 0 {
+		return
+	}
+	label := phrase
+	if label == "" {
+		label = t.label(f.own)
+	}
+	if label != "" {
+		d.newIndicator(g, f, label, "the codes file knows no figure of its words")
+	}
+}
+
+// newIndicator files the figure under a proposed indicator named label.
+func (d *Draft) newIndicator(g *guesser, f *figure, label, why string) {
+	closest := g.indicators[f.ranked[0].index]
+	code := proposedIndicatorPrefix + strings.ToLower(slug(label))
+	if code == proposedIndicatorPrefix {
+		code += "figure"
+	}
+	if !slices.ContainsFunc(d.Codes.Indicators, func(i dataset.Indicator) bool { return i.Code == code }) {
+		d.Codes.Indicators = append(d.Codes.Indicators, dataset.Indicator{
+			Code: code, Name: label, Unit: closest.Unit, Theme: closest.Theme,
+			Description: fmt.Sprintf("%sproposed by extract for %q; unit and theme are those of the closest known indicator, %s: correct them",
+				reviewPrefix, f.obs.Source.Quote, closest.Code),
+		})
+	}
+	f.notes = append(f.notes, fmt.Sprintf("%s (closest: %s): proposed indicator %s", why, closest.Code, code))
+	f.obs.Indicator, f.obs.Coordinates = code, nil
+	f.doubts = append(f.doubts, doubt{0.9, "proposed new indicator"})
+}
+
+// claim files the figure: as an `also:` place of an earlier observation it
+// restates (the same value and period, its members a part of the earlier
+// one's, under another heading: a chart legend), else under its own key,
+// else under the next indicator that fits, else under a proposed indicator. It
+// reports whether the figure became an observation of its own.
+func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool {
+	o := &f.obs
+	if len(o.Coordinates) > 0 {
+		for k := len(d.Observations) - 1; k >= 0; k-- {
+			e := &d.Observations[k]
+			if e.Value.Equal(o.Value) && e.Period == o.Period && e.Source.Section != o.Source.Section && within(o.Coordinates, e.Coordinates) {
+				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
+				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
+				return false
+			}
+		}
+	}
+	if !keys[o.Key()] {
+		keys[o.Key()] = true
+		return true
+	}
+	first := o.Indicator + " " + dataset.CoordinateKey(o.Coordinates)
+	for _, r := range f.ranked[1:] {
+		if r.score <= 0 || r.score < f.ranked[0].score/2 {
+			break
+		}
+		o.Indicator = g.indicators[r.index].Code
+		o.Coordinates, f.spelt = g.coordinates(o.Indicator, f.own, d.Codes.Dimensions)
+		if !keys[o.Key()] {
+			keys[o.Key()] = true
+			f.notes = append(f.notes, fmt.Sprintf("the best guess %s was taken by an earlier figure", strings.TrimSpace(first)))
+			f.doubts = append(f.doubts, doubt{0.8, "its best guess was taken by an earlier figure"})
+			return true
+		}
+	}
+	o.Indicator = g.indicators[f.ranked[0].index].Code
+	o.Coordinates, f.spelt = g.coordinates(o.Indicator, f.own, d.Codes.Dimensions)
+	f.notes = append(f.notes, fmt.Sprintf("the best guess %s was taken by an earlier figure and no other fits", strings.TrimSpace(first)))
+	f.doubts = append(f.doubts, doubt{0.8, "its best guess was taken by an earlier figure"})
+	label := t.label(f.own)
+	for k := 0; keys[o.Key()]; k++ {
+		name := label
+		if name == "" {
+			name = "figure " + dataset.FormatValue(o.Value)
+		}
+		if k > 0 {
+			name = fmt.Sprintf("%s %d", name, k)
+		}
+		d.newIndicator(g, f, name, "no known indicator and breakdown is free")
+	}
+	keys[o.Key()] = true
+	return true
+}
+
+// within reports whether every coordinate of part is one of whole's.
+func within(part, whole []dataset.Coordinate) bool {
+	for _, c := range part {
+		if !slices.Contains(whole, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// finish writes the figure's note: its doubt, the reasons, what the guesses
+// rest on.
+func (f *figure) finish(extra []string) {
+	score, whys := f.doubt()
+	head := fmt.Sprintf("doubt %.2f", score)
+	if len(whys) > 0 {
+		head += " (" + strings.Join(whys, "; ") + ")"
+	}
+	f.obs.Note = reviewPrefix + strings.Join(append(append([]string{head}, f.notes...), extra...), "; ")
+}
+
+// doubt is the figure's doubt score, the largest of its reasons, and the
+// reasons that weigh.
+func (f *figure) doubt() (float64, []string) {
+	score := 0.0
+	var whys []string
+	sort.SliceStable(f.doubts, func(a, b int) bool { return f.doubts[a].score > f.doubts[b].score })
+	for _, d := range f.doubts {
+		score = max(score, d.score)
+		if d.score >= 0.25 {
+			whys = append(whys, d.why)
+		}
+	}
+	return min(score, 1), whys
+}
+
+// doubtNote reads the doubt score back from a drafted note ("REVIEW: doubt
+// 0.72 (…); …"), so verify can order what is left to review.
+var doubtNote = regexp.MustCompile(`^REVIEW: doubt (\d(?:\.\d+)?)(?: \(([^)]*)\))?`)
