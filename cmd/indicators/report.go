@@ -44,10 +44,40 @@ func (c *cli) verify(_ context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "%s: %d numbers, %d accounted for, %d not; %d quote problem(s)\n",
 		reportName, v.Numbers, v.Numbers-len(v.Unaccounted), len(v.Unaccounted), len(v.Problems))
+	c.printReview(files)
 	if !v.OK() {
 		return errReported
 	}
 	return nil
+}
+
+// printReview lists what is left to review, the doubtful lines first, and
+// the breakdowns that do not add up. Neither fails verify: a reviewed line
+// may stay doubtful, and a report's parts may not add up.
+func (c *cli) printReview(files []report.DataFile) {
+	lines := report.Review(files)
+	doubtful := 0
+	for _, l := range lines {
+		if l.Doubt >= report.Doubtful {
+			doubtful++
+		}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(c.stdout, "%d lines to review, %d of them doubtful (doubt >= %.1f), most doubtful first:\n", len(lines), doubtful, report.Doubtful)
+		for _, l := range lines[:doubtful] {
+			fmt.Fprintln(c.stdout, "  "+l.String())
+		}
+		if rest := len(lines) - doubtful; rest > 0 {
+			fmt.Fprintf(c.stdout, "  … and %d more (grep -n REVIEW)\n", rest)
+		}
+	}
+	imbalances := report.Imbalances(files)
+	if len(imbalances) > 0 {
+		fmt.Fprintf(c.stdout, "%d breakdown(s) that do not add up:\n", len(imbalances))
+		for _, b := range imbalances {
+			fmt.Fprintln(c.stdout, "  "+b.String())
+		}
+	}
 }
 
 func (c *cli) extract(_ context.Context, args []string) error {
@@ -88,8 +118,8 @@ func (c *cli) extract(_ context.Context, args []string) error {
 	if err := c.writeDraft(out, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "drafted %d observations and %d ignored entries for %d, all marked REVIEW; next: review, then indicators verify\n",
-		len(draft.Observations), len(draft.Ignored), draft.Release.ReferenceYear)
+	fmt.Fprintf(c.stderr, "drafted %d observations (%d doubtful) and %d ignored entries for %d, all marked REVIEW; next: review, then indicators verify\n",
+		len(draft.Observations), draft.Doubtful(), len(draft.Ignored), draft.Release.ReferenceYear)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,8 +117,24 @@ func TestExtractCommand(t *testing.T) {
 		if ds.Release.Code != "az-2025" || ds.Release.ReferenceYear != 2025 {
 			t.Errorf("release = %+v, want az-2025 for 2025", ds.Release)
 		}
-		if out, errOut, err := runCommand(t, "verify", bundledReport, draft); err != nil || !strings.Contains(out, "0 not; 0 quote problem(s)") {
+		out, errOut, err := runCommand(t, "verify", bundledReport, draft)
+		if err != nil || !strings.Contains(out, "0 not; 0 quote problem(s)") {
 			t.Errorf("verify on the draft: %v\n%s%s", err, out, errOut)
+		}
+		// Every drafted line is left to review, the doubtful ones listed
+		// first with their file line, most doubtful first.
+		reported := 0
+		for _, o := range ds.Observations {
+			if o.Status == dataset.Reported {
+				reported++
+			}
+		}
+		want := fmt.Sprintf("%d lines to review, ", reported+len(ds.Ignored))
+		if !strings.Contains(out, want) || !strings.Contains(out, "most doubtful first:\n  "+draft+":") {
+			t.Errorf("verify on the draft does not list the lines to review (%q):\n%s", want, out)
+		}
+		if !strings.Contains(string(data), "# doubt ") {
+			t.Error("the draft has no doubt comments")
 		}
 	})
 }

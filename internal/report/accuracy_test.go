@@ -44,6 +44,7 @@ type accuracy struct {
 	bounds, boundsRight                   int
 	folds, foldsRight                     int
 	spurious, forced                      int
+	wrongFlagged, rightFlagged            int // figures with doubt >= Doubtful among the wrong and the right
 	misses                                []string
 }
 
@@ -54,9 +55,10 @@ func (a accuracy) String() string {
 		}
 		return 100 * float64(n) / float64(d)
 	}
-	return fmt.Sprintf("%d figures: indicator %.1f%%, indicator+breakdown %.1f%%, value+period+qualifier %.1f%%; bounds ignored %d/%d, restatements folded %d/%d; %d spurious, %d forced into another unit or theme",
+	return fmt.Sprintf("%d figures: indicator %.1f%%, indicator+breakdown %.1f%%, value+period+qualifier %.1f%%; bounds ignored %d/%d, restatements folded %d/%d; %d spurious, %d forced into another unit or theme; doubtful: %d of the %d misfiled, %d of the %d right",
 		a.figures, pct(a.indicator, a.figures), pct(a.both, a.figures), pct(a.valuePeriod, a.figures),
-		a.boundsRight, a.bounds, a.foldsRight, a.folds, a.spurious, a.forced)
+		a.boundsRight, a.bounds, a.foldsRight, a.folds, a.spurious, a.forced,
+		a.wrongFlagged, a.figures-a.both, a.rightFlagged, a.both)
 }
 
 // readKey reads an answer key (format: testdata/editions/a.key).
@@ -234,6 +236,12 @@ func score(text *Text, key []keyEntry, d *dataset.Dataset) accuracy {
 		if indRight {
 			a.indicator++
 		}
+		doubt, _, _ := noteDoubt(o.Note)
+		if bothRight && doubt >= Doubtful {
+			a.rightFlagged++
+		} else if !bothRight && doubt >= Doubtful {
+			a.wrongFlagged++
+		}
 		if bothRight {
 			a.both++
 		} else {
@@ -295,6 +303,7 @@ func TestClassificationAccuracy(t *testing.T) {
 		{name: "variant b", text: "b", floor: floor{0.88, 0.80, 1}},
 		{name: "variant c", text: "c", floor: floor{0.94, 0.89, 0}},
 	}
+	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {
 		t.Run(ed.name, func(t *testing.T) {
 			raw := ed.text
@@ -324,6 +333,14 @@ func TestClassificationAccuracy(t *testing.T) {
 			if share(a.indicator) < ed.floor.indicator || share(a.both) < ed.floor.both || a.forced > ed.floor.forced {
 				t.Errorf("below the floor (indicator %.0f%%, indicator+breakdown %.0f%%, at most %d forced)", 100*ed.floor.indicator, 100*ed.floor.both, ed.floor.forced)
 			}
+			wrong, wrongFlagged = wrong+a.figures-a.both, wrongFlagged+a.wrongFlagged
+			right, rightFlagged = right+a.both, rightFlagged+a.rightFlagged
 		})
+	}
+	// The doubt score is worth reading only if the misfiled lines are among
+	// the doubtful ones and the doubtful ones are few.
+	t.Logf("doubtful (>= %.1f): %d of %d misfiled figures, %d of %d right ones", Doubtful, wrongFlagged, wrong, rightFlagged, right)
+	if 4*wrongFlagged < 3*wrong || 10*rightFlagged > right {
+		t.Errorf("the doubt score flags %d of %d misfiled figures (want 3/4) and %d of %d right ones (want at most 1/10)", wrongFlagged, wrong, rightFlagged, right)
 	}
 }

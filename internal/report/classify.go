@@ -58,8 +58,20 @@ type doubt struct {
 	why   string
 }
 
-// doubtful is the doubt at or above which a line is listed for review first.
-const doubtful = 0.5
+// Doubtful is the doubt at or above which a line is listed for review
+// before the others.
+const Doubtful = 0.5
+
+// Doubtful counts the draft's observations with a doubt of Doubtful or more.
+func (d *Draft) Doubtful() int {
+	n := 0
+	for _, o := range d.Observations {
+		if doubt, _, ok := noteDoubt(o.Note); ok && doubt >= Doubtful {
+			n++
+		}
+	}
+	return n
+}
 
 // ownWords are the words that belong to one figure alone: from the clause
 // start or the previous number up to the figure, and from the figure to the
@@ -302,7 +314,7 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 		f.doubts = append(f.doubts, doubt{1, "no word names an indicator"})
 	case len(f.ranked) > 1:
 		margin := (best.score - f.ranked[1].score) / best.score
-		if d := 0.6 * (1 - margin/0.5); d > 0 {
+		if d := 0.7 * (1 - margin/0.5); d > 0 {
 			f.doubts = append(f.doubts, doubt{d, "indicator " + g.indicators[f.ranked[1].index].Code + " fits nearly as well"})
 		}
 	}
@@ -651,8 +663,12 @@ func within(part, whole []dataset.Coordinate) bool {
 }
 
 // finish writes the figure's note: its doubt, the reasons, what the guesses
-// rest on.
-func (f *figure) finish(extra []string) {
+// rest on. A figure left without a breakdown where the codes file never
+// states one of its indicator's totals is doubtful too.
+func (f *figure) finish(g *guesser, extra []string) {
+	if _, known := g.dims[f.obs.Indicator]; known && len(f.obs.Coordinates) == 0 && g.totals[f.obs.Indicator] == 0 && len(g.dims[f.obs.Indicator]) > 0 {
+		f.doubts = append(f.doubts, doubt{0.55, "no breakdown, though " + f.obs.Indicator + " is always broken down"})
+	}
 	score, whys := f.doubt()
 	head := fmt.Sprintf("doubt %.2f", score)
 	if len(whys) > 0 {
@@ -679,3 +695,13 @@ func (f *figure) doubt() (float64, []string) {
 // doubtNote reads the doubt score back from a drafted note ("REVIEW: doubt
 // 0.72 (…); …"), so verify can order what is left to review.
 var doubtNote = regexp.MustCompile(`^REVIEW: doubt (\d(?:\.\d+)?)(?: \(([^)]*)\))?`)
+
+// noteDoubt reads the doubt and its reasons from a drafted note.
+func noteDoubt(note string) (float64, string, bool) {
+	m := doubtNote.FindStringSubmatch(note)
+	if m == nil {
+		return 0, "", false
+	}
+	doubt, err := strconv.ParseFloat(m[1], 64)
+	return doubt, m[2], err == nil
+}

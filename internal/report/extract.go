@@ -86,7 +86,7 @@ func Extract(t *Text, codes *dataset.Dataset, opt ExtractOptions) (*Draft, error
 			f := figs[next]
 			next++
 			if d.claim(t, g, f, keys) {
-				f.finish(f.readNotes)
+				f.finish(g, f.readNotes)
 				d.Observations = append(d.Observations, f.obs)
 			}
 		}

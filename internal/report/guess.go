@@ -26,6 +26,7 @@ type guesser struct {
 	unitTerms  map[string][]string // word → unit codes it names ("manats" → AZN)
 	dims       map[string][]string // indicator → dimensions its observations use
 	uses       []int               // per indicator, how many observations it has
+	totals     map[string]int      // indicator → how many of its observations are totals
 	agencies   []agencyName
 	// vocabulary is every word the codes file uses for what it counts:
 	// indicators, units, dimensions and members, the quotes of its figures.
@@ -41,6 +42,7 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		unitTerms:  map[string][]string{},
 		dims:       map[string][]string{},
 		uses:       make([]int, len(codes.Indicators)),
+		totals:     map[string]int{},
 		vocabulary: map[string]bool{},
 	}
 	for _, ind := range codes.Indicators {
@@ -94,6 +96,9 @@ func (g *guesser) learn(observations []dataset.Observation) {
 			continue
 		}
 		g.uses[i]++
+		if len(o.Coordinates) == 0 {
+			g.totals[o.Indicator]++
+		}
 		for _, src := range sources(o) {
 			for w := range termSet(src.Quote) {
 				g.terms[i][w] = true
