@@ -93,6 +93,8 @@ func TestParseRejects(t *testing.T) {
 		{"relation to a missing observation", "parts:\n      - {indicator: victims_identified, period: 2024, by: {SEX: F}}",
 			"parts:\n      - {indicator: victims_identified, period: 2024, by: {SEX: M}}", 95, "relation: no observation victims_identified AZE 2024 SEX=M in this file"},
 		{"relation kind", "kind: part_of", "kind: subset", 92, `relation: unknown kind "subset"`},
+		{"synonyms not a list", "- {code: M, name: Male}", "- {code: M, name: Male, synonyms: men}", 31, "synonyms: expected a list"},
+		{"empty synonym", "- {code: M, name: Male}", `- {code: M, name: Male, synonyms: [men, ""]}`, 31, "each of synonyms must be a non-empty text"},
 	}
 	fixture := readFixture(t)
 	for _, tc := range tests {
@@ -116,6 +118,33 @@ func TestParseRejects(t *testing.T) {
 			}
 			t.Errorf("problems %v do not include %q", verr.Problems, tc.problem)
 		})
+	}
+}
+
+// TestParseSynonyms: members and indicators may list the other words the
+// reports use for them.
+func TestParseSynonyms(t *testing.T) {
+	fixture := strings.Replace(readFixture(t), "- {code: M, name: Male}", "- {code: M, name: Male, synonyms: [men, boys]}", 1)
+	fixture = strings.Replace(fixture, "unit: calls\n    theme", "unit: calls\n    synonyms: [phone calls]\n    theme", 1)
+	ds, err := Parse("fixture.yaml", []byte(fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds.Dimensions {
+		for _, m := range d.Members {
+			if d.Code == "SEX" && m.Code == "M" && strings.Join(m.Synonyms, "|") != "men|boys" {
+				t.Errorf("SEX=M synonyms = %q", m.Synonyms)
+			}
+		}
+	}
+	found := false
+	for _, ind := range ds.Indicators {
+		if strings.Join(ind.Synonyms, "|") == "phone calls" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the indicator's synonyms were not read")
 	}
 }
 

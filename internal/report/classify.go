@@ -498,6 +498,7 @@ func (d *Draft) readList(t *Text, g *guesser, run []*figure) {
 	}
 	for k, f := range run {
 		f.listDim = listDim
+		d.dropHomonyms(f, listDim)
 		if k == 0 && len(f.obs.Coordinates) == 0 && f.obs.Value.GreaterThan(maxValue) {
 			continue // the list's total: "Of the 97 victims, 57 … 30 …"
 		}
@@ -519,6 +520,35 @@ func (d *Draft) readList(t *Text, g *guesser, run []*figure) {
 			}
 		}
 	}
+}
+
+// dropHomonyms drops the members of other dimensions that share the name of
+// the figure's member in the list's dimension: "Azerbaijan Republic - 1" in
+// a legend of countries of exploitation names no citizenship.
+func (d *Draft) dropHomonyms(f *figure, listDim string) {
+	code := member(f.obs.Coordinates, listDim)
+	if code == "" || !f.spelt[listDim] {
+		return
+	}
+	name := memberName(d.Codes.Dimensions, listDim, code)
+	f.obs.Coordinates = slices.DeleteFunc(f.obs.Coordinates, func(c dataset.Coordinate) bool {
+		if c.Dimension != listDim && fold(memberName(d.Codes.Dimensions, c.Dimension, c.Member)) == fold(name) {
+			delete(f.spelt, c.Dimension)
+			return true
+		}
+		return false
+	})
+}
+
+func memberName(dims []dataset.Dimension, dim, code string) string {
+	for _, d := range dims {
+		for _, m := range d.Members {
+			if d.Code == dim && m.Code == code {
+				return m.Name
+			}
+		}
+	}
+	return ""
 }
 
 func member(cs []dataset.Coordinate, dim string) string {

@@ -1,0 +1,75 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"indicators/internal/dataset"
+)
+
+// TestClassifyByMeaning pins how extract files figures with the curated 2024
+// file as codes: by the words that state them, never by their place in a
+// list; with proposals for what the codes do not know; with restatements
+// folded. Each case gives, per figure, "value indicator {breakdown}", with
+// NEW_ / new_ for a proposed member or indicator and "also" for a figure
+// folded into an earlier observation.
+func TestClassifyByMeaning(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"an item inserted in a list moves no other item",
+			"In 2025, the Ministry of Science and Education trained 240 social pedagogues assigned to general education schools; the State Labour Inspectorate Service trained 45 labour inspectors; and the Ministry of Youth and Sports provided training to 175 young individuals.",
+			[]string{"240 persons_trained {TRAINING_AUDIENCE=SOCIAL_PEDAGOGUES}", "45 persons_trained {TRAINING_AUDIENCE=NEW_LABOUR_INSPECTORS}", "175 persons_trained {TRAINING_AUDIENCE=YOUNG_PEOPLE}"}},
+		{"a new country of exploitation, a member carried over, a chart legend folded",
+			"Of these, 51 were subjected to sexual exploitation in the Republic of Türkiye, 6 in the Russian Federation, and 1 was subjected to labour exploitation within the country.\n\nCountries Where Victims Were Exploited\n\nTurkiye - 51 ■ Russian Federation - 6 ■ Azerbaijan Republic - 1",
+			[]string{"51 victims_identified {COUNTRY_OF_EXPLOITATION=TUR;FORM_OF_EXPLOITATION=SEXUAL}",
+				"6 victims_identified {COUNTRY_OF_EXPLOITATION=NEW_RUSSIAN_FEDERATION;FORM_OF_EXPLOITATION=SEXUAL}",
+				"1 victims_identified {COUNTRY_OF_EXPLOITATION=AZE;FORM_OF_EXPLOITATION=LABOUR}", "51 also", "6 also", "1 also"}},
+		{"a noun shared by two figures",
+			"It draws on data from 30 central and 71 local executive authorities.",
+			[]string{"30 contributing_bodies {CONTRIBUTOR_TYPE=CENTRAL_EXECUTIVE}", "71 contributing_bodies {CONTRIBUTOR_TYPE=LOCAL_EXECUTIVE}"}},
+		{"age bands by their numbers, the bounds no figures",
+			"In 2025, 95 victims were identified. Among the victims, 14 were aged between 18 and 25, 50 between 25 and 35, and 31 were over 35 years old.",
+			[]string{"95 victims_identified {}", "14 victims_identified {AGE=Y18T25}", "50 victims_identified {AGE=Y25T35}", "31 victims_identified {AGE=Y_GT35}"}},
+		{"a measure rules out counts and counts a measure",
+			"Furthermore, 88 (-10) victims and potential victims received material assistance totaling 5,050 (-250) manats from the Aid Fund.",
+			[]string{"88 material_assistance_recipients {}", "5050 material_assistance_amount {}"}},
+		{"a kind of figure the codes do not know is proposed",
+			"The new shelter opened in Ganja provides 40 beds for victims of trafficking.",
+			[]string{"40 new_beds {}"}},
+	}
+	codes := bundled(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text := NewText("Criminal Prosecution and Work with Victims\n\n" + tc.text)
+			_, ds := draft(t, text, codes, ExtractOptions{Year: 2025})
+			var got []string
+			for _, o := range ds.Observations {
+				if o.Status != dataset.Reported {
+					continue
+				}
+				got = append(got, dataset.FormatValue(o.Value)+" "+o.Indicator+" {"+dataset.CoordinateKey(o.Coordinates)+"}")
+				for range o.AlsoStated {
+					got = append(got, dataset.FormatValue(o.Value)+" also")
+				}
+			}
+			if g, w := strings.Join(sortedFigures(got), "\n"), strings.Join(sortedFigures(tc.want), "\n"); g != w {
+				t.Errorf("got\n%s\nwant\n%s", g, w)
+			}
+		})
+	}
+}
+
+// sortedFigures orders "value …" lines so that an also: place, which the
+// draft lists with its observation, compares whatever the order.
+func sortedFigures(lines []string) []string {
+	out := append([]string(nil), lines...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
