@@ -605,16 +605,21 @@ func (d *Draft) proposeIndicator(t *Text, g *guesser, f *figure) {
 		label = t.label(f.own)
 	}
 	if label != "" {
-		d.newIndicator(g, f, label, "the codes file knows no figure of its words")
+		d.newIndicator(g, f, label, 1, "the codes file knows no figure of its words")
 	}
 }
 
-// newIndicator files the figure under a proposed indicator named label.
-func (d *Draft) newIndicator(g *guesser, f *figure, label, why string) {
+// newIndicator files the figure under a proposed indicator named label, the
+// nth of that name (a code suffix from the second on: each tried code is
+// new, so a caller looking for a free key ends).
+func (d *Draft) newIndicator(g *guesser, f *figure, label string, nth int, why string) {
 	closest := g.indicators[f.ranked[0].index]
-	code := proposedIndicatorPrefix + strings.ToLower(slug(label))
-	if code == proposedIndicatorPrefix {
-		code += "figure"
+	code := strings.ToLower(strings.Trim(proposedIndicatorPrefix+slug(label), "_"))
+	if code+"_" == proposedIndicatorPrefix {
+		code += "_figure"
+	}
+	if nth > 1 {
+		code += fmt.Sprintf("_%d", nth)
 	}
 	if !slices.ContainsFunc(d.Codes.Indicators, func(i dataset.Indicator) bool { return i.Code == code }) {
 		d.Codes.Indicators = append(d.Codes.Indicators, dataset.Indicator{
@@ -668,15 +673,11 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	f.notes = append(f.notes, fmt.Sprintf("the best guess %s was taken by an earlier figure and no other fits", strings.TrimSpace(first)))
 	f.doubts = append(f.doubts, doubt{0.8, "its best guess was taken by an earlier figure"})
 	label := t.label(f.own)
-	for k := 0; keys[o.Key()]; k++ {
-		name := label
-		if name == "" {
-			name = "figure " + dataset.FormatValue(o.Value)
-		}
-		if k > 0 {
-			name = fmt.Sprintf("%s %d", name, k)
-		}
-		d.newIndicator(g, f, name, "no known indicator and breakdown is free")
+	if label == "" {
+		label = "figure " + dataset.FormatValue(o.Value)
+	}
+	for k := 1; keys[o.Key()]; k++ {
+		d.newIndicator(g, f, label, k, "no known indicator and breakdown is free")
 	}
 	keys[o.Key()] = true
 	return true
