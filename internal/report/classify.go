@@ -209,9 +209,17 @@ type memberForm struct {
 
 var digitRun = regexp.MustCompile(`\d+`)
 
+// bracketed is a name's aside: "(Labour Relations Monitoring Centre)",
+// "(customs)". A report may name the member without it.
+var bracketed = regexp.MustCompile(`\s*\([^)]*\)`)
+
 func forms(m dataset.Member) []memberForm {
 	var out []memberForm
-	for _, name := range append([]string{m.Name}, m.Synonyms...) {
+	names := append([]string{m.Name}, m.Synonyms...)
+	if short := bracketed.ReplaceAllString(m.Name, ""); short != m.Name && strings.TrimSpace(short) != "" {
+		names = append(names, short)
+	}
+	for _, name := range names {
 		f := memberForm{name: name, terms: termSet(name), numbers: map[string]bool{}}
 		for _, d := range digitRun.FindAllString(name, -1) {
 			f.numbers[strings.TrimLeft(d, "0")] = true
@@ -376,7 +384,8 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 }
 
 // carryContext gives a figure that names no member of its own the members
-// a figure of another indicator before it in the paragraph names, in the
+// a figure of another indicator around it names (before it in the
+// paragraph, or after it in the sentence), in the
 // dimensions its indicator is broken down by: "During 30 on-site
 // inspections …, 57 of 1,002 workers …; fines of 105,000 manats …" are all
 // of the on-site inspections.
@@ -390,7 +399,8 @@ func carryContext(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension)
 			if _, known := g.dims[f.obs.Indicator]; !known {
 				break
 			}
-			for j := k - 1; j >= 0 && t.numbers[figs[j].index].Start >= para.start; j-- {
+			sent := t.sentence(t.numbers[f.index].Start)
+			for _, j := range contextOrder(t, figs, k, para, sent) {
 				src := figs[j]
 				if src.obs.Indicator == f.obs.Indicator {
 					continue
@@ -551,6 +561,21 @@ func memberName(dims []dataset.Dimension, dim, code string) string {
 	return ""
 }
 
+// contextOrder lists the figures that may lend the figure at k a member:
+// those before it in its paragraph, nearest first, then those after it in
+// its sentence ("in seven cases, officials were fined 8,000 manats for
+// compelling employees to perform work not related to …").
+func contextOrder(t *Text, figs []*figure, k int, para, sent span) []int {
+	var out []int
+	for j := k - 1; j >= 0 && t.numbers[figs[j].index].Start >= para.start; j-- {
+		out = append(out, j)
+	}
+	for j := k + 1; j < len(figs) && t.numbers[figs[j].index].Start < sent.end; j++ {
+		out = append(out, j)
+	}
+	return out
+}
+
 func member(cs []dataset.Coordinate, dim string) string {
 	for _, c := range cs {
 		if c.Dimension == dim {
@@ -659,8 +684,14 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 		if r.score <= 0 || r.score < f.ranked[0].score/2 {
 			break
 		}
+		carried := o.Coordinates
 		o.Indicator = g.indicators[r.index].Code
 		o.Coordinates, f.spelt = g.coordinates(o.Indicator, f.own, d.Codes.Dimensions)
+		for _, dim := range g.allowed(o.Indicator, d.Codes.Dimensions) {
+			if m := member(carried, dim.Code); m != "" && !f.spelt[dim.Code] {
+				d.setMember(f, dim.Code, m) // what the list or paragraph gave it holds for the next guess too
+			}
+		}
 		if !keys[o.Key()] {
 			keys[o.Key()] = true
 			f.notes = append(f.notes, fmt.Sprintf("the best guess %s was taken by an earlier figure", strings.TrimSpace(first)))
