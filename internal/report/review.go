@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/shopspring/decimal"
-
 	"indicators/internal/dataset"
 )
 
@@ -56,72 +54,26 @@ func Review(files []DataFile) []ReviewLine {
 	return out
 }
 
-// Imbalance is a breakdown whose parts do not add up to the total stated
-// beside it: a misfiled part, or a report's own discrepancy to note.
+// Imbalance is a breakdown of a data file that does not add up (see
+// dataset.Breakdown.Inconsistent): a misfiled part, or a report's own
+// discrepancy to note.
 type Imbalance struct {
-	File      string
-	Line      int // the total's
-	Indicator string
-	Period    dataset.Period
-	Dimension string
-	Total     decimal.Decimal
-	Sum       decimal.Decimal
-	Parts     int
+	File string
+	dataset.Breakdown
 }
 
 func (b Imbalance) String() string {
-	return fmt.Sprintf("%s:%d: %s %s: %d %s parts add up to %s, the total is %s", b.File, b.Line, b.Indicator, b.Period,
-		b.Parts, b.Dimension, dataset.FormatValue(b.Sum), dataset.FormatValue(b.Total))
+	return fmt.Sprintf("%s:%d: %s", b.File, b.Total.Line, b.Breakdown)
 }
 
-// Imbalances lists, for each total of an indicator and period, the
-// dimensions whose one-coordinate parts (two at least) sum to another value.
+// Imbalances lists the breakdowns of the files that do not add up, as
+// "indicators check" finds them.
 func Imbalances(files []DataFile) []Imbalance {
 	var out []Imbalance
 	for _, f := range files {
-		type cell struct {
-			indicator string
-			period    dataset.Period
-		}
-		totals := map[cell]dataset.Observation{}
-		parts := map[cell]map[string][]decimal.Decimal{}
-		var order []cell
-		for _, o := range f.Dataset.Observations {
-			if o.Status != dataset.Reported {
-				continue
-			}
-			c := cell{o.Indicator, o.Period}
-			switch len(o.Coordinates) {
-			case 0:
-				if _, seen := totals[c]; !seen {
-					totals[c] = o
-					order = append(order, c)
-				}
-			case 1:
-				if parts[c] == nil {
-					parts[c] = map[string][]decimal.Decimal{}
-				}
-				d := o.Coordinates[0].Dimension
-				parts[c][d] = append(parts[c][d], o.Value)
-			}
-		}
-		for _, c := range order {
-			t := totals[c]
-			dims := make([]string, 0, len(parts[c]))
-			for d := range parts[c] {
-				dims = append(dims, d)
-			}
-			sort.Strings(dims)
-			for _, d := range dims {
-				values := parts[c][d]
-				if len(values) < 2 {
-					continue
-				}
-				sum := decimal.Sum(values[0], values[1:]...)
-				if !sum.Equal(t.Value) {
-					out = append(out, Imbalance{File: f.Name, Line: t.Line, Indicator: c.indicator, Period: c.period,
-						Dimension: d, Total: t.Value, Sum: sum, Parts: len(values)})
-				}
+		for _, b := range dataset.Breakdowns(f.Dataset.Observations, f.Dataset.Dimensions) {
+			if b.Inconsistent() {
+				out = append(out, Imbalance{File: f.Name, Breakdown: b})
 			}
 		}
 	}

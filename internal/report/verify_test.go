@@ -128,3 +128,33 @@ func TestBundledReportVerifies(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestReview: the entries still marked REVIEW come most doubtful first, in
+// file order among equals; reviewed entries are not listed.
+func TestReview(t *testing.T) {
+	obs := func(line int, note string) dataset.Observation {
+		return dataset.Observation{Indicator: "hotline_calls", Value: decimal.NewFromInt(int64(line)), Status: dataset.Reported, Note: note, Line: line}
+	}
+	ds := &dataset.Dataset{
+		Observations: []dataset.Observation{
+			obs(10, "REVIEW: doubt 0.30 (FORM carried over from the list); indicator guessed from …"),
+			obs(20, "checked by hand"),
+			obs(30, "REVIEW: doubt 0.90 (proposed new indicator); …"),
+			obs(40, "REVIEW: doubt 0.30; …"),
+		},
+		Ignored: []dataset.Ignored{{Quote: "in 2024", Reason: "REVIEW: a year", Line: 50}},
+	}
+	var got []string
+	for _, r := range Review([]DataFile{{Name: "d.yaml", Dataset: ds}}) {
+		got = append(got, r.String())
+	}
+	want := []string{
+		"d.yaml:30: doubt 0.90 hotline_calls = 30 (proposed new indicator)",
+		"d.yaml:10: doubt 0.30 hotline_calls = 10 (FORM carried over from the list)",
+		"d.yaml:40: doubt 0.30 hotline_calls = 40",
+		`d.yaml:50: doubt 0.00 ignored "in 2024"`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
