@@ -32,7 +32,18 @@ var (
 	digitsPattern = regexp.MustCompile(`\d+(?:[.,]\d+)*`)
 	// Number words, including hyphenated compounds such as "Twenty-six".
 	wordPattern = regexp.MustCompile(`(?i)\b(?:` + tensAlternation + `)(?:-(?:` + unitsAlternation + `))?\b|\b(?:` + smallAlternation + `)\b`)
+	// Number words with a scale: "one hundred and sixty-one", "a thousand",
+	// "two thousand five hundred". A scale word is what joins words into
+	// one number; "one or two" stays two numbers.
+	scaledPattern = regexp.MustCompile(`(?i)\b(?:a|` + wordUnit + `)[\s-]+(?:` + scaleAlternation + `)(?:(?:\s+and)?[\s-]+(?:` + wordUnit + `)(?:[\s-]+(?:` + scaleAlternation + `))?)*\b`)
 )
+
+const (
+	wordUnit         = `(?:` + tensAlternation + `)(?:-(?:` + unitsAlternation + `))?|` + smallAlternation
+	scaleAlternation = "hundred|thousand|million"
+)
+
+var scales = map[string]int64{"hundred": 100, "thousand": 1000, "million": 1000000}
 
 var smallNumbers = map[string]int{
 	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -92,7 +103,19 @@ func Numbers(text string) []Number {
 			out = append(out, Number{Text: s, Value: v, Start: m[0], End: m[1]})
 		}
 	}
+	for _, m := range scaledPattern.FindAllStringIndex(text, -1) {
+		if taken[m[0]] {
+			continue
+		}
+		if v, ok := parseScaled(text[m[0]:m[1]]); ok {
+			out = append(out, Number{Text: text[m[0]:m[1]], Value: decimal.NewFromInt(v), Start: m[0], End: m[1]})
+			take(m[0], m[1])
+		}
+	}
 	for _, m := range wordPattern.FindAllStringIndex(text, -1) {
+		if taken[m[0]] {
+			continue
+		}
 		if v, ok := parseWords(text[m[0]:m[1]]); ok {
 			out = append(out, Number{Text: text[m[0]:m[1]], Value: decimal.NewFromInt(int64(v)), Start: m[0], End: m[1]})
 		}
@@ -130,6 +153,32 @@ func parseDigits(s string) (decimal.Decimal, bool) {
 	}
 	v, err := dataset.ParseValue(s)
 	return v, err == nil
+}
+
+// parseScaled reads "one hundred and sixty-one" (161), "a thousand" (1000),
+// "two thousand five hundred" (2500).
+func parseScaled(s string) (int64, bool) {
+	var total, current int64
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ' ' || r == '-' || r == '\n' || r == '\t' }) {
+		if scale, ok := scales[w]; ok {
+			current = max(current, 1) * scale
+			if scale >= 1000 {
+				total, current = total+current, 0
+			}
+			continue
+		}
+		switch v, ok := smallNumbers[w]; {
+		case ok:
+			current += int64(v)
+		case tens[w] > 0:
+			current += int64(tens[w])
+		case w == "a":
+			current++
+		case w != "and":
+			return 0, false
+		}
+	}
+	return total + current, total+current > 0
 }
 
 func parseWords(s string) (int, bool) {

@@ -19,6 +19,8 @@ func TestNumbers(t *testing.T) {
 		{"European separator", "1.441", "1.441=1441"},
 		{"decimal article number", "Article 7.5 of the Law", "7.5=7.5"},
 		{"number word", "Twenty-six graduates and nine others", "Twenty-six=26 nine=9"},
+		{"number words with a scale", "one hundred and sixty-one acts, a thousand brochures, two thousand five hundred calls and one or two more",
+			"one hundred and sixty-one=161 a thousand=1000 two thousand five hundred=2500 one=1 two=2"},
 		{"word inside another word is no number", "someone, tone, often", ""},
 		{"plus change", "10,254 (+628) calls", "10,254=10254 Δ(+628)=628"},
 		{"minus change", "80 (-10) victims", "80=80 Δ(-10)=-10"},
