@@ -35,7 +35,8 @@ type keyEntry struct {
 	main      int // for "also": the number whose observation must state it
 	unit      string
 	theme     dataset.Theme
-	line      int // of the key file, or the curated observation
+	agency    string // the curated file's; the hand-written keys give none
+	line      int    // of the key file, or the curated observation
 }
 
 // accuracy is the outcome of measuring one draft against its key.
@@ -45,6 +46,7 @@ type accuracy struct {
 	folds, foldsRight                     int
 	spurious, forced                      int
 	wrongFlagged, rightFlagged            int // figures with doubt >= Doubtful among the wrong and the right
+	agencies, agencyRight                 int
 	misses                                []string
 }
 
@@ -58,7 +60,14 @@ func (a accuracy) String() string {
 	return fmt.Sprintf("%d figures: indicator %.1f%%, indicator+breakdown %.1f%%, value+period+qualifier %.1f%%; bounds ignored %d/%d, restatements folded %d/%d; %d spurious, %d forced into another unit or theme; doubtful: %d of the %d misfiled, %d of the %d right",
 		a.figures, pct(a.indicator, a.figures), pct(a.both, a.figures), pct(a.valuePeriod, a.figures),
 		a.boundsRight, a.bounds, a.foldsRight, a.folds, a.spurious, a.forced,
-		a.wrongFlagged, a.figures-a.both, a.rightFlagged, a.both)
+		a.wrongFlagged, a.figures-a.both, a.rightFlagged, a.both) + agencyShare(a)
+}
+
+func agencyShare(a accuracy) string {
+	if a.agencies == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; agency right for %d of %d", a.agencyRight, a.agencies)
 }
 
 // readKey reads an answer key (format: testdata/editions/a.key).
@@ -156,7 +165,7 @@ func curatedKey(text *Text, curated *dataset.Dataset) []keyEntry {
 			}
 			byNumber[i] = len(out)
 			out = append(out, keyEntry{number: i, kind: "figure", value: dataset.FormatValue(o.Value), qualifier: o.Qualifier,
-				period: o.Period.String(), answers: []keyAnswer{a}, unit: units[o.Indicator].Unit, theme: units[o.Indicator].Theme, line: o.Line})
+				period: o.Period.String(), answers: []keyAnswer{a}, unit: units[o.Indicator].Unit, theme: units[o.Indicator].Theme, agency: o.Agency, line: o.Line})
 			break
 		}
 		for _, src := range srcs[1:] {
@@ -219,6 +228,12 @@ func score(text *Text, key []keyEntry, d *dataset.Dataset) accuracy {
 			continue
 		}
 		o := d.Observations[k]
+		if e.agency != "" {
+			a.agencies++
+			if o.Agency == e.agency {
+				a.agencyRight++
+			}
+		}
 		if dataset.FormatValue(o.Value) == e.value && o.Period.String() == e.period && o.Qualifier == e.qualifier {
 			a.valuePeriod++
 		} else {

@@ -36,6 +36,10 @@ type figure struct {
 	readNotes []string
 	doubts    []doubt
 	listDim   string // the dimension the list it stands in varies in
+	// agencyNote says where the agency comes from; byPublisher is set when
+	// the sentence names no body and the publisher stands in.
+	agencyNote  string
+	byPublisher bool
 }
 
 // ownNumbers are the numbers of its own words that may name a member: the
@@ -329,9 +333,8 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	if len(f.obs.Coordinates) > 0 {
 		f.notes = append(f.notes, fmt.Sprintf("breakdown from its own words %q", strings.TrimSpace(t.norm[f.own.before.start:f.own.before.end]+" … "+t.norm[f.own.after.start:f.own.after.end])))
 	}
-	var agencyNote string
-	f.obs.Agency, agencyNote = g.agency(t, n.Start, publisher)
-	f.notes = append(f.notes, agencyNote)
+	f.obs.Agency, f.agencyNote = g.agency(t, n.Start, publisher)
+	f.byPublisher = f.obs.Agency == publisher && !strings.HasPrefix(f.agencyNote, "agency from")
 }
 
 // unknownPhrase reports whether every word of the noun phrase right after
@@ -728,6 +731,14 @@ func within(part, whole []dataset.Coordinate) bool {
 // rest on. A figure left without a breakdown where the codes file never
 // states one of its indicator's totals is doubtful too.
 func (f *figure) finish(g *guesser, extra []string) {
+	if a := g.conventions[f.obs.Indicator]; a != "" && f.byPublisher && a != f.obs.Agency {
+		// Last year's file attributes every figure of the indicator to one
+		// body (the police unit for the offences it detected): keep its
+		// convention where the sentence names none.
+		f.obs.Agency = a
+		f.agencyNote = fmt.Sprintf("agency %s: the sentence names no known body, and the codes file gives every %s figure to it", a, f.obs.Indicator)
+	}
+	f.notes = append(f.notes, f.agencyNote)
 	if _, known := g.dims[f.obs.Indicator]; known && len(f.obs.Coordinates) == 0 && g.totals[f.obs.Indicator] == 0 && len(g.dims[f.obs.Indicator]) > 0 {
 		f.doubts = append(f.doubts, doubt{0.55, "no breakdown, though " + f.obs.Indicator + " is always broken down"})
 	}

@@ -27,7 +27,10 @@ type guesser struct {
 	dims       map[string][]string // indicator → dimensions its observations use
 	uses       []int               // per indicator, how many observations it has
 	totals     map[string]int      // indicator → how many of its observations are totals
-	agencies   []agencyName
+	// conventions maps an indicator to the one agency all its observations
+	// in the codes file have.
+	conventions map[string]string
+	agencies    []agencyName
 	// vocabulary is every word the codes file uses for what it counts:
 	// indicators, units, dimensions and members, the quotes of its figures.
 	vocabulary map[string]bool
@@ -37,13 +40,14 @@ type agencyName struct{ code, name string }
 
 func newGuesser(codes *dataset.Dataset) *guesser {
 	g := &guesser{
-		indicators: codes.Indicators,
-		idf:        map[string]float64{},
-		unitTerms:  map[string][]string{},
-		dims:       map[string][]string{},
-		uses:       make([]int, len(codes.Indicators)),
-		totals:     map[string]int{},
-		vocabulary: map[string]bool{},
+		indicators:  codes.Indicators,
+		idf:         map[string]float64{},
+		unitTerms:   map[string][]string{},
+		dims:        map[string][]string{},
+		uses:        make([]int, len(codes.Indicators)),
+		totals:      map[string]int{},
+		conventions: map[string]string{},
+		vocabulary:  map[string]bool{},
 	}
 	for _, ind := range codes.Indicators {
 		g.terms = append(g.terms, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
@@ -96,6 +100,11 @@ func (g *guesser) learn(observations []dataset.Observation) {
 			continue
 		}
 		g.uses[i]++
+		if a, seen := g.conventions[o.Indicator]; !seen || a == o.Agency {
+			g.conventions[o.Indicator] = o.Agency
+		} else {
+			g.conventions[o.Indicator] = ""
+		}
 		if len(o.Coordinates) == 0 {
 			g.totals[o.Indicator]++
 		}
