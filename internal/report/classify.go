@@ -89,6 +89,11 @@ type ownWords struct {
 	quoted        []string        // names in quotation marks: “Sails of Hope”
 	shared        map[string]bool // words it shares with the next figure
 	follows       bool            // a figure of the same sentence comes right before it
+	// lead are the words before its own in its sentence and in the
+	// sentence before it in the paragraph, which may complete a member its
+	// own words only begin to name ("Awareness-raising seminars were held
+	// …, where 2,400 brochures were handed out to participants").
+	lead map[string]bool
 }
 
 // partitive is a clause naming the group the next figure is part of ("Of
@@ -172,6 +177,11 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 			w.terms[term] = true
 		}
 	}
+	leadFrom := sent.start
+	if para := t.paragraph(n.Start); sent.start > para.start {
+		leadFrom = t.sentence(sent.start - 2).start
+	}
+	w.lead = termSet(t.norm[leadFrom:w.before.start])
 	w.numbers = map[string]bool{}
 	spans := []span{w.after}
 	if !w.follows {
@@ -185,6 +195,62 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 		}
 	}
 	return w
+}
+
+// partOf joins a part to its whole: "86 out of 100", "61 of 1,130", "12 of
+// the 40".
+var partOf = regexp.MustCompile(`^\s+(?:out\s+of|of(?:\s+the)?)\s+$`)
+
+// predicate starts what is said of the part: "were visited in their
+// families", "had no employment contract".
+var predicate = regexp.MustCompile(`\s(?:were|was|are|is|had|have|has|did)\s`)
+
+// partWhole is the span of the sentence that speaks for the other figure of
+// a part/whole pair, none when the figure at i is in none. "86 out of 100
+// identified children … were visited": the qualifier that singles the whole
+// out ("identified") is not said of the part, and what is said of the part
+// ("were visited") is not said of the whole.
+// When the figure is the part, whole is the whole's index, else -1.
+func (t *Text) partWhole(i int, reasons []string) (skip span, whole int) {
+	sent := t.sentence(t.numbers[i].Start)
+	pair := func(part, whole int) (span, bool) {
+		if part == whole || !partOf.MatchString(t.norm[t.numbers[part].End:t.numbers[whole].Start]) {
+			return span{}, false
+		}
+		from := t.numbers[whole].End
+		m := predicate.FindStringIndex(t.norm[from:sent.end])
+		if m == nil {
+			return span{}, false
+		}
+		return span{from + m[0], sent.end}, true
+	}
+	if next := t.nextFigure(i, reasons); next != i {
+		if pred, ok := pair(i, next); ok {
+			// The part is of the whole's kind (its head noun, the last
+			// word before a preposition or the predicate), not of the
+			// qualifiers that single the whole out.
+			var head []span
+			for _, w := range t.words(span{t.numbers[next].End, pred.start}) {
+				if stopWords[strings.ToLower(t.norm[w.start:w.end])] {
+					break
+				}
+				head = append(head, w)
+			}
+			if len(head) < 2 {
+				return span{t.numbers[i].End, t.numbers[next].Start}, next
+			}
+			return span{t.numbers[i].End, head[len(head)-2].end}, next
+		}
+	}
+	for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			if pred, ok := pair(k, i); ok {
+				return pred, -1
+			}
+			break
+		}
+	}
+	return span{}, -1
 }
 
 // label is the figure's own words as a name for a proposed member or
@@ -243,18 +309,50 @@ func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score in
 		words = maps.Clone(w.terms)
 		maps.Copy(words, w.shared)
 	}
+	if code, score = g.memberIn(d, w, words, false); code == "" {
+		// The words before its own may complete a name its own words
+		// begin: a member named in the lead clause or an earlier sentence
+		// of the paragraph.
+		words = maps.Clone(words)
+		maps.Copy(words, w.lead)
+		code, score = g.memberIn(d, w, words, true)
+	}
+	return code, score
+}
+
+// memberIn returns the member of d the words name best and how well; when
+// anchored, of those one of the figure's own words names, a word no other
+// member's name has (not the "persons" of "trafficking in persons").
+func (g *guesser) memberIn(d dataset.Dimension, w ownWords, words map[string]bool, anchored bool) (code string, score int) {
+	unique := map[string]bool{} // words of one member's names alone: "participants"
+	if anchored {
+		seen := map[string]int{}
+		for _, m := range d.Members {
+			terms := map[string]bool{}
+			for _, f := range forms(m) {
+				maps.Copy(terms, f.terms)
+			}
+			for term := range terms {
+				seen[term]++
+			}
+		}
+		for term, n := range seen {
+			unique[term] = n == 1
+		}
+	}
 	for _, m := range d.Members {
 		for _, f := range forms(m) {
 			if q := quotedNames(f.name); len(q) > 0 && !slices.Contains(w.quoted, q[0]) {
 				continue
 			}
-			matchedWords, nums, own := 0, 0, 0
+			matchedWords, nums, own, anchor := 0, 0, 0, false
 			for term := range f.terms {
 				if words[term] {
 					matchedWords++
 				}
 				if w.terms[term] {
 					own++ // its own words weigh more than the next figure's
+					anchor = anchor || unique[term]
 				}
 			}
 			for n := range f.numbers {
@@ -263,7 +361,7 @@ func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score in
 				}
 			}
 			matched, total := matchedWords+nums, len(f.terms)+len(f.numbers)
-			ok := total > 0 && (matched == total && len(f.numbers) == 0 || matched >= 2 && 5*matched >= 3*total && len(f.numbers) == 0 ||
+			ok := total > 0 && (anchor || !anchored) && (matched == total && len(f.numbers) == 0 || matched >= 2 && 5*matched >= 3*total && len(f.numbers) == 0 ||
 				len(f.numbers) > 0 && nums == len(f.numbers) && len(f.numbers) == len(w.numbers) && matchedWords+nums > 0)
 			if s := 2*matched - total + own; ok && (code == "" || s > score) {
 				code, score = m.Code, s
@@ -315,7 +413,19 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	n := t.numbers[f.index]
 	f.own = t.own(f.index, end, reasons)
 	f.own.numbers = f.ownNumbers()
-	f.ranked = g.rank(t.context(n.Start, end), g.unitsAfter(t, end))
+	_, whole := t.partWhole(f.index, reasons)
+	f.ranked = g.rankFigure(t, f.index, end, reasons)
+	if whole >= 0 && len(f.ranked) > 1 && f.ranked[1].score > 0 {
+		// A part and its whole are counted by different indicators: where
+		// both fit one best, the one whose second guess fits it nearer
+		// takes the second.
+		w := t.numbers[whole]
+		wr := g.rankFigure(t, whole, w.End, reasons)
+		if wr[0].index == f.ranked[0].index && wr[0].score > 0 && f.ranked[1].score/f.ranked[0].score > wr[1].score/wr[0].score {
+			f.notes = append(f.notes, fmt.Sprintf("a part of the figure %s, which %s counts", w.Text, g.indicators[wr[0].index].Code))
+			f.ranked = append(f.ranked[1:], f.ranked[0])
+		}
+	}
 	best := f.ranked[0]
 	f.obs.Indicator = g.indicators[best.index].Code
 	f.obs.Coordinates, f.spelt = g.coordinates(f.obs.Indicator, f.own, dims)
@@ -335,6 +445,21 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	}
 	f.obs.Agency, f.agencyNote = g.agency(t, n.Start, publisher)
 	f.byPublisher = f.obs.Agency == publisher && !strings.HasPrefix(f.agencyNote, "agency from")
+}
+
+// rankFigure ranks the indicators for the figure at i, written up to end:
+// by the words of its context, and by what its noun counts (the whole's
+// noun for a part: "86 out of 100 identified children").
+func (g *guesser) rankFigure(t *Text, i, end int, reasons []string) []scored {
+	n := t.numbers[i]
+	skip, whole := t.partWhole(i, reasons)
+	ranked := g.rank(t.context(n.Start, end, skip), g.unitsAfter(t, end))
+	nounAt := end
+	if whole >= 0 {
+		nounAt = t.numbers[whole].End
+	}
+	g.ruleOut(ranked, countedNoun(t.norm[nounAt:t.sentence(n.Start).end]))
+	return ranked
 }
 
 // unknownPhrase reports whether every word of the noun phrase right after

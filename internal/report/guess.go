@@ -21,16 +21,24 @@ import (
 // guesser holds the vocabulary drawn from a codes file.
 type guesser struct {
 	indicators []dataset.Indicator
-	terms      []map[string]bool   // per indicator, the words that describe it
-	idf        map[string]float64  // how telling a word is among the indicators
-	unitTerms  map[string][]string // word → unit codes it names ("manats" → AZN)
-	dims       map[string][]string // indicator → dimensions its observations use
-	uses       []int               // per indicator, how many observations it has
-	totals     map[string]int      // indicator → how many of its observations are totals
+	terms      []map[string]bool // per indicator, the words that describe it
+	// named are, per indicator, the words of its code, name, description
+	// and synonyms: what it counts, where its quotes' words may be another
+	// figure's of the same sentence.
+	named     []map[string]bool
+	idf       map[string]float64  // how telling a word is among the indicators
+	unitTerms map[string][]string // word → unit codes it names ("manats" → AZN)
+	dims      map[string][]string // indicator → dimensions its observations use
+	uses      []int               // per indicator, how many observations it has
+	totals    map[string]int      // indicator → how many of its observations are totals
 	// conventions maps an indicator to the one agency all its observations
 	// in the codes file have.
 	conventions map[string]string
 	agencies    []agencyName
+	// counts maps a counted noun (the head of the words right after a
+	// figure: "workers" of "64 medical workers") to the kinds (unit and
+	// theme) of the indicators the codes file counts it by.
+	counts map[string]map[string]bool
 	// vocabulary is every word the codes file uses for what it counts:
 	// indicators, units, dimensions and members, the quotes of its figures.
 	vocabulary map[string]bool
@@ -48,9 +56,14 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		totals:      map[string]int{},
 		conventions: map[string]string{},
 		vocabulary:  map[string]bool{},
+		counts:      map[string]map[string]bool{},
 	}
 	for _, ind := range codes.Indicators {
-		g.terms = append(g.terms, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
+		g.named = append(g.named, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
+		g.terms = append(g.terms, maps.Clone(g.named[len(g.named)-1]))
+	}
+	for _, ind := range codes.Indicators {
+		g.count(countedNoun(ind.Name), ind) // "Victims sheltered", "Brochures distributed"
 	}
 	g.learn(codes.Observations)
 	for _, ts := range g.terms {
@@ -112,6 +125,11 @@ func (g *guesser) learn(observations []dataset.Observation) {
 			for w := range termSet(src.Quote) {
 				g.terms[i][w] = true
 			}
+			for _, n := range Numbers(src.Quote) {
+				if !n.Change && n.Value.Equal(o.Value) {
+					g.count(countedNoun(src.Quote[n.End:]), g.indicators[i])
+				}
+			}
 		}
 		if g.dims[o.Indicator] == nil {
 			g.dims[o.Indicator] = []string{} // known, and maybe never broken down
@@ -124,12 +142,27 @@ func (g *guesser) learn(observations []dataset.Observation) {
 	}
 }
 
+// count records that the indicator counts the noun.
+func (g *guesser) count(noun string, ind dataset.Indicator) {
+	if noun == "" {
+		return
+	}
+	if g.counts[noun] == nil {
+		g.counts[noun] = map[string]bool{}
+	}
+	g.counts[noun][kind(ind)] = true
+}
+
 // scored is an indicator's score for a figure and the words that earned it.
 type scored struct {
 	index   int
 	score   float64
 	because []string
 }
+
+// namedWeight is how much more a word of an indicator's own name or
+// description tells than one learned from its quotes.
+const namedWeight = 1.2
 
 // rank orders the indicators by the weight of the context words that
 // describe them; a unit named right after the figure ("manats", "percent")
@@ -147,8 +180,12 @@ func (g *guesser) rank(context map[string]float64, units []string) []scored {
 		var cs []contribution
 		for _, w := range words {
 			if g.terms[i][w] {
-				cs = append(cs, contribution{w, context[w] * g.idf[w]})
-				s.score += context[w] * g.idf[w]
+				c := context[w] * g.idf[w]
+				if g.named[i][w] {
+					c *= namedWeight
+				}
+				cs = append(cs, contribution{w, c})
+				s.score += c
 			}
 		}
 		switch named := slices.Contains(units, ind.Unit); {
@@ -175,6 +212,60 @@ func (g *guesser) rank(context map[string]float64, units []string) []scored {
 		return g.uses[out[a].index] > g.uses[out[b].index]
 	})
 	return out
+}
+
+// kind is what an indicator counts, as far as telling a figure's noun
+// goes: its unit and theme.
+func kind(ind dataset.Indicator) string { return ind.Unit + "/" + string(ind.Theme) }
+
+// notNoun are words that end a noun phrase without being stop words.
+var notNoun = map[string]bool{"out": true, "among": true, "between": true, "over": true, "about": true, "against": true,
+	"after": true, "before": true, "through": true, "via": true, "did": true, "do": true, "does": true, "received": true}
+
+var leadingAside = regexp.MustCompile(`^\s*\([^)]*\)`)
+
+// countedNoun is the head of the noun phrase that starts s, the words right
+// after a figure: the last of its meaningful words before a stop word, a
+// number or a mark ("medical workers on identifying …" → "worker"), or ""
+// when a stop word or a number comes first ("were subjected …").
+func countedNoun(s string) string {
+	head := ""
+	if aside := leadingAside.FindString(s); aside != "" {
+		s = s[len(aside):] // "161 (+2) acts", "44 (unchanged) criminal offences"
+	}
+	for k, w := range strings.Fields(s) {
+		word := strings.TrimRight(w, ",.;:)”\"")
+		lw := strings.ToLower(word)
+		if k == unitWords+1 || stopWords[lw] || notNoun[lw] || letters.FindString(word) != word ||
+			len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing")) {
+			break // "children deprived of …", "3 (+1) acts involving …"
+		}
+		head = word
+		if word != w {
+			break
+		}
+	}
+	for term := range termSet(head) {
+		return term
+	}
+	return ""
+}
+
+// ruleOut lowers the indicators of another kind than those the codes file
+// counts the figure's noun by: 64 medical workers trained are no victims
+// sheltered, 94 children no visits. A noun the codes file never counts
+// rules nothing out.
+func (g *guesser) ruleOut(ranked []scored, noun string) {
+	kinds := g.counts[noun]
+	if len(kinds) == 0 {
+		return
+	}
+	for k := range ranked {
+		if !kinds[kind(g.indicators[ranked[k].index])] {
+			ranked[k].score *= 0.1
+		}
+	}
+	sort.SliceStable(ranked, func(a, b int) bool { return ranked[a].score > ranked[b].score })
 }
 
 // measure reports whether a unit is a measure rather than a count: a
@@ -210,9 +301,11 @@ const (
 )
 
 // context weighs the words of the sentence of the figure written at
-// [from, to) by their distance from it, and those of its section heading.
-func (t *Text) context(from, to int) map[string]float64 {
-	words := t.words(t.sentence(from))
+// [from, to) by their distance from it, and those of its section heading;
+// the words of skip speak for another figure and are left out, distances
+// counted as if they were not there.
+func (t *Text) context(from, to int, skip span) map[string]float64 {
+	words := slices.DeleteFunc(t.words(t.sentence(from)), func(w span) bool { return w.start >= skip.start && w.end <= skip.end })
 	first := sort.Search(len(words), func(i int) bool { return words[i].end > from })
 	last := sort.Search(len(words), func(i int) bool { return words[i].end >= to })
 	weights := map[string]float64{}
