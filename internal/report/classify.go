@@ -320,6 +320,10 @@ func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score in
 	return code, score
 }
 
+// wholeName is what a member's name matched whole scores over any matched
+// in part.
+const wholeName = 100
+
 // memberIn returns the member of d the words name best and how well; when
 // anchored, of those one of the figure's own words names, a word no other
 // member's name has (not the "persons" of "trafficking in persons").
@@ -363,7 +367,14 @@ func (g *guesser) memberIn(d dataset.Dimension, w ownWords, words map[string]boo
 			matched, total := matchedWords+nums, len(f.terms)+len(f.numbers)
 			ok := total > 0 && (anchor || !anchored) && (matched == total && len(f.numbers) == 0 || matched >= 2 && 5*matched >= 3*total && len(f.numbers) == 0 ||
 				len(f.numbers) > 0 && nums == len(f.numbers) && len(f.numbers) == len(w.numbers) && matchedWords+nums > 0)
-			if s := 2*matched - total + own; ok && (code == "" || s > score) {
+			// A name matched whole beats one matched in part ("On-site
+			// inspections at construction sites" over a name whose bracketed
+			// body the sentence happens to name).
+			s := 2*matched - total + own
+			if matched == total {
+				s += wholeName
+			}
+			if ok && (code == "" || s > score) {
 				code, score = m.Code, s
 			}
 		}

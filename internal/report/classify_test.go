@@ -39,6 +39,18 @@ func TestClassifyByMeaning(t *testing.T) {
 		{"a kind of figure the codes do not know is proposed",
 			"The new shelter opened in Ganja provides 40 beds for victims of trafficking.",
 			[]string{"40 new_beds {}"}},
+		{"a part and its whole",
+			"Through regular monitoring, 70 out of 95 identified children in street situations were visited in their families.",
+			[]string{"70 street_children_visited {}", "95 street_children_identified {}"}},
+		{"the counted noun rules out another unit: employees are no events",
+			"The Ministry of Health held courses for 52 employees of polyclinics on assisting victims.",
+			[]string{"52 persons_trained {}"}},
+		{"a member completed from the sentence before",
+			"Awareness-raising seminars took place in 12 vocational education institutions. About 1,500 brochures were handed to participants.",
+			[]string{"12 vocational_institutions_seminars {}", "1500 brochures_distributed {BROCHURE_RECIPIENT=SEMINAR_PARTICIPANTS}"}},
+		{"a member named whole beats one whose bracketed body the sentence names",
+			"The State Labour Inspectorate Service conducted 25 on-site inspections at construction sites.",
+			[]string{"25 labour_inspections {INSPECTION_TYPE=ONSITE_CONSTRUCTION}"}},
 	}
 	codes := bundled(t)
 	for _, tc := range tests {

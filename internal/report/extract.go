@@ -150,6 +150,9 @@ var (
 	betweenBefore = regexp.MustCompile(`(?i)\bbetween\s$`)
 	andNumber     = regexp.MustCompile(`^\s(?:and|to)\s\S`)
 	rangeDash     = regexp.MustCompile(`^\s?[-–—]\s?$|^\sto\s$`)
+	// "One" after a determiner is a pronoun: "every one of them was
+	// investigated", "no one was".
+	pronounBefore = regexp.MustCompile(`(?i)\b(?:every|each|any|no)\s$`)
 )
 
 // nonFigures says, for every number, why it is not a figure ("" when it may
@@ -174,6 +177,8 @@ func (t *Text) nonFigures() []string {
 			reasons[i] = "a name in quotation marks"
 		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]):
 			reasons[i] = "an age, not a count"
+		case strings.EqualFold(n.Text, "one") && pronounBefore.MatchString(t.norm[max(n.Start-8, 0):n.Start]):
+			reasons[i] = "a pronoun (\"every one of them\"), not a count"
 		case boundBefore.MatchString(t.norm[max(n.Start-14, 0):n.Start]):
 			reasons[i] = "a bound of a group (\"under 18\"), not a count"
 		case betweenBefore.MatchString(t.norm[max(n.Start-9, 0):n.Start]) && i+1 < len(t.numbers) &&

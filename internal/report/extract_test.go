@@ -297,6 +297,8 @@ func TestReadFigures(t *testing.T) {
 			"5 exact - 2024 | [(+3): a bracketed change that follows no figure]"},
 		{"articles, names and ages", "Heading\n\nUnder Article 144-1, 12 victims aged between 18 and 25 used the “152” line after COVID-19 for a 30-day period.",
 			"[144: an article number of a law or code] | [1: an article number of a law or code] | 12 exact - 2024 | [18: an age, not a count] | [25: an age, not a count] | [152: a name in quotation marks] | [19: part of the word or name \"COVID-19\"] | [30: part of the word or name \"30-day\"]"},
+		{"one as a pronoun", "Heading\n\nOf the 9,430 calls every one was investigated; one was referred and no one was charged.",
+			"9430 exact - 2024 | [one: a pronoun (\"every one of them\"), not a count] | 1 exact - 2024 | [one: a pronoun (\"every one of them\"), not a count]"},
 		{"years and the period they name", "Heading\n\nIn 2022, 25 percent more. Then 31 percent.\n\nNext Heading\n\nBetween 2019 and 2022, 47 percent. 17 percent, and 9 in 2023.",
 			"[2022: a year] | 25 exact - 2022 | 31 exact - 2022 | [2019: a year] | [2022: a year] | 47 exact - 2019-2022 | 17 exact - 2024 | 9 exact - 2023 | [2023: a year]"},
 		{"a year compared with is no period", "Heading\n\nIn 2024 the number was 43 percent higher than in 2020 and 12 percent higher than in 2019, while 5 rose in 2023.",
