@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net"
 	"net/url"
@@ -14,9 +15,11 @@ import (
 	"sync"
 	"time"
 
+	"indicators/internal/dataset"
 	"indicators/internal/export"
 	"indicators/internal/ratelimit"
 	"indicators/internal/server"
+	"indicators/internal/store"
 )
 
 func (c *cli) serve(ctx context.Context, args []string) error {
@@ -48,6 +51,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	watchCtx, stopWatching := context.WithCancel(ctx)
 	var watching sync.WaitGroup
 	watching.Go(func() { server.WatchDatabase(watchCtx, c.log, every, db.ready) })
+	watching.Go(func() { recordKeyUse(watchCtx, c.log, db.store) })
 	defer func() { stopWatching(); watching.Wait() }()
 	// The budget is shared with every process serving the same database;
 	// the flusher's last flush runs before the database is let go of.
@@ -70,6 +74,33 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	return server.Serve(ctx, addr, h, func(a net.Addr) {
 		fmt.Fprintf(c.stdout, "serving on http://%s/ (GraphQL at http://%s/graphql)\n", a, a)
 	})
+}
+
+// keyUseInterval is how often serve records when keys were last used: one
+// statement through the writer pool each time some key was.
+const keyUseInterval = 30 * time.Second
+
+// recordKeyUse writes the keys' last-used times every keyUseInterval, and
+// once more when ctx ends.
+func recordKeyUse(ctx context.Context, log *slog.Logger, s *store.Store) {
+	tick := time.NewTicker(keyUseInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			// The service is stopping: the last uses still count.
+			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := s.FlushKeyUse(final); err != nil {
+				log.Warn("keys' last use not recorded", "error", err)
+			}
+			return
+		}
+		if err := s.FlushKeyUse(ctx); err != nil {
+			log.Warn("keys' last use not recorded", "error", err)
+		}
+	}
 }
 
 // serverConfig reads the server's settings from the environment: the
@@ -184,6 +215,9 @@ func (c *cli) migrate(ctx context.Context, args []string) error {
 	}
 	db.close()
 	fmt.Fprintln(c.stdout, "schema is up to date")
+	if db.store.Privileges() == "" {
+		fmt.Fprintf(c.stdout, "requests are served as role %s, serve's writes as %s\n", store.ReaderRole, store.WriterRole)
+	}
 	return nil
 }
 
@@ -231,9 +265,11 @@ func (c *cli) load(ctx context.Context, args []string) error {
 
 func (c *cli) export(ctx context.Context, args []string) error {
 	var format string
+	var restricted bool
 	filters := url.Values{}
-	fs, err := c.flags("export", "--format FORMAT [FILTERS]", args, func(fs *flag.FlagSet) {
+	fs, err := c.flags("export", "--format FORMAT [--restricted] [FILTERS]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&format, "format", "", "one of: "+strings.Join(export.FormatNames(), ", "))
+		fs.BoolVar(&restricted, "restricted", false, "include restricted cells, as a partner with a key reads them (default: what anonymous clients read)")
 		for _, p := range export.Params {
 			fs.Func(p.Name, p.Help, func(v string) error {
 				filters.Add(p.Name, v)
@@ -264,5 +300,9 @@ func (c *cli) export(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.close()
+	if restricted {
+		// The operator reads as a partner would; no key is involved.
+		ctx = dataset.WithViewer(ctx, dataset.Viewer{Tier: dataset.TierPartner})
+	}
 	return export.Write(ctx, db.store, f, q, c.stdout)
 }

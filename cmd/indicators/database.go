@@ -54,10 +54,16 @@ func (c *cli) openDatabase(ctx context.Context) (*database, error) {
 		db.close()
 		return nil, err
 	}
+	if replica := c.getenv("DATABASE_READ_URL"); replica != "" {
+		opts = append(opts, store.WithReplica(replica))
+	}
 	s, err := store.Open(ctx, dsn, opts...)
 	if err != nil {
 		db.close()
 		return nil, err
+	}
+	if why := s.Privileges(); why != "" {
+		c.log.Warn("not least privilege", "reason", why)
 	}
 	db.store = s
 	return db, nil

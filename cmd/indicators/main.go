@@ -48,6 +48,7 @@ Commands:
   load [--dry-run] FILE...   validate data files and load them in one transaction
   export --format F [FILTERS] write observations to stdout (observations.csv, …;
                              see indicators export -h for formats and filters)
+  keys create|list|revoke    manage partners' API keys (see indicators keys)
   check [FILE...]            list breakdowns whose members do not add up to their
                              total (default: the bundled dataset); no database needed
   dictionary                 write the data dictionary (Markdown) of the bundled dataset
@@ -56,6 +57,7 @@ Commands:
 
 Environment:
   DATABASE_URL      PostgreSQL to use; unset: a private cluster in DATA_DIR
+  DATABASE_READ_URL a read replica of DATABASE_URL to serve reads from (optional)
   DATA_DIR          where the private cluster lives (default ./.data)
   ADDR              address serve listens on (default 127.0.0.1:8080)
   EXPORT_MAX_CONNS  database connections exports hold at once (default 4)
@@ -117,6 +119,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.load(ctx, rest)
 	case "export":
 		return c.export(ctx, rest)
+	case "keys":
+		return c.keys(ctx, rest)
 	case "check":
 		return c.check(ctx, rest)
 	case "dictionary":

@@ -52,15 +52,18 @@ func index[T any](items []T, code func(T) string) map[string]T {
 	return m
 }
 
-// CatalogCache holds the catalog in the process between loads. Whoever sees
+// CatalogCache holds the catalog in the process between loads, one per
+// access tier, since an anonymous viewer's code lists lack the restricted
+// indicators (see Viewer). Whoever sees
 // a load (a database notification, see store.OnChange) calls Invalidate; a
 // cache that nobody invalidates must be told so with Disable, and then reads
 // the catalog anew for every Get.
 type CatalogCache struct {
 	reader Reader
 
-	mu         sync.Mutex
-	catalog    *Catalog
+	mu sync.Mutex
+	// catalogs is indexed by Viewer.SeesRestricted: 0 anonymous, 1 partner.
+	catalogs   [2]*Catalog
 	generation uint64 // bumped by Invalidate
 	disabled   bool
 }
@@ -68,10 +71,14 @@ type CatalogCache struct {
 // NewCatalogCache caches the catalog read through r.
 func NewCatalogCache(r Reader) *CatalogCache { return &CatalogCache{reader: r} }
 
-// Get returns the catalog, reading it when none is held.
+// Get returns the catalog of ctx's viewer, reading it when none is held.
 func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
+	tier := 0
+	if ViewerOf(ctx).SeesRestricted() {
+		tier = 1
+	}
 	c.mu.Lock()
-	cat, gen, disabled := c.catalog, c.generation, c.disabled
+	cat, gen, disabled := c.catalogs[tier], c.generation, c.disabled
 	c.mu.Unlock()
 	if cat != nil {
 		return cat, nil
@@ -93,7 +100,7 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 	// A load that committed while this one read must not be hidden behind
 	// the older catalog: keep it only if no invalidation came in between.
 	if !disabled && c.generation == gen {
-		c.catalog = cat
+		c.catalogs[tier] = cat
 	}
 	c.mu.Unlock()
 	return cat, nil
@@ -105,7 +112,7 @@ func (c *Catalog) Version() Version { return VersionOf(c.Revisions) }
 // Invalidate drops the held catalog: the next Get reads it anew.
 func (c *CatalogCache) Invalidate() {
 	c.mu.Lock()
-	c.catalog = nil
+	c.catalogs = [2]*Catalog{}
 	c.generation++
 	c.mu.Unlock()
 }
@@ -114,7 +121,7 @@ func (c *CatalogCache) Invalidate() {
 func (c *CatalogCache) Disable() {
 	c.mu.Lock()
 	c.disabled = true
-	c.catalog = nil
+	c.catalogs = [2]*Catalog{}
 	c.generation++
 	c.mu.Unlock()
 }

@@ -182,6 +182,10 @@ type Indicator struct {
 	// it (_Z). Code lists leave it empty; export.NewInput fills it from the
 	// reader's facets, and a data file does not declare it.
 	Dimensions []string
+	// Restricted indicators, and every observation of them, are read only
+	// by partners with a key (Viewer.SeesRestricted); for anyone else they
+	// do not exist.
+	Restricted bool
 }
 
 // Qualifier says how a figure relates to the true value.
@@ -352,6 +356,9 @@ type Observation struct {
 	// Revision is the revision that last changed it: a corrected file keeps
 	// the revision of every row it states unchanged. 0 before loading.
 	Revision int64
+	// Restricted observations are read only by partners with a key; a
+	// derived observation is restricted with the one it comes from.
+	Restricted bool
 }
 
 // CoordinateKey is the canonical text of the coordinates, "DIM=MEMBER;…",

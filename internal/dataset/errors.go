@@ -31,6 +31,9 @@ const (
 	ErrIncompatibleUnits ErrorCode = "INCOMPATIBLE_UNITS"
 	// ErrDoubleCounting: a sum over a total and its own breakdown.
 	ErrDoubleCounting ErrorCode = "DOUBLE_COUNTING"
+	// ErrUnauthenticated: the request sent credentials that are not a
+	// valid key (unknown, expired or revoked); never read as anonymous.
+	ErrUnauthenticated ErrorCode = "UNAUTHENTICATED"
 	// ErrRateLimited: the client asked too often.
 	ErrRateLimited ErrorCode = "RATE_LIMITED"
 	// ErrUnavailable: the database or a connection share is exhausted or

@@ -176,6 +176,20 @@ func (p *parser) code(fields map[string]*yaml.Node, key, what string, line int, 
 	return v
 }
 
+// flag reads an optional boolean, true or false as YAML writes them; absent
+// is false.
+func (p *parser) flag(fields map[string]*yaml.Node, key, what string, line int) bool {
+	switch v := p.text(fields, key, what, line, false); v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	default:
+		p.fail(lineOf(fields[key], line), "%s: %s %q is neither true nor false", what, key, v)
+		return false
+	}
+}
+
 func lineOf(n *yaml.Node, fallback int) int {
 	if n == nil {
 		return fallback
@@ -257,7 +271,7 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 	indicatorLines := declared{}
 	var headlines []declaredHeadline
 	for _, n := range p.sequence(top["indicators"], "indicators") {
-		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme", "synonyms", "headline")
+		f := p.mapping(n, "indicator", "code", "name", "description", "unit", "theme", "synonyms", "headline", "restricted")
 		if f == nil {
 			continue
 		}
@@ -268,6 +282,7 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			Unit:        p.text(f, "unit", "indicator", n.Line, true),
 			Theme:       Theme(p.text(f, "theme", "indicator", n.Line, true)),
 			Synonyms:    p.texts(f, "synonyms", "indicator", n.Line),
+			Restricted:  p.flag(f, "restricted", "indicator", n.Line),
 		}
 		if h := f["headline"]; h != nil {
 			ind.Headline = p.headline(h, dims)
@@ -538,7 +553,7 @@ func (p *parser) observations(n *yaml.Node, ds *Dataset, refs references) {
 
 func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observation, bool) {
 	const what = "observation"
-	f := p.mapping(n, what, "indicator", "period", "value", "change", "qualifier", "agency", "area", "unit", "by", "section", "quote", "note", "also")
+	f := p.mapping(n, what, "indicator", "period", "value", "change", "qualifier", "agency", "area", "unit", "by", "section", "quote", "note", "also", "restricted")
 	if f == nil {
 		return Observation{}, false
 	}
@@ -559,6 +574,9 @@ func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observ
 	if o.Indicator != "" && !known {
 		p.fail(lineOf(f["indicator"], n.Line), "%s: unknown indicator %q", what, o.Indicator)
 	}
+	// Every cell of a restricted indicator is restricted: a figure cannot be
+	// public when what it measures is not.
+	o.Restricted = p.flag(f, "restricted", what, n.Line) || ind.Restricted
 	if o.RefArea == "" {
 		o.RefArea = rel.RefArea
 	} else {

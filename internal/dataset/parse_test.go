@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,6 +96,8 @@ func TestParseRejects(t *testing.T) {
 		{"relation kind", "kind: part_of", "kind: subset", 92, `relation: unknown kind "subset"`},
 		{"synonyms not a list", "- {code: M, name: Male}", "- {code: M, name: Male, synonyms: men}", 31, "synonyms: expected a list"},
 		{"empty synonym", "- {code: M, name: Male}", `- {code: M, name: Male, synonyms: [men, ""]}`, 31, "each of synonyms must be a non-empty text"},
+		{"restricted not a boolean", "    period: 2005-2024\n", "    period: 2005-2024\n    restricted: yes please\n", 74, `restricted "yes please" is neither true nor false`},
+		{"restricted indicator not a boolean", "unit: calls\n    theme: protection\n", "unit: calls\n    theme: protection\n    restricted: 1\n", 47, `indicator: restricted "1" is neither true nor false`},
 	}
 	fixture := readFixture(t)
 	for _, tc := range tests {
@@ -164,6 +167,30 @@ func TestParseFilesReportsEveryFile(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("error %q lacks %q", got, want)
 		}
+	}
+}
+
+// An observation marked restricted is, and every observation of an
+// indicator marked restricted is, derived ones included.
+func TestParseRestricted(t *testing.T) {
+	text := strings.Replace(readFixture(t), "    period: 2005-2024\n", "    period: 2005-2024\n    restricted: true\n", 1)
+	text = strings.Replace(text, "unit: calls\n    theme: protection\n", "unit: calls\n    theme: protection\n    restricted: true\n", 1)
+	ds, err := Parse("fixture.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var restricted []string
+	for _, o := range ds.Observations {
+		if o.Restricted {
+			restricted = append(restricted, o.Key())
+		}
+	}
+	want := []string{"victims_identified AZE 2005-2024 ", "hotline_calls AZE 2024 ", "hotline_calls AZE 2023 "}
+	if !slices.Equal(restricted, want) {
+		t.Errorf("restricted %q, want %q", restricted, want)
+	}
+	if !ds.Indicators[1].Restricted || ds.Indicators[0].Restricted {
+		t.Errorf("indicators %+v", ds.Indicators)
 	}
 }
 

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -74,11 +75,16 @@ func TestCORS(t *testing.T) {
 // would, preflight included (a JSON POST is not a simple request).
 func TestCORSInBrowser(t *testing.T) {
 	chromium := requireChromium(t)
-	_, api := bundledServer(t)
+	s, api := bundledServer(t)
+	// A partner's key: the Authorization header makes the request preflighted.
+	_, key, err := s.CreateKey(context.Background(), "dashboard", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(`<!doctype html><title>dashboard</title><pre id="out">waiting</pre><script>
-fetch(` + "`" + api.URL + `/graphql` + "`" + `, {method: "POST", headers: {"Content-Type": "application/json", "Authorization": "Bearer demo"},
+fetch(` + "`" + api.URL + `/graphql` + "`" + `, {method: "POST", headers: {"Content-Type": "application/json", "Authorization": "Bearer ` + key + `"},
   body: JSON.stringify({query: '{ indicator(code: "victims_identified") { breakdown(by: "SEX") { total { value } } } }'})})
   .then(r => r.json()).then(d => { document.getElementById("out").textContent = "value " + d.data.indicator.breakdown.total.value; })
   .catch(e => { document.getElementById("out").textContent = "failed: " + e; });

@@ -10,13 +10,14 @@ import (
 // errorStatus is the HTTP status of each error code outside GraphQL.
 // Anything else, an uncoded error above all, is a 500.
 var errorStatus = map[dataset.ErrorCode]int{
-	dataset.ErrBadInput:      http.StatusBadRequest,
-	dataset.ErrNotFound:      http.StatusNotFound,
-	dataset.ErrUnknownCode:   http.StatusBadRequest,
-	dataset.ErrNotAcceptable: http.StatusNotAcceptable,
-	dataset.ErrTooLarge:      http.StatusRequestEntityTooLarge,
-	dataset.ErrRateLimited:   http.StatusTooManyRequests,
-	dataset.ErrUnavailable:   http.StatusServiceUnavailable,
+	dataset.ErrBadInput:        http.StatusBadRequest,
+	dataset.ErrNotFound:        http.StatusNotFound,
+	dataset.ErrUnknownCode:     http.StatusBadRequest,
+	dataset.ErrNotAcceptable:   http.StatusNotAcceptable,
+	dataset.ErrTooLarge:        http.StatusRequestEntityTooLarge,
+	dataset.ErrRateLimited:     http.StatusTooManyRequests,
+	dataset.ErrUnauthenticated: http.StatusUnauthorized,
+	dataset.ErrUnavailable:     http.StatusServiceUnavailable,
 	// Both pass: the client retries after Retry-After.
 	dataset.ErrDatabaseUnavailable: http.StatusServiceUnavailable,
 	dataset.ErrTimeout:             http.StatusServiceUnavailable,

@@ -82,11 +82,11 @@ func unchanged(w http.ResponseWriter, r *http.Request, s *store.Store, represent
 	if err != nil {
 		return false, err
 	}
-	tag := etag(version.String(), representation, query)
+	tag := etag(r.Context(), version.String(), representation, query)
 	if !notModified(r, tag, version) {
 		return false, nil
 	}
-	setCaching(w, tag, version)
+	setCaching(r.Context(), w, tag, version)
 	w.WriteHeader(http.StatusNotModified)
 	return true, nil
 }
@@ -99,7 +99,7 @@ func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, 
 	if err != nil {
 		return err
 	}
-	setCaching(w, etag(version.String(), representation, query), version)
+	setCaching(ctx, w, etag(ctx, version.String(), representation, query), version)
 	return nil
 }
 
@@ -107,11 +107,16 @@ func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, 
 func exportRefusal(*http.Request) func(http.ResponseWriter, error) { return jsonRefusal(mediaJSON) }
 
 // setCaching sets the validators of a response that depends only on the
-// dataset version and the request. Public data that changes only when a
-// load commits: caches may keep it but must ask again each time ("no-cache"),
-// which the ETag makes cheap.
-func setCaching(w http.ResponseWriter, tag string, v dataset.Version) {
-	w.Header().Set("Cache-Control", "public, no-cache")
+// dataset version, the request and the viewer's tier. Data that changes
+// only when a load commits: caches may keep it but must ask again each time
+// ("no-cache"), which the ETag makes cheap. A partner's response holds
+// restricted cells: only the partner's own cache may keep it ("private").
+func setCaching(ctx context.Context, w http.ResponseWriter, tag string, v dataset.Version) {
+	scope := "public"
+	if dataset.ViewerOf(ctx).SeesRestricted() {
+		scope = "private"
+	}
+	w.Header().Set("Cache-Control", scope+", no-cache")
 	w.Header().Set("ETag", tag)
 	if !v.UpdatedAt.IsZero() {
 		w.Header().Set("Last-Modified", v.UpdatedAt.UTC().Format(http.TimeFormat))
@@ -134,11 +139,12 @@ var buildRevision = func() string {
 	return rev
 }()
 
-// etag is a strong validator: the same dataset, format, filters and build
-// give the same bytes (exports carry no clock time).
-func etag(version, format, query string) string {
+// etag is a strong validator: the same dataset, format, filters, build and
+// tier give the same bytes (exports carry no clock time); the tiers read
+// different cells, so one's tag never validates the other's copy.
+func etag(ctx context.Context, version, format, query string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%s", version, format, query, buildRevision)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n%s", version, format, query, buildRevision, dataset.ViewerOf(ctx).Tier)
 	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
 }
 

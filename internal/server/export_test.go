@@ -353,7 +353,7 @@ func TestExportBOM(t *testing.T) {
 // JSON error, with none of the file's headers.
 func TestExportFailingBeforeTheFirstByte(t *testing.T) {
 	s, srv := bundledServer(t)
-	if _, err := s.DB().Exec("ALTER TABLE observation RENAME TO observation_gone"); err != nil {
+	if _, err := s.AdminDB().Exec("ALTER TABLE observation RENAME TO observation_gone"); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"observations.csv", "sdmx.json"} {

@@ -54,7 +54,7 @@ func TestReadyzOpensANewConnection(t *testing.T) {
 	admin := testdb.New(t)
 	allow := func(yes bool) {
 		t.Helper()
-		if _, err := admin.DB().ExecContext(ctx, `ALTER DATABASE "`+name+`" WITH ALLOW_CONNECTIONS `+map[bool]string{true: "true", false: "false"}[yes]); err != nil {
+		if _, err := admin.AdminDB().ExecContext(ctx, `ALTER DATABASE "`+name+`" WITH ALLOW_CONNECTIONS `+map[bool]string{true: "true", false: "false"}[yes]); err != nil {
 			t.Fatal(err)
 		}
 	}

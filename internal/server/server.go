@@ -138,7 +138,8 @@ func New(cfg Config) http.Handler {
 		// Waits on the export share show downloads queueing; on the API's
 		// pool, requests starved of connections.
 		collectors.NewDBStatsCollector(cfg.Store.DB().DB, "api"),
-		collectors.NewDBStatsCollector(cfg.Store.ExportDB().DB, "export"))
+		collectors.NewDBStatsCollector(cfg.Store.ExportDB().DB, "export"),
+		collectors.NewDBStatsCollector(cfg.Store.WriterDB().DB, "writer"))
 	m := newMetrics(reg)
 	cfg.Store.ObserveStatements(m.observeStatement)
 	limits := &rateLimits{limiter: cfg.RateLimit, identify: cfg.Identify, metrics: m}
@@ -179,7 +180,7 @@ func New(cfg Config) http.Handler {
 		mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return withObservability(log, m, withCORS(cfg.AllowedOrigins, mux))
+	return withObservability(log, m, withCORS(cfg.AllowedOrigins, withAuth(cfg.Store, log, mux)))
 }
 
 // withCORS lets pages on other origins read the API from a browser: GraphQL
@@ -192,11 +193,11 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		// Authorization and X-API-Key for the access tiers to come;
-		// If-None-Match and If-Modified-Since for polling; X-Request-Id and
-		// traceparent to follow a request into the logs.
-		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "X-API-Key", "If-None-Match", "If-Modified-Since", "X-Request-Id", "traceparent"},
-		ExposedHeaders: append([]string{"ETag", "Content-Disposition", "X-Request-Id"}, rateLimitHeaders...),
+		// Authorization for partners' keys; If-None-Match and
+		// If-Modified-Since for polling; X-Request-Id and traceparent to
+		// follow a request into the logs.
+		AllowedHeaders: []string{"Content-Type", "Accept", "Authorization", "If-None-Match", "If-Modified-Since", "X-Request-Id", "traceparent"},
+		ExposedHeaders: append([]string{"ETag", "Content-Disposition", "X-Request-Id", "WWW-Authenticate"}, rateLimitHeaders...),
 		MaxAge:         600,
 	}).Handler(next)
 }

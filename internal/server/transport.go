@@ -138,10 +138,10 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// version the request is served, uncached: it reads the same catalog
 		// and reports the failure itself.
 		if v, err := t.version(ctx); err == nil {
-			version, tag = &v, etag(v.String(), "graphql "+media, r.URL.RawQuery)
+			version, tag = &v, etag(ctx, v.String(), "graphql "+media, r.URL.RawQuery)
 			if notModified(r, tag, v) {
 				h.Del("Content-Type")
-				setCaching(w, tag, v)
+				setCaching(ctx, w, tag, v)
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
@@ -205,7 +205,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	switch {
 	case version != nil && len(resp.Errors) == 0:
-		setCaching(w, tag, *version)
+		setCaching(ctx, w, tag, *version)
 	case isGET:
 		// An error may be passing (a timeout, the database away): keep it
 		// out of caches.

@@ -41,7 +41,7 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]dataset.Observation, error) {
 	var rows []observationRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom("observation_all o")+`
-		WHERE o.id = ANY($1)`, pq.Array(ids)); err != nil {
+		WHERE o.id = ANY($1) AND `+visibleObservation(ctx, "o"), pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("read observations by id: %w", err)
 	}
 	out := make(map[int64]dataset.Observation, len(rows))
@@ -64,7 +64,7 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		JOIN unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS k(ind, area, ps, pe, ck)
 		  ON i.code = k.ind AND a.code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
-		WHERE o.is_current`,
+		WHERE o.is_current AND `+visibleObservation(ctx, "o"),
 		pq.Array(inds), pq.Array(areas), pq.Array(starts), pq.Array(ends), pq.Array(keys))
 	if err != nil {
 		return nil, fmt.Errorf("read current observations of cells: %w", err)
@@ -79,11 +79,14 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 
 // areaOfKey resolves a key's reference area: the one it names, or for ”
 // the indicator's main area (most current observations, first code on a
-// tie). It reads k.area and ki.id (the indicator).
-const areaOfKey = `CROSS JOIN LATERAL (SELECT CASE WHEN k.area <> '' THEN (SELECT id FROM ref_area WHERE code = k.area) ELSE (
+// tie, of the observations the viewer of ctx may read). It reads k.area and
+// ki.id (the indicator).
+func areaOfKey(ctx context.Context) string {
+	return `CROSS JOIN LATERAL (SELECT CASE WHEN k.area <> '' THEN (SELECT id FROM ref_area WHERE code = k.area) ELSE (
 		SELECT m.ref_area_id FROM observation m JOIN ref_area ma ON ma.id = m.ref_area_id
-		WHERE m.indicator_id = ki.id AND m.is_current
+		WHERE m.indicator_id = ki.id AND m.is_current AND ` + visibleObservation(ctx, "m") + `
 		GROUP BY m.ref_area_id, ma.code ORDER BY count(*) DESC, ma.code LIMIT 1) END AS area_id) ka`
+}
 
 // The batch readers below join each key to its rows LATERALly, so every key
 // is an index lookup on the current-cell indexes, whatever the planner
@@ -109,14 +112,14 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 		inds[i], areas[i], cks[i] = k.Indicator, k.RefArea, k.CoordinateKey
 		froms[i], tos[i], lens[i] = int64(k.From), int64(k.To), int64(k.PeriodLength)
 	}
-	const inKey = ` o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
-		AND (k.pfrom = 0 OR o.period_start >= k.pfrom) AND (k.pto = 0 OR o.period_end <= k.pto)`
+	inKey := ` o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
+		AND ` + visibleObservation(ctx, "o") + ` AND (k.pfrom = 0 OR o.period_start >= k.pfrom) AND (k.pto = 0 OR o.period_end <= k.pto)`
 	var rows []keyedRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) WITH ORDINALITY AS k(ind, area, ck, pfrom, pto, len, ord)
 		JOIN indicator ki ON ki.code = k.ind
-		`+areaOfKey+`
+		`+areaOfKey(ctx)+`
 		CROSS JOIN LATERAL (SELECT CASE WHEN k.len <> 0 THEN k.len ELSE (
 			SELECT o.period_end - o.period_start + 1 FROM observation o WHERE`+inKey+`
 			ORDER BY `+headlineOrder("o")+` LIMIT 1) END AS len) kl
@@ -151,12 +154,13 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(ind, area, len, ord)
 		JOIN indicator ki ON ki.code = k.ind
-		`+areaOfKey+`
+		`+areaOfKey(ctx)+`
 		CROSS JOIN LATERAL (
 			SELECT best.id FROM (SELECT '' AS ck UNION SELECT h.coordinate_key FROM indicator_headline h WHERE h.indicator_id = ki.id) cell
 			CROSS JOIN LATERAL (
 				SELECT o.id, o.period_start, o.period_end, o.coordinate_key FROM observation o
 				WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = cell.ck AND o.is_current
+				  AND `+visibleObservation(ctx, "o")+`
 				  AND (k.len = 0 OR o.period_end - o.period_start + 1 = k.len)
 				ORDER BY `+headlineOrder("o")+`
 				LIMIT 1
@@ -196,19 +200,20 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
 		JOIN indicator ki ON ki.code = k.ind
 		JOIN dimension kd ON kd.code = k.dim
-		`+areaOfKey+`
+		`+areaOfKey(ctx)+`
 		CROSS JOIN LATERAL (
 			SELECT k.ps, k.pe WHERE k.ps <> 0
 			UNION ALL
 			(SELECT lo.period_start, lo.period_end FROM observation lo
 			 JOIN observation_coordinate lc ON lc.observation_id = lo.id AND lc.dimension_id = kd.id
 			 WHERE k.ps = 0 AND lo.indicator_id = ki.id AND lo.ref_area_id = ka.area_id AND lo.is_current
+			   AND `+visibleObservation(ctx, "lo")+`
 			 ORDER BY lo.period_end DESC, lo.period_start DESC LIMIT 1)
 		) kp(ps, pe)
 		CROSS JOIN LATERAL (
 			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 			WHERE o.indicator_id = ki.id AND o.ref_area_id = ka.area_id
-			  AND o.period_start = kp.ps AND o.period_end = kp.pe AND o.is_current
+			  AND o.period_start = kp.ps AND o.period_end = kp.pe AND o.is_current AND `+visibleObservation(ctx, "o")+`
 			OFFSET 0
 		) x
 		ORDER BY k.ord, x.coordinate_key`,
@@ -252,9 +257,10 @@ func (s *Store) FacetsOfIndicators(ctx context.Context, codes []string) (map[str
 		       array_agg(DISTINCT o.period_start || '-' || o.period_end) AS periods,
 		       COALESCE((SELECT array_agg(DISTINCT d.code ORDER BY d.code)
 		                 FROM observation o2 JOIN observation_coordinate c ON c.observation_id = o2.id
-		                 JOIN dimension d ON d.id = c.dimension_id WHERE o2.indicator_id = i.id), '{}') AS dimensions
+		                 JOIN dimension d ON d.id = c.dimension_id
+		                 WHERE o2.indicator_id = i.id AND `+visibleObservation(ctx, "o2")+`), '{}') AS dimensions
 		FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN agency ag ON ag.id = o.agency_id
-		WHERE i.code = ANY($1)
+		WHERE i.code = ANY($1) AND `+visibleObservation(ctx, "o")+`
 		GROUP BY i.id, i.code`, pq.Array(codes))
 	if err != nil {
 		return nil, fmt.Errorf("read indicator facets: %w", err)
@@ -284,7 +290,7 @@ func (s *Store) IndicatorsOfAgencies(ctx context.Context, codes []string) (map[s
 	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT ag.code AS agency, array_agg(DISTINCT i.code ORDER BY i.code) AS indicators
 		FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN agency ag ON ag.id = o.agency_id
-		WHERE ag.code = ANY($1) GROUP BY ag.code`, pq.Array(codes)); err != nil {
+		WHERE ag.code = ANY($1) AND `+visibleObservation(ctx, "o")+` GROUP BY ag.code`, pq.Array(codes)); err != nil {
 		return nil, fmt.Errorf("read indicators of agencies: %w", err)
 	}
 	out := make(map[string][]string, len(rows))
@@ -312,18 +318,14 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	}
 	first := p.First
 	source, args := from(f, nil)
-	where, args := where(f, args)
+	where, args := where(ctx, f, args)
 	args = append(args, pq.Array(codes))
 	pc, ok := parentColumns[parent]
 	if !ok {
 		return nil, fmt.Errorf("unknown parent %q", parent)
 	}
 	cond := pc.column + " = ANY(" + idsOf(pc.table, "code", "$"+strconv.Itoa(len(args))) + ")"
-	if where == "" {
-		where = " WHERE " + cond
-	} else {
-		where += " AND " + cond
-	}
+	where += " AND " + cond
 	dir := ""
 	if oc.desc {
 		dir = " DESC"
@@ -369,7 +371,8 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, c dataset.Cell) (dataset.Observation, bool, error) {
 	var rows []observationRow
 	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
-		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6`,
+		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6
+		  AND `+visibleObservation(ctx, "o"),
 		release, c.Indicator, c.RefArea, c.Period.Start, c.Period.End, c.CoordinateKey)
 	if err != nil {
 		return dataset.Observation{}, false, fmt.Errorf("read observation by key: %w", err)

@@ -128,7 +128,7 @@ func BenchmarkScale(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(ds.Observations)), "observations/load")
 	})
-	if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+	if _, err := s.AdminDB().ExecContext(ctx, "ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
 	queries := []struct {

@@ -29,8 +29,10 @@ const cellColumns = "indicator_id, ref_area_id, period_start, period_end, coordi
 // (observation_current_in_cell, the precedence rule refresh_current_cells
 // keeps for the live rows) with the one current now. Each cell is looked
 // up through its indexes (LATERAL), so the one generic plan reads what
-// changed, not the dataset.
-var changesQuery = `
+// changed, not the dataset. An observation the viewer of ctx may not read
+// counts as none: a cell whose observations are all hidden is no change.
+func changesQuery(ctx context.Context) string {
+	return `
 WITH diff AS (
 	SELECT c.*, b.id AS before_id, a.id AS after_id,
 	       CASE WHEN b.id IS NULL THEN 'added'
@@ -39,9 +41,13 @@ WITH diff AS (
 	            ELSE 'restated' END AS kind
 	FROM (SELECT ` + cellColumns + `, max(revision) AS revision FROM observation_touched_after($1)
 	      GROUP BY ` + cellColumns + `) c
-	LEFT JOIN LATERAL observation_current_in_cell($1, ` + cellColumns + `) b ON true
 	LEFT JOIN LATERAL (
-		SELECT o.id, o.value, o.qualifier, o.unit_id FROM observation o WHERE o.is_current AND ` + inCell("o") + `
+		SELECT w.id, w.value, w.qualifier, w.unit_id FROM observation_current_in_cell($1, ` + cellColumns + `) w
+		WHERE ` + visibleObservation(ctx, "w") + `
+	) b ON true
+	LEFT JOIN LATERAL (
+		SELECT o.id, o.value, o.qualifier, o.unit_id FROM observation o
+		WHERE o.is_current AND ` + visibleObservation(ctx, "o") + ` AND ` + inCell("o") + `
 	) a ON true
 	WHERE b.id IS DISTINCT FROM a.id
 )
@@ -52,6 +58,7 @@ FROM diff d
 JOIN indicator i ON i.id = d.indicator_id
 JOIN ref_area ar ON ar.id = d.ref_area_id
 WHERE d.kind = ANY($2)`
+}
 
 // Changes lists, in key order, the cells whose current observation differs
 // between r.Since and now, with both observations.
@@ -63,11 +70,11 @@ func (s *Store) Changes(ctx context.Context, r dataset.ChangeRequest) (dataset.C
 	}
 	kinds := pq.Array(stringsOf(r.Kinds))
 	if r.Count {
-		if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM (`+changesQuery+`) x`, since, kinds); err != nil {
+		if err := s.db.GetContext(ctx, &page.TotalCount, `SELECT count(*) FROM (`+changesQuery(ctx)+`) x`, since, kinds); err != nil {
 			return page, fmt.Errorf("count changes: %w", err)
 		}
 	}
-	query, args := changesQuery, []any{since, kinds}
+	query, args := changesQuery(ctx), []any{since, kinds}
 	if r.After != "" {
 		v := strings.Split(r.After, "\x1f")
 		if len(v) != 5 {

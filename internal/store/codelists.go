@@ -35,7 +35,8 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 	var indicators []indicatorRow
 	if err := s.db.SelectContext(ctx, &indicators, `
 		SELECT `+indicatorColumns+`
-		FROM indicator i JOIN unit u ON u.id = i.unit_id ORDER BY i.sort_order, i.id`); err != nil {
+		FROM indicator i JOIN unit u ON u.id = i.unit_id WHERE `+visibleIndicator(ctx, "i")+`
+		ORDER BY i.sort_order, i.id`); err != nil {
 		return nil, fmt.Errorf("read indicators: %w", err)
 	}
 	for _, r := range indicators {

@@ -41,7 +41,7 @@ const loadLockKey = 7_402_024
 // With dryRun the transaction is rolled back after everything was written, so
 // the database's own constraints check the data too.
 func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) ([]LoadResult, error) {
-	tx, err := s.pool.BeginTxx(ctx, nil)
+	tx, err := s.admin.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin load: %w", err)
 	}
@@ -227,9 +227,11 @@ func upsertCodeLists(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) erro
 		}
 	}
 	var indCodes, indNames, indDescs, indUnits, indThemes []string
+	var indRestricted []bool
 	for _, ind := range ds.Indicators {
 		indCodes, indNames, indDescs = append(indCodes, ind.Code), append(indNames, ind.Name), append(indDescs, ind.Description)
 		indUnits, indThemes = append(indUnits, ind.Unit), append(indThemes, string(ind.Theme))
+		indRestricted = append(indRestricted, ind.Restricted)
 	}
 
 	steps := []struct {
@@ -276,13 +278,15 @@ func upsertCodeLists(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) erro
 			[]any{pq.Array(memDims), pq.Array(memCodes), pq.Array(memNames), pq.Array(memDescs),
 				pq.Array(memISO2), pq.Array(memISO3), pq.Array(memM49), pq.Array(memOrder)}},
 		{"indicators", `
-			INSERT INTO indicator (code, name, description, unit_id, theme, sort_order)
-			SELECT x.c, x.n, x.d, u.id, x.t, x.o
-			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(c, n, d, unit, t, o)
+			INSERT INTO indicator (code, name, description, unit_id, theme, restricted, sort_order)
+			SELECT x.c, x.n, x.d, u.id, x.t, x.r, x.o
+			FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[]) WITH ORDINALITY AS x(c, n, d, unit, t, r, o)
 			JOIN unit u ON u.code = x.unit
 			ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description,
-			    unit_id = EXCLUDED.unit_id, theme = EXCLUDED.theme, sort_order = EXCLUDED.sort_order`,
-			[]any{pq.Array(indCodes), pq.Array(indNames), pq.Array(indDescs), pq.Array(indUnits), pq.Array(indThemes)}},
+			    unit_id = EXCLUDED.unit_id, theme = EXCLUDED.theme, restricted = EXCLUDED.restricted,
+			    sort_order = EXCLUDED.sort_order`,
+			[]any{pq.Array(indCodes), pq.Array(indNames), pq.Array(indDescs), pq.Array(indUnits), pq.Array(indThemes),
+				pq.Array(indRestricted)}},
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
@@ -389,7 +393,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, t observationTables, r
 			if err := emit(rowIDs[i], releaseID, ids.indicators[o.Indicator], ids.areas[o.RefArea],
 				o.Period.Start, o.Period.End, dataset.FormatValue(o.Value), ids.units[o.Unit],
 				string(o.Qualifier), string(o.Status), derivedFrom, change, ids.agencies[o.Agency],
-				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision); err != nil {
+				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision, o.Restricted); err != nil {
 				return err
 			}
 		}

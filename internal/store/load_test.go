@@ -222,7 +222,7 @@ func TestDatabaseRefusesBadRows(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.DB().ExecContext(ctx, tc.stmt); err == nil {
+			if _, err := s.AdminDB().ExecContext(ctx, tc.stmt); err == nil {
 				t.Errorf("database accepted %s", tc.stmt)
 			}
 		})

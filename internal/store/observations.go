@@ -127,9 +127,10 @@ func from(f dataset.Filter, args []any) (string, []any) {
 	return fn + "(" + revisionAt(*f.AsOf, arg) + ") o", args
 }
 
-// where builds the WHERE clause of a filter; args continue from len(args).
-func where(f dataset.Filter, args []any) (string, []any) {
-	var conds []string
+// where builds the WHERE clause of a filter for the viewer of ctx; args
+// continue from len(args).
+func where(ctx context.Context, f dataset.Filter, args []any) (string, []any) {
+	conds := []string{visibleObservation(ctx, "o")}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -229,10 +230,7 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		// they probe the coordinates of the few rows ranked in. FirstN
 		// ranks the other way; with both, SDMX asks for the first N and
 		// the last N, so either rank keeps a row.
-		inner := "TRUE"
-		if rowConds > 0 {
-			inner = strings.Join(conds[:rowConds], " AND ")
-		}
+		inner := strings.Join(conds[:rowConds], " AND ")
 		const series = "PARTITION BY o.indicator_id, o.ref_area_id, o.coordinate_key"
 		var ranks, keep []string
 		if f.LastN != nil {
@@ -246,9 +244,6 @@ func where(f dataset.Filter, args []any) (string, []any) {
 		conds = append(conds, `o.id IN (SELECT ranked.id FROM (
 			SELECT o.id, `+strings.Join(ranks, ", ")+`
 			FROM observation o WHERE `+inner+`) ranked WHERE `+strings.Join(keep, " OR ")+`)`)
-	}
-	if len(conds) == 0 {
-		return "", args
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
@@ -285,7 +280,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		return page, fmt.Errorf("unknown order %q", p.Order)
 	}
 	source, args := from(f, nil)
-	where, args := where(f, args)
+	where, args := where(ctx, f, args)
 	if p.Count {
 		// The filter names only observation's own columns: no join.
 		countQuery := `SELECT count(*) FROM ` + source + where
@@ -316,11 +311,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 			args = append(args, v)
 			placeholders = append(placeholders, "$"+strconv.Itoa(len(args))+"::"+castOf(oc.exprs[i]))
 		}
-		conj := " WHERE "
-		if where != "" {
-			conj = " AND "
-		}
-		query += conj + "(" + strings.Join(oc.exprs, ", ") + ") " + cmp + " (" + strings.Join(placeholders, ", ") + ")"
+		query += " AND (" + strings.Join(oc.exprs, ", ") + ") " + cmp + " (" + strings.Join(placeholders, ", ") + ")"
 	}
 	dir := ""
 	if oc.desc {
@@ -388,7 +379,7 @@ func textExprs(exprs []string) string {
 // exports that must not hold millions of rows in memory.
 func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
 	source, args := from(f, nil)
-	where, args := where(f, args)
+	where, args := where(ctx, f, args)
 	query := `SELECT ` + observationColumns + `, '' AS sort_key` + joinsFrom(source) + where +
 		` ORDER BY ` + strings.Join(orderColumns[dataset.OrderByKey].exprs, ", ")
 	rows, err := s.db.QueryxContext(ctx, query, args...)

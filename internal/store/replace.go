@@ -14,7 +14,7 @@ import (
 // refresh_current_cells decides: what a load writes and history keeps.
 const observationTableColumns = "id, release_id, indicator_id, ref_area_id, period_start, period_end, value, unit_id, " +
 	"qualifier, status, derived_from_id, change, agency_id, source_section, source_quote, " +
-	"note, coordinate_key, source_line, revision_id"
+	"note, coordinate_key, source_line, revision_id, restricted"
 
 // sameContent holds when an old row o and an incoming row n of one cell of
 // the release state the same thing. The data-file line is not content: an
@@ -23,7 +23,7 @@ const observationTableColumns = "id, release_id, indicator_id, ref_area_id, peri
 const sameContent = `o.status = n.status AND o.value::text = n.value::text AND o.unit_id = n.unit_id
 	AND o.qualifier = n.qualifier AND o.change::text IS NOT DISTINCT FROM n.change::text
 	AND o.agency_id = n.agency_id AND o.source_section = n.source_section
-	AND o.source_quote = n.source_quote AND o.note = n.note
+	AND o.source_quote = n.source_quote AND o.note = n.note AND o.restricted = n.restricted
 	AND (o.derived_from_id IS NULL AND n.derived_from_id IS NULL
 	     OR EXISTS (SELECT 1 FROM kept_observation k WHERE k.old_id = o.derived_from_id AND k.new_id = n.derived_from_id))
 	AND ARRAY(SELECT ROW(s.source_section, s.source_quote)::text FROM observation_also_stated s
@@ -79,7 +79,7 @@ func replaceObservations(ctx context.Context, tx *sqlx.Tx, releaseID, revision i
 		{"write new rows", `INSERT INTO observation (` + cols + `)
 			SELECT n.id, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
 			       n.qualifier, n.status, COALESCE(k.old_id, n.derived_from_id), n.change, n.agency_id,
-			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id
+			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id, n.restricted
 			FROM incoming_observation n LEFT JOIN kept_observation k ON k.new_id = n.derived_from_id
 			WHERE NOT EXISTS (SELECT 1 FROM kept_observation kn WHERE kn.new_id = n.id)`, nil},
 		{"write new coordinates", `INSERT INTO observation_coordinate

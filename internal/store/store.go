@@ -9,9 +9,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,13 +29,24 @@ type Store struct {
 	// db is what every query runs through: the API's pool through
 	// statements prepared once, or, in a Snapshot, its transaction.
 	db querier
-	// pool serves the API and loads; exports draw their snapshots from a
-	// share of their own, so that long downloads cannot take every
-	// connection the API needs. Both are nil in a snapshot's Store, which
-	// only reads.
+	// pool serves the API; exports draw their snapshots from a share of
+	// their own, so that long downloads cannot take every connection the
+	// API needs. Both connect as ReaderRole when it can be used (see
+	// roles.go), to the read replica when there is one. admin is the
+	// DATABASE_URL user itself, for loads and key management, and holds no
+	// connection between them; writer is the small pool, as WriterRole, of
+	// what serve writes while serving. All are nil in a snapshot's Store,
+	// which only reads.
 	pool    *sqlx.DB
 	exports *sqlx.DB
+	admin   *sqlx.DB
+	writer  *sqlx.DB
 	dsn     string
+	// privileges is "" when the pools use the roles, else why not.
+	privileges string
+
+	keys keyCache
+	used lastUsed
 
 	// observer is told of each statement of the pools Open opened
 	// (ObserveStatements).
@@ -46,6 +55,14 @@ type Store struct {
 	mu       sync.Mutex
 	listener *pq.Listener // nil until OnChange
 	onChange []func()
+}
+
+// watchingKeys reports whether revokes reach this process (the listener
+// runs), so looked-up keys may be held.
+func (s *Store) watchingKeys() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.listener != nil
 }
 
 // querier runs statements; both the pool and a transaction do, so each
@@ -76,7 +93,24 @@ const (
 // An Option configures Open.
 type Option func(*options)
 
-type options struct{ exportConns int }
+type options struct {
+	exportConns int
+	replica     string
+}
+
+// WithReplica serves reads from the read replica at dsn: the API's pool and
+// the exports connect to it, while loads, key management, what serve writes
+// and the change listener (a standby cannot LISTEN) stay on the primary.
+func WithReplica(dsn string) Option {
+	return func(o *options) { o.replica = dsn }
+}
+
+// Sizes of the pools that write: a load or a key command at a time, and
+// serve's periodic writes.
+const (
+	adminConns  = 2
+	writerConns = 2
+)
 
 // WithExportConns sets how many connections exports may hold at once
 // (at least 1).
@@ -85,36 +119,95 @@ func WithExportConns(n int) Option {
 }
 
 // Open connects to the database at dsn (a URL or lib/pq key=value string) and
-// checks that it answers.
+// checks that it answers. The API's and the exports' connections take up
+// ReaderRole, and the writer's WriterRole, when the dsn's user is a member
+// of both (Migrate makes it one when it may); otherwise every pool connects
+// as the user and Privileges says why.
 func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	o := options{exportConns: DefaultExportConns}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	obs := &atomic.Pointer[StatementObserver]{}
-	db, err := openObserved(withGenericPlans(dsn), "api", obs)
+	// Connects lazily, and lets its connections go once idle: a load or a
+	// key command now and then.
+	admin, err := openObserved(dsn, "admin", obs)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	db.SetMaxOpenConns(apiConns)
-	db.SetMaxIdleConns(apiConns / 2)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
+	admin.SetMaxOpenConns(adminConns)
+	admin.SetMaxIdleConns(0)
+	s := &Store{admin: admin, dsn: dsn, observer: obs}
+	fail := func(err error) (*Store, error) {
+		s.closePools()
+		return nil, err
 	}
-	// Connects lazily: commands that export nothing open no connection.
-	exports, err := openObserved(dsn, "export", obs)
+	readDSN, writeDSN := orDSN(o.replica, dsn), dsn
+	privileges, err := s.usableRoles(ctx)
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open database for exports: %w", err)
+		return fail(err)
 	}
-	exports.SetMaxOpenConns(o.exportConns)
-	exports.SetMaxIdleConns(o.exportConns)
-	return &Store{db: newPreparedPool(db), pool: db, exports: exports, dsn: dsn, observer: obs}, nil
+	if privileges == "" {
+		readDSN, writeDSN = withParam(readDSN, "role", ReaderRole), withParam(writeDSN, "role", WriterRole)
+	}
+	s.privileges = privileges
+	if s.pool, err = openObserved(withGenericPlans(readDSN), "api", obs); err != nil {
+		return fail(fmt.Errorf("open database: %w", err))
+	}
+	s.pool.SetMaxOpenConns(apiConns)
+	s.pool.SetMaxIdleConns(apiConns / 2)
+	if err := s.pool.PingContext(ctx); err != nil {
+		return fail(fmt.Errorf("connect to database: %w", err))
+	}
+	// Connect lazily: commands that export or write nothing open no
+	// connection.
+	if s.exports, err = openObserved(readDSN, "export", obs); err != nil {
+		return fail(fmt.Errorf("open database for exports: %w", err))
+	}
+	s.exports.SetMaxOpenConns(o.exportConns)
+	s.exports.SetMaxIdleConns(o.exportConns)
+	if s.writer, err = openObserved(writeDSN, "writer", obs); err != nil {
+		return fail(fmt.Errorf("open database for writes: %w", err))
+	}
+	s.writer.SetMaxOpenConns(writerConns)
+	s.writer.SetMaxIdleConns(writerConns)
+	s.db = newPreparedPool(s.pool)
+	return s, nil
+}
+
+// usableRoles is "" when the user may take up both roles, else why not.
+func (s *Store) usableRoles(ctx context.Context) (string, error) {
+	for _, role := range []string{ReaderRole, WriterRole} {
+		exists, member, err := roleOf(ctx, s.admin.DB, role)
+		if err != nil {
+			return "", fmt.Errorf("connect to database: %w", err)
+		}
+		if !member {
+			what := "does not exist"
+			if exists {
+				what = "is not granted to the DATABASE_URL user"
+			}
+			return fmt.Sprintf("role %s %s (migrate creates it when the user may create roles): "+
+				"requests are served as the DATABASE_URL user, with every privilege it has", role, what), nil
+		}
+	}
+	return "", nil
+}
+
+// Privileges is "" when requests are served through ReaderRole and serve's
+// writes through WriterRole, otherwise the reason they are not, for the
+// operator's log.
+func (s *Store) Privileges() string { return s.privileges }
+
+func orDSN(dsn, fallback string) string {
+	if dsn != "" {
+		return dsn
+	}
+	return fallback
 }
 
 // StatementObserver is told of each SQL statement sent: its pool ("api",
-// "export") and the time until its first answer.
+// "export", "writer", "admin") and the time until its first answer.
 type StatementObserver func(pool string, d time.Duration)
 
 // ObserveStatements has f told of every statement from now on (metrics).
@@ -165,16 +258,7 @@ func CreateDatabase(ctx context.Context, adminDSN, name string) error {
 // and for a one-cell query planning costs twenty times what executing does.
 // lib/pq sends a connection string's unknown keys as run-time parameters.
 func withGenericPlans(dsn string) string {
-	const key, value = "plan_cache_mode", "force_generic_plan"
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		if u, err := url.Parse(dsn); err == nil {
-			q := u.Query()
-			q.Set(key, value)
-			u.RawQuery = q.Encode()
-			return u.String()
-		}
-	}
-	return dsn + " " + key + "=" + value
+	return withParam(dsn, "plan_cache_mode", "force_generic_plan")
 }
 
 // Close stops the change listeners and releases the connection pools.
@@ -188,7 +272,17 @@ func (s *Store) Close() error {
 	if p, ok := s.db.(*preparedPool); ok {
 		p.close()
 	}
-	return errors.Join(s.exports.Close(), s.pool.Close())
+	return s.closePools()
+}
+
+func (s *Store) closePools() error {
+	var errs []error
+	for _, db := range []*sqlx.DB{s.exports, s.writer, s.pool, s.admin} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // changeChannel is the PostgreSQL notification channel a committed load
@@ -241,13 +335,22 @@ func (s *Store) listen() (*pq.Listener, error) {
 		l.Close()
 		return nil, fmt.Errorf("listen for loads: %w", err)
 	}
-	if err := l.Listen(changeChannel); err != nil {
-		l.Close()
-		return nil, fmt.Errorf("listen for loads: %w", err)
+	for _, ch := range []string{changeChannel, keyChannel} {
+		if err := l.Listen(ch); err != nil {
+			l.Close()
+			return nil, fmt.Errorf("listen for loads: %w", err)
+		}
 	}
-	// A nil notification means the connection was re-established.
+	// A nil notification means the connection was re-established: anything
+	// may have been missed.
 	go func() {
-		for range l.Notify {
+		for n := range l.Notify {
+			if n == nil || n.Channel == keyChannel {
+				s.keys.clear()
+			}
+			if n != nil && n.Channel == keyChannel {
+				continue
+			}
 			s.mu.Lock()
 			fns := slices.Clone(s.onChange)
 			s.mu.Unlock()
@@ -259,8 +362,16 @@ func (s *Store) listen() (*pq.Listener, error) {
 	return l, nil
 }
 
-// DB exposes the pool to tests and tools that count or inspect statements.
+// DB exposes the API's pool to tests and tools that count or inspect
+// statements.
 func (s *Store) DB() *sqlx.DB { return s.pool }
+
+// AdminDB exposes the DATABASE_URL user's pool to tests that change the
+// schema.
+func (s *Store) AdminDB() *sqlx.DB { return s.admin }
+
+// WriterDB exposes the writer pool to metrics and tests.
+func (s *Store) WriterDB() *sqlx.DB { return s.writer }
 
 // ExportDB exposes the export share to metrics and tests.
 func (s *Store) ExportDB() *sqlx.DB { return s.exports }
@@ -329,15 +440,28 @@ func (s *Store) Snapshot(ctx context.Context, fn func(dataset.Reader) error) err
 	return fn(&Store{db: tx})
 }
 
-// Migrate brings the schema at dsn up to the newest migration. It opens its own
-// connection because golang-migrate closes the one it is given.
+// Migrate brings the schema at dsn up to the newest migration, then the
+// roles the API serves through (ensureRoles). It opens its own connection
+// because golang-migrate closes the one it is given.
 func Migrate(ctx context.Context, dsn string) error {
-	return withMigrator(ctx, dsn, func(m *migrate.Migrate) error {
+	err := withMigrator(ctx, dsn, func(m *migrate.Migrate) error {
 		if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 			return fmt.Errorf("migrate up: %w", err)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return fmt.Errorf("open database for roles: %w", err)
+	}
+	defer db.Close()
+	if err := ensureRoles(ctx, db); err != nil {
+		return fmt.Errorf("migrate roles: %w", err)
+	}
+	return nil
 }
 
 // MigrateDown removes every table the migrations created.
@@ -384,7 +508,8 @@ func withMigrator(ctx context.Context, dsn string, do func(*migrate.Migrate) err
 // New wraps an open database handle, e.g. one whose driver a test
 // instruments; dsn names the same database, for OnChange's listener.
 // Exports share db's pool.
+// Every role is db's user.
 func New(db *sql.DB, dsn string) *Store {
 	x := sqlx.NewDb(db, "postgres")
-	return &Store{db: newPreparedPool(x), pool: x, exports: x, dsn: dsn}
+	return &Store{db: newPreparedPool(x), pool: x, exports: x, admin: x, writer: x, dsn: dsn}
 }

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+)
+
+// withAuth decides who is asking, once per request, and puts the viewer in
+// the request's context (dataset.WithViewer), where every read of the
+// dataset and the handlers inside (rate limits, logs) find it with
+// dataset.ViewerOf. No Authorization header is an anonymous client; a
+// bearer key (RFC 6750) that is valid is a partner; anything else sent as
+// credentials (another scheme, an unknown, expired or revoked key) is
+// refused with 401 and WWW-Authenticate, never read as anonymous: a partner
+// whose key lapsed must be told, not served the public subset.
+func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Responses differ by tier: no shared cache may give one tier's
+		// answer to another.
+		w.Header().Add("Vary", "Authorization")
+		header := r.Header.Get("Authorization")
+		if header == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, token, _ := strings.Cut(header, " ")
+		token = strings.TrimSpace(token)
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			refuse(w, r, log, dataset.Errorf(dataset.ErrUnauthenticated,
+				"send an API key as Authorization: Bearer KEY, or no Authorization header for anonymous access"))
+			return
+		}
+		v, err := s.Authenticate(r.Context(), token)
+		if err != nil {
+			refuse(w, r, log, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(dataset.WithViewer(r.Context(), v)))
+	})
+}
+
+// refuse answers a request whose credentials failed: 401 with the bearer
+// challenge for a bad key, or what the error's code says (503 when the keys
+// cannot be read).
+func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	if dataset.CodeOf(err) == dataset.ErrUnauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="indicators", error="invalid_token", error_description=`+
+			strconv.Quote(dataset.MessageOf(err)))
+	}
+	writeError(w, r, log, err)
+}

@@ -1,0 +1,34 @@
+package store
+
+import (
+	"context"
+
+	"indicators/internal/dataset"
+)
+
+// Which rows a viewer may read is decided here, once, from the viewer in the
+// request's context (dataset.ViewerOf): every statement reading observations
+// or indicators adds one of these conditions, so GraphQL, the exports and
+// SDMX cannot differ. A partner's condition is TRUE; the statement texts of
+// the two tiers differ, and each is prepared once.
+
+// visibleObservation is the condition on observation alias t for the viewer
+// of ctx: restricted observations are absent for anonymous viewers.
+func visibleObservation(ctx context.Context, t string) string {
+	if dataset.ViewerOf(ctx).SeesRestricted() {
+		return "TRUE"
+	}
+	return "NOT " + t + ".restricted"
+}
+
+// visibleIndicator is the condition on indicator alias t for the viewer of
+// ctx: an indicator marked restricted, or one with observations that are all
+// restricted, is absent for anonymous viewers. An indicator without any
+// observation yet is as public as its own flag says.
+func visibleIndicator(ctx context.Context, t string) string {
+	if dataset.ViewerOf(ctx).SeesRestricted() {
+		return "TRUE"
+	}
+	return "(NOT " + t + ".restricted AND (EXISTS (SELECT 1 FROM observation po WHERE po.indicator_id = " + t + ".id AND NOT po.restricted)" +
+		" OR NOT EXISTS (SELECT 1 FROM observation ao WHERE ao.indicator_id = " + t + ".id)))"
+}
