@@ -195,6 +195,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Periods      func(childComplexity int) int
+		Restricted   func(childComplexity int) int
 		Series       func(childComplexity int, refArea *string, members []dataset.Coordinate, from *int, to *int, periodLength *int) int
 		Theme        func(childComplexity int) int
 		Unit         func(childComplexity int) int
@@ -236,6 +237,7 @@ type ComplexityRoot struct {
 		Qualifier    func(childComplexity int) int
 		RefArea      func(childComplexity int) int
 		Release      func(childComplexity int) int
+		Restricted   func(childComplexity int) int
 		Revision     func(childComplexity int) int
 		Source       func(childComplexity int) int
 		StatedChange func(childComplexity int) int
@@ -436,6 +438,7 @@ type ObservationResolver interface {
 
 	Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error)
 	Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
+
 	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
 	Revision(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Revision, error)
 	Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
@@ -1080,6 +1083,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Indicator.Periods(childComplexity), true
+	case "Indicator.restricted":
+		if e.ComplexityRoot.Indicator.Restricted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Restricted(childComplexity), true
 	case "Indicator.series":
 		if e.ComplexityRoot.Indicator.Series == nil {
 			break
@@ -1263,6 +1272,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Observation.Release(childComplexity), true
+	case "Observation.restricted":
+		if e.ComplexityRoot.Observation.Restricted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Restricted(childComplexity), true
 	case "Observation.revision":
 		if e.ComplexityRoot.Observation.Revision == nil {
 			break
@@ -2096,6 +2111,8 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_unit(ctx, field)
 	case "theme":
 		return ec.fieldContext_Indicator_theme(ctx, field)
+	case "restricted":
+		return ec.fieldContext_Indicator_restricted(ctx, field)
 	case "agencies":
 		return ec.fieldContext_Indicator_agencies(ctx, field)
 	case "periods":
@@ -2188,6 +2205,8 @@ func (ec *executionContext) childFields_Observation(ctx context.Context, field g
 		return ec.fieldContext_Observation_source(ctx, field)
 	case "note":
 		return ec.fieldContext_Observation_note(ctx, field)
+	case "restricted":
+		return ec.fieldContext_Observation_restricted(ctx, field)
 	case "release":
 		return ec.fieldContext_Observation_release(ctx, field)
 	case "revision":
@@ -5396,6 +5415,29 @@ func (ec *executionContext) fieldContext_Indicator_theme(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Theme")
 }
 
+func (ec *executionContext) _Indicator_restricted(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_restricted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restricted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_restricted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Indicator", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Indicator_agencies(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6671,6 +6713,29 @@ func (ec *executionContext) resolveBatch_Observation_note(ctx context.Context, f
 		err,
 		"Observation.note",
 	)
+}
+
+func (ec *executionContext) _Observation_restricted(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_restricted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restricted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_restricted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Observation_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -11297,6 +11362,11 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "restricted":
+			out.Values[i] = ec._Indicator_restricted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "agencies":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11600,6 +11670,11 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Observation_note(ctx, field, obj)
 				})
+		case "restricted":
+			out.Values[i] = ec._Observation_restricted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "release":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -39,7 +39,7 @@ func restrictedServer(t *testing.T) (*store.Store, *httptest.Server) {
 
 const tiersQuery = `{
   indicators { totalCount nodes { code } }
-  hotline: indicator(code: "hotline_calls") { code latest { value } }
+  hotline: indicator(code: "hotline_calls") { code restricted latest { value } }
   victims: indicator(code: "victims_identified") { series(periodLength: 20) { value } }
   observations(first: 100) { totalCount nodes { value } }
 }`
@@ -85,7 +85,7 @@ func TestAccessTiers(t *testing.T) {
 			want   string
 		}{
 			{"anonymous", nil, `{"indicators":{"totalCount":1,"nodes":[{"code":"victims_identified"}]},"hotline":null,"victims":{"series":[]},"observations":{"totalCount":4,`},
-			{"partner", bearer(key), `{"indicators":{"totalCount":2,"nodes":[{"code":"hotline_calls"},{"code":"victims_identified"}]},"hotline":{"code":"hotline_calls","latest":{"value":10254}},"victims":{"series":[{"value":1441}]},"observations":{"totalCount":7,`},
+			{"partner", bearer(key), `{"indicators":{"totalCount":2,"nodes":[{"code":"hotline_calls"},{"code":"victims_identified"}]},"hotline":{"code":"hotline_calls","restricted":true,"latest":{"value":10254}},"victims":{"series":[{"value":1441}]},"observations":{"totalCount":7,`},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := post(t, srv, tiersQuery, tc.header)

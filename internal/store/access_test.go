@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -254,5 +256,57 @@ func TestKeyLifecycle(t *testing.T) {
 	}
 	if strings.Join(states, ",") != "revoked,expired" {
 		t.Errorf("states %v", states)
+	}
+}
+
+// A DATABASE_URL user that may not create roles still migrates and serves,
+// as itself, and the store says why it is not least privilege.
+func TestWithoutCreateRole(t *testing.T) {
+	ctx := context.Background()
+	user := fmt.Sprintf("plain_%d", time.Now().UnixNano())
+	var owner *store.Store
+	// Registered first, so it runs after the database is dropped.
+	t.Cleanup(func() {
+		if owner != nil {
+			owner.AdminDB().ExecContext(ctx, "DROP ROLE IF EXISTS "+user)
+		}
+	})
+	dsn := testdb.DSN(t)
+	owner, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { owner.Close() })
+	for _, q := range []string{
+		"CREATE ROLE " + user + " LOGIN",
+		"GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + user,
+		"GRANT CREATE ON SCHEMA public TO " + user,
+	} {
+		if _, err := owner.AdminDB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plain := dsn + " user=" + user // lib/pq: a later key overrides an earlier one
+	if u, err := url.Parse(dsn); err == nil && strings.HasPrefix(dsn, "postgres") {
+		u.User = url.User(user) // TEST_DATABASE_URL's URL form; the server must trust the user
+		plain = u.String()
+	}
+	if err := store.Migrate(ctx, plain); err != nil {
+		t.Fatalf("migrate as a user who may not create roles: %v", err)
+	}
+	s, err := store.Open(ctx, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if why := s.Privileges(); !strings.Contains(why, "indicators_reader is not granted to the DATABASE_URL user") {
+		t.Errorf("Privileges() = %q", why)
+	}
+	var who string
+	if err := s.DB().GetContext(ctx, &who, "SELECT current_user"); err != nil || who != user {
+		t.Errorf("current_user %q, %v", who, err)
+	}
+	if _, err := s.Indicators(ctx, 10, "", ""); err != nil {
+		t.Errorf("reading as the user: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ const observationColumns = `
 	o.value, u.code AS unit, o.qualifier, o.status, o.change,
 	ag.code AS agency, o.coordinate_key, o.source_section, o.source_quote, o.note,
 	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id,
-	o.revision_id`
+	o.revision_id, o.restricted`
 
 // observationJoins reads live observations; joinsFrom reads them from
 // another relation aliased o, such as an earlier revision's (see from).
@@ -68,6 +68,7 @@ type observationRow struct {
 	DerivedFromID int64  `db:"derived_from_id"`
 	SortKey       string `db:"sort_key"`
 	RevisionID    int64  `db:"revision_id"`
+	Restricted    bool
 }
 
 func (r observationRow) domain() dataset.Observation {
@@ -90,6 +91,7 @@ func (r observationRow) domain() dataset.Observation {
 		DerivedFrom:   -1,
 		Line:          r.SourceLine,
 		Revision:      r.RevisionID,
+		Restricted:    r.Restricted,
 	}
 }
 

@@ -49,23 +49,21 @@ func ensureRoles(ctx context.Context, db *sql.DB) error {
 		if err != nil {
 			return err
 		}
-		if !canCreate {
-			if !exists {
-				return nil // nothing to grant to; Open reports it
-			}
+		switch {
+		case member:
 			continue
-		}
-		if !exists {
+		case !canCreate:
+			// Nothing the user could grant would be used; Open says why.
+			return nil
+		case !exists:
 			// Roles belong to the cluster: another database's migrate (a
 			// parallel test) may create it at the same moment.
 			if _, err := db.ExecContext(ctx, "CREATE ROLE "+pq.QuoteIdentifier(role)+" NOLOGIN"); err != nil && !duplicateRole(err) {
 				return fmt.Errorf("create role %s: %w", role, err)
 			}
 		}
-		if !member {
-			if _, err := db.ExecContext(ctx, "GRANT "+pq.QuoteIdentifier(role)+" TO CURRENT_USER"); err != nil && !duplicateRole(err) {
-				return fmt.Errorf("grant role %s: %w", role, err)
-			}
+		if _, err := db.ExecContext(ctx, "GRANT "+pq.QuoteIdentifier(role)+" TO CURRENT_USER"); err != nil && !duplicateRole(err) {
+			return fmt.Errorf("grant role %s: %w", role, err)
 		}
 	}
 	reader := pq.QuoteIdentifier(ReaderRole)
