@@ -310,3 +310,34 @@ func TestWithoutCreateRole(t *testing.T) {
 		t.Errorf("reading as the user: %v", err)
 	}
 }
+
+// With a read replica, the API's reads go to it while loads, key management
+// and key lookups stay on the primary. A second database stands in for the
+// replica: what each side holds shows where a statement went.
+func TestReplica(t *testing.T) {
+	ctx := context.Background()
+	primary, replica := testdb.DSN(t), testdb.DSN(t)
+	s, err := store.Open(ctx, primary, store.WithReplica(replica))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Load(ctx, []*dataset.Dataset{parseFixture(t, nil)}, false); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := s.CreateKey(ctx, "replica test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, secret); err != nil {
+		t.Errorf("key lookup on the primary: %v", err)
+	}
+	page, err := s.Observations(ctx, dataset.Filter{}, dataset.PageRequest{First: 10, Order: dataset.OrderByKey, Count: true})
+	if err != nil || page.TotalCount != 0 {
+		t.Errorf("reads went to the primary: %d observations, %v", page.TotalCount, err)
+	}
+	var n int
+	if err := s.AdminDB().GetContext(ctx, &n, "SELECT count(*) FROM observation"); err != nil || n != 7 {
+		t.Errorf("the load did not reach the primary: %d, %v", n, err)
+	}
+}

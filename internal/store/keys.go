@@ -144,7 +144,9 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (dataset.Viewer
 	k, ok := s.keys.get(hash, now)
 	if !ok {
 		var rows []keyRow
-		if err := s.db.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_key WHERE hash = $1`, hash); err != nil {
+		// On the primary, through the writer pool: a read replica may not
+		// have the revoke yet when its notification clears the cache.
+		if err := s.writer.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_key WHERE hash = $1`, hash); err != nil {
 			return dataset.Anonymous, fmt.Errorf("look up key: %w", unavailable(err))
 		}
 		k = cachedKey{fetched: now}

@@ -106,10 +106,10 @@ func WithReplica(dsn string) Option {
 }
 
 // Sizes of the pools that write: a load or a key command at a time, and
-// serve's periodic writes.
+// serve's key lookups (one per key per 30 s) and periodic writes.
 const (
 	adminConns  = 2
-	writerConns = 2
+	writerConns = 4
 )
 
 // WithExportConns sets how many connections exports may hold at once
