@@ -25,6 +25,7 @@ func (e *Error) Error() string { return fmt.Sprintf("SDMX %d: %s", e.Code, e.Mes
 // The standard codes this service answers with.
 const (
 	codeNoResults      = 100
+	codeUnauthorized   = 110
 	codeTooLarge       = 130
 	codeSyntax         = 140
 	codeInternal       = 500
@@ -41,6 +42,7 @@ const (
 // titles are the standard titles of the codes.
 var titles = map[int]string{
 	codeNoResults:      "No results found",
+	codeUnauthorized:   "Unauthorized",
 	codeTooLarge:       "Response too large due to client request",
 	codeSyntax:         "Syntax error",
 	codeInternal:       "Internal Server error",
@@ -98,6 +100,8 @@ func ErrorOf(err error) (*Error, bool) {
 		return newError(codeNotAcceptable, http.StatusNotAcceptable, "%s", msg), false
 	case dataset.ErrRateLimited:
 		return newError(codeRateLimited, http.StatusTooManyRequests, "%s", msg), false
+	case dataset.ErrUnauthenticated:
+		return newError(codeUnauthorized, http.StatusUnauthorized, "%s", msg), false
 	case dataset.ErrUnavailable:
 		return newError(codeUnavailable, http.StatusServiceUnavailable, "%s", msg), true
 	}

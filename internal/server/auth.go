@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"indicators/internal/dataset"
+	"indicators/internal/sdmx"
 	"indicators/internal/store"
 )
 
@@ -46,11 +47,18 @@ func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler 
 
 // refuse answers a request whose credentials failed: 401 with the bearer
 // challenge for a bad key, or what the error's code says (503 when the keys
-// cannot be read).
+// cannot be read); under /sdmx/rest/ as an SDMX error message.
 func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	if dataset.CodeOf(err) == dataset.ErrUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="indicators", error="invalid_token", error_description=`+
 			strconv.Quote(dataset.MessageOf(err)))
+	}
+	if strings.HasPrefix(r.URL.Path, "/sdmx/rest/") {
+		if _, internal := sdmx.ErrorOf(err); internal {
+			log.ErrorContext(r.Context(), "authentication failed", "path", r.URL.Path, "error", err)
+		}
+		sdmxRefusal(r)(w, err)
+		return
 	}
 	writeError(w, r, log, err)
 }

@@ -146,6 +146,28 @@ func TestAccessTiers(t *testing.T) {
 		}
 	})
 
+	t.Run("SDMX", func(t *testing.T) {
+		const path = "/sdmx/rest/data/TIP_INDICATORS/all?format=csvfile"
+		anon := get(t, srv, path, nil)
+		partner := get(t, srv, path, bearer(key))
+		if anon.status != http.StatusOK || partner.status != http.StatusOK {
+			t.Fatalf("status %d and %d: %s %s", anon.status, partner.status, anon.body, partner.body)
+		}
+		if strings.Contains(anon.body, "HOTLINE_CALLS") || strings.Contains(anon.body, "1441") {
+			t.Errorf("anonymous SDMX data has restricted cells:\n%s", anon.body)
+		}
+		if !strings.Contains(partner.body, "1441") {
+			t.Errorf("partner SDMX data lacks restricted cells:\n%s", partner.body)
+		}
+		if vary := strings.Join(anon.header.Values("Vary"), ", "); !strings.Contains(vary, "Authorization") {
+			t.Errorf("Vary %q lacks Authorization", vary)
+		}
+		r := get(t, srv, "/sdmx/rest/data/TIP_INDICATORS/all", map[string]string{"Authorization": "Bearer " + revokedKey})
+		if r.status != http.StatusUnauthorized || !strings.Contains(r.body, `<message:ErrorMessage code="110">`) || !strings.Contains(r.body, "revoked") {
+			t.Errorf("revoked key on SDMX: %d %s", r.status, r.body)
+		}
+	})
+
 	t.Run("401", func(t *testing.T) {
 		for _, tc := range []struct {
 			name, header, message string

@@ -64,7 +64,7 @@ func sdmxRefusal(r *http.Request) func(http.ResponseWriter, error) {
 func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
-		w.Header().Set("Vary", "Accept")
+		w.Header().Add("Vary", "Accept")
 		req := parseSDMX(r)
 		q, rep := req.query, req.rep
 		fail := func(err error) {

@@ -341,3 +341,44 @@ func TestReplica(t *testing.T) {
 		t.Errorf("the load did not reach the primary: %d, %v", n, err)
 	}
 }
+
+// The change feed and earlier revisions hide restricted observations from
+// anonymous viewers as the live reads do.
+func TestRestrictedHistory(t *testing.T) {
+	s := testdb.New(t)
+	ctx := context.Background()
+	loadRestricted(t, s)
+	corrected := parseFixture(t, func(text string) string {
+		text = strings.Replace(text, "    period: 2005-2024\n", "    period: 2005-2024\n    restricted: true\n", 1)
+		text = strings.Replace(text, `quote: "1.441"`, `quote: "1.442"`, 1)
+		return strings.Replace(text, "value: 1441", "value: 1442", 1)
+	})
+	corrected.Release.Checksum = strings.Repeat("b", 64)
+	if _, err := s.Load(ctx, []*dataset.Dataset{corrected}, false); err != nil {
+		t.Fatal(err)
+	}
+	one := 1
+	for _, v := range []struct {
+		who     string
+		ctx     context.Context
+		changed int // cells whose current figure changed since revision 1
+		asOf    int // observations current at revision 1
+	}{{"anonymous", context.Background(), 0, 4}, {"partner", partner, 1, 7}} {
+		t.Run(v.who, func(t *testing.T) {
+			page, err := s.Changes(v.ctx, dataset.ChangeRequest{Since: dataset.Vintage{Revision: &one},
+				Kinds: []dataset.ChangeKind{dataset.ChangeChanged}, First: 100, Count: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if page.TotalCount != v.changed || len(page.Changes) != v.changed {
+				t.Errorf("changes: %d counted, %d listed, want %d", page.TotalCount, len(page.Changes), v.changed)
+			}
+			n := 0
+			err = s.EachObservation(v.ctx, dataset.Filter{Current: true, AsOf: &dataset.Vintage{Revision: &one}},
+				func(dataset.Observation) error { n++; return nil })
+			if err != nil || n != v.asOf {
+				t.Errorf("as of revision 1: %d observations, %v; want %d", n, err, v.asOf)
+			}
+		})
+	}
+}
