@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -138,5 +139,55 @@ func TestExportRestricted(t *testing.T) {
 				t.Errorf("restricted 1441 present: %v, want %v\n%s", got, tc.has, out)
 			}
 		})
+	}
+}
+
+// serve shares what its clients spent through the writer pool, as the
+// writer role: a partner's key and an anonymous client each have their row
+// in rate_limit_spend once serve's last flush has run (when it stops), and
+// no flush failed on the way.
+func TestServeSharesTheBudget(t *testing.T) {
+	dsn := testdb.DSN(t)
+	getenv := env("DATABASE_URL", dsn, "ADDR", "127.0.0.1:0", "LOG_LEVEL", "warn")
+	out, err := runCLI(t, getenv, "keys", "create", "--label", "partner")
+	secret := secretLine.FindString(out)
+	if err != nil || secret == "" {
+		t.Fatalf("keys create: %v\n%s", err, out)
+	}
+	base, logs, stop := startServe(t, getenv)
+	query := base + "graphql?query=%7Breleases%7Bcode%7D%7D"
+	if code := getWithKey(t, query, secret); code != http.StatusOK {
+		t.Fatalf("with the key: %d", code)
+	}
+	resp, err := http.Get(query)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("anonymous: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	stop()
+
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var clients []string
+	rows, err := db.Query(`SELECT client FROM rate_limit_spend WHERE points > 0 ORDER BY client`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	if strings.Join(clients, " ") != "ip:127.0.0.1 key:1" {
+		t.Errorf("shared budget of %v, want ip:127.0.0.1 and key:1\n%s", clients, logs)
+	}
+	if strings.Contains(logs.String(), "rate-limit budget") {
+		t.Errorf("a flush failed:\n%s", logs)
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"indicators/internal/dataset"
@@ -137,38 +139,46 @@ func TestRestrictedCells(t *testing.T) {
 }
 
 // The API's pool reads as ReaderRole and the writer as WriterRole: neither
-// can write the dataset.
+// can write the dataset, and only the writer the rate-limit budget.
 func TestLeastPrivilege(t *testing.T) {
 	s := testdb.New(t)
 	ctx := context.Background()
 	if why := s.Privileges(); why != "" {
 		t.Fatalf("roles unused: %s", why)
 	}
+	denied := []string{
+		`INSERT INTO unit (code, name) VALUES ('sheep', 'Sheep')`,
+		`UPDATE observation SET value = 0`,
+		`DELETE FROM api_key`,
+		`INSERT INTO api_key (label, prefix, hash) VALUES ('x', 'x', sha256('x'))`,
+		`CREATE TABLE mine (id int)`,
+		`TRUNCATE rate_limit_spend`,
+	}
+	budget := []string{
+		`INSERT INTO rate_limit_spend VALUES (now(), 'ip:192.0.2.1', 1)`,
+		`UPDATE rate_limit_spend SET points = 0`,
+		`DELETE FROM rate_limit_spend`,
+	}
 	for _, tc := range []struct {
 		name, role string
-		exec       func(string) error
+		db         *sqlx.DB
+		denied     []string
 	}{
-		{"api", store.ReaderRole, func(q string) error { _, err := s.DB().ExecContext(ctx, q); return err }},
-		{"exports", store.ReaderRole, func(q string) error { _, err := s.ExportDB().ExecContext(ctx, q); return err }},
-		{"writer", store.WriterRole, func(q string) error { _, err := s.WriterDB().ExecContext(ctx, q); return err }},
+		{"api", store.ReaderRole, s.DB(), append(denied, budget...)},
+		{"exports", store.ReaderRole, s.ExportDB(), append(denied, budget...)},
+		{"writer", store.WriterRole, s.WriterDB(), denied},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var role string
-			if err := s.DB().GetContext(ctx, &role, "SELECT current_user"); err != nil {
+			if err := tc.db.GetContext(ctx, &role, "SELECT current_user"); err != nil {
 				t.Fatal(err)
 			}
-			if tc.name != "writer" && role != store.ReaderRole {
-				t.Errorf("current_user %q, want %q", role, store.ReaderRole)
+			if role != tc.role {
+				t.Errorf("current_user %q, want %q", role, tc.role)
 			}
-			for _, q := range []string{
-				`INSERT INTO unit (code, name) VALUES ('sheep', 'Sheep')`,
-				`UPDATE observation SET value = 0`,
-				`DELETE FROM api_key`,
-				`INSERT INTO api_key (label, prefix, hash) VALUES ('x', 'x', sha256('x'))`,
-				`CREATE TABLE mine (id int)`,
-			} {
+			for _, q := range tc.denied {
 				var pqErr *pq.Error
-				if err := tc.exec(q); !errors.As(err, &pqErr) || pqErr.Code != "42501" {
+				if _, err := tc.db.ExecContext(ctx, q); !errors.As(err, &pqErr) || pqErr.Code != "42501" {
 					t.Errorf("%s: got %v, want permission denied", q, err)
 				}
 			}
@@ -188,6 +198,26 @@ func TestLeastPrivilege(t *testing.T) {
 	keys, err := s.Keys(ctx)
 	if err != nil || len(keys) != 1 || keys[0].ID != k.ID || keys[0].LastUsed == nil {
 		t.Fatalf("keys after use: %+v, %v", keys, err)
+	}
+	// And share the rate-limit budget (SpendRateBudget): add to a window's
+	// totals, then, in the next window, drop the ended one.
+	hour := time.Now().UTC().Truncate(time.Hour)
+	for _, step := range []struct {
+		window time.Time
+		want   map[string]int64
+	}{
+		{hour, map[string]int64{"ip:192.0.2.1": 5}},
+		{hour, map[string]int64{"ip:192.0.2.1": 10}},
+		{hour.Add(time.Hour), map[string]int64{"ip:192.0.2.1": 5}},
+	} {
+		totals, err := s.SpendRateBudget(ctx, step.window, []string{"ip:192.0.2.1"}, []int64{5})
+		if err != nil || !maps.Equal(totals, step.want) {
+			t.Fatalf("spend in the window of %s: %v, %v; want %v", step.window.Format(time.TimeOnly), totals, err, step.want)
+		}
+	}
+	var windows int
+	if err := s.DB().GetContext(ctx, &windows, `SELECT count(DISTINCT window_start) FROM rate_limit_spend`); err != nil || windows != 1 {
+		t.Errorf("%d windows kept (%v), want the current one only", windows, err)
 	}
 }
 

@@ -28,14 +28,15 @@ SELECT client, points FROM rate_limit_spend WHERE window_start = $1 AND client <
 
 // SpendRateBudget implements ratelimit.Ledger in one statement, whatever the
 // number of clients: clients[i] spent points[i] in the window starting at
-// window.
+// window. It runs on the writer pool, as WriterRole and on the primary: the
+// API's pool may only read, and a read replica takes no writes.
 func (s *Store) SpendRateBudget(ctx context.Context, window time.Time, clients []string, points []int64) (map[string]int64, error) {
 	// A nil array is NULL, and "<> ALL(NULL)" is never true: a flush with
 	// nothing spent still reads every total.
 	if clients == nil {
 		clients, points = []string{}, []int64{}
 	}
-	rows, err := s.pool.QueryContext(ctx, spendRateBudget, window.UTC(), pq.StringArray(clients), pq.Int64Array(points))
+	rows, err := s.writer.QueryContext(ctx, spendRateBudget, window.UTC(), pq.StringArray(clients), pq.Int64Array(points))
 	if err != nil {
 		return nil, fmt.Errorf("spend rate-limit budget: %w", unavailable(err))
 	}

@@ -31,6 +31,10 @@ var WriterTables = map[string]string{
 	// Authenticate reads keys on the primary, where a revoke is seen at
 	// once; FlushKeyUse records their last use.
 	"api_key": "SELECT, UPDATE (last_used_at)",
+	// SpendRateBudget adds each client's points (INSERT … ON CONFLICT DO
+	// UPDATE), drops the windows that ended (DELETE) and reads the totals
+	// back (SELECT, which the other two need as well).
+	"rate_limit_spend": "SELECT, INSERT, UPDATE, DELETE",
 }
 
 // ensureRoles creates the reader and writer roles when they are missing and
