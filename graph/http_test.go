@@ -58,7 +58,7 @@ func newStoreAPI(t testing.TB, more ...*dataset.Dataset) (api, *store.Store, str
 	}
 	// Fuzzing sends thousands of queries from one client: the rate limit
 	// is tested on its own (internal/server).
-	unlimited := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
+	unlimited := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
 	srv := httptest.NewServer(server.New(server.Config{Store: s, RateLimit: unlimited}))
 	t.Cleanup(srv.Close)
 	return api{url: srv.URL, count: counter.Count}, s, dsn

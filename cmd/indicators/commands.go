@@ -163,14 +163,19 @@ func (c *cli) servePprof(ctx context.Context, addr string) (stop func(), err err
 }
 
 // rateLimitConfig reads the rate limits: RATE_LIMIT_POINTS per
-// RATE_LIMIT_WINDOW, RATE_LIMIT_CONCURRENCY requests in flight per client,
-// and how often the budget is shared (RATE_LIMIT_FLUSH_INTERVAL).
+// RATE_LIMIT_WINDOW and RATE_LIMIT_CONCURRENCY requests in flight for each
+// anonymous client, RATE_LIMIT_PARTNER_POINTS and
+// RATE_LIMIT_PARTNER_CONCURRENCY for each partner's key, and how often the
+// budget is shared (RATE_LIMIT_FLUSH_INTERVAL).
 func (c *cli) rateLimitConfig() (ratelimit.Config, error) {
 	var cfg ratelimit.Config
 	for _, n := range []struct {
 		name string
 		v    *int
-	}{{"RATE_LIMIT_POINTS", &cfg.Default.Points}, {"RATE_LIMIT_CONCURRENCY", &cfg.Default.Concurrency}} {
+	}{
+		{"RATE_LIMIT_POINTS", &cfg.Anonymous.Points}, {"RATE_LIMIT_CONCURRENCY", &cfg.Anonymous.Concurrency},
+		{"RATE_LIMIT_PARTNER_POINTS", &cfg.Partner.Points}, {"RATE_LIMIT_PARTNER_CONCURRENCY", &cfg.Partner.Concurrency},
+	} {
 		if v := c.getenv(n.name); v != "" {
 			i, err := strconv.Atoi(v)
 			if err != nil || i < 1 {

@@ -66,9 +66,10 @@ Environment:
   LOG_LEVEL         debug, info (default), warn or error
   LOG_FORMAT        json (default for serve) or text (default for the other commands)
   PPROF_ADDR        serve: address of a net/http/pprof listener (default none)
-  RATE_LIMIT_POINTS, RATE_LIMIT_WINDOW, RATE_LIMIT_CONCURRENCY, RATE_LIMIT_FLUSH_INTERVAL,
+  RATE_LIMIT_POINTS, RATE_LIMIT_CONCURRENCY, RATE_LIMIT_PARTNER_POINTS,
+  RATE_LIMIT_PARTNER_CONCURRENCY, RATE_LIMIT_WINDOW, RATE_LIMIT_FLUSH_INTERVAL,
   EXPORT_COST, TRUSTED_PROXIES
-                    serve: the per-client rate limit (see README.md)
+                    serve: the per-client rate limits, anonymous and partner (see README.md)
 `
 
 // cli is one invocation's environment: everything run may touch from outside.

@@ -57,9 +57,14 @@ func TestRateLimitConfigFromEnvironment(t *testing.T) {
 	}{
 		{"defaults left to the limiter", nil, ratelimit.Config{}, false},
 		{"every setting", map[string]string{"RATE_LIMIT_POINTS": "5000", "RATE_LIMIT_CONCURRENCY": "3",
+			"RATE_LIMIT_PARTNER_POINTS": "80000", "RATE_LIMIT_PARTNER_CONCURRENCY": "12",
 			"RATE_LIMIT_WINDOW": "10m", "RATE_LIMIT_FLUSH_INTERVAL": "250ms"},
-			ratelimit.Config{Default: ratelimit.Policy{Points: 5000, Concurrency: 3}, Window: 10 * time.Minute, FlushEvery: 250 * time.Millisecond}, false},
+			ratelimit.Config{Anonymous: ratelimit.Policy{Points: 5000, Concurrency: 3}, Partner: ratelimit.Policy{Points: 80000, Concurrency: 12},
+				Window: 10 * time.Minute, FlushEvery: 250 * time.Millisecond}, false},
+		{"partners' points alone", map[string]string{"RATE_LIMIT_PARTNER_POINTS": "80000"},
+			ratelimit.Config{Partner: ratelimit.Policy{Points: 80000}}, false},
 		{"points that are not a number", map[string]string{"RATE_LIMIT_POINTS": "lots"}, ratelimit.Config{}, true},
+		{"partners' concurrency of zero", map[string]string{"RATE_LIMIT_PARTNER_CONCURRENCY": "0"}, ratelimit.Config{}, true},
 		{"a window of zero", map[string]string{"RATE_LIMIT_WINDOW": "0s"}, ratelimit.Config{}, true},
 	}
 	for _, tc := range tests {
@@ -69,7 +74,7 @@ func TestRateLimitConfigFromEnvironment(t *testing.T) {
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
-			if !tc.wantErr && (got.Default != tc.want.Default || got.Window != tc.want.Window || got.FlushEvery != tc.want.FlushEvery) {
+			if !tc.wantErr && (got.Anonymous != tc.want.Anonymous || got.Partner != tc.want.Partner || got.Window != tc.want.Window || got.FlushEvery != tc.want.FlushEvery) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})

@@ -32,11 +32,13 @@ type Policy struct {
 
 // Client is whom a request is charged to.
 type Client struct {
-	// ID names the budget: "ip:203.0.113.7", "key:…". It is stored in the
-	// ledger and logged, so it never holds a secret.
+	// ID names the budget: "ip:203.0.113.7", or "key:12" for a partner's
+	// API key (dataset.Viewer.Client). It is stored in the ledger and
+	// logged, so it never holds a secret.
 	ID string
-	// Policy is the client's tier; a zero field takes the limiter's default.
-	Policy Policy
+	// Tier picks the client's policy (Config.Anonymous or Config.Partner);
+	// "" is anonymous.
+	Tier dataset.Tier
 }
 
 // Ledger keeps the windows' totals shared by the processes.
@@ -49,9 +51,13 @@ type Ledger interface {
 
 // Config configures a Limiter.
 type Config struct {
-	// Default applies to clients whose Policy leaves a field zero
-	// (default 1,000,000 points and 10 requests in flight).
-	Default Policy
+	// Anonymous is the policy of clients without a key, each IP address
+	// a client (default 1,000,000 points and 10 requests in flight).
+	Anonymous Policy
+	// Partner is the policy of each partner's API key (default 5,000,000
+	// points and 20 requests in flight); a zero field takes its default,
+	// not Anonymous's.
+	Partner Policy
 	// Window is the length of the fixed windows budgets are kept in,
 	// aligned to the clock (default one hour: 13:00 to 14:00 UTC).
 	Window time.Duration
@@ -68,19 +74,17 @@ type Config struct {
 
 // Defaults of Config.
 const (
-	DefaultPoints      = 1_000_000
-	DefaultConcurrency = 10
-	DefaultWindow      = time.Hour
-	DefaultFlushEvery  = time.Second
+	DefaultPoints             = 1_000_000
+	DefaultConcurrency        = 10
+	DefaultPartnerPoints      = 5_000_000
+	DefaultPartnerConcurrency = 20
+	DefaultWindow             = time.Hour
+	DefaultFlushEvery         = time.Second
 )
 
 func (c Config) withDefaults() Config {
-	if c.Default.Points <= 0 {
-		c.Default.Points = DefaultPoints
-	}
-	if c.Default.Concurrency <= 0 {
-		c.Default.Concurrency = DefaultConcurrency
-	}
+	c.Anonymous = c.Anonymous.or(Policy{DefaultPoints, DefaultConcurrency})
+	c.Partner = c.Partner.or(Policy{DefaultPartnerPoints, DefaultPartnerConcurrency})
 	if c.Window <= 0 {
 		c.Window = DefaultWindow
 	}
@@ -152,15 +156,23 @@ const (
 	ReasonConcurrency = "concurrency"
 )
 
-func (l *Limiter) policy(c Client) Policy {
-	p := c.Policy
+// or is p with its zero fields taken from d.
+func (p Policy) or(d Policy) Policy {
 	if p.Points <= 0 {
-		p.Points = l.cfg.Default.Points
+		p.Points = d.Points
 	}
 	if p.Concurrency <= 0 {
-		p.Concurrency = l.cfg.Default.Concurrency
+		p.Concurrency = d.Concurrency
 	}
 	return p
+}
+
+// policy is the policy of c's tier.
+func (l *Limiter) policy(c Client) Policy {
+	if c.Tier == dataset.TierPartner {
+		return l.cfg.Partner
+	}
+	return l.cfg.Anonymous
 }
 
 // roll starts a new window when the clock has left the current one: every

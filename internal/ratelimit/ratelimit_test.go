@@ -51,7 +51,7 @@ var alice = ratelimit.Client{ID: "ip:192.0.2.1"}
 
 func TestReplicasShareOneBudget(t *testing.T) {
 	clk := &clock{now: time.Date(2026, 12, 2, 13, 20, 0, 0, time.UTC)}
-	ls := replicas(t, 2, ratelimit.Config{Default: ratelimit.Policy{Points: 100}, Now: clk.Now})
+	ls := replicas(t, 2, ratelimit.Config{Anonymous: ratelimit.Policy{Points: 100}, Now: clk.Now})
 	a, b := ls[0], ls[1]
 
 	if _, err := a.Charge(alice, 60); err != nil {
@@ -101,14 +101,14 @@ func TestReplicasShareOneBudget(t *testing.T) {
 }
 
 func TestFailedFlushKeepsSpending(t *testing.T) {
-	ls := replicas(t, 2, ratelimit.Config{Default: ratelimit.Policy{Points: 100}})
+	ls := replicas(t, 2, ratelimit.Config{Anonymous: ratelimit.Policy{Points: 100}})
 	a, b := ls[0], ls[1]
 	gone, err := store.Open(context.Background(), testdb.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	gone.Close()
-	broken := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: 100}, Ledger: gone})
+	broken := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: 100}, Ledger: gone})
 	if _, err := broken.Charge(alice, 30); err != nil {
 		t.Fatal(err)
 	}
@@ -131,21 +131,21 @@ func TestFailedFlushKeepsSpending(t *testing.T) {
 func TestCharge(t *testing.T) {
 	tests := []struct {
 		name       string
-		policy     ratelimit.Policy
+		tier       dataset.Tier
 		costs      []int
 		wantErr    []bool
 		wantRemain int
 	}{
-		{"within the budget", ratelimit.Policy{Points: 10}, []int{3, 3, 4}, []bool{false, false, false}, 0},
-		{"a refusal spends nothing", ratelimit.Policy{Points: 10}, []int{8, 5, 2}, []bool{false, true, false}, 0},
-		{"a query over the whole budget", ratelimit.Policy{Points: 10}, []int{11, 1}, []bool{true, false}, 9},
-		{"nothing costs less than a point", ratelimit.Policy{Points: 2}, []int{0, 0, 0}, []bool{false, false, true}, 0},
-		{"the client's tier over the default", ratelimit.Policy{Points: 1000}, []int{500}, []bool{false}, 500},
+		{"within the budget", dataset.TierAnonymous, []int{3, 3, 4}, []bool{false, false, false}, 0},
+		{"a refusal spends nothing", dataset.TierAnonymous, []int{8, 5, 2}, []bool{false, true, false}, 0},
+		{"a query over the whole budget", dataset.TierAnonymous, []int{11, 1}, []bool{true, false}, 9},
+		{"nothing costs less than a point", "", []int{0, 0, 9}, []bool{false, false, true}, 8},
+		{"a partner's budget, not the anonymous one", dataset.TierPartner, []int{500}, []bool{false}, 500},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: 10}})
-			c := ratelimit.Client{ID: "key:1", Policy: tc.policy}
+			l := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: 10}, Partner: ratelimit.Policy{Points: 1000}})
+			c := ratelimit.Client{ID: "key:1", Tier: tc.tier}
 			for i, cost := range tc.costs {
 				if _, err := l.Charge(c, cost); (err != nil) != tc.wantErr[i] {
 					t.Errorf("charge %d of %d: err %v, want error %v", i, cost, err, tc.wantErr[i])
@@ -158,8 +158,33 @@ func TestCharge(t *testing.T) {
 	}
 }
 
+// TestConcurrencyByTier: each tier has its own number of requests in
+// flight.
+func TestConcurrencyByTier(t *testing.T) {
+	l := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Concurrency: 1}, Partner: ratelimit.Policy{Concurrency: 2}})
+	for _, tc := range []struct {
+		name   string
+		client ratelimit.Client
+		places int
+	}{
+		{"anonymous", ratelimit.Client{ID: "ip:192.0.2.9", Tier: dataset.TierAnonymous}, 1},
+		{"partner", ratelimit.Client{ID: "key:1", Tier: dataset.TierPartner}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for i := range tc.places {
+				if _, err := l.Acquire(tc.client); err != nil {
+					t.Fatalf("place %d of %d: %v", i+1, tc.places, err)
+				}
+			}
+			if _, err := l.Acquire(tc.client); err == nil {
+				t.Errorf("more than %d in flight", tc.places)
+			}
+		})
+	}
+}
+
 func TestConcurrencyPerClient(t *testing.T) {
-	l := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Concurrency: 2}})
+	l := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Concurrency: 2}})
 	r1, err := l.Acquire(alice)
 	if err != nil {
 		t.Fatal(err)

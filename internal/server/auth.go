@@ -13,12 +13,15 @@ import (
 
 // withAuth decides who is asking, once per request, and puts the viewer in
 // the request's context (dataset.WithViewer), where every read of the
-// dataset and the handlers inside (rate limits, logs) find it with
-// dataset.ViewerOf. No Authorization header is an anonymous client; a
-// bearer key (RFC 6750) that is valid is a partner; anything else sent as
-// credentials (another scheme, an unknown, expired or revoked key) is
-// refused with 401 and WWW-Authenticate, never read as anonymous: a partner
-// whose key lapsed must be told, not served the public subset.
+// dataset and the rate limits inside find it with dataset.ViewerOf (the
+// rate limit notes its client and tier for the request's log line, which
+// withObservability, outside, writes). It runs before any rate limit, so a
+// budget is only ever a verified key's or an address's. No Authorization
+// header is an anonymous client; a bearer key (RFC 6750) that is valid is a
+// partner; anything else sent as credentials (another scheme, an unknown,
+// expired or revoked key) is refused with 401 and WWW-Authenticate, never
+// read as anonymous: a partner whose key lapsed must be told, not served
+// the public subset.
 func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Responses differ by tier: no shared cache may give one tier's
@@ -49,6 +52,7 @@ func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler 
 // challenge for a bad key, or what the error's code says (503 when the keys
 // cannot be read); under /sdmx/rest/ as an SDMX error message.
 func refuse(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	infoOf(r.Context()).code = string(dataset.CodeOf(err))
 	if dataset.CodeOf(err) == dataset.ErrUnauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="indicators", error="invalid_token", error_description=`+
 			strconv.Quote(dataset.MessageOf(err)))

@@ -58,7 +58,7 @@ func bundledServer(t testing.TB) (*store.Store, *httptest.Server) {
 	load(t, s, bundled)
 	// Fuzzing sends thousands of exports from one client: the rate limit
 	// is tested on its own (ratelimit_test.go).
-	unlimited := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
+	unlimited := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
 	srv := httptest.NewServer(server.New(server.Config{Store: s, RateLimit: unlimited}))
 	t.Cleanup(srv.Close)
 	return s, srv

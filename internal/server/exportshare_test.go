@@ -42,7 +42,7 @@ func TestStalledExportsLeaveGraphQLConnections(t *testing.T) {
 	ln := &stallingListener{stalled: make(chan struct{}, exports), release: make(chan struct{})}
 	// One client sends them all: its limit of requests in flight is not
 	// what this test is about.
-	limiter := ratelimit.New(ratelimit.Config{Default: ratelimit.Policy{Concurrency: exports + 1}})
+	limiter := ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Concurrency: exports + 1}})
 	srv := httptest.NewUnstartedServer(server.New(server.Config{Store: s, RateLimit: limiter}))
 	ln.Listener = srv.Listener
 	srv.Listener = ln

@@ -51,7 +51,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"route"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "indicators_refusals_total",
-			Help: "Requests refused or cut short, by reason: the error code (COMPLEXITY_LIMIT_EXCEEDED, RATE_LIMITED, SERVICE_UNAVAILABLE, TIMEOUT, …).",
+			Help: "Requests refused or cut short, by reason: the error code (COMPLEXITY_LIMIT_EXCEEDED, RATE_LIMITED, UNAUTHENTICATED, SERVICE_UNAVAILABLE, TIMEOUT, …).",
 		}, []string{"reason"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "indicators_rate_limit_hits_total",
@@ -59,7 +59,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"limit"}),
 		statements: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "indicators_sql_statements_total",
-			Help: "SQL statements sent, by pool (api, export).",
+			Help: "SQL statements sent, by pool (api, export, writer, admin).",
 		}, []string{"pool"}),
 		statementDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "indicators_sql_statement_duration_seconds",
@@ -87,6 +87,10 @@ func (m *metrics) instrument(route string, h http.Handler) http.Handler {
 
 // observe records a request of an instrumented route.
 func (m *metrics) observe(info *requestInfo, elapsed time.Duration) {
+	// Refused before any route, too: a bad API key (UNAUTHENTICATED).
+	if info.code != "" && info.outcome != outcomeOK {
+		m.refusals.WithLabelValues(info.code).Inc()
+	}
 	if info.route == "" {
 		return
 	}
@@ -98,9 +102,6 @@ func (m *metrics) observe(info *requestInfo, elapsed time.Duration) {
 	m.operationDuration.WithLabelValues(info.route, op, info.outcome).Observe(elapsed.Seconds())
 	if info.cost > 0 {
 		m.cost.WithLabelValues(info.route).Observe(float64(info.cost))
-	}
-	if info.code != "" && info.outcome != outcomeOK {
-		m.refusals.WithLabelValues(info.code).Inc()
 	}
 }
 

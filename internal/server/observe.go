@@ -20,8 +20,9 @@ type requestInfo struct {
 	// operation is the GraphQL operation's name once the document is
 	// validated, "" for an anonymous one.
 	operation string
-	client    string
-	cost      int
+	// client is the rate limit's (ip:… or key:ID), tier its access tier.
+	client, tier string
+	cost         int
 	// outcome is one of the outcome constants; code the error code that
 	// decided it, if any.
 	outcome, code string
@@ -94,7 +95,7 @@ func withObservability(log *slog.Logger, m *metrics, next http.Handler) http.Han
 			attrs = append(attrs, slog.String("operation", info.operation))
 		}
 		if info.client != "" {
-			attrs = append(attrs, slog.String("client", info.client), slog.Int("cost", info.cost))
+			attrs = append(attrs, slog.String("client", info.client), slog.String("tier", info.tier), slog.Int("cost", info.cost))
 		}
 		if info.code != "" {
 			attrs = append(attrs, slog.String("code", info.code))

@@ -56,7 +56,7 @@ func TestRequestLogs(t *testing.T) {
 		absent   []string
 	}{
 		{"executed, with the trace of its traceparent", "req-1", map[string]any{
-			"operation": "Tiles", "client": "ip:127.0.0.1", "cost": 1.0, "outcome": "ok", "status": 200.0,
+			"operation": "Tiles", "client": "ip:127.0.0.1", "tier": "anonymous", "cost": 1.0, "outcome": "ok", "status": 200.0,
 			"path": "/graphql", "trace_id": traceID, "parent_id": parentID}, nil},
 		{"refused by admission", "req-2", map[string]any{
 			"operation": "Costly", "outcome": "refused", "code": "COMPLEXITY_LIMIT_EXCEEDED"}, nil},

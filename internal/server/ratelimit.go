@@ -1,8 +1,6 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -16,34 +14,6 @@ import (
 	"indicators/internal/dataset"
 	"indicators/internal/ratelimit"
 )
-
-// Identify names the client a request is charged to. The access tiers plug
-// in here: an Identify that verifies a request's API key returns the key's
-// own ID and its tier's Policy, and ClientIP's address for a request
-// without one.
-type Identify func(*http.Request) ratelimit.Client
-
-// ClientByKeyOrIP identifies a client by the API key it sends
-// (Authorization: Bearer …, or X-API-Key), else by its IP address
-// (ClientIP). The key is not verified: until keys are issued, one only
-// names a budget of the default policy. Only its hash is kept, so neither
-// the ledger nor the logs hold it.
-func ClientByKeyOrIP(trusted []netip.Prefix) Identify {
-	return func(r *http.Request) ratelimit.Client {
-		if key := apiKey(r); key != "" {
-			sum := sha256.Sum256([]byte(key))
-			return ratelimit.Client{ID: "key:" + hex.EncodeToString(sum[:8])}
-		}
-		return ratelimit.Client{ID: "ip:" + ClientIP(r, trusted).String()}
-	}
-}
-
-func apiKey(r *http.Request) string {
-	if scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
-		return strings.TrimSpace(token)
-	}
-	return strings.TrimSpace(r.Header.Get("X-API-Key"))
-}
 
 // ClientIP is the address a request comes from: the connection's peer, or,
 // when the peer is one of the trusted proxies, the last address of
@@ -111,9 +81,25 @@ func ParsePrefixes(v string) ([]netip.Prefix, error) {
 
 // rateLimits charges requests to their clients' budgets.
 type rateLimits struct {
-	limiter  *ratelimit.Limiter
-	identify Identify
-	metrics  *metrics
+	limiter *ratelimit.Limiter
+	// trusted are the proxies whose X-Forwarded-For names the client.
+	trusted []netip.Prefix
+	metrics *metrics
+}
+
+// client is whom r is charged to, noted for its log line: the partner's
+// key withAuth verified (dataset.ViewerOf), with the partner tier's policy,
+// else the address r comes from (ClientIP), with the anonymous one. Only a
+// verified key names a budget: a key withAuth refused never gets here.
+func (rl *rateLimits) client(r *http.Request) ratelimit.Client {
+	v := dataset.ViewerOf(r.Context())
+	c := ratelimit.Client{ID: v.Client(), Tier: v.Tier}
+	if c.ID == "" {
+		c.ID = "ip:" + ClientIP(r, rl.trusted).String()
+	}
+	info := infoOf(r.Context())
+	info.client, info.tier = c.ID, string(c.Tier)
+	return c
 }
 
 // refused records a refusal and answers it: 429, Retry-After and the
@@ -145,8 +131,7 @@ func jsonRefusal(contentType string) func(http.ResponseWriter, error) {
 // writes a refusal's body for r.
 func (rl *rateLimits) flat(cost int, refuse func(*http.Request) func(http.ResponseWriter, error), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := rl.identify(r)
-		infoOf(r.Context()).client = c.ID
+		c := rl.client(r)
 		release, err := rl.limiter.Acquire(c)
 		if err != nil {
 			rl.refused(w, r, err, refuse(r))

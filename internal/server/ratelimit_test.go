@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"indicators/internal/dataset"
 	"indicators/internal/ratelimit"
 	"indicators/internal/server"
 	"indicators/internal/store"
@@ -30,11 +31,14 @@ func post(t *testing.T, srv *httptest.Server, query string, header map[string]st
 	return send(t, srv, req, header)
 }
 
-// limitedServer serves a fresh database with a limiter of policy.
+// limitedServer serves cfg.Store, or a fresh database, with a limiter of
+// policy for anonymous clients.
 func limitedServer(t *testing.T, policy ratelimit.Policy, cfg server.Config) (*httptest.Server, *ratelimit.Limiter) {
 	t.Helper()
-	cfg.Store = testdb.New(t)
-	cfg.RateLimit = ratelimit.New(ratelimit.Config{Default: policy})
+	if cfg.Store == nil {
+		cfg.Store = testdb.New(t)
+	}
+	cfg.RateLimit = ratelimit.New(ratelimit.Config{Anonymous: policy})
 	srv := httptest.NewServer(server.New(cfg))
 	t.Cleanup(srv.Close)
 	return srv, cfg.RateLimit
@@ -44,6 +48,7 @@ func limitedServer(t *testing.T, policy ratelimit.Policy, cfg server.Config) (*h
 // database, counting its statements, and its limiter.
 type replica struct {
 	srv     *httptest.Server
+	store   *store.Store
 	limiter *ratelimit.Limiter
 	counter *testdb.StatementCounter
 }
@@ -53,10 +58,10 @@ func newReplica(t *testing.T, dsn string, policy ratelimit.Policy) replica {
 	db, counter := testdb.CountingDB(t, dsn)
 	s := store.New(db, dsn)
 	t.Cleanup(func() { s.Close() })
-	l := ratelimit.New(ratelimit.Config{Default: policy, Ledger: s})
+	l := ratelimit.New(ratelimit.Config{Anonymous: policy, Ledger: s})
 	srv := httptest.NewServer(server.New(server.Config{Store: s, RateLimit: l}))
 	t.Cleanup(srv.Close)
-	return replica{srv, l, counter}
+	return replica{srv, s, l, counter}
 }
 
 func (r replica) flush(t *testing.T) {
@@ -144,8 +149,12 @@ func TestRateLimitSharedAcrossReplicas(t *testing.T) {
 	a.flush(t)
 	checkRefusal(t, post(t, a.srv, rateLimitQuery, nil), budget-spent)
 
-	// A budget is the client's: another key has its own.
-	if r := post(t, a.srv, rateLimitQuery, map[string]string{"Authorization": "Bearer partner-key"}); r.status != http.StatusOK {
+	// A budget is the client's: a partner's key has its own.
+	_, key, err := a.store.CreateKey(context.Background(), "partner", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := post(t, a.srv, rateLimitQuery, bearer(key)); r.status != http.StatusOK {
 		t.Errorf("another client: %d %s", r.status, r.body)
 	}
 }
@@ -188,15 +197,25 @@ func checkRefusal(t *testing.T, r response, remaining int) {
 	}
 }
 
-// TestRateLimitAddsNoStatement: charging sends nothing to the database; a
-// flush is one statement, whatever the clients.
+// TestRateLimitAddsNoStatement: charging sends nothing to the database, nor
+// does a partner's key once its process holds it; a flush is one statement,
+// whatever the clients.
 func TestRateLimitAddsNoStatement(t *testing.T) {
 	r := newReplica(t, testdb.DSN(t), ratelimit.Policy{})
 	const query = `{ rateLimit { cost remaining } }`
 	post(t, r.srv, query, nil) // whatever a first request reads once
+	var keys []string
+	for i := range 3 {
+		_, key, err := r.store.CreateKey(context.Background(), fmt.Sprint("client-", i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key)
+		post(t, r.srv, query, bearer(key)) // the key's lookup, and the partners' catalog
+	}
 	before := r.counter.Count()
 	for i := range 10 {
-		resp := post(t, r.srv, query, map[string]string{"X-API-Key": fmt.Sprint("client-", i%3)})
+		resp := post(t, r.srv, query, bearer(keys[i%3]))
 		if resp.status != http.StatusOK || resp.header.Get("X-RateLimit-Used") == "" {
 			t.Fatalf("%d %s", resp.status, resp.body)
 		}
@@ -213,16 +232,16 @@ func TestRateLimitAddsNoStatement(t *testing.T) {
 // TestConcurrencyLimitPerClient: a client with its most requests in flight
 // is refused with 429 (GraphQL and exports alike); another client is not.
 func TestConcurrencyLimitPerClient(t *testing.T) {
-	srv, l := limitedServer(t, ratelimit.Policy{Concurrency: 1}, server.Config{ExportCost: 7})
+	s := testdb.New(t)
+	_, key, err := s.CreateKey(context.Background(), "partner", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, l := limitedServer(t, ratelimit.Policy{Concurrency: 1}, server.Config{Store: s, ExportCost: 7})
 
 	// The test holds the local client's one place, as a request running
 	// would.
-	local := server.ClientByKeyOrIP(nil)(httptest.NewRequest(http.MethodGet, "/", nil))
-	if local.ID != "ip:192.0.2.1" {
-		t.Fatalf("httptest's client is %q", local.ID)
-	}
-	local.ID = "ip:127.0.0.1"
-	release, err := l.Acquire(local)
+	release, err := l.Acquire(ratelimit.Client{ID: "ip:127.0.0.1", Tier: dataset.TierAnonymous})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +254,7 @@ func TestConcurrencyLimitPerClient(t *testing.T) {
 	if sdmxRefused.status != http.StatusTooManyRequests || sdmxRefused.header.Get("Retry-After") != "1" || !strings.Contains(sdmxRefused.body, "1429") {
 		t.Errorf("SDMX with the client's one place taken: %d Retry-After %q %s", sdmxRefused.status, sdmxRefused.header.Get("Retry-After"), sdmxRefused.body)
 	}
-	if r := post(t, srv, `{ rateLimit { cost } }`, map[string]string{"X-API-Key": "other"}); r.status != http.StatusOK {
+	if r := post(t, srv, `{ rateLimit { cost } }`, bearer(key)); r.status != http.StatusOK {
 		t.Errorf("another client: %d %s", r.status, r.body)
 	}
 	release()

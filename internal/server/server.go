@@ -79,13 +79,11 @@ type Config struct {
 	// it); 0 is the default, 200,000.
 	SDMXMaxObservations int
 	// RateLimit charges each client's requests; nil is a limiter of the
-	// default policy kept in this process alone. Whoever makes one with a
+	// default policies kept in this process alone. Whoever makes one with a
 	// ledger runs its flush (Limiter.Run).
 	RateLimit *ratelimit.Limiter
-	// Identify names the client a request is charged to; nil is
-	// ClientByKeyOrIP(TrustedProxies).
-	Identify Identify
-	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	// TrustedProxies are the proxies whose X-Forwarded-For names an
+	// anonymous client (a partner is its key).
 	TrustedProxies []netip.Prefix
 	// ExportCost is what an export costs, whatever its rows (default 1,000
 	// points, what __schema costs).
@@ -120,9 +118,6 @@ func (cfg Config) withDefaults() Config {
 	if cfg.RateLimit == nil {
 		cfg.RateLimit = ratelimit.New(ratelimit.Config{Logger: cfg.Logger})
 	}
-	if cfg.Identify == nil {
-		cfg.Identify = ClientByKeyOrIP(cfg.TrustedProxies)
-	}
 	if cfg.ExportCost <= 0 {
 		cfg.ExportCost = DefaultExportCost
 	}
@@ -142,7 +137,7 @@ func New(cfg Config) http.Handler {
 		collectors.NewDBStatsCollector(cfg.Store.WriterDB().DB, "writer"))
 	m := newMetrics(reg)
 	cfg.Store.ObserveStatements(m.observeStatement)
-	limits := &rateLimits{limiter: cfg.RateLimit, identify: cfg.Identify, metrics: m}
+	limits := &rateLimits{limiter: cfg.RateLimit, trusted: cfg.TrustedProxies, metrics: m}
 
 	mux := http.NewServeMux()
 	res := graph.NewResolver(cfg.Store)

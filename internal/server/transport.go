@@ -111,8 +111,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	// A client over its requests in flight is refused before its body is
 	// read: a slow client holds no more connections than its share.
 	info := infoOf(ctx)
-	client := t.limits.identify(r)
-	info.client = client.ID
+	client := t.limits.client(r)
 	releaseClient, err := t.limits.limiter.Acquire(client)
 	if err != nil {
 		t.limits.refused(w, r, err, jsonRefusal(media+"; charset=utf-8"))
