@@ -90,27 +90,15 @@ func TestTypedClients(t *testing.T) {
 // exampleData is the data of the server's answer to an example, as JSON.
 func exampleData(t *testing.T, base, query, variables string) string {
 	t.Helper()
-	req := map[string]any{"query": query}
+	var vars map[string]any
 	if variables != "" {
-		req["variables"] = json.RawMessage(variables)
+		if err := json.Unmarshal([]byte(variables), &vars); err != nil {
+			t.Fatalf("example variables: %v", err)
+		}
 	}
-	body, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   json.RawMessage
-		Errors []json.RawMessage
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 || len(out.Data) == 0 {
-		t.Fatalf("example response: %v %s", err, out.Errors)
-	}
-	return string(out.Data)
+	var data json.RawMessage
+	graphQL(t, base, query, vars, &data)
+	return string(data)
 }
 
 func write(t *testing.T, path, content string) {
