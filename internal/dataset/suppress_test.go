@@ -593,3 +593,33 @@ func TestSuppressBundled(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSuppress decides the suppressed cells of the bundled report, and
+// of 1,000 random series (about 25,000 observations) as a world-scale load
+// might state them.
+func BenchmarkSuppress(b *testing.B) {
+	ds, err := dataset.Bundled()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("bundled", func(b *testing.B) {
+		for b.Loop() {
+			dataset.Suppress(ds.Observations, ds.Dimensions, ds.Relations, 10)
+		}
+	})
+	r := rand.New(rand.NewPCG(1, 2))
+	var obs []dataset.Observation
+	var dims []dataset.Dimension
+	for i := range 1000 {
+		o, d := randomDataset(r)
+		for j := range o {
+			o[j].RefArea += fmt.Sprint("-", i)
+		}
+		obs, dims = append(obs, o...), d
+	}
+	b.Run(fmt.Sprint(len(obs)), func(b *testing.B) {
+		for b.Loop() {
+			dataset.Suppress(obs, dims, nil, 5)
+		}
+	})
+}
