@@ -98,11 +98,23 @@ func Suppress(obs []Observation, dims []Dimension, rels []Relation, threshold in
 		return s
 	}
 	eqs := suppressionEquations(cells, dims, rels)
-	for _, comp := range components(eqs) {
+	comps := components(eqs)
+	for _, comp := range comps {
 		s.secondary(comp, cells)
 	}
-	for k := range s.cells {
-		for _, o := range cells[k].versions {
+	s.withholdTexts(cells, comps)
+	return s
+}
+
+// withholdTexts lists the quotes and notes that state a suppressed number:
+// those of a suppressed cell; every one of the cells it shares an equation
+// with, directly or not (the sentence giving a breakdown states its
+// members); and any text of the same indicator and area that names a
+// suppressed value, in digits or in words. Text then withholds each of them
+// wherever it is attached.
+func (s *Suppression) withholdTexts(cells map[string]*suppressCell, comps [][]equation) {
+	withhold := func(c *suppressCell) {
+		for _, o := range c.versions {
 			s.withholdText(o.Source.Quote)
 			s.withholdText(o.Note)
 			for _, a := range o.AlsoStated {
@@ -110,8 +122,115 @@ func Suppress(obs []Observation, dims []Dimension, rels []Relation, threshold in
 			}
 		}
 	}
-	return s
+	for _, comp := range comps {
+		var in []string
+		for _, e := range comp {
+			in = append(in, e.cells()...)
+		}
+		if slices.ContainsFunc(in, func(k string) bool { return s.cells[k] != "" }) {
+			for _, k := range in {
+				withhold(cells[k])
+			}
+		}
+	}
+	values := map[string][]decimal.Decimal{} // suppressed values by indicator and area
+	for k := range s.cells {
+		for _, o := range cells[k].versions {
+			ia := o.Indicator + "|" + o.RefArea
+			values[ia] = append(values[ia], o.Value)
+		}
+	}
+	for _, c := range cells {
+		for _, v := range values[c.rep.Indicator+"|"+c.rep.RefArea] {
+			if c.names(v) {
+				withhold(c)
+				break
+			}
+		}
+	}
 }
+
+// names reports whether a text of c names v.
+func (c *suppressCell) names(v decimal.Decimal) bool {
+	for _, o := range c.versions {
+		texts := []string{o.Source.Quote, o.Note}
+		for _, a := range o.AlsoStated {
+			texts = append(texts, a.Quote)
+		}
+		if slices.ContainsFunc(texts, func(t string) bool { return NamesValue(t, v) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// numberWords are the numbers a report writes in words.
+var numberWords = map[string]int64{
+	"zero": 0, "no": 0, "one": 1, "a single": 1, "single": 1, "two": 2, "both": 2, "three": 3, "four": 4, "five": 5,
+	"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12,
+	"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+	"nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+	"eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+}
+
+// NamesValue reports whether text names v: as digits (thousands grouped by
+// commas or spaces or not, "1,234" and "1 234" name 1234), or, up to a
+// hundred, in words ("two", "twenty"; "twenty-one" names 20 and 1, so both
+// are withheld with it). It errs on naming: a withheld quote costs
+// provenance, a kept one could state a suppressed count.
+func NamesValue(text string, v decimal.Decimal) bool {
+	type run struct{ start, end int } // of digits, in runes
+	rs := []rune(text)
+	var runs []run
+	for i := 0; i < len(rs); i++ {
+		if isDigit(rs[i]) {
+			j := i
+			for j < len(rs) && isDigit(rs[j]) {
+				j++
+			}
+			runs = append(runs, run{i, j})
+			i = j
+		}
+	}
+	is := func(digits string) bool {
+		n, err := decimal.NewFromString(digits)
+		return err == nil && n.Equal(v)
+	}
+	for i, r := range runs {
+		digits := string(rs[r.start:r.end])
+		if is(digits) {
+			return true
+		}
+		for j := i + 1; j < len(runs) && runs[j].start == runs[j-1].end+1; j++ {
+			sep, next := rs[runs[j-1].end], string(rs[runs[j].start:runs[j].end])
+			if sep == '.' && j == i+1 && is(digits+"."+next) {
+				return true
+			}
+			if len(next) != 3 || !strings.ContainsRune(", \u00a0\u202f", sep) {
+				break
+			}
+			if digits += next; is(digits) {
+				return true
+			}
+		}
+	}
+	if !v.IsInteger() || v.IsNegative() || v.GreaterThan(decimal.NewFromInt(100)) {
+		return false
+	}
+	words := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !('a' <= r && r <= 'z')
+	})
+	for i, w := range words {
+		for _, phrase := range []string{w, strings.Join(words[max(0, i-1):i+1], " ")} {
+			if n, ok := numberWords[phrase]; ok && v.Equal(decimal.NewFromInt(n)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isDigit(r rune) bool { return '0' <= r && r <= '9' }
 
 type suppressCell struct {
 	key      string

@@ -151,23 +151,35 @@ func TestLeaksFindsPrimaryOnly(t *testing.T) {
 
 func TestSuppressTexts(t *testing.T) {
 	small := cell("a", 2, "sex=F")
-	small.Source.Quote, small.Note = "of whom two were women", "two women, one case"
-	small.AlsoStated = []dataset.Source{{Quote: "two women"}}
+	small.Source.Quote, small.Note = "of whom 2 were women", "women, one case"
+	small.AlsoStated = []dataset.Source{{Quote: "a pair of women"}}
 	other := cell("a", 8, "sex=M")
 	other.Source.Quote = "eight men"
 	total := cell("a", 10)
-	total.Source.Quote = "ten victims, of whom two were women"
-	s := dataset.Suppress([]dataset.Observation{total, small, other}, []dataset.Dimension{sexDim}, nil, 3)
+	total.Source.Quote = "ten victims"
+	earlier := cell("a", 7)
+	earlier.Period = dataset.Period{Start: 2023, End: 2023}
+	earlier.Source.Quote = "seven victims in 2023, two of them women"
+	earlierOwn := cell("a", 3)
+	earlierOwn.Period = dataset.Period{Start: 2022, End: 2022}
+	earlierOwn.Source.Quote = "eleven victims in 2022"
+	elsewhere := indicator(cell("a", 40), "shelters")
+	elsewhere.Source.Quote = "two shelters housed 40 people"
+	obs := []dataset.Observation{total, small, other, earlier, earlierOwn, elsewhere}
+	s := dataset.Suppress(obs, []dataset.Dimension{sexDim}, nil, 3)
 	tests := []struct {
 		name string
 		text string
 		want bool
 	}{
-		{"quote", "of whom two were women", true},
-		{"also", "two women", true},
-		{"note", "two women, one case", true},
+		{"quote", "of whom 2 were women", true},
+		{"also", "a pair of women", true},
+		{"note", "women, one case", true},
 		{"a complement's quote", "eight men", true},
-		{"a published cell's own quote", "ten victims, of whom two were women", false},
+		{"the quote of the breakdown's total", "ten victims", true},
+		{"another period's quote naming the number", "seven victims in 2023, two of them women", true},
+		{"a published cell's quote naming no suppressed number", "eleven victims in 2022", false},
+		{"another indicator's quote", "two shelters housed 40 people", false},
 		{"empty", "", false},
 	}
 	for _, tc := range tests {
@@ -178,8 +190,42 @@ func TestSuppressTexts(t *testing.T) {
 		})
 	}
 	var off *dataset.Suppression
-	if off.Text("of whom two were women") || off.Threshold() != 0 {
+	if off.Text("of whom 2 were women") || off.Threshold() != 0 {
 		t.Error("the nil suppression withholds")
+	}
+}
+
+func TestNamesValue(t *testing.T) {
+	tests := []struct {
+		text  string
+		value int64
+		want  bool
+	}{
+		{"of whom 2 were women", 2, true},
+		{"of whom two were women", 2, true},
+		{"Two women", 2, true},
+		{"twenty-two victims", 20, true},
+		{"twenty-two victims", 2, true},
+		{"a dozen victims", 12, true},
+		{"in 2024, 12 victims", 2, false},
+		{"in 2024, 12 victims", 12, true},
+		{"1,234 victims", 1234, true},
+		{"1 234 victims", 1234, true},
+		{"1,234 victims", 234, true}, // errs on naming: the groups alone too
+		{"in 2024 5 victims", 5, true},
+		{"12.5 per cent", 12, true},
+		{"network of 3", 3, true},
+		{"no victim", 0, true},
+		{"one hundred", 100, true},
+		{"three hundred", 300, false}, // words name up to a hundred
+		{"victims", 2, false},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("%s/%d", tc.text, tc.value), func(t *testing.T) {
+			if got := dataset.NamesValue(tc.text, decimal.NewFromInt(tc.value)); got != tc.want {
+				t.Errorf("NamesValue(%q, %d) = %v, want %v", tc.text, tc.value, got, tc.want)
+			}
+		})
 	}
 }
 
