@@ -8,7 +8,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"indicators/internal/dataset"
 )
@@ -51,9 +54,11 @@ func (c *cli) parseFiles(names []string) ([]*dataset.Dataset, error) {
 
 func (c *cli) check(_ context.Context, args []string) error {
 	var all, strict bool
-	fs, err := c.flags("check", "[--all] [--strict] [FILE...]", args, func(fs *flag.FlagSet) {
+	var below int64
+	fs, err := c.flags("check", "[--all] [--strict] [--suppress-below N] [FILE...]", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&all, "all", false, "also list the breakdowns that add up")
 		fs.BoolVar(&strict, "strict", false, "exit non-zero when any breakdown is inconsistent")
+		fs.Int64Var(&below, "suppress-below", 0, "instead, list the cells small-cell protection would suppress at threshold `N`, across the files")
 	})
 	if err != nil {
 		return err
@@ -61,6 +66,9 @@ func (c *cli) check(_ context.Context, args []string) error {
 	sets, err := c.datasets(fs.Args())
 	if err != nil {
 		return err
+	}
+	if below != 0 {
+		return c.suppressed(sets, below)
 	}
 	var consistent, partial, inconsistent int
 	for _, ds := range sets {
@@ -102,6 +110,54 @@ func (c *cli) check(_ context.Context, args []string) error {
 	if strict && inconsistent > 0 {
 		return errReported
 	}
+	return nil
+}
+
+// suppressed lists the cells dataset.Suppress hides at threshold below,
+// deciding over every file together as over every release of a database,
+// and how many quotes and notes are withheld with them.
+func (c *cli) suppressed(sets []*dataset.Dataset, below int64) error {
+	if below < 2 {
+		return fmt.Errorf("--suppress-below %d: a threshold below 2 suppresses nothing", below)
+	}
+	var obs []dataset.Observation
+	var rels []dataset.Relation
+	dims := map[string]dataset.Dimension{}
+	for _, ds := range sets {
+		for _, o := range ds.Observations {
+			o.Release = ds.Release.Code
+			obs = append(obs, o)
+		}
+		rels = append(rels, ds.Relations...)
+		// Of two files' code lists, the shorter: a breakdown complete in
+		// it is an equation, and more equations only suppress more.
+		for _, d := range ds.Dimensions {
+			if old, ok := dims[d.Code]; !ok || len(d.Members) < len(old.Members) {
+				dims[d.Code] = d
+			}
+		}
+	}
+	s := dataset.Suppress(obs, slices.Collect(maps.Values(dims)), rels, below)
+	reasons := map[dataset.SuppressionReason]int{}
+	withheld := 0
+	for _, o := range obs {
+		if r, ok := s.Cell(o); ok {
+			reasons[r]++
+			fmt.Fprintf(c.stdout, "%s: %s: %s = %s (line %d)\n", o.Release, r, strings.TrimSpace(o.Key()), dataset.FormatValue(o.Value), o.Line)
+		}
+		texts := []string{o.Source.Quote, o.Note}
+		for _, a := range o.AlsoStated {
+			texts = append(texts, a.Quote)
+		}
+		for _, t := range texts {
+			if s.Text(t) {
+				withheld++
+			}
+		}
+	}
+	fmt.Fprintf(c.stdout, "below %d: %d observations suppressed (%d small, %d complements), %d quotes and notes withheld\n",
+		below, reasons[dataset.SuppressedSmall]+reasons[dataset.SuppressedComplement],
+		reasons[dataset.SuppressedSmall], reasons[dataset.SuppressedComplement], withheld)
 	return nil
 }
 

@@ -29,6 +29,10 @@ func TestCheckAndDictionaryCommands(t *testing.T) {
 		{"all lists the ones that add up", []string{"check", "--all"}, false, "adds up: victims_legal_aid AZE 2024 by PROCEEDINGS_STAGE: 70 + 28 = 98 of 98", nil},
 		{"a file", []string{"check", path}, false, "fixture-2024: inconsistent: victims_identified AZE 2024 by SEX: 90 + 3 = 93 of 91 (cells exceed the total by 2)", nil},
 		{"strict fails on inconsistency", []string{"check", "--strict", path}, true, "1 inconsistent", nil},
+		{"suppress-below lists the small cells", []string{"check", "--suppress-below", "5"}, false, "az-2024: SMALL_CELL: readmitted_persons_identified_as_victims_abroad AZE 2024 = 1 (line 1212)", nil},
+		{"suppress-below hides a complement", []string{"check", "--suppress-below", "5"}, false, "az-2024: COMPLEMENT: victims_identified AZE 2024 SEX=F = 90 (line 1580)", nil},
+		{"suppress-below sums up", []string{"check", "--suppress-below", "5"}, false, "below 5: 27 observations suppressed (24 small, 3 complements), 77 quotes and notes withheld", nil},
+		{"suppress-below 1 suppresses nothing", []string{"check", "--suppress-below", "1"}, true, "", nil},
 		{"dictionary to a file", []string{"dictionary", "-o", dict}, false, "", nil},
 	})
 	committed, _ := os.ReadFile("../../docs/data-dictionary.md")

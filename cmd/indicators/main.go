@@ -50,7 +50,8 @@ Commands:
                              see indicators export -h for formats and filters)
   keys create|list|revoke    manage partners' API keys (see indicators keys)
   check [FILE...]            list breakdowns whose members do not add up to their
-                             total (default: the bundled dataset); no database needed
+                             total (default: the bundled dataset); no database needed;
+                             --suppress-below N: the cells small-cell protection hides
   dictionary                 write the data dictionary (Markdown) of the bundled dataset
   verify REPORT.txt FILE...  list the numbers of a report no data file captures or ignores
   extract [-o F] REPORT.txt  draft a data file from a report's text, for review
