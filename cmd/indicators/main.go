@@ -55,6 +55,9 @@ Commands:
   dictionary                 write the data dictionary (Markdown) of the bundled dataset
   verify REPORT.txt FILE...  list the numbers of a report no data file captures or ignores
   extract [-o F] REPORT.txt  draft a data file from a report's text, for review
+  synth [--observations N] [--seed S] [-o F]
+                             write a synthetic world-sized data file (default 5M
+                             observations) shaped like the report, for benchmarks
 
 Environment:
   DATABASE_URL      PostgreSQL to use; unset: a private cluster in DATA_DIR
@@ -131,6 +134,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.verify(ctx, rest)
 	case "extract":
 		return c.extract(ctx, rest)
+	case "synth":
+		return c.synth(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -385,3 +385,17 @@ func runCases(t *testing.T, getenv func(string) string, cases []cliCase) {
 		})
 	}
 }
+
+// TestSynthCommand writes a synthetic world file and loads it in a dry run:
+// every file synth writes is one load accepts.
+func TestSynthCommand(t *testing.T) {
+	dsn := testdb.DSN(t)
+	file := filepath.Join(t.TempDir(), "world.yaml")
+	runCases(t, env("DATABASE_URL", dsn), []cliCase{
+		{"synth", []string{"synth", "--observations", "3000", "--seed", "3", "-o", file}, false, "",
+			[]string{"synth: 4071 observations (4064 reported, 7 derived from a change), 1 countries, 3 years"}},
+		{"dry run of the synthetic file", []string{"load", "--dry-run", file}, false,
+			"world-synthetic: loaded, 4071 observations\ndry run: rolled back", nil},
+		{"no size", []string{"synth", "--observations", "0"}, true, "", []string{"--observations must be positive"}},
+	})
+}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -10,12 +11,13 @@ import (
 	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
+	"indicators/internal/synth"
 	"indicators/internal/testdb"
 )
 
 // Benchmarks for the load and the queries the API and exports run, on the
 // bundled report and on a synthetic dataset shaped like the target: many
-// countries x twenty years x every breakdown. Run with
+// countries x twenty years x every breakdown (internal/synth). Run with
 //
 //	go test ./internal/store -run '^$' -bench . -benchtime 20x
 //
@@ -39,53 +41,17 @@ func BenchmarkLoadBundled(b *testing.B) {
 	b.ReportMetric(float64(len(ds.Observations)), "observations/load")
 }
 
-// synthetic builds a dataset of about n observations: countries x years x
-// indicators, each a total plus a sex x age grid.
-func synthetic(n int) *dataset.Dataset {
-	ds := &dataset.Dataset{
-		Release: dataset.Release{Code: "synthetic", Title: "Synthetic", Publisher: "AG", ReferenceYear: 2024, RefArea: "C000",
-			Checksum: fmt.Sprintf("%064d", n)},
+// synthetic parses a synthetic world dataset of about n observations, the
+// file `indicators synth` writes.
+func synthetic(b *testing.B, n int) *dataset.Dataset {
+	b.Helper()
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Options{Observations: n, Seed: 1}); err != nil {
+		b.Fatal(err)
 	}
-	ds.Units = []dataset.Unit{{Code: "persons", Name: "Persons"}}
-	ds.Agencies = []dataset.Agency{{Code: "AG", Name: "Agency", Kind: "agency"}}
-	sexes := []string{"F", "M"}
-	ages := []string{"Y0T17", "Y18T24", "Y25T34", "Y35T44", "Y_GE45"}
-	ds.Dimensions = []dataset.Dimension{
-		{Code: "SEX", Name: "Sex", Members: []dataset.Member{{Code: "F", Name: "Female"}, {Code: "M", Name: "Male"}}},
-		{Code: "AGE", Name: "Age", Members: func() []dataset.Member {
-			var ms []dataset.Member
-			for _, a := range ages {
-				ms = append(ms, dataset.Member{Code: a, Name: a})
-			}
-			return ms
-		}()},
-	}
-	const indicators, years = 10, 20
-	perCell := 1 + len(sexes)*len(ages)
-	countries := max(1, n/(indicators*years*perCell))
-	for c := range countries {
-		ds.RefAreas = append(ds.RefAreas, dataset.RefArea{Code: fmt.Sprintf("C%03d", c), Name: "Country " + strconv.Itoa(c)})
-	}
-	for i := range indicators {
-		ds.Indicators = append(ds.Indicators, dataset.Indicator{Code: fmt.Sprintf("indicator_%d", i), Name: "I", Description: "D", Unit: "persons", Theme: "protection"})
-	}
-	src := dataset.Source{Section: "Section", Quote: "a quote of the figure"}
-	for _, area := range ds.RefAreas {
-		for _, ind := range ds.Indicators {
-			for y := 2005; y < 2005+years; y++ {
-				base := dataset.Observation{Indicator: ind.Code, RefArea: area.Code, Period: dataset.Period{Start: y, End: y},
-					Value: decimal.NewFromInt(100), Unit: "persons", Qualifier: dataset.Exact, Status: dataset.Reported, Agency: "AG", Source: src, DerivedFrom: -1}
-				ds.Observations = append(ds.Observations, base)
-				for _, sex := range sexes {
-					for _, age := range ages {
-						o := base
-						o.Value = decimal.NewFromInt(10)
-						o.Coordinates = []dataset.Coordinate{{Dimension: "AGE", Member: age}, {Dimension: "SEX", Member: sex}}
-						ds.Observations = append(ds.Observations, o)
-					}
-				}
-			}
-		}
+	ds, err := dataset.Parse("synthetic.yaml", buf.Bytes())
+	if err != nil {
+		b.Fatal(err)
 	}
 	return ds
 }
@@ -100,7 +66,11 @@ func benchObservations() int {
 func BenchmarkScale(b *testing.B) {
 	s := testdb.New(b)
 	ctx := context.Background()
-	ds := synthetic(benchObservations())
+	ds := synthetic(b, benchObservations())
+	// Codes the queries name: indicators broken down by sex and age, and
+	// the first countries.
+	const indicator, other = "victims_identified", "offences_detected"
+	areas := []string{"AFG", "AGO", "ALB"}
 	// The queries below need the data whichever sub-benchmarks -bench selects.
 	if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
 		b.Fatal(err)
@@ -136,16 +106,16 @@ func BenchmarkScale(b *testing.B) {
 		filter dataset.Filter
 		order  dataset.Order
 	}{
-		{"one cell series", dataset.Filter{Indicators: []string{"indicator_3"}, RefAreas: []string{"C001"}, ExactlyBy: []string{}}, dataset.OrderByKey},
-		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
+		{"one cell series", dataset.Filter{Indicators: []string{indicator}, RefAreas: []string{areas[1]}, ExactlyBy: []string{}}, dataset.OrderByKey},
+		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{indicator}, PeriodFrom: 2020, PeriodTo: 2020,
 			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, dataset.OrderByKey},
 		{"everything, first page", dataset.Filter{}, dataset.OrderByKey},
 		{"everything, largest first", dataset.Filter{}, dataset.OrderByValueDesc},
-		{"totals over age of one country", dataset.Filter{RefAreas: []string{"C002"}, TotalOver: []string{"AGE"}}, dataset.OrderByPeriodDesc},
-		{"latest 3 years of one indicator by sex", dataset.Filter{Current: true, Indicators: []string{"indicator_3"}, LastN: ptr(3),
+		{"totals over age of one country", dataset.Filter{RefAreas: []string{areas[2]}, TotalOver: []string{"AGE"}}, dataset.OrderByPeriodDesc},
+		{"latest 3 years of one indicator by sex", dataset.Filter{Current: true, Indicators: []string{indicator}, LastN: ptr(3),
 			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}, dataset.OrderByKey},
 		{"latest period of every series", dataset.Filter{Current: true, LastN: ptr(1)}, dataset.OrderByKey},
-		{"exact periods", dataset.Filter{Periods: []dataset.Period{{Start: 2010, End: 2010}, {Start: 2020, End: 2020}}, RefAreas: []string{"C001"}}, dataset.OrderByKey},
+		{"exact periods", dataset.Filter{Periods: []dataset.Period{{Start: 2010, End: 2010}, {Start: 2020, End: 2020}}, RefAreas: []string{areas[1]}}, dataset.OrderByKey},
 	}
 	for _, q := range queries {
 		b.Run("page of 100: "+q.name, func(b *testing.B) {
@@ -159,19 +129,19 @@ func BenchmarkScale(b *testing.B) {
 	b.Run("first pages of 10 indicators", func(b *testing.B) {
 		codes := make([]string, 10)
 		for i := range codes {
-			codes[i] = fmt.Sprintf("indicator_%d", i)
+			codes[i] = ds.Indicators[i].Code
 		}
 		for b.Loop() {
-			if _, err := s.FirstPages(ctx, dataset.ByIndicator, codes, dataset.Filter{RefAreas: []string{"C001"}}, dataset.PageRequest{Order: dataset.OrderByKey, First: 20, Count: true}); err != nil {
+			if _, err := s.FirstPages(ctx, dataset.ByIndicator, codes, dataset.Filter{RefAreas: []string{areas[1]}}, dataset.PageRequest{Order: dataset.OrderByKey, First: 20, Count: true}); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("latest of 10 indicators in 10 countries", func(b *testing.B) {
 		var keys []dataset.LatestKey
-		for i := range 10 {
-			for c := range 10 {
-				keys = append(keys, dataset.LatestKey{Indicator: fmt.Sprintf("indicator_%d", i), RefArea: fmt.Sprintf("C%03d", c)})
+		for _, ind := range ds.Indicators[:10] {
+			for _, area := range ds.RefAreas[1:11] { // after WLD
+				keys = append(keys, dataset.LatestKey{Indicator: ind.Code, RefArea: area.Code})
 			}
 		}
 		for b.Loop() {
@@ -204,7 +174,7 @@ func BenchmarkScale(b *testing.B) {
 		name   string
 		filter dataset.Filter
 	}{
-		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{"indicator_3"}, PeriodFrom: 2020, PeriodTo: 2020,
+		{"one indicator by sex, a year", dataset.Filter{Indicators: []string{indicator}, PeriodFrom: 2020, PeriodTo: 2020,
 			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
 		{"everything", dataset.Filter{}},
 	} {
@@ -221,7 +191,7 @@ func BenchmarkScale(b *testing.B) {
 	b.Run("stream one indicator", func(b *testing.B) {
 		for b.Loop() {
 			n := 0
-			if err := s.EachObservation(ctx, dataset.Filter{Indicators: []string{"indicator_5"}}, func(dataset.Observation) error { n++; return nil }); err != nil {
+			if err := s.EachObservation(ctx, dataset.Filter{Indicators: []string{other}}, func(dataset.Observation) error { n++; return nil }); err != nil {
 				b.Fatal(err)
 			}
 		}
