@@ -31,6 +31,7 @@ func TestImportRules(t *testing.T) {
 		{"indicators/internal/export", append(append([]string{"indicators/graph", "indicators/internal/store", "indicators/internal/server"}, sql...), gqlgen...)},
 		{"indicators/graph", append([]string{"indicators/internal/store", "indicators/internal/server"}, sql...)},
 		{"indicators/internal/server", sql},
+		{"indicators/internal/synth", append(append([]string{"indicators/graph", "indicators/internal/store", "indicators/internal/server"}, sql...), gqlgen...)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.pkg, func(t *testing.T) {
