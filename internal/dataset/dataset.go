@@ -67,14 +67,16 @@ type Release struct {
 
 // Unit is a unit of measure.
 type Unit struct {
-	Code string
-	Name string
+	Code  string
+	Name  string
+	Names Labels // Name in other languages
 }
 
 // RefArea is a reference area: a country, or the World for global figures.
 type RefArea struct {
-	Code string
-	Name string
+	Code  string
+	Name  string
+	Names Labels // Name in other languages (CLDR fills those a file leaves out, see Localize)
 	StandardCodes
 }
 
@@ -110,6 +112,7 @@ var AgencyKinds = []AgencyKind{KindMinistry, KindAgency, KindCourt, KindProsecut
 type Agency struct {
 	Code      string
 	Name      string
+	Names     Labels // Name in other languages
 	ShortName string
 	Kind      AgencyKind
 	Parent    string // agency code, or empty
@@ -117,18 +120,22 @@ type Agency struct {
 
 // Dimension is a breakdown dimension with its code list.
 type Dimension struct {
-	Code        string
-	Name        string
-	Description string
-	Members     []Member
+	Code         string
+	Name         string
+	Names        Labels // Name in other languages
+	Description  string
+	Descriptions Labels // Description in other languages
+	Members      []Member
 }
 
 // Member is one code of a dimension's code list.
 type Member struct {
-	Dimension   string // code of the dimension whose code list holds it
-	Code        string
-	Name        string
-	Description string
+	Dimension    string // code of the dimension whose code list holds it
+	Code         string
+	Name         string
+	Names        Labels // Name in other languages
+	Description  string
+	Descriptions Labels // Description in other languages
 	// Synonyms are other words the reports use for the member ("within the
 	// country" for Azerbaijan as a country of exploitation). They guide
 	// report extraction only and are not loaded into the database.
@@ -162,11 +169,13 @@ func Join[T ~string](values []T) string {
 
 // Indicator is a measured quantity.
 type Indicator struct {
-	Code        string
-	Name        string
-	Description string
-	Unit        string
-	Theme       Theme
+	Code         string
+	Name         string
+	Names        Labels // Name in other languages
+	Description  string
+	Descriptions Labels // Description in other languages
+	Unit         string
+	Theme        Theme
 	// Synonyms are other phrases the reports use for what the indicator
 	// counts; like a member's, they guide report extraction only.
 	Synonyms []string

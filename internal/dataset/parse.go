@@ -13,6 +13,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 // FormatVersion is the value the `format` key of a data file must have.
@@ -154,6 +155,48 @@ func (p *parser) text(fields map[string]*yaml.Node, key, what string, line int, 
 	return v
 }
 
+// label reads a text that may be given per language: a plain scalar is
+// English, a mapping `{en: …, az: …, ru: …}` keys each text by its BCP 47
+// tag and must hold English, which every other language falls back to. Tags
+// are stored in canonical form ("AZ" → "az"); one given twice in any
+// spelling is a problem.
+func (p *parser) label(fields map[string]*yaml.Node, key, what string, line int, required bool) (string, Labels) {
+	n := fields[key]
+	if n == nil || n.Kind != yaml.MappingNode {
+		return p.text(fields, key, what, line, required), nil
+	}
+	english, labels := "", Labels{}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		tag, err := language.Parse(k.Value)
+		if err != nil {
+			p.fail(k.Line, "%s: %s: %q is not a BCP 47 language tag", what, key, k.Value)
+			continue
+		}
+		lang := tag.String()
+		text := strings.TrimSpace(v.Value)
+		switch {
+		case seen[lang]:
+			p.fail(k.Line, "%s: %s: language %s given twice", what, key, lang)
+		case v.Kind != yaml.ScalarNode || text == "":
+			p.fail(v.Line, "%s: %s in %s must be a non-empty text", what, key, lang)
+		case lang == "en":
+			english = text
+		default:
+			labels[lang] = text
+		}
+		seen[lang] = true
+	}
+	if english == "" && !seen["en"] {
+		p.fail(n.Line, "%s: %s has no English (en) text, which every other language falls back to", what, key)
+	}
+	if len(labels) == 0 {
+		labels = nil
+	}
+	return english, labels
+}
+
 // texts reads an optional list of non-empty scalars ("synonyms").
 func (p *parser) texts(fields map[string]*yaml.Node, key, what string, line int) []string {
 	var out []string
@@ -244,7 +287,8 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 		if f == nil {
 			continue
 		}
-		u := Unit{Code: p.code(f, "code", "unit", n.Line, unitCodePattern), Name: p.text(f, "name", "unit", n.Line, true)}
+		u := Unit{Code: p.code(f, "code", "unit", n.Line, unitCodePattern)}
+		u.Name, u.Names = p.label(f, "name", "unit", n.Line, true)
 		p.declare(units, u.Code, "unit", n.Line)
 		ds.Units = append(ds.Units, u)
 	}
@@ -257,9 +301,9 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 		}
 		a := RefArea{
 			Code:          p.code(f, "code", "ref_area", n.Line, upperCodePattern),
-			Name:          p.text(f, "name", "ref_area", n.Line, true),
 			StandardCodes: p.standardCodes(f, "ref_area", n.Line),
 		}
+		a.Name, a.Names = p.label(f, "name", "ref_area", n.Line, true)
 		p.declare(areas, a.Code, "ref_area", n.Line)
 		ds.RefAreas = append(ds.RefAreas, a)
 	}
@@ -276,14 +320,14 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 			continue
 		}
 		ind := Indicator{
-			Code:        p.code(f, "code", "indicator", n.Line, indicatorCodePattern),
-			Name:        p.text(f, "name", "indicator", n.Line, true),
-			Description: p.text(f, "description", "indicator", n.Line, true),
-			Unit:        p.text(f, "unit", "indicator", n.Line, true),
-			Theme:       Theme(p.text(f, "theme", "indicator", n.Line, true)),
-			Synonyms:    p.texts(f, "synonyms", "indicator", n.Line),
-			Restricted:  p.flag(f, "restricted", "indicator", n.Line),
+			Code:       p.code(f, "code", "indicator", n.Line, indicatorCodePattern),
+			Unit:       p.text(f, "unit", "indicator", n.Line, true),
+			Theme:      Theme(p.text(f, "theme", "indicator", n.Line, true)),
+			Synonyms:   p.texts(f, "synonyms", "indicator", n.Line),
+			Restricted: p.flag(f, "restricted", "indicator", n.Line),
 		}
+		ind.Name, ind.Names = p.label(f, "name", "indicator", n.Line, true)
+		ind.Description, ind.Descriptions = p.label(f, "description", "indicator", n.Line, true)
 		if h := f["headline"]; h != nil {
 			ind.Headline = p.headline(h, dims)
 			headlines = append(headlines, declaredHeadline{ind.Code, h.Line})
@@ -433,11 +477,11 @@ func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
 		}
 		a := Agency{
 			Code:      p.code(f, "code", "agency", n.Line, upperCodePattern),
-			Name:      p.text(f, "name", "agency", n.Line, true),
 			ShortName: p.text(f, "short_name", "agency", n.Line, false),
 			Kind:      AgencyKind(p.text(f, "kind", "agency", n.Line, true)),
 			Parent:    p.text(f, "parent", "agency", n.Line, false),
 		}
+		a.Name, a.Names = p.label(f, "name", "agency", n.Line, true)
 		if a.Kind != "" && !slices.Contains(AgencyKinds, a.Kind) {
 			p.fail(lineOf(f["kind"], n.Line), "agency: unknown kind %q (allowed: %s)", a.Kind, Join(AgencyKinds))
 		}
@@ -479,10 +523,10 @@ func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
 			continue
 		}
 		d := Dimension{
-			Code:        p.code(f, "code", "dimension", n.Line, upperCodePattern),
-			Name:        p.text(f, "name", "dimension", n.Line, true),
-			Description: p.text(f, "description", "dimension", n.Line, false),
+			Code: p.code(f, "code", "dimension", n.Line, upperCodePattern),
 		}
+		d.Name, d.Names = p.label(f, "name", "dimension", n.Line, true)
+		d.Description, d.Descriptions = p.label(f, "description", "dimension", n.Line, false)
 		p.declare(lines, d.Code, "dimension", n.Line)
 		members := declared{}
 		what := "dimension " + d.Code + " member"
@@ -494,11 +538,11 @@ func (p *parser) dimensions(n *yaml.Node, ds *Dataset) dimensionMembers {
 			mem := Member{
 				Dimension:     d.Code,
 				Code:          p.code(mf, "code", what, m.Line, memberCodePattern),
-				Name:          p.text(mf, "name", what, m.Line, true),
-				Description:   p.text(mf, "description", what, m.Line, false),
 				Synonyms:      p.texts(mf, "synonyms", what, m.Line),
 				StandardCodes: p.standardCodes(mf, what, m.Line),
 			}
+			mem.Name, mem.Names = p.label(mf, "name", what, m.Line, true)
+			mem.Description, mem.Descriptions = p.label(mf, "description", what, m.Line, false)
 			p.declare(members, mem.Code, what, m.Line)
 			d.Members = append(d.Members, mem)
 		}

@@ -97,6 +97,11 @@ func TestParseRejects(t *testing.T) {
 		{"synonyms not a list", "- {code: M, name: Male}", "- {code: M, name: Male, synonyms: men}", 31, "synonyms: expected a list"},
 		{"empty synonym", "- {code: M, name: Male}", `- {code: M, name: Male, synonyms: [men, ""]}`, 31, "each of synonyms must be a non-empty text"},
 		{"restricted not a boolean", "    period: 2005-2024\n", "    period: 2005-2024\n    restricted: yes please\n", 74, `restricted "yes please" is neither true nor false`},
+		{"label language not BCP 47", "- {code: F, name: Female}", "- {code: F, name: {en: Female, azeri!: Qadın}}", 30, `name: "azeri!" is not a BCP 47 language tag`},
+		{"label without English", "- {code: F, name: Female}", "- {code: F, name: {az: Qadın}}", 30, "name has no English (en) text"},
+		{"label language twice", "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: Qadın, AZ: Qadın}}", 30, "name: language az given twice"},
+		{"empty label", "- {code: F, name: Female}", `- {code: F, name: {en: Female, ru: ""}}`, 30, "name in ru must be a non-empty text"},
+		{"label not a text", "- {code: F, name: Female}", "- {code: F, name: {en: Female, ru: [a]}}", 30, "name in ru must be a non-empty text"},
 		{"restricted indicator not a boolean", "unit: calls\n    theme: protection\n", "unit: calls\n    theme: protection\n    restricted: 1\n", 47, `indicator: restricted "1" is neither true nor false`},
 	}
 	fixture := readFixture(t)
@@ -148,6 +153,41 @@ func TestParseSynonyms(t *testing.T) {
 	}
 	if !found {
 		t.Error("the indicator's synonyms were not read")
+	}
+}
+
+// TestParseLabels: a name or description is a plain (English) text or one
+// text per language, English among them.
+func TestParseLabels(t *testing.T) {
+	fixture := strings.Replace(readFixture(t), "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: Qadın, RU: Женщины}, description: {en: Women and girls}}", 1)
+	fixture = strings.Replace(fixture, "name: Sex\n", "name:\n      en: Sex\n      az-Latn: Cins\n", 1)
+	ds, err := Parse("fixture.yaml", []byte(fixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sex := ds.Dimensions[0]
+	tests := []struct {
+		name    string
+		english string
+		labels  Labels
+		want    string
+		wantOK  bool
+	}{
+		{"per-language member name", sex.Members[0].Name, sex.Members[0].Names, "Female az=Qadın ru=Женщины", true},
+		{"English-only mapping", sex.Members[0].Description, sex.Members[0].Descriptions, "Women and girls", true},
+		{"plain text is English", sex.Members[1].Name, sex.Members[1].Names, "Male", true},
+		{"tag in canonical form", sex.Name, sex.Names, "Sex az-Latn=Cins", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := tc.english
+			for _, l := range AllLabels(tc.english, tc.labels, StandardCodes{})[1:] {
+				got += " " + l.Language + "=" + l.Text
+			}
+			if got != tc.want {
+				t.Errorf("labels %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
 
