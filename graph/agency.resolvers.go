@@ -16,6 +16,16 @@ func (r *agencyResolver) ID(ctx context.Context, obj *dataset.Agency) (string, e
 	return nodeID("Agency", obj.Code), nil
 }
 
+// Name is the batch resolver for the name field.
+func (r *agencyResolver) Name(ctx context.Context, objs []*dataset.Agency, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, agencyName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *agencyResolver) Names(ctx context.Context, objs []*dataset.Agency) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, agencyName)
+}
+
 // ShortName is the batch resolver for the shortName field.
 func (r *agencyResolver) ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error) {
 	return pick(objs, func(a *dataset.Agency) *string { return optional(a.ShortName) })

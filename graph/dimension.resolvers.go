@@ -15,9 +15,19 @@ func (r *dimensionResolver) ID(ctx context.Context, obj *dataset.Dimension) (str
 	return nodeID("Dimension", obj.Code), nil
 }
 
+// Name is the batch resolver for the name field.
+func (r *dimensionResolver) Name(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, dimensionName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *dimensionResolver) Names(ctx context.Context, objs []*dataset.Dimension) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, dimensionName)
+}
+
 // Description is the batch resolver for the description field.
-func (r *dimensionResolver) Description(ctx context.Context, objs []*dataset.Dimension) ([]*string, error) {
-	return pick(objs, func(d *dataset.Dimension) *string { return optional(d.Description) })
+func (r *dimensionResolver) Description(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]*string, error) {
+	return localizeOptional(ctx, objs, lang, dimensionDescription)
 }
 
 // ID is the resolver for the id field.
@@ -25,9 +35,19 @@ func (r *memberResolver) ID(ctx context.Context, obj *dataset.Member) (string, e
 	return nodeID("Member", obj.Dimension, obj.Code), nil
 }
 
+// Name is the batch resolver for the name field.
+func (r *memberResolver) Name(ctx context.Context, objs []*dataset.Member, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, memberName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *memberResolver) Names(ctx context.Context, objs []*dataset.Member) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, memberName)
+}
+
 // Description is the batch resolver for the description field.
-func (r *memberResolver) Description(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
-	return pick(objs, func(m *dataset.Member) *string { return optional(m.Description) })
+func (r *memberResolver) Description(ctx context.Context, objs []*dataset.Member, lang *string) ([]*string, error) {
+	return localizeOptional(ctx, objs, lang, memberDescription)
 }
 
 // Dimension is the batch resolver for the dimension field.

@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	Release() ReleaseResolver
 	Revision() RevisionResolver
 	Source() SourceResolver
+	Unit() UnitResolver
 	ObservationFilter() ObservationFilterResolver
 }
 
@@ -65,7 +66,8 @@ type ComplexityRoot struct {
 		ID           func(childComplexity int) int
 		Indicators   func(childComplexity int) int
 		Kind         func(childComplexity int) int
-		Name         func(childComplexity int) int
+		Name         func(childComplexity int, lang *string) int
+		Names        func(childComplexity int) int
 		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Parent       func(childComplexity int) int
 		ShortName    func(childComplexity int) int
@@ -170,10 +172,11 @@ type ComplexityRoot struct {
 
 	Dimension struct {
 		Code        func(childComplexity int) int
-		Description func(childComplexity int) int
+		Description func(childComplexity int, lang *string) int
 		ID          func(childComplexity int) int
 		Members     func(childComplexity int) int
-		Name        func(childComplexity int) int
+		Name        func(childComplexity int, lang *string) int
+		Names       func(childComplexity int) int
 	}
 
 	Headline struct {
@@ -188,11 +191,12 @@ type ComplexityRoot struct {
 		Agencies     func(childComplexity int) int
 		Breakdown    func(childComplexity int, by string, period *string, refArea *string) int
 		Code         func(childComplexity int) int
-		Description  func(childComplexity int) int
+		Description  func(childComplexity int, lang *string) int
 		Dimensions   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Latest       func(childComplexity int, refArea *string, periodLength *int) int
-		Name         func(childComplexity int) int
+		Name         func(childComplexity int, lang *string) int
+		Names        func(childComplexity int) int
 		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Periods      func(childComplexity int) int
 		Restricted   func(childComplexity int) int
@@ -213,15 +217,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Label struct {
+		Language func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
 	Member struct {
 		Code        func(childComplexity int) int
-		Description func(childComplexity int) int
+		Description func(childComplexity int, lang *string) int
 		Dimension   func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Iso2        func(childComplexity int) int
 		Iso3        func(childComplexity int) int
 		M49         func(childComplexity int) int
-		Name        func(childComplexity int) int
+		Name        func(childComplexity int, lang *string) int
+		Names       func(childComplexity int) int
 	}
 
 	Observation struct {
@@ -298,12 +309,13 @@ type ComplexityRoot struct {
 	}
 
 	RefArea struct {
-		Code func(childComplexity int) int
-		ID   func(childComplexity int) int
-		Iso2 func(childComplexity int) int
-		Iso3 func(childComplexity int) int
-		M49  func(childComplexity int) int
-		Name func(childComplexity int) int
+		Code  func(childComplexity int) int
+		ID    func(childComplexity int) int
+		Iso2  func(childComplexity int) int
+		Iso3  func(childComplexity int) int
+		M49   func(childComplexity int) int
+		Name  func(childComplexity int, lang *string) int
+		Names func(childComplexity int) int
 	}
 
 	Release struct {
@@ -339,8 +351,9 @@ type ComplexityRoot struct {
 	}
 
 	Unit struct {
-		Code func(childComplexity int) int
-		Name func(childComplexity int) int
+		Code  func(childComplexity int) int
+		Name  func(childComplexity int, lang *string) int
+		Names func(childComplexity int) int
 	}
 }
 
@@ -351,6 +364,8 @@ type ComplexityRoot struct {
 type AgencyResolver interface {
 	ID(ctx context.Context, obj *dataset.Agency) (string, error)
 
+	Name(ctx context.Context, objs []*dataset.Agency, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.Agency) ([][]dataset.Localized, error)
 	ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error)
 
 	Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error)
@@ -397,7 +412,9 @@ type CoverageSourceResolver interface {
 type DimensionResolver interface {
 	ID(ctx context.Context, obj *dataset.Dimension) (string, error)
 
-	Description(ctx context.Context, objs []*dataset.Dimension) ([]*string, error)
+	Name(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.Dimension) ([][]dataset.Localized, error)
+	Description(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]*string, error)
 }
 type HeadlineResolver interface {
 	Period(ctx context.Context, obj *dataset.Headline) (*dataset.Period, error)
@@ -407,6 +424,9 @@ type HeadlineResolver interface {
 type IndicatorResolver interface {
 	ID(ctx context.Context, obj *dataset.Indicator) (string, error)
 
+	Name(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.Indicator) ([][]dataset.Localized, error)
+	Description(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error)
 	Unit(ctx context.Context, obj *dataset.Indicator) (*dataset.Unit, error)
 
 	Agencies(ctx context.Context, obj *dataset.Indicator) ([]dataset.Agency, error)
@@ -420,7 +440,9 @@ type IndicatorResolver interface {
 type MemberResolver interface {
 	ID(ctx context.Context, obj *dataset.Member) (string, error)
 
-	Description(ctx context.Context, objs []*dataset.Member) ([]*string, error)
+	Name(ctx context.Context, objs []*dataset.Member, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.Member) ([][]dataset.Localized, error)
+	Description(ctx context.Context, objs []*dataset.Member, lang *string) ([]*string, error)
 	Dimension(ctx context.Context, objs []*dataset.Member) ([]*dataset.Dimension, error)
 	Iso2(ctx context.Context, objs []*dataset.Member) ([]*string, error)
 	Iso3(ctx context.Context, objs []*dataset.Member) ([]*string, error)
@@ -468,6 +490,8 @@ type QueryResolver interface {
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
 
+	Name(ctx context.Context, objs []*dataset.RefArea, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.RefArea) ([][]dataset.Localized, error)
 	Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
 	Iso3(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
 	M49(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
@@ -490,6 +514,10 @@ type SourceResolver interface {
 	Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error)
 	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
 	DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error)
+}
+type UnitResolver interface {
+	Name(ctx context.Context, objs []*dataset.Unit, lang *string) ([]string, error)
+	Names(ctx context.Context, objs []*dataset.Unit) ([][]dataset.Localized, error)
 }
 
 type ObservationFilterResolver interface {
@@ -543,7 +571,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agency.Name(childComplexity), true
+		args, err := ec.field_Agency_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.Name(childComplexity, args["lang"].(*string)), true
+	case "Agency.names":
+		if e.ComplexityRoot.Agency.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agency.Names(childComplexity), true
 	case "Agency.observations":
 		if e.ComplexityRoot.Agency.Observations == nil {
 			break
@@ -957,7 +996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Dimension.Description(childComplexity), true
+		args, err := ec.field_Dimension_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dimension.Description(childComplexity, args["lang"].(*string)), true
 	case "Dimension.id":
 		if e.ComplexityRoot.Dimension.ID == nil {
 			break
@@ -975,7 +1019,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Dimension.Name(childComplexity), true
+		args, err := ec.field_Dimension_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dimension.Name(childComplexity, args["lang"].(*string)), true
+	case "Dimension.names":
+		if e.ComplexityRoot.Dimension.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dimension.Names(childComplexity), true
 
 	case "Headline.kind":
 		if e.ComplexityRoot.Headline.Kind == nil {
@@ -1036,7 +1091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Indicator.Description(childComplexity), true
+		args, err := ec.field_Indicator_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Description(childComplexity, args["lang"].(*string)), true
 	case "Indicator.dimensions":
 		if e.ComplexityRoot.Indicator.Dimensions == nil {
 			break
@@ -1065,7 +1125,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Indicator.Name(childComplexity), true
+		args, err := ec.field_Indicator_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Indicator.Name(childComplexity, args["lang"].(*string)), true
+	case "Indicator.names":
+		if e.ComplexityRoot.Indicator.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Indicator.Names(childComplexity), true
 	case "Indicator.observations":
 		if e.ComplexityRoot.Indicator.Observations == nil {
 			break
@@ -1151,6 +1222,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IndicatorEdge.Node(childComplexity), true
 
+	case "Label.language":
+		if e.ComplexityRoot.Label.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.Language(childComplexity), true
+	case "Label.source":
+		if e.ComplexityRoot.Label.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.Source(childComplexity), true
+	case "Label.text":
+		if e.ComplexityRoot.Label.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Label.Text(childComplexity), true
+
 	case "Member.code":
 		if e.ComplexityRoot.Member.Code == nil {
 			break
@@ -1162,7 +1252,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Member.Description(childComplexity), true
+		args, err := ec.field_Member_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Description(childComplexity, args["lang"].(*string)), true
 	case "Member.dimension":
 		if e.ComplexityRoot.Member.Dimension == nil {
 			break
@@ -1198,7 +1293,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Member.Name(childComplexity), true
+		args, err := ec.field_Member_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Member.Name(childComplexity, args["lang"].(*string)), true
+	case "Member.names":
+		if e.ComplexityRoot.Member.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Member.Names(childComplexity), true
 
 	case "Observation.agency":
 		if e.ComplexityRoot.Observation.Agency == nil {
@@ -1605,7 +1711,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.RefArea.Name(childComplexity), true
+		args, err := ec.field_RefArea_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.RefArea.Name(childComplexity, args["lang"].(*string)), true
+	case "RefArea.names":
+		if e.ComplexityRoot.RefArea.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RefArea.Names(childComplexity), true
 
 	case "Release.checksum":
 		if e.ComplexityRoot.Release.Checksum == nil {
@@ -1742,7 +1859,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Unit.Name(childComplexity), true
+		args, err := ec.field_Unit_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Unit.Name(childComplexity, args["lang"].(*string)), true
+	case "Unit.names":
+		if e.ComplexityRoot.Unit.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Unit.Names(childComplexity), true
 
 	}
 	return 0, false
@@ -1818,7 +1946,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "agency.graphqls" "aggregate.graphqls" "coverage.graphqls" "dimension.graphqls" "indicator.graphqls" "observation.graphqls" "pagination.graphqls" "query.graphqls" "ratelimit.graphqls" "refarea.graphqls" "release.graphqls" "revision.graphqls"
+//go:embed "agency.graphqls" "aggregate.graphqls" "coverage.graphqls" "dimension.graphqls" "indicator.graphqls" "language.graphqls" "observation.graphqls" "pagination.graphqls" "query.graphqls" "ratelimit.graphqls" "refarea.graphqls" "release.graphqls" "revision.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1835,6 +1963,7 @@ var sources = []*ast.Source{
 	{Name: "coverage.graphqls", Input: sourceData("coverage.graphqls"), BuiltIn: false},
 	{Name: "dimension.graphqls", Input: sourceData("dimension.graphqls"), BuiltIn: false},
 	{Name: "indicator.graphqls", Input: sourceData("indicator.graphqls"), BuiltIn: false},
+	{Name: "language.graphqls", Input: sourceData("language.graphqls"), BuiltIn: false},
 	{Name: "observation.graphqls", Input: sourceData("observation.graphqls"), BuiltIn: false},
 	{Name: "pagination.graphqls", Input: sourceData("pagination.graphqls"), BuiltIn: false},
 	{Name: "query.graphqls", Input: sourceData("query.graphqls"), BuiltIn: false},
@@ -1857,6 +1986,8 @@ func (ec *executionContext) childFields_Agency(ctx context.Context, field graphq
 		return ec.fieldContext_Agency_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Agency_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Agency_names(ctx, field)
 	case "shortName":
 		return ec.fieldContext_Agency_shortName(ctx, field)
 	case "kind":
@@ -2073,6 +2204,8 @@ func (ec *executionContext) childFields_Dimension(ctx context.Context, field gra
 		return ec.fieldContext_Dimension_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Dimension_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Dimension_names(ctx, field)
 	case "description":
 		return ec.fieldContext_Dimension_description(ctx, field)
 	case "members":
@@ -2105,6 +2238,8 @@ func (ec *executionContext) childFields_Indicator(ctx context.Context, field gra
 		return ec.fieldContext_Indicator_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Indicator_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Indicator_names(ctx, field)
 	case "description":
 		return ec.fieldContext_Indicator_description(ctx, field)
 	case "unit":
@@ -2155,6 +2290,18 @@ func (ec *executionContext) childFields_IndicatorEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type IndicatorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Label(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "language":
+		return ec.fieldContext_Label_language(ctx, field)
+	case "text":
+		return ec.fieldContext_Label_text(ctx, field)
+	case "source":
+		return ec.fieldContext_Label_source(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Label", field.Name)
+}
+
 func (ec *executionContext) childFields_Member(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2163,6 +2310,8 @@ func (ec *executionContext) childFields_Member(ctx context.Context, field graphq
 		return ec.fieldContext_Member_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Member_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Member_names(ctx, field)
 	case "description":
 		return ec.fieldContext_Member_description(ctx, field)
 	case "dimension":
@@ -2295,6 +2444,8 @@ func (ec *executionContext) childFields_RefArea(ctx context.Context, field graph
 		return ec.fieldContext_RefArea_code(ctx, field)
 	case "name":
 		return ec.fieldContext_RefArea_name(ctx, field)
+	case "names":
+		return ec.fieldContext_RefArea_names(ctx, field)
 	case "iso2":
 		return ec.fieldContext_RefArea_iso2(ctx, field)
 	case "iso3":
@@ -2375,6 +2526,8 @@ func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.
 		return ec.fieldContext_Unit_code(ctx, field)
 	case "name":
 		return ec.fieldContext_Unit_name(ctx, field)
+	case "names":
+		return ec.fieldContext_Unit_names(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Unit", field.Name)
 }
@@ -2495,6 +2648,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Agency_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Agency_observations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2533,6 +2700,34 @@ func (ec *executionContext) field_Agency_observations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Dimension_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Dimension_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Indicator_breakdown_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2563,6 +2758,20 @@ func (ec *executionContext) field_Indicator_breakdown_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Indicator_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Indicator_latest_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2582,6 +2791,20 @@ func (ec *executionContext) field_Indicator_latest_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["periodLength"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Indicator_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -2666,6 +2889,34 @@ func (ec *executionContext) field_Indicator_series_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["periodLength"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Member_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
 	return args, nil
 }
 
@@ -2903,6 +3154,34 @@ func (ec *executionContext) field_Query_observations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_RefArea_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Unit_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3032,7 +3311,7 @@ func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Agency_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_Agency_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3042,8 +3321,107 @@ func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, false, false, "String")
+func (ec *executionContext) fieldContext_Agency_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Agency_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
+	resolver := ec.Resolvers.Agency()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Agency.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.Agency{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Agency.name",
+	)
+}
+
+func (ec *executionContext) _Agency_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agency_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Agency_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Agency_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Agency_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
+	resolver := ec.Resolvers.Agency()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Agency.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.Agency{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"Agency.names",
+	)
 }
 
 func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
@@ -5043,7 +5421,7 @@ func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Dimension_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_Dimension_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5053,8 +5431,107 @@ func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Dimension_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dimension", field, false, false, "String")
+func (ec *executionContext) fieldContext_Dimension_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dimension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dimension_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Dimension_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
+	resolver := ec.Resolvers.Dimension()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Dimension.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.Dimension{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Dimension.name",
+	)
+}
+
+func (ec *executionContext) _Dimension_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dimension_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Dimension_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dimension_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dimension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Dimension_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
+	resolver := ec.Resolvers.Dimension()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Dimension.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.Dimension{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"Dimension.names",
+	)
 }
 
 func (ec *executionContext) _Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
@@ -5076,14 +5553,35 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Dimension_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dimension", field, true, true, "String")
+func (ec *executionContext) fieldContext_Dimension_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dimension",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dimension_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 func (ec *executionContext) resolveBatch_Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
 	resolver := ec.Resolvers.Dimension()
+	fc := graphql.GetFieldContext(ctx)
 	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Description(ctx, batch.Parents)
+			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
 		})
 		return graphql.ResolveBatchGroupResult[*string](
 			ctx,
@@ -5094,7 +5592,7 @@ func (ec *executionContext) resolveBatch_Dimension_description(ctx context.Conte
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.Description(ctx, []*dataset.Dimension{obj})
+	results, err := resolver.Description(ctx, []*dataset.Dimension{obj}, fc.Args["lang"].(*string))
 	return graphql.ResolveBatchSingleResult[*string](
 		ctx,
 		results,
@@ -5323,7 +5821,7 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Indicator_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_Indicator_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5333,8 +5831,107 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Indicator_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+func (ec *executionContext) fieldContext_Indicator_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Indicator_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
+	resolver := ec.Resolvers.Indicator()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Indicator.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.Indicator{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Indicator.name",
+	)
+}
+
+func (ec *executionContext) _Indicator_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Indicator_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Indicator_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Indicator_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Indicator_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
+	resolver := ec.Resolvers.Indicator()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Indicator.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.Indicator{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"Indicator.names",
+	)
 }
 
 func (ec *executionContext) _Indicator_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
@@ -5346,7 +5943,7 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 			return ec.fieldContext_Indicator_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
+			return ec.resolveBatch_Indicator_description(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5356,8 +5953,52 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Indicator_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Indicator", field, false, false, "String")
+func (ec *executionContext) fieldContext_Indicator_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Indicator",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Indicator_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Indicator_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
+	resolver := ec.Resolvers.Indicator()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Indicator.description",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Description(ctx, []*dataset.Indicator{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Indicator.description",
+	)
 }
 
 func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
@@ -5884,6 +6525,75 @@ func (ec *executionContext) fieldContext_IndicatorEdge_node(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Label_language(ctx context.Context, field graphql.CollectedField, obj *dataset.Localized) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "String")
+}
+
+func (ec *executionContext) _Label_text(ctx context.Context, field graphql.CollectedField, obj *dataset.Localized) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "String")
+}
+
+func (ec *executionContext) _Label_source(ctx context.Context, field graphql.CollectedField, obj *dataset.Localized) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Label_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.LabelSource) graphql.Marshaler {
+			return ec.marshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Label_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Label", field, false, false, "LabelSource")
+}
+
 func (ec *executionContext) _Member_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5939,7 +6649,7 @@ func (ec *executionContext) _Member_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_Member_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5949,8 +6659,107 @@ func (ec *executionContext) _Member_name(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Member_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, false, false, "String")
+func (ec *executionContext) fieldContext_Member_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Member_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.Member{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Member.name",
+	)
+}
+
+func (ec *executionContext) _Member_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Member_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Member_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Member_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Member_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
+	resolver := ec.Resolvers.Member()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Member.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.Member{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"Member.names",
+	)
 }
 
 func (ec *executionContext) _Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
@@ -5972,14 +6781,35 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Member_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
+func (ec *executionContext) fieldContext_Member_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Member",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Member_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 func (ec *executionContext) resolveBatch_Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
 	resolver := ec.Resolvers.Member()
+	fc := graphql.GetFieldContext(ctx)
 	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Description(ctx, batch.Parents)
+			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
 		})
 		return graphql.ResolveBatchGroupResult[*string](
 			ctx,
@@ -5990,7 +6820,7 @@ func (ec *executionContext) resolveBatch_Member_description(ctx context.Context,
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.Description(ctx, []*dataset.Member{obj})
+	results, err := resolver.Description(ctx, []*dataset.Member{obj}, fc.Args["lang"].(*string))
 	return graphql.ResolveBatchSingleResult[*string](
 		ctx,
 		results,
@@ -8125,7 +8955,7 @@ func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_RefArea_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8135,8 +8965,107 @@ func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RefArea_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RefArea", field, false, false, "String")
+func (ec *executionContext) fieldContext_RefArea_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefArea",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_RefArea_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_RefArea_name(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
+	resolver := ec.Resolvers.RefArea()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"RefArea.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.RefArea{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"RefArea.name",
+	)
+}
+
+func (ec *executionContext) _RefArea_names(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RefArea_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_RefArea_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RefArea_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RefArea",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_RefArea_names(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
+	resolver := ec.Resolvers.RefArea()
+	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"RefArea.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.RefArea{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"RefArea.names",
+	)
 }
 
 func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
@@ -8952,7 +9881,7 @@ func (ec *executionContext) _Unit_name(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Unit_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
+			return ec.resolveBatch_Unit_name(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8962,8 +9891,107 @@ func (ec *executionContext) _Unit_name(ctx context.Context, field graphql.Collec
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Unit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Unit", field, false, false, "String")
+func (ec *executionContext) fieldContext_Unit_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Unit_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Unit_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (any, error) {
+	resolver := ec.Resolvers.Unit()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*dataset.Unit](ctx, "Unit"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[string](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Unit.name",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Name(ctx, []*dataset.Unit{obj}, fc.Args["lang"].(*string))
+	return graphql.ResolveBatchSingleResult[string](
+		ctx,
+		results,
+		err,
+		"Unit.name",
+	)
+}
+
+func (ec *executionContext) _Unit_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Unit_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Unit_names(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+			return ec.marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Unit_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Unit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Label(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Unit_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (any, error) {
+	resolver := ec.Resolvers.Unit()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Unit](ctx, "Unit"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Names(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Unit.names",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Names(ctx, []*dataset.Unit{obj})
+	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
+		ctx,
+		results,
+		err,
+		"Unit.names",
+	)
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10498,10 +11526,17 @@ func (ec *executionContext) _Agency(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Agency_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Agency_names(ctx, field, obj)
+				})
 		case "shortName":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -11231,10 +12266,17 @@ func (ec *executionContext) _Dimension(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Dimension_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dimension_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dimension_names(ctx, field, obj)
+				})
 		case "description":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -11342,15 +12384,23 @@ func (ec *executionContext) _Indicator(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Indicator_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_names(ctx, field, obj)
+				})
 		case "description":
-			out.Values[i] = ec._Indicator_description(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Indicator_description(ctx, field, obj)
+				})
 		case "unit":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -11512,6 +12562,49 @@ func (ec *executionContext) _IndicatorEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var labelImplementors = []string{"Label"}
+
+func (ec *executionContext) _Label(ctx context.Context, sel ast.SelectionSet, obj *dataset.Localized) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, labelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Label")
+		case "language":
+			out.Values[i] = ec._Label_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Label_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._Label_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var memberImplementors = []string{"Member", "Node"}
 
 func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, obj *dataset.Member) graphql.Marshaler {
@@ -11535,10 +12628,17 @@ func (ec *executionContext) _Member(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Member_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Member_names(ctx, field, obj)
+				})
 		case "description":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12116,10 +13216,17 @@ func (ec *executionContext) _RefArea(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._RefArea_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._RefArea_names(ctx, field, obj)
+				})
 		case "iso2":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12391,13 +13498,20 @@ func (ec *executionContext) _Unit(ctx context.Context, sel ast.SelectionSet, obj
 		case "code":
 			out.Values[i] = ec._Unit_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.Values[i] = ec._Unit_name(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_name(ctx, field, obj)
+				})
+		case "names":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Unit_names(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13160,6 +14274,7 @@ func (ec *executionContext) marshalNIndicator2indicatorsᚋinternalᚋdatasetᚐ
 }
 
 func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
+	ctx = graphql.WithBatchParentValues(ctx, "Indicator", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -13230,6 +14345,52 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	}
 	return res
 }
+
+func (ec *executionContext) marshalNLabel2indicatorsᚋinternalᚋdatasetᚐLocalized(ctx context.Context, sel ast.SelectionSet, v dataset.Localized) graphql.Marshaler {
+	return ec._Label(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLabel2ᚕindicatorsᚋinternalᚋdatasetᚐLocalizedᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLabel2indicatorsᚋinternalᚋdatasetᚐLocalized(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource(ctx context.Context, v any) (dataset.LabelSource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource(ctx context.Context, sel ast.SelectionSet, v dataset.LabelSource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "LabelSource!")
+	}
+	return res
+}
+
+var (
+	unmarshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource = map[string]dataset.LabelSource{
+		"DATA_FILE": dataset.SourceDataFile,
+		"CLDR":      dataset.SourceCLDR,
+	}
+	marshalNLabelSource2indicatorsᚋinternalᚋdatasetᚐLabelSource = map[dataset.LabelSource]string{
+		dataset.SourceDataFile: "DATA_FILE",
+		dataset.SourceCLDR:     "CLDR",
+	}
+)
 
 func (ec *executionContext) marshalNMember2indicatorsᚋinternalᚋdatasetᚐMember(ctx context.Context, sel ast.SelectionSet, v dataset.Member) graphql.Marshaler {
 	return ec._Member(ctx, sel, &v)

@@ -55,6 +55,21 @@ func (r *indicatorResolver) ID(ctx context.Context, obj *dataset.Indicator) (str
 	return nodeID("Indicator", obj.Code), nil
 }
 
+// Name is the batch resolver for the name field.
+func (r *indicatorResolver) Name(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, indicatorName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *indicatorResolver) Names(ctx context.Context, objs []*dataset.Indicator) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, indicatorName)
+}
+
+// Description is the batch resolver for the description field.
+func (r *indicatorResolver) Description(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, indicatorDescription)
+}
+
 // Unit is the resolver for the unit field.
 func (r *indicatorResolver) Unit(ctx context.Context, obj *dataset.Indicator) (*dataset.Unit, error) {
 	return r.unitByCode(ctx, obj.Unit)
@@ -107,6 +122,16 @@ func (r *indicatorResolver) Breakdown(ctx context.Context, obj *dataset.Indicato
 	return r.breakdown(ctx, obj.Code, by, period, refArea)
 }
 
+// Name is the batch resolver for the name field.
+func (r *unitResolver) Name(ctx context.Context, objs []*dataset.Unit, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, unitName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *unitResolver) Names(ctx context.Context, objs []*dataset.Unit) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, unitName)
+}
+
 // Breakdown returns BreakdownResolver implementation.
 func (r *Resolver) Breakdown() BreakdownResolver { return &breakdownResolver{r} }
 
@@ -119,9 +144,13 @@ func (r *Resolver) Headline() HeadlineResolver { return &headlineResolver{r} }
 // Indicator returns IndicatorResolver implementation.
 func (r *Resolver) Indicator() IndicatorResolver { return &indicatorResolver{r} }
 
+// Unit returns UnitResolver implementation.
+func (r *Resolver) Unit() UnitResolver { return &unitResolver{r} }
+
 type (
 	breakdownResolver       struct{ *Resolver }
 	breakdownMemberResolver struct{ *Resolver }
 	headlineResolver        struct{ *Resolver }
 	indicatorResolver       struct{ *Resolver }
+	unitResolver            struct{ *Resolver }
 )

@@ -15,6 +15,16 @@ func (r *refAreaResolver) ID(ctx context.Context, obj *dataset.RefArea) (string,
 	return nodeID("RefArea", obj.Code), nil
 }
 
+// Name is the batch resolver for the name field.
+func (r *refAreaResolver) Name(ctx context.Context, objs []*dataset.RefArea, lang *string) ([]string, error) {
+	return localizeText(ctx, objs, lang, refAreaName)
+}
+
+// Names is the batch resolver for the names field.
+func (r *refAreaResolver) Names(ctx context.Context, objs []*dataset.RefArea) ([][]dataset.Localized, error) {
+	return allLabels(ctx, objs, refAreaName)
+}
+
 // Iso2 is the batch resolver for the iso2 field.
 func (r *refAreaResolver) Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
 	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.ISO2) })

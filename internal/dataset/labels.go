@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -36,10 +37,13 @@ func NegotiateLanguage(accept string) string {
 	return Languages[i].String()
 }
 
-// Label sources: who wrote the text served.
+// LabelSource is who wrote a label.
+type LabelSource string
+
+// Label sources.
 const (
-	SourceDataFile = "data file" // the compilers of the data file (English, or their translation)
-	SourceCLDR     = "CLDR"      // the Unicode CLDR's country name, through golang.org/x/text
+	SourceDataFile LabelSource = "data file" // the compilers of the data file (English, or their translation)
+	SourceCLDR     LabelSource = "CLDR"      // the Unicode CLDR's country name, through golang.org/x/text
 )
 
 // Localized is a label in the language served, or in English when that
@@ -47,12 +51,12 @@ const (
 type Localized struct {
 	Text     string
 	Language string // the tag of Text
-	Source   string // SourceDataFile or SourceCLDR
-	FellBack bool   // asked for another language, which has no such label
+	Source   LabelSource
+	FellBack bool // asked for another language, which has no such label
 }
 
 // Localize picks the label for lang: the data file's translation, else for a
-// country (codes with an ISO 3166 alpha-2) CLDR's name of it, else the
+// country or area with an ISO 3166 alpha-2 or M49 code CLDR's name of it, else the
 // English text, marked as fallen back. An English request, or an empty
 // English text (an optional description left out), never falls back.
 func Localize(english string, labels Labels, codes StandardCodes, lang string) Localized {
@@ -62,18 +66,21 @@ func Localize(english string, labels Labels, codes StandardCodes, lang string) L
 	if t, ok := labels[lang]; ok {
 		return Localized{Text: t, Language: lang, Source: SourceDataFile}
 	}
-	if name := countryName(codes.ISO2, lang); name != "" {
+	if name := regionName(codes, lang); name != "" {
 		return Localized{Text: name, Language: lang, Source: SourceCLDR}
 	}
 	return Localized{Text: english, Language: "en", Source: SourceDataFile, FellBack: true}
 }
 
-// countryName is CLDR's name of a country in lang, "" when either is unknown.
-func countryName(iso2, lang string) string {
-	if iso2 == "" {
+// regionName is CLDR's name in lang of a country (its ISO 3166-1 alpha-2
+// code) or of a UN M49 area such as 001, the World; "" when either is
+// unknown.
+func regionName(codes StandardCodes, lang string) string {
+	code := cmp.Or(codes.ISO2, codes.M49)
+	if code == "" {
 		return ""
 	}
-	region, err := language.ParseRegion(iso2)
+	region, err := language.ParseRegion(code)
 	if err != nil {
 		return ""
 	}
@@ -95,7 +102,7 @@ func AllLabels(english string, labels Labels, codes StandardCodes) []Localized {
 		tags = append(tags, t)
 	}
 	for _, l := range Languages[1:] {
-		if !slices.Contains(tags, l.String()) && countryName(codes.ISO2, l.String()) != "" {
+		if !slices.Contains(tags, l.String()) && regionName(codes, l.String()) != "" {
 			tags = append(tags, l.String())
 		}
 	}
@@ -148,19 +155,16 @@ func (u *LanguageUse) Note(name string, l Localized) {
 func (u *LanguageUse) FellBack() []string {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	out := slices.Clone(u.fellBack)
+	out := append([]string{}, u.fellBack...)
 	slices.Sort(out)
 	return out
 }
 
-// LocalizeIn is Localize in ctx's language, noting a fallback under name.
-func LocalizeIn(ctx context.Context, name, english string, labels Labels, codes StandardCodes, lang *string) Localized {
-	u := LanguageOf(ctx)
-	l := u.Language
-	if lang != nil {
-		l = NegotiateLanguage(*lang)
+// LanguageArgument negotiates a lang argument: a tag that does not parse is
+// the client's mistake, one the API does not offer is served in English.
+func LanguageArgument(lang string) (string, error) {
+	if _, err := language.Parse(lang); err != nil {
+		return "", Errorf(ErrBadInput, "lang: %q is not a BCP 47 language tag (offered: az, en, ru)", lang)
 	}
-	out := Localize(english, labels, codes, l)
-	u.Note(name, out)
-	return out
+	return NegotiateLanguage(lang), nil
 }

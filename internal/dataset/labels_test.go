@@ -37,7 +37,8 @@ func TestLocalize(t *testing.T) {
 		{"CLDR Russian", "Türkiye", nil, turkey, "ru", Localized{"Турция", "ru", SourceCLDR, false}},
 		{"data file before CLDR", "Türkiye", Labels{"ru": "Турецкая Республика"}, turkey, "ru", Localized{"Турецкая Республика", "ru", SourceDataFile, false}},
 		{"no translation falls back", "Female", nil, StandardCodes{}, "az", Localized{"Female", "en", SourceDataFile, true}},
-		{"no ISO code, no CLDR name", "World", nil, StandardCodes{M49: "001"}, "ru", Localized{"World", "en", SourceDataFile, true}},
+		{"CLDR by M49 code", "World", nil, StandardCodes{M49: "001"}, "az", Localized{"Dünya", "az", SourceCLDR, false}},
+		{"no code, no CLDR name", "Baku", nil, StandardCodes{}, "ru", Localized{"Baku", "en", SourceDataFile, true}},
 		{"empty text never falls back", "", nil, StandardCodes{}, "az", Localized{"", "en", SourceDataFile, false}},
 	}
 	for _, tc := range tests {

@@ -96,9 +96,12 @@ type requestError struct {
 }
 
 func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	ctx := r.Context()
 	h := w.Header()
 	h.Add("Vary", "Accept")
+	// Labels are served in the language Accept-Language prefers among those
+	// offered; the response says which (extensions.language).
+	h.Add("Vary", "Accept-Language")
+	ctx, lang := dataset.WithLanguage(r.Context(), dataset.NegotiateLanguage(r.Header.Get("Accept-Language")))
 
 	media, ok := negotiate(r.Header.Get("Accept"))
 	if !ok {
@@ -137,7 +140,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// version the request is served, uncached: it reads the same catalog
 		// and reports the failure itself.
 		if v, err := t.version(ctx); err == nil {
-			version, tag = &v, etag(ctx, v.String(), "graphql "+media, r.URL.RawQuery)
+			version, tag = &v, etag(ctx, v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
 			if notModified(r, tag, v) {
 				h.Del("Content-Type")
 				setCaching(ctx, w, tag, v)
@@ -194,6 +197,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
+	if resp != nil {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["language"] = languageExtension{Served: lang.Language, FellBack: lang.FellBack()}
+	}
 	if resp == nil {
 		// gqlgen executes nothing once the request's deadline has passed
 		// (while the request was parsed and validated, say).
@@ -222,6 +231,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	w.WriteHeader(status)
 	writeJSON(w, resp)
+}
+
+// languageExtension is a response's extensions.language: the language its
+// labels were served in, and those served in English for want of a
+// translation (none when the language served is English).
+type languageExtension struct {
+	Served   string   `json:"served"`
+	FellBack []string `json:"fellBack"`
 }
 
 // retryAfter is when a client may try again after a 503, in seconds:

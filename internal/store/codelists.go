@@ -63,6 +63,9 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 		d.Members = append(d.Members, dataset.Member{Dimension: m.Dimension, Code: m.Code, Name: m.Name, Description: m.Description,
 			StandardCodes: dataset.StandardCodes{ISO2: m.ISO2, ISO3: m.ISO3, M49: m.M49}})
 	}
+	if err := s.readLabels(ctx, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -105,6 +105,9 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err := upsertCodeLists(ctx, tx, ds); err != nil {
 		return res, err
 	}
+	if err := writeLabels(ctx, tx, ds); err != nil {
+		return res, err
+	}
 	releaseID, err := upsertRelease(ctx, tx, ds.Release)
 	if err != nil {
 		return res, err

@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"context"
+
+	"indicators/internal/dataset"
+)
+
+// labelText is one row's label in English and its translations, named for
+// extensions.language.fellBack ("indicator:victims_identified.name").
+type labelText struct {
+	ref     string
+	english string
+	labels  dataset.Labels
+	codes   dataset.StandardCodes
+}
+
+// localize serves each row's label in the request's language, or in lang
+// when the field names one, noting those that fell back to English. The
+// labels come from the request's catalog (the code lists held in the
+// process), whichever read produced the row, so a language costs no
+// statement.
+func localize[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]dataset.Localized, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	use := dataset.LanguageOf(ctx)
+	served := use.Language
+	if lang != nil {
+		if served, err = dataset.LanguageArgument(*lang); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]dataset.Localized, len(rows))
+	for i, row := range rows {
+		t := text(c, row)
+		out[i] = dataset.Localize(t.english, t.labels, t.codes, served)
+		use.Note(t.ref, out[i])
+	}
+	return out, nil
+}
+
+// localizeText is localize for a field that is a plain string.
+func localizeText[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]string, error) {
+	ls, err := localize(ctx, rows, lang, text)
+	return textsOf(ls, func(s string) string { return s }), err
+}
+
+// localizeOptional is localize for a field that is null when empty.
+func localizeOptional[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]*string, error) {
+	ls, err := localize(ctx, rows, lang, text)
+	return textsOf(ls, optional), err
+}
+
+func textsOf[R any](ls []dataset.Localized, conv func(string) R) []R {
+	out := make([]R, len(ls))
+	for i, l := range ls {
+		out[i] = conv(l.Text)
+	}
+	return out
+}
+
+// allLabels answers a names field: each row's label in every language.
+func allLabels[T any](ctx context.Context, rows []*T, text func(*dataset.Catalog, *T) labelText) ([][]dataset.Localized, error) {
+	c, err := catalogFor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]dataset.Localized, len(rows))
+	for i, row := range rows {
+		t := text(c, row)
+		out[i] = dataset.AllLabels(t.english, t.labels, t.codes)
+	}
+	return out, nil
+}
+
+// The labels of each kind of row, from the catalog's entry for its code
+// (the row itself when the catalog has none).
+
+func unitName(c *dataset.Catalog, u *dataset.Unit) labelText {
+	if v, ok := c.Units[u.Code]; ok {
+		u = &v
+	}
+	return labelText{ref: "unit:" + u.Code + ".name", english: u.Name, labels: u.Names}
+}
+
+func refAreaName(c *dataset.Catalog, a *dataset.RefArea) labelText {
+	if v, ok := c.RefAreas[a.Code]; ok {
+		a = &v
+	}
+	return labelText{ref: "refArea:" + a.Code + ".name", english: a.Name, labels: a.Names, codes: a.StandardCodes}
+}
+
+func agencyName(c *dataset.Catalog, a *dataset.Agency) labelText {
+	if v, ok := c.Agencies[a.Code]; ok {
+		a = &v
+	}
+	return labelText{ref: "agency:" + a.Code + ".name", english: a.Name, labels: a.Names}
+}
+
+func indicatorName(c *dataset.Catalog, i *dataset.Indicator) labelText {
+	i = catalogIndicator(c, i)
+	return labelText{ref: "indicator:" + i.Code + ".name", english: i.Name, labels: i.Names}
+}
+
+func indicatorDescription(c *dataset.Catalog, i *dataset.Indicator) labelText {
+	i = catalogIndicator(c, i)
+	return labelText{ref: "indicator:" + i.Code + ".description", english: i.Description, labels: i.Descriptions}
+}
+
+func catalogIndicator(c *dataset.Catalog, i *dataset.Indicator) *dataset.Indicator {
+	if v, ok := c.Indicators[i.Code]; ok {
+		return &v
+	}
+	return i
+}
+
+func dimensionName(c *dataset.Catalog, d *dataset.Dimension) labelText {
+	d = catalogDimension(c, d)
+	return labelText{ref: "dimension:" + d.Code + ".name", english: d.Name, labels: d.Names}
+}
+
+func dimensionDescription(c *dataset.Catalog, d *dataset.Dimension) labelText {
+	d = catalogDimension(c, d)
+	return labelText{ref: "dimension:" + d.Code + ".description", english: d.Description, labels: d.Descriptions}
+}
+
+func catalogDimension(c *dataset.Catalog, d *dataset.Dimension) *dataset.Dimension {
+	if v, ok := c.Dimensions[d.Code]; ok {
+		return &v
+	}
+	return d
+}
+
+func memberName(c *dataset.Catalog, m *dataset.Member) labelText {
+	m = catalogMember(c, m)
+	return labelText{ref: "member:" + m.Dimension + "=" + m.Code + ".name", english: m.Name, labels: m.Names, codes: m.StandardCodes}
+}
+
+func memberDescription(c *dataset.Catalog, m *dataset.Member) labelText {
+	m = catalogMember(c, m)
+	return labelText{ref: "member:" + m.Dimension + "=" + m.Code + ".description", english: m.Description, labels: m.Descriptions}
+}
+
+func catalogMember(c *dataset.Catalog, m *dataset.Member) *dataset.Member {
+	if v, ok := c.Dimensions[m.Dimension].Member(m.Code); ok {
+		return &v
+	}
+	return m
+}

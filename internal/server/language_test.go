@@ -1,0 +1,187 @@
+package server_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"indicators/internal/dataset"
+	"indicators/internal/testdb"
+)
+
+// languageQuery reads labels of each kind: a data-file label with no
+// translation (the indicator's), CLDR country names (a member, a reference
+// area), one field in a language of its own.
+const languageQuery = `{
+  indicator(code: "victims_identified") { name unit { name } }
+  dimension(code: "COUNTRY_OF_EXPLOITATION") { members { code name names { language text source } } }
+  refAreas { code name ruName: name(lang: "ru") }
+}`
+
+type languageAnswer struct {
+	Data struct {
+		Indicator struct {
+			Name string
+			Unit struct{ Name string }
+		}
+		Dimension struct {
+			Members []struct {
+				Code, Name string
+				Names      []struct{ Language, Text, Source string }
+			}
+		}
+		RefAreas []struct{ Code, Name, RuName string }
+	}
+	Errors     []any
+	Extensions struct {
+		Language struct {
+			Served   string
+			FellBack []string
+		}
+	}
+}
+
+// TestGraphQLLanguage: Accept-Language picks the labels' language among az,
+// en and ru, English otherwise; country names come from CLDR, every other
+// label falls back to English (the bundled data file has English only) and
+// the response lists those that did; caches are told the answer varies.
+func TestGraphQLLanguage(t *testing.T) {
+	_, srv := bundledServer(t)
+	tests := []struct {
+		name, accept   string
+		served         string
+		country, area  string
+		fellBack       []string
+		countrySources string
+	}{
+		{"Azerbaijani", "az", "az", "Türkiyə", "Azərbaycan",
+			[]string{"indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"Russian, as a browser sends it", "ru-RU,ru;q=0.9,en;q=0.8", "ru", "Турция", "Азербайджан",
+			[]string{"indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"English", "en-GB", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"unoffered language gets English", "fr", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"no header", "", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			header := map[string]string{}
+			if tc.accept != "" {
+				header["Accept-Language"] = tc.accept
+			}
+			r := post(t, srv, languageQuery, header)
+			var a languageAnswer
+			if err := json.Unmarshal([]byte(r.body), &a); err != nil || len(a.Errors) > 0 {
+				t.Fatalf("answer %s (%v)", r.body, err)
+			}
+			if a.Extensions.Language.Served != tc.served || !slices.Equal(a.Extensions.Language.FellBack, tc.fellBack) {
+				t.Errorf("extensions.language %+v, want served %s, fell back %q", a.Extensions.Language, tc.served, tc.fellBack)
+			}
+			if a.Data.Indicator.Name != "Victims of trafficking in persons identified" {
+				t.Errorf("indicator name %q: a label without translation is English", a.Data.Indicator.Name)
+			}
+			m, area := a.Data.Dimension.Members[0], a.Data.RefAreas[0]
+			if m.Code != "TUR" || m.Name != tc.country || area.Code != "AZE" || area.Name != tc.area {
+				t.Errorf("country names %s=%q, %s=%q; want TUR=%q, AZE=%q", m.Code, m.Name, area.Code, area.Name, tc.country, tc.area)
+			}
+			if area.RuName != "Азербайджан" {
+				t.Errorf("name(lang: ru) = %q", area.RuName)
+			}
+			var sources []string
+			for _, n := range m.Names {
+				sources = append(sources, n.Language+":"+n.Source)
+			}
+			if got := strings.Join(sources, " "); got != tc.countrySources {
+				t.Errorf("names of TUR from %s, want %s", got, tc.countrySources)
+			}
+			if !slices.Contains(r.header.Values("Vary"), "Accept-Language") {
+				t.Errorf("Vary %q lacks Accept-Language", r.header.Values("Vary"))
+			}
+		})
+	}
+}
+
+// TestGraphQLLanguageETag: a GET answer in another language has another
+// validator, so a cache never serves Azerbaijani to a Russian reader.
+func TestGraphQLLanguageETag(t *testing.T) {
+	_, srv := bundledServer(t)
+	path := "/graphql?query=" + url.QueryEscape(languageQuery)
+	tags := map[string]string{}
+	for _, lang := range []string{"az", "ru", "en"} {
+		r := get(t, srv, path, map[string]string{"Accept-Language": lang})
+		if r.status != 200 || r.header.Get("ETag") == "" {
+			t.Fatalf("%s: status %d, ETag %q", lang, r.status, r.header.Get("ETag"))
+		}
+		tags[lang] = r.header.Get("ETag")
+		again := get(t, srv, path, map[string]string{"Accept-Language": lang, "If-None-Match": tags[lang]})
+		if again.status != 304 {
+			t.Errorf("%s: revalidation status %d, want 304", lang, again.status)
+		}
+	}
+	if tags["az"] == tags["ru"] || tags["az"] == tags["en"] || tags["ru"] == tags["en"] {
+		t.Errorf("ETags per language %v are not distinct", tags)
+	}
+	if r := get(t, srv, path, map[string]string{"Accept-Language": "ru", "If-None-Match": tags["az"]}); r.status != 200 {
+		t.Errorf("Russian request with the Azerbaijani ETag: status %d, want 200", r.status)
+	}
+}
+
+// TestGraphQLLanguageArgument: a lang argument that is not a language tag is
+// the client's mistake.
+func TestGraphQLLanguageArgument(t *testing.T) {
+	_, srv := bundledServer(t)
+	r := post(t, srv, `{ refAreas { name(lang: "not a tag!") } }`, nil)
+	if !strings.Contains(r.body, `"code":"BAD_USER_INPUT"`) {
+		t.Errorf("answer %s, want a BAD_USER_INPUT error", r.body)
+	}
+}
+
+// TestGraphQLDataFileLabels: a translation the data file gives is served as
+// the file's, in the request's language, and its English neighbours are
+// listed as fallen back.
+func TestGraphQLDataFileLabels(t *testing.T) {
+	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Test text, not a translation anyone compiled.
+	text := strings.Replace(string(b), "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: test-az Female}}", 1)
+	ds, err := dataset.Parse("fixture.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := testdb.New(t)
+	load(t, s, ds)
+	srv := newServer(t, s)
+	r := post(t, srv, `{ dimension(code: "SEX") { members { code name names { language text source } } } }`, map[string]string{"Accept-Language": "az"})
+	var a struct {
+		Data struct {
+			Dimension struct {
+				Members []struct {
+					Code, Name string
+					Names      []struct{ Language, Text, Source string }
+				}
+			}
+		}
+		Extensions struct{ Language struct{ FellBack []string } }
+	}
+	if err := json.Unmarshal([]byte(r.body), &a); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range a.Data.Dimension.Members {
+		got = append(got, m.Code+"="+m.Name)
+		for _, n := range m.Names {
+			got = append(got, n.Language+":"+n.Text+":"+n.Source)
+		}
+	}
+	want := []string{"F=test-az Female", "en:Female:DATA_FILE", "az:test-az Female:DATA_FILE", "M=Male", "en:Male:DATA_FILE"}
+	if !slices.Equal(got, want) {
+		t.Errorf("members %q, want %q", got, want)
+	}
+	if fb := a.Extensions.Language.FellBack; !slices.Equal(fb, []string{"member:SEX=M.name"}) {
+		t.Errorf("fell back %q, want only SEX=M's name", fb)
+	}
+}
