@@ -102,7 +102,7 @@ func WriteAvailabilityML(_ context.Context, out io.Writer, in Input, a Availabil
 		w.WriteString(`<common:Annotations><common:Annotation id="obs_count"><common:AnnotationTitle>`)
 		w.text(fmt.Sprint(a.Observations))
 		w.WriteString(`</common:AnnotationTitle><common:AnnotationType>sdmx_metrics</common:AnnotationType></common:Annotation></common:Annotations>`)
-		w.names("Data available", "", Full)
+		w.names(inEnglish("Data available", ""), Full)
 		w.WriteString("<structure:ConstraintAttachment><structure:Dataflow>")
 		w.ref(DataflowID, "", "datastructure", "Dataflow")
 		w.WriteString(`</structure:Dataflow></structure:ConstraintAttachment><structure:CubeRegion include="true">`)

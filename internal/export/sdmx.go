@@ -51,6 +51,11 @@ func codelistURN(id string) string { return urn("codelist.Codelist", id) }
 // code is one entry of a component's code list.
 type code struct {
 	ID, Name, Description string
+	// Names and Descriptions are Name and Description in other languages,
+	// as the data file writes them; Area gives a country's CLDR names.
+	// The DSD's own codes (FREQ, OBS_STATUS, …) are English only.
+	Names, Descriptions dataset.Labels
+	Area                dataset.StandardCodes
 }
 
 // component is a dimension or an attribute of the DSD. A component without a
@@ -133,15 +138,15 @@ const (
 )
 
 var qualifierCodes = map[dataset.Qualifier]code{
-	dataset.Exact:         {"EXACT", "Exact", "The value is the count or amount the report states."},
-	dataset.MoreThan:      {"MORE_THAN", "More than", "The report states that the true value is more than this value (\"more than 11,000\", \"over 100\")."},
-	dataset.AtLeast:       {"AT_LEAST", "At least", "The report states that the true value is at least this value."},
-	dataset.Approximately: {"APPROXIMATELY", "Approximately", "The report states the value approximately (\"nearly 1,000\")."},
+	dataset.Exact:         {ID: "EXACT", Name: "Exact", Description: "The value is the count or amount the report states."},
+	dataset.MoreThan:      {ID: "MORE_THAN", Name: "More than", Description: "The report states that the true value is more than this value (\"more than 11,000\", \"over 100\")."},
+	dataset.AtLeast:       {ID: "AT_LEAST", Name: "At least", Description: "The report states that the true value is at least this value."},
+	dataset.Approximately: {ID: "APPROXIMATELY", Name: "Approximately", Description: "The report states the value approximately (\"nearly 1,000\")."},
 }
 
 var derivationCodes = map[dataset.Status]code{
-	dataset.Reported: {"REPORTED", "Reported", "The value is stated in the report."},
-	dataset.Derived:  {"DERIVED", "Derived from a stated change", "The previous period's value, computed from the value and the change the report states (\"161 (+2)\" gives 159)."},
+	dataset.Reported: {ID: "REPORTED", Name: "Reported", Description: "The value is stated in the report."},
+	dataset.Derived:  {ID: "DERIVED", Name: "Derived from a stated change", Description: "The previous period's value, computed from the value and the change the report states (\"161 (+2)\" gives 159)."},
 }
 
 // sdmxUnit is the UNIT_MEASURE code of a dataset unit, from the unit code
@@ -151,7 +156,7 @@ var derivationCodes = map[dataset.Status]code{
 func sdmxUnit(u dataset.Unit) code {
 	switch {
 	case iso4217.MatchString(u.Code):
-		return code{ID: u.Code, Name: u.Name, Description: "ISO 4217 currency code."}
+		return code{ID: u.Code, Name: u.Name, Names: u.Names, Description: "ISO 4217 currency code."}
 	case u.Code == "percent":
 		return code{ID: "PERCENT", Name: "Percent"}
 	}
@@ -164,16 +169,16 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	d := dsd{breakdown: map[string]int{}, applies: map[string]map[int]bool{}, units: map[string]string{}}
 	freq := component{ID: "FREQ", Name: "Frequency", Codelist: "CL_FREQ", Mandatory: true,
 		Description: "How often the figures are compiled: yearly, by the annual reports.",
-		Codes:       []code{{annual, "Annual", ""}}}
+		Codes:       []code{{ID: annual, Name: "Annual", Description: ""}}}
 	area := component{ID: "REF_AREA", Name: "Reference area", Codelist: "CL_REF_AREA", Mandatory: true,
 		Description: "Country or area the figure is for (ISO 3166-1 alpha-3; WLD for the world)."}
 	for _, a := range cl.RefAreas {
-		area.Codes = append(area.Codes, code{ID: a.Code, Name: a.Name})
+		area.Codes = append(area.Codes, code{ID: a.Code, Name: a.Name, Names: a.Names, Area: a.StandardCodes})
 	}
 	ind := component{ID: "INDICATOR", Name: "Indicator", Codelist: "CL_INDICATOR", Mandatory: true,
 		Description: "What is counted or measured."}
 	for _, i := range cl.Indicators {
-		ind.Codes = append(ind.Codes, code{ID: i.Code, Name: i.Name, Description: i.Description})
+		ind.Codes = append(ind.Codes, code{ID: i.Code, Name: i.Name, Description: i.Description, Names: i.Names, Descriptions: i.Descriptions})
 	}
 	d.Dimensions = append(d.Dimensions, freq, area, ind)
 	for _, dim := range cl.Dimensions {
@@ -183,7 +188,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 				{ID: notApplicable, Name: "Not applicable", Description: "The indicator is not broken down by " + strings.ToLower(dim.Name) + "."},
 			}}
 		for _, m := range dim.Members {
-			c.Codes = append(c.Codes, code{ID: m.Code, Name: m.Name, Description: m.Description})
+			c.Codes = append(c.Codes, code{ID: m.Code, Name: m.Name, Description: m.Description, Names: m.Names, Descriptions: m.Descriptions, Area: m.StandardCodes})
 		}
 		d.breakdown[dim.Code] = len(d.Dimensions)
 		d.Dimensions = append(d.Dimensions, c)
@@ -210,7 +215,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	agency := component{ID: attrAgency, Name: "Reporting agency", Codelist: "CL_AGENCY", Mandatory: true,
 		Description: "The body the report names as doing or reporting what is counted."}
 	for _, a := range cl.Agencies {
-		agency.Codes = append(agency.Codes, code{ID: a.Code, Name: a.Name})
+		agency.Codes = append(agency.Codes, code{ID: a.Code, Name: a.Name, Names: a.Names})
 	}
 	release := component{ID: attrRelease, Name: "Source release", Codelist: "CL_RELEASE", Mandatory: true,
 		Description: "The edition of the report the figure comes from."}
@@ -220,12 +225,12 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	d.Attributes = []component{
 		{ID: attrStatus, Name: "Observation status", Codelist: "CL_OBS_STATUS", Mandatory: true,
 			Description: "SDMX observation status: A for an exact figure, E for an approximate or bounded one (see QUALIFIER), Q for a suppressed cell.",
-			Codes: []code{{statusNormal, "Normal value", ""}, {statusEstimated, "Estimated value", "The report gives a bound or an approximation."},
-				{statusSuppressed, "Missing value; suppressed", "Withheld from publication; CONF_STATUS says why."}}},
+			Codes: []code{{ID: statusNormal, Name: "Normal value", Description: ""}, {ID: statusEstimated, Name: "Estimated value", Description: "The report gives a bound or an approximation."},
+				{ID: statusSuppressed, Name: "Missing value; suppressed", Description: "Withheld from publication; CONF_STATUS says why."}}},
 		{ID: attrConf, Name: "Confidentiality status", Codelist: "CL_CONF_STATUS", Mandatory: true,
 			Description: "SDMX confidentiality status: F, free for publication, for every figure the report states.",
-			Codes: []code{{confFree, "Free", "Free for publication."}, {"C", "Confidential statistical information", ""},
-				{"A", "Primary confidential due to small counts", ""}, {"D", "Secondary confidentiality set by the sender, not for publication", ""}}},
+			Codes: []code{{ID: confFree, Name: "Free", Description: "Free for publication."}, {ID: "C", Name: "Confidential statistical information", Description: ""},
+				{ID: "A", Name: "Primary confidential due to small counts", Description: ""}, {ID: "D", Name: "Secondary confidentiality set by the sender, not for publication", Description: ""}}},
 		{ID: attrQualifier, Name: "Qualifier", Codelist: "CL_QUALIFIER", Mandatory: true,
 			Description: "How the value relates to the true value, as the report phrases it.",
 			Codes:       []code{qualifierCodes[dataset.Exact], qualifierCodes[dataset.MoreThan], qualifierCodes[dataset.AtLeast], qualifierCodes[dataset.Approximately]}},
@@ -235,7 +240,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 		unit,
 		{ID: attrUnitMult, Name: "Unit multiplier", Codelist: "CL_UNIT_MULT", Mandatory: true,
 			Description: "The power of ten the value is in (SDMX CL_UNIT_MULT): 0, units, for every figure.",
-			Codes:       []code{{unitMultiplier, "Units", ""}}},
+			Codes:       []code{{ID: unitMultiplier, Name: "Units", Description: ""}}},
 		agency, release,
 		{ID: attrSection, Name: "Source section", Mandatory: true, Description: "Heading of the report the figure stands under."},
 		{ID: attrComment, Name: "Comment", Mandatory: true, Description: "The exact words of the report that state the figure."},

@@ -52,7 +52,7 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 			w.maintainable("structure:Codelist", "codelist.Codelist", c.Codelist, c.Name, "", detail)
 			if detail == Full {
 				for _, k := range c.Codes {
-					w.item("structure:Code", ref(c.Codelist), "codelist.Code", k.ID, k.Name, k.Description)
+					w.item("structure:Code", ref(c.Codelist), "codelist.Code", k.ID, labelsOf(k))
 				}
 			}
 			w.WriteString("</structure:Codelist>")
@@ -65,7 +65,7 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 		w.maintainable("structure:ConceptScheme", "conceptscheme.ConceptScheme", conceptSchemeID, DataflowName+" concepts", "", detail)
 		if detail == Full {
 			for _, c := range d.concepts() {
-				w.item("structure:Concept", ref(conceptSchemeID), "conceptscheme.Concept", c.ID, c.Name, c.Description)
+				w.item("structure:Concept", ref(conceptSchemeID), "conceptscheme.Concept", c.ID, c.localised)
 			}
 		}
 		w.WriteString("</structure:ConceptScheme></structure:Concepts>")
@@ -96,27 +96,35 @@ func (w xmlWriter) maintainable(elem, class, id, name, description string, detai
 	w.attr("agencyID", AgencyID)
 	w.attr("version", DataflowVersion)
 	w.WriteString(">")
-	w.names(name, description, detail)
+	w.names(inEnglish(name, description), detail)
 }
 
-func (w xmlWriter) names(name, description string, detail StructureDetail) {
-	w.WriteString(`<common:Name xml:lang="en">`)
-	w.text(name)
-	w.WriteString("</common:Name>")
-	if description != "" && detail != Stub {
-		w.WriteString(`<common:Description xml:lang="en">`)
-		w.text(description)
-		w.WriteString("</common:Description>")
+// names writes a name in every language it has, English first, and so its
+// description unless the artefact is a stub.
+func (w xmlWriter) names(l localised, detail StructureDetail) {
+	w.localised("common:Name", l.Names)
+	if detail != Stub {
+		w.localised("common:Description", l.Descriptions)
+	}
+}
+
+func (w xmlWriter) localised(elem string, texts map[string]string) {
+	for _, lang := range languages(texts) {
+		w.WriteString("<" + elem)
+		w.attr("xml:lang", lang)
+		w.WriteString(">")
+		w.text(texts[lang])
+		w.WriteString("</" + elem + ">")
 	}
 }
 
 // item writes a code or a concept of the scheme parent (AGENCY:ID(VERSION)).
-func (w xmlWriter) item(elem, parent, class, id, name, description string) {
+func (w xmlWriter) item(elem, parent, class, id string, l localised) {
 	w.WriteString("<" + elem)
 	w.attr("id", id)
 	w.attr("urn", "urn:sdmx:org.sdmx.infomodel."+class+"="+parent+"."+id)
 	w.WriteString(">")
-	w.names(name, description, Full)
+	w.names(l, Full)
 	w.WriteString("</" + elem + ">")
 }
 

@@ -1,10 +1,12 @@
 package export
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 
 	"indicators/internal/dataset"
@@ -19,8 +21,9 @@ type (
 		Version  string `json:"version"`
 		localised
 	}
-	// localised is a name and description in the best-match language and by
-	// language (English now).
+	// localised is a name and description in English (the best-match
+	// language: every label has it) and by language, every language the
+	// label has.
 	localised struct {
 		Name         string            `json:"name"`
 		Names        map[string]string `json:"names,omitempty"`
@@ -81,15 +84,45 @@ func artefact(id, name, description string) structArtefact {
 }
 
 func inEnglish(name, description string) localised {
-	l := localised{Name: name, Names: map[string]string{"en": name}}
-	if description != "" {
-		l.Description, l.Descriptions = description, map[string]string{"en": description}
+	return labelsOf(code{Name: name, Description: description})
+}
+
+// labelsOf is a code's name and description in every language it has: the
+// data file's translations and, for a country, CLDR's names.
+func labelsOf(k code) localised {
+	l := localised{Name: k.Name, Names: byLanguage(dataset.AllLabels(k.Name, k.Names, k.Area))}
+	if k.Description != "" {
+		l.Description, l.Descriptions = k.Description, byLanguage(dataset.AllLabels(k.Description, k.Descriptions, dataset.StandardCodes{}))
 	}
 	return l
 }
 
-func item(id, name, description string) structItem {
-	return structItem{ID: id, localised: inEnglish(name, description)}
+func byLanguage(labels []dataset.Localized) map[string]string {
+	m := make(map[string]string, len(labels))
+	for _, l := range labels {
+		m[l.Language] = l.Text
+	}
+	return m
+}
+
+// languages are the keys of a names map, English first, for writers that
+// keep an order.
+func languages(names map[string]string) []string {
+	return slices.SortedFunc(maps.Keys(names), func(a, b string) int {
+		switch {
+		case a == b:
+			return 0
+		case a == "en":
+			return -1
+		case b == "en":
+			return 1
+		}
+		return cmp.Compare(a, b)
+	})
+}
+
+func item(k code) structItem {
+	return structItem{ID: k.ID, localised: labelsOf(k)}
 }
 
 // Artefact classes of the structure messages, as SDMX REST names the
@@ -164,11 +197,11 @@ func AllStructures(cl *dataset.CodeLists, releases []dataset.Release) map[Artefa
 func (d dsd) concepts() []structItem {
 	var out []structItem
 	for _, c := range d.Dimensions {
-		out = append(out, item(c.ID, c.Name, c.Description))
+		out = append(out, item(code{ID: c.ID, Name: c.Name, Description: c.Description}))
 	}
-	out = append(out, item("OBS_VALUE", "Observation value", obsValueDescription))
+	out = append(out, item(code{ID: "OBS_VALUE", Name: "Observation value", Description: obsValueDescription}))
 	for _, c := range d.Attributes {
-		out = append(out, item(c.ID, c.Name, c.Description))
+		out = append(out, item(code{ID: c.ID, Name: c.Name, Description: c.Description}))
 	}
 	return out
 }
@@ -266,7 +299,7 @@ func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, ""), detail)}
 		if detail == Full {
 			for _, k := range comp.Codes {
-				cl.Codes = append(cl.Codes, item(k.ID, k.Name, k.Description))
+				cl.Codes = append(cl.Codes, item(k))
 			}
 		}
 		msg.Data.Codelists = append(msg.Data.Codelists, cl)

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -162,6 +163,46 @@ func TestSDMXRESTQueries(t *testing.T) {
 			}
 			if strings.Contains(body, "DataStructureComponents") || strings.Contains(body, `<structure:Codelist id="CL_AGE"`) {
 				t.Error("the data structure is a stub: no components, no other code list")
+			}
+		}},
+		{"country names in every language", map[string]any{"resource": "codelist", "agency": "AZ_MIA", "id": "CL_COUNTRY_OF_EXPLOITATION"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			for _, want := range []string{`<common:Name xml:lang="en">Türkiye</common:Name><common:Name xml:lang="az">Türkiyə</common:Name><common:Name xml:lang="ru">Турция</common:Name>`,
+				`<common:Name xml:lang="en">Country of exploitation</common:Name><structure:Code`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("no %s", want)
+				}
+			}
+		}},
+		{"country names in every language, SDMX-JSON", map[string]any{"resource": "codelist", "agency": "AZ_MIA", "id": "CL_COUNTRY_OF_EXPLOITATION"}, "application/vnd.sdmx.structure+json;version=2.0.0", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+			var msg struct {
+				Data struct {
+					Codelists []struct {
+						Names map[string]string
+						Codes []struct {
+							ID    string
+							Names map[string]string
+						}
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &msg); err != nil {
+				t.Fatal(err)
+			}
+			cl := msg.Data.Codelists[0]
+			names := map[string]map[string]string{}
+			for _, c := range cl.Codes {
+				names[c.ID] = c.Names
+			}
+			if !maps.Equal(names["TUR"], map[string]string{"en": "Türkiye", "az": "Türkiyə", "ru": "Турция"}) {
+				t.Errorf("TUR names %v", names["TUR"])
+			}
+			if !maps.Equal(names["_T"], map[string]string{"en": "Total"}) {
+				t.Errorf("_T names %v: the DSD's own codes are English only", names["_T"])
+			}
+			if !maps.Equal(cl.Names, map[string]string{"en": "Country of exploitation"}) {
+				t.Errorf("code list names %v: only English exists", cl.Names)
 			}
 		}},
 		{"concept scheme, all stubs", map[string]any{"resource": "conceptscheme", "detail": "allstubs"}, "", func(t *testing.T, body string) {
