@@ -32,6 +32,9 @@ type Input struct {
 	// observations through Each; Query also serves figures a format needs
 	// whatever the filter (the population behind a rate).
 	Query func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error
+	// Lang is Query.Lang: the labels' language, "" for English without
+	// saying so.
+	Lang string
 }
 
 // Each calls fn for every observation matching the input's filter.
@@ -47,6 +50,9 @@ type Format struct {
 	ContentType string
 	Description string
 	Write       func(ctx context.Context, w io.Writer, in Input) error
+	// Labels is true for a format that writes labels in one language, which
+	// the lang parameter picks.
+	Labels bool
 }
 
 // CSV reports whether the format is a CSV file, which a spreadsheet may
@@ -140,6 +146,7 @@ func Write(ctx context.Context, s dataset.Snapshotter, f Format, q Query, w io.W
 		if err != nil {
 			return err
 		}
+		in.Lang = q.Lang
 		return f.Write(ctx, q.Writer(w), in)
 	})
 	if err != nil {

@@ -13,8 +13,9 @@ var Formats = []Format{
 	{
 		Name:        "observations.csv",
 		ContentType: "text/csv; charset=utf-8",
-		Description: "Tidy CSV: one observation a row, one column per dimension (empty = total), with the source quote.",
+		Description: "Tidy CSV: one observation a row, one column per dimension (empty = total), with the source quote; lang= gives indicator_name in az or ru, and an indicator_name_lang column saying which language each name is in.",
 		Write:       writeTidyCSV,
+		Labels:      true,
 	},
 	{
 		Name:        "sdmx.csv",

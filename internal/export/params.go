@@ -64,6 +64,10 @@ type Query struct {
 	// BOM starts a CSV export with a UTF-8 byte-order mark, which Excel
 	// needs to read UTF-8 (TÃ¼rkiye otherwise).
 	BOM bool
+	// Lang is the language of the labels of an export that writes them in
+	// one (Format.Labels), negotiated among the offered ones; "" when the
+	// query names none, for English and the file's usual columns.
+	Lang string
 }
 
 // Params are every export's parameters: the filter's fields in its order,
@@ -81,6 +85,17 @@ var Params = append(filterParams(), Param{
 		}
 		q.BOM = b
 		return nil
+	},
+}, Param{
+	Name: "lang",
+	Help: "az, en or ru: the language of the labels (a BCP 47 tag; English when the label has no translation)",
+	set: func(q *Query, values []string) error {
+		if len(values) != 1 {
+			return dataset.Errorf(dataset.ErrBadInput, "lang: given %d times; give it once", len(values))
+		}
+		lang, err := dataset.LanguageArgument(values[0])
+		q.Lang = lang
+		return err
 	},
 })
 
@@ -164,6 +179,9 @@ func ParseQuery(f Format, values url.Values) (Query, error) {
 	}
 	if q.BOM && !f.CSV() {
 		return q, dataset.Errorf(dataset.ErrBadInput, "bom: %s is not a CSV export; only CSV exports take a byte-order mark", f.Name)
+	}
+	if q.Lang != "" && !f.Labels {
+		return q, dataset.Errorf(dataset.ErrBadInput, "lang: %s writes no labels in one language (SDMX structures carry every language)", f.Name)
 	}
 	return q, q.Filter.Validate()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"indicators/internal/dataset"
@@ -16,6 +17,11 @@ import (
 func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 	cw := csv.NewWriter(w)
 	header := []string{"indicator", "indicator_name", "ref_area", "period", "value", "unit", "qualifier", "status", "change", "agency"}
+	if in.Lang != "" {
+		// Asked for a language, the file says which each name is in: English
+		// where the data file has no translation.
+		header = slices.Insert(header, 2, "indicator_name_lang")
+	}
 	for _, d := range in.CodeLists.Dimensions {
 		header = append(header, strings.ToLower(d.Code))
 	}
@@ -23,9 +29,9 @@ func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write header: %w", err)
 	}
-	names := make(map[string]string, len(in.CodeLists.Indicators))
+	names := make(map[string]dataset.Localized, len(in.CodeLists.Indicators))
 	for _, i := range in.CodeLists.Indicators {
-		names[i.Code] = i.Name
+		names[i.Code] = dataset.Localize(i.Name, i.Names, dataset.StandardCodes{}, in.Lang)
 	}
 	dimColumn := make(map[string]int, len(in.CodeLists.Dimensions))
 	for i, d := range in.CodeLists.Dimensions {
@@ -36,8 +42,12 @@ func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 		if o.Change != nil {
 			change = dataset.FormatValue(*o.Change)
 		}
-		row := []string{o.Indicator, names[o.Indicator], o.RefArea, o.Period.String(), dataset.FormatValue(o.Value),
+		name := names[o.Indicator]
+		row := []string{o.Indicator, name.Text, o.RefArea, o.Period.String(), dataset.FormatValue(o.Value),
 			o.Unit, string(o.Qualifier), string(o.Status), change, o.Agency}
+		if in.Lang != "" {
+			row = slices.Insert(row, 2, name.Language)
+		}
 		members := make([]string, len(in.CodeLists.Dimensions))
 		for _, c := range o.Coordinates {
 			members[dimColumn[c.Dimension]] = c.Member

@@ -52,6 +52,7 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			if err != nil {
 				return err
 			}
+			in.Lang = q.Lang
 			w.Header().Set("Content-Type", f.ContentType)
 			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(f, in)}))
 			return f.Write(ctx, q.Writer(tw), in)

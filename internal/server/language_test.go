@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"slices"
@@ -138,23 +140,30 @@ func TestGraphQLLanguageArgument(t *testing.T) {
 	}
 }
 
-// TestGraphQLDataFileLabels: a translation the data file gives is served as
-// the file's, in the request's language, and its English neighbours are
-// listed as fallen back.
-func TestGraphQLDataFileLabels(t *testing.T) {
+// labelledServer serves the fixture with a few labels in Azerbaijani: test
+// text, not a translation anyone compiled.
+func labelledServer(t *testing.T) *httptest.Server {
+	t.Helper()
 	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Test text, not a translation anyone compiled.
 	text := strings.Replace(string(b), "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: test-az Female}}", 1)
+	text = strings.Replace(text, "name: Victims of trafficking in persons identified\n", "name: {en: Victims of trafficking in persons identified, az: test-az Victims}\n", 1)
 	ds, err := dataset.Parse("fixture.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := testdb.New(t)
 	load(t, s, ds)
-	srv := newServer(t, s)
+	return newServer(t, s)
+}
+
+// TestGraphQLDataFileLabels: a translation the data file gives is served as
+// the file's, in the request's language, and its English neighbours are
+// listed as fallen back.
+func TestGraphQLDataFileLabels(t *testing.T) {
+	srv := labelledServer(t)
 	r := post(t, srv, `{ dimension(code: "SEX") { members { code name names { language text source } } } }`, map[string]string{"Accept-Language": "az"})
 	var a struct {
 		Data struct {
@@ -183,5 +192,62 @@ func TestGraphQLDataFileLabels(t *testing.T) {
 	}
 	if fb := a.Extensions.Language.FellBack; !slices.Equal(fb, []string{"member:SEX=M.name"}) {
 		t.Errorf("fell back %q, want only SEX=M's name", fb)
+	}
+}
+
+// TestExportLang: observations.csv takes lang=, writes indicator_name in it
+// where the data file has a translation and says which language each name is
+// in; without lang= the file keeps its usual columns.
+func TestExportLang(t *testing.T) {
+	srv := labelledServer(t)
+	tests := []struct {
+		name, query string
+		status      int
+		header      string
+		rows        []string // indicator, name, language of the name
+	}{
+		{"Azerbaijani", "lang=az", 200, "indicator,indicator_name,indicator_name_lang",
+			[]string{"hotline_calls,Calls to the 152 hotline,en", "victims_identified,test-az Victims,az"}},
+		{"English asked for", "lang=en", 200, "indicator,indicator_name,indicator_name_lang",
+			[]string{"hotline_calls,Calls to the 152 hotline,en", "victims_identified,Victims of trafficking in persons identified,en"}},
+		{"unoffered language", "lang=fr", 200, "indicator,indicator_name,indicator_name_lang",
+			[]string{"hotline_calls,Calls to the 152 hotline,en", "victims_identified,Victims of trafficking in persons identified,en"}},
+		{"no lang: the usual columns", "", 200, "indicator,indicator_name,ref_area", nil},
+		{"not a language tag", "lang=az!", 400, "", nil},
+		{"given twice", "lang=az&lang=ru", 400, "", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := get(t, srv, "/export/observations.csv?"+tc.query, nil)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.status, tc.status, r.body)
+			}
+			if tc.status != 200 {
+				return
+			}
+			rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(rows[0][:3], ","); got != tc.header {
+				t.Errorf("header starts %s, want %s", got, tc.header)
+			}
+			if tc.rows == nil {
+				return
+			}
+			var got []string
+			for _, row := range rows[1:] {
+				if k := strings.Join(row[:3], ","); !slices.Contains(got, k) {
+					got = append(got, k)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.rows) {
+				t.Errorf("names %q, want %q", got, tc.rows)
+			}
+		})
+	}
+	if r := get(t, srv, "/export/sdmx.csv?lang=az", nil); r.status != 400 || !strings.Contains(r.body, "writes no labels in one language") {
+		t.Errorf("sdmx.csv?lang=az: %d %s, want 400", r.status, r.body)
 	}
 }

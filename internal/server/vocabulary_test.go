@@ -35,9 +35,9 @@ func TestExportParamsAreGraphQLFilter(t *testing.T) {
 	for _, f := range input.Fields {
 		want = append(want, f.Name)
 	}
-	want = append(want, "bom")
+	want = append(want, "bom", "lang")
 	if got := export.ParamNames(); !slices.Equal(got, want) {
-		t.Fatalf("export parameters\n\t%v\nGraphQL's ObservationFilter (and bom)\n\t%v\nA Filter field needs a decoding in internal/export/params.go, or the schema a field", got, want)
+		t.Fatalf("export parameters\n\t%v\nGraphQL's ObservationFilter (and bom, lang)\n\t%v\nA Filter field needs a decoding in internal/export/params.go, or the schema a field", got, want)
 	}
 	f, _ := export.Lookup("observations.csv")
 	for i, field := range input.Fields {
