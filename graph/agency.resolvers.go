@@ -27,8 +27,8 @@ func (r *agencyResolver) Names(ctx context.Context, objs []*dataset.Agency) ([][
 }
 
 // ShortName is the batch resolver for the shortName field.
-func (r *agencyResolver) ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error) {
-	return pick(objs, func(a *dataset.Agency) *string { return optional(a.ShortName) })
+func (r *agencyResolver) ShortName(ctx context.Context, objs []*dataset.Agency, lang *string) ([]*string, error) {
+	return localizeOptional(ctx, objs, lang, agencyShortName)
 }
 
 // Parent is the batch resolver for the parent field.

@@ -70,7 +70,7 @@ type ComplexityRoot struct {
 		Names        func(childComplexity int) int
 		Observations func(childComplexity int, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) int
 		Parent       func(childComplexity int) int
-		ShortName    func(childComplexity int) int
+		ShortName    func(childComplexity int, lang *string) int
 	}
 
 	AggregateGroup struct {
@@ -366,7 +366,7 @@ type AgencyResolver interface {
 
 	Name(ctx context.Context, objs []*dataset.Agency, lang *string) ([]string, error)
 	Names(ctx context.Context, objs []*dataset.Agency) ([][]dataset.Localized, error)
-	ShortName(ctx context.Context, objs []*dataset.Agency) ([]*string, error)
+	ShortName(ctx context.Context, objs []*dataset.Agency, lang *string) ([]*string, error)
 
 	Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error)
 	Indicators(ctx context.Context, obj *dataset.Agency) ([]dataset.Indicator, error)
@@ -605,7 +605,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Agency.ShortName(childComplexity), true
+		args, err := ec.field_Agency_shortName_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Agency.ShortName(childComplexity, args["lang"].(*string)), true
 
 	case "AggregateGroup.count":
 		if e.ComplexityRoot.AggregateGroup.Count == nil {
@@ -2700,6 +2705,20 @@ func (ec *executionContext) field_Agency_observations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Agency_shortName_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "lang",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lang"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Dimension_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3443,14 +3462,35 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Agency_shortName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Agency", field, true, true, "String")
+func (ec *executionContext) fieldContext_Agency_shortName(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Agency",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Agency_shortName_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 func (ec *executionContext) resolveBatch_Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
 	resolver := ec.Resolvers.Agency()
+	fc := graphql.GetFieldContext(ctx)
 	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
 		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.ShortName(ctx, batch.Parents)
+			return resolver.ShortName(ctx, batch.Parents, fc.Args["lang"].(*string))
 		})
 		return graphql.ResolveBatchGroupResult[*string](
 			ctx,
@@ -3461,7 +3501,7 @@ func (ec *executionContext) resolveBatch_Agency_shortName(ctx context.Context, f
 			batch.IndexMap,
 		)
 	}
-	results, err := resolver.ShortName(ctx, []*dataset.Agency{obj})
+	results, err := resolver.ShortName(ctx, []*dataset.Agency{obj}, fc.Args["lang"].(*string))
 	return graphql.ResolveBatchSingleResult[*string](
 		ctx,
 		results,

@@ -78,59 +78,52 @@ func allLabels[T any](ctx context.Context, rows []*T, text func(*dataset.Catalog
 // The labels of each kind of row, from the catalog's entry for its code
 // (the row itself when the catalog has none).
 
-func unitName(c *dataset.Catalog, u *dataset.Unit) labelText {
-	if v, ok := c.Units[u.Code]; ok {
-		u = &v
+// entry is the catalog's entry for row's code, or row.
+func entry[V any](m map[string]V, code string, row *V) *V {
+	if v, ok := m[code]; ok {
+		return &v
 	}
+	return row
+}
+
+func unitName(c *dataset.Catalog, u *dataset.Unit) labelText {
+	u = entry(c.Units, u.Code, u)
 	return labelText{ref: "unit:" + u.Code + ".name", english: u.Name, labels: u.Names}
 }
 
 func refAreaName(c *dataset.Catalog, a *dataset.RefArea) labelText {
-	if v, ok := c.RefAreas[a.Code]; ok {
-		a = &v
-	}
+	a = entry(c.RefAreas, a.Code, a)
 	return labelText{ref: "refArea:" + a.Code + ".name", english: a.Name, labels: a.Names, codes: a.StandardCodes}
 }
 
 func agencyName(c *dataset.Catalog, a *dataset.Agency) labelText {
-	if v, ok := c.Agencies[a.Code]; ok {
-		a = &v
-	}
+	a = entry(c.Agencies, a.Code, a)
 	return labelText{ref: "agency:" + a.Code + ".name", english: a.Name, labels: a.Names}
 }
 
+func agencyShortName(c *dataset.Catalog, a *dataset.Agency) labelText {
+	a = entry(c.Agencies, a.Code, a)
+	return labelText{ref: "agency:" + a.Code + ".shortName", english: a.ShortName, labels: a.ShortNames}
+}
+
 func indicatorName(c *dataset.Catalog, i *dataset.Indicator) labelText {
-	i = catalogIndicator(c, i)
+	i = entry(c.Indicators, i.Code, i)
 	return labelText{ref: "indicator:" + i.Code + ".name", english: i.Name, labels: i.Names}
 }
 
 func indicatorDescription(c *dataset.Catalog, i *dataset.Indicator) labelText {
-	i = catalogIndicator(c, i)
+	i = entry(c.Indicators, i.Code, i)
 	return labelText{ref: "indicator:" + i.Code + ".description", english: i.Description, labels: i.Descriptions}
 }
 
-func catalogIndicator(c *dataset.Catalog, i *dataset.Indicator) *dataset.Indicator {
-	if v, ok := c.Indicators[i.Code]; ok {
-		return &v
-	}
-	return i
-}
-
 func dimensionName(c *dataset.Catalog, d *dataset.Dimension) labelText {
-	d = catalogDimension(c, d)
+	d = entry(c.Dimensions, d.Code, d)
 	return labelText{ref: "dimension:" + d.Code + ".name", english: d.Name, labels: d.Names}
 }
 
 func dimensionDescription(c *dataset.Catalog, d *dataset.Dimension) labelText {
-	d = catalogDimension(c, d)
+	d = entry(c.Dimensions, d.Code, d)
 	return labelText{ref: "dimension:" + d.Code + ".description", english: d.Description, labels: d.Descriptions}
-}
-
-func catalogDimension(c *dataset.Catalog, d *dataset.Dimension) *dataset.Dimension {
-	if v, ok := c.Dimensions[d.Code]; ok {
-		return &v
-	}
-	return d
 }
 
 func memberName(c *dataset.Catalog, m *dataset.Member) labelText {

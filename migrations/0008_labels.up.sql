@@ -7,7 +7,7 @@ CREATE TABLE label (
     -- The member's dimension; '' for every other kind.
     dimension text NOT NULL DEFAULT '',
     code      text NOT NULL,
-    field     text NOT NULL CHECK (field IN ('name', 'description')),
+    field     text NOT NULL CHECK (field IN ('name', 'short_name', 'description')),
     -- A canonical BCP 47 tag (the loader checks it with golang.org/x/text).
     lang      text NOT NULL CHECK (lang ~ '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$' AND lang <> 'en'),
     text      text NOT NULL CHECK (text <> ''),

@@ -110,12 +110,13 @@ var AgencyKinds = []AgencyKind{KindMinistry, KindAgency, KindCourt, KindProsecut
 
 // Agency is a body that reports a figure or carries out the activity it counts.
 type Agency struct {
-	Code      string
-	Name      string
-	Names     Labels // Name in other languages
-	ShortName string
-	Kind      AgencyKind
-	Parent    string // agency code, or empty
+	Code       string
+	Name       string
+	Names      Labels // Name in other languages
+	ShortName  string
+	ShortNames Labels // ShortName in other languages
+	Kind       AgencyKind
+	Parent     string // agency code, or empty
 }
 
 // Dimension is a breakdown dimension with its code list.

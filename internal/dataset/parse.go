@@ -476,12 +476,12 @@ func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
 			continue
 		}
 		a := Agency{
-			Code:      p.code(f, "code", "agency", n.Line, upperCodePattern),
-			ShortName: p.text(f, "short_name", "agency", n.Line, false),
-			Kind:      AgencyKind(p.text(f, "kind", "agency", n.Line, true)),
-			Parent:    p.text(f, "parent", "agency", n.Line, false),
+			Code:   p.code(f, "code", "agency", n.Line, upperCodePattern),
+			Kind:   AgencyKind(p.text(f, "kind", "agency", n.Line, true)),
+			Parent: p.text(f, "parent", "agency", n.Line, false),
 		}
 		a.Name, a.Names = p.label(f, "name", "agency", n.Line, true)
+		a.ShortName, a.ShortNames = p.label(f, "short_name", "agency", n.Line, false)
 		if a.Kind != "" && !slices.Contains(AgencyKinds, a.Kind) {
 			p.fail(lineOf(f["kind"], n.Line), "agency: unknown kind %q (allowed: %s)", a.Kind, Join(AgencyKinds))
 		}

@@ -149,6 +149,7 @@ func labelledServer(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	text := strings.Replace(string(b), "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: test-az Female}}", 1)
+	text = strings.Replace(text, "short_name: Ministry of Internal Affairs\n", "short_name: {en: Ministry of Internal Affairs, az: test-az MIA}\n", 1)
 	text = strings.Replace(text, "name: Victims of trafficking in persons identified\n", "name: {en: Victims of trafficking in persons identified, az: test-az Victims}\n", 1)
 	ds, err := dataset.Parse("fixture.yaml", []byte(text))
 	if err != nil {
@@ -164,7 +165,8 @@ func labelledServer(t *testing.T) *httptest.Server {
 // listed as fallen back.
 func TestGraphQLDataFileLabels(t *testing.T) {
 	srv := labelledServer(t)
-	r := post(t, srv, `{ dimension(code: "SEX") { members { code name names { language text source } } } }`, map[string]string{"Accept-Language": "az"})
+	r := post(t, srv, `{ dimension(code: "SEX") { members { code name names { language text source } } }
+		agency(code: "MIA") { shortName ru: shortName(lang: "ru") } }`, map[string]string{"Accept-Language": "az"})
 	var a struct {
 		Data struct {
 			Dimension struct {
@@ -173,6 +175,7 @@ func TestGraphQLDataFileLabels(t *testing.T) {
 					Names      []struct{ Language, Text, Source string }
 				}
 			}
+			Agency struct{ ShortName, Ru string }
 		}
 		Extensions struct{ Language struct{ FellBack []string } }
 	}
@@ -190,8 +193,11 @@ func TestGraphQLDataFileLabels(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("members %q, want %q", got, want)
 	}
-	if fb := a.Extensions.Language.FellBack; !slices.Equal(fb, []string{"member:SEX=M.name"}) {
-		t.Errorf("fell back %q, want only SEX=M's name", fb)
+	if ag := a.Data.Agency; ag.ShortName != "test-az MIA" || ag.Ru != "Ministry of Internal Affairs" {
+		t.Errorf("MIA short names %+v", ag)
+	}
+	if fb := a.Extensions.Language.FellBack; !slices.Equal(fb, []string{"agency:MIA.shortName", "member:SEX=M.name"}) {
+		t.Errorf("fell back %q, want SEX=M's name and MIA's short name in Russian", fb)
 	}
 }
 

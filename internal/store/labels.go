@@ -18,9 +18,10 @@ type labelRow struct {
 }
 
 // labelled is one entity's translated fields, as label rows.
-func labelled(kind, dimension, code string, names, descriptions dataset.Labels) []labelRow {
+func labelled(kind, dimension, code string, fields map[string]dataset.Labels) []labelRow {
 	var rows []labelRow
-	for field, labels := range map[string]dataset.Labels{"name": names, "description": descriptions} {
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		labels := fields[field]
 		for _, lang := range slices.Sorted(maps.Keys(labels)) {
 			rows = append(rows, labelRow{kind, dimension, code, field, lang, labels[lang]})
 		}
@@ -33,27 +34,27 @@ func labelled(kind, dimension, code string, names, descriptions dataset.Labels) 
 // file no longer has is gone with it.
 func writeLabels(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) error {
 	var entities, rows []labelRow
-	add := func(kind, dimension, code string, names, descriptions dataset.Labels) {
+	add := func(kind, dimension, code string, fields map[string]dataset.Labels) {
 		entities = append(entities, labelRow{Kind: kind, Dimension: dimension, Code: code})
-		rows = append(rows, labelled(kind, dimension, code, names, descriptions)...)
+		rows = append(rows, labelled(kind, dimension, code, fields)...)
 	}
 	for _, u := range ds.Units {
-		add("unit", "", u.Code, u.Names, nil)
+		add("unit", "", u.Code, map[string]dataset.Labels{"name": u.Names})
 	}
 	for _, a := range ds.RefAreas {
-		add("ref_area", "", a.Code, a.Names, nil)
+		add("ref_area", "", a.Code, map[string]dataset.Labels{"name": a.Names})
 	}
 	for _, a := range ds.Agencies {
-		add("agency", "", a.Code, a.Names, nil)
+		add("agency", "", a.Code, map[string]dataset.Labels{"name": a.Names, "short_name": a.ShortNames})
 	}
 	for _, d := range ds.Dimensions {
-		add("dimension", "", d.Code, d.Names, d.Descriptions)
+		add("dimension", "", d.Code, map[string]dataset.Labels{"name": d.Names, "description": d.Descriptions})
 		for _, m := range d.Members {
-			add("member", d.Code, m.Code, m.Names, m.Descriptions)
+			add("member", d.Code, m.Code, map[string]dataset.Labels{"name": m.Names, "description": m.Descriptions})
 		}
 	}
 	for _, i := range ds.Indicators {
-		add("indicator", "", i.Code, i.Names, i.Descriptions)
+		add("indicator", "", i.Code, map[string]dataset.Labels{"name": i.Names, "description": i.Descriptions})
 	}
 	kinds, dims, codes := columns(entities, func(r labelRow) [3]string { return [3]string{r.Kind, r.Dimension, r.Code} })
 	if _, err := tx.ExecContext(ctx, `
@@ -111,7 +112,8 @@ func (s *Store) readLabels(ctx context.Context, c *dataset.CodeLists) error {
 		c.RefAreas[i].Names = get("ref_area", "", c.RefAreas[i].Code, "name")
 	}
 	for i := range c.Agencies {
-		c.Agencies[i].Names = get("agency", "", c.Agencies[i].Code, "name")
+		a := &c.Agencies[i]
+		a.Names, a.ShortNames = get("agency", "", a.Code, "name"), get("agency", "", a.Code, "short_name")
 	}
 	for i := range c.Dimensions {
 		d := &c.Dimensions[i]

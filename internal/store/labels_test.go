@@ -15,6 +15,7 @@ import (
 func labelledFixture(s string) string {
 	s = strings.Replace(s, "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: test-az Female, ru: test-ru Female}}", 1)
 	s = strings.Replace(s, "- {code: calls, name: Calls}", "- {code: calls, name: {en: Calls, ru: test-ru Calls}}", 1)
+	s = strings.Replace(s, "short_name: Ministry of Internal Affairs\n", "short_name: {en: Ministry of Internal Affairs, az: test-az MIA}\n", 1)
 	return s
 }
 
@@ -36,6 +37,11 @@ func TestLoadLabels(t *testing.T) {
 	if got := lists.Units[1].Names["ru"]; got != "test-ru Calls" {
 		t.Errorf("unit calls in ru = %q", got)
 	}
+	for _, a := range lists.Agencies {
+		if a.Code == "MIA" && !maps.Equal(a.ShortNames, dataset.Labels{"az": "test-az MIA"}) {
+			t.Errorf("MIA short names %v", a.ShortNames)
+		}
+	}
 	corrected := parseFixture(t, func(s string) string {
 		return strings.Replace(labelledFixture(s), ", az: test-az Female", "", 1)
 	})
@@ -48,7 +54,7 @@ func TestLoadLabels(t *testing.T) {
 	if got, want := lists.Dimensions[0].Members[0].Names, (dataset.Labels{"ru": "test-ru Female"}); !maps.Equal(got, want) {
 		t.Errorf("after the correction SEX=F names %v, want %v", got, want)
 	}
-	if got := count(t, s, `SELECT count(*) FROM label`); got != 2 {
-		t.Errorf("labels stored = %d, want 2", got)
+	if got := count(t, s, `SELECT count(*) FROM label`); got != 3 {
+		t.Errorf("labels stored = %d, want 3", got)
 	}
 }
