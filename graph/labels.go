@@ -26,9 +26,9 @@ func localize[T any](ctx context.Context, rows []*T, lang *string, text func(*da
 		return nil, err
 	}
 	use := dataset.LanguageOf(ctx)
-	served := use.Language
+	served, unoffered := use.Language, false
 	if lang != nil {
-		if served, err = dataset.LanguageArgument(*lang); err != nil {
+		if served, unoffered, err = dataset.LanguageArgument(*lang); err != nil {
 			return nil, err
 		}
 	}
@@ -36,6 +36,9 @@ func localize[T any](ctx context.Context, rows []*T, lang *string, text func(*da
 	for i, row := range rows {
 		t := text(c, row)
 		out[i] = dataset.Localize(t.english, t.labels, t.codes, served)
+		// Asked for a language the API does not offer, an English label
+		// fell back all the same.
+		out[i].FellBack = out[i].FellBack || unoffered && t.english != ""
 		use.Note(t.ref, out[i])
 	}
 	return out, nil

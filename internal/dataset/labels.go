@@ -161,10 +161,14 @@ func (u *LanguageUse) FellBack() []string {
 }
 
 // LanguageArgument negotiates a lang argument: a tag that does not parse is
-// the client's mistake, one the API does not offer is served in English.
-func LanguageArgument(lang string) (string, error) {
-	if _, err := language.Parse(lang); err != nil {
-		return "", Errorf(ErrBadInput, "lang: %q is not a BCP 47 language tag (offered: az, en, ru)", lang)
+// the client's mistake, one the API does not offer is served in English
+// (unoffered: every label it asks for falls back).
+func LanguageArgument(lang string) (served string, unoffered bool, err error) {
+	tag, err := language.Parse(lang)
+	if err != nil {
+		return "", false, Errorf(ErrBadInput, "lang: %q is not a BCP 47 language tag (offered: az, en, ru)", lang)
 	}
-	return NegotiateLanguage(lang), nil
+	served = NegotiateLanguage(lang)
+	base, _ := tag.Base()
+	return served, served == "en" && base.String() != "en", nil
 }

@@ -49,3 +49,27 @@ func TestLocalize(t *testing.T) {
 		})
 	}
 }
+
+func TestLanguageArgument(t *testing.T) {
+	tests := []struct {
+		name, lang, served string
+		unoffered, err     bool
+	}{
+		{"offered", "ru", "ru", false, false},
+		{"offered, with a region", "az-AZ", "az", false, false},
+		{"English", "en-US", "en", false, false},
+		{"unoffered", "fr", "en", true, false},
+		{"not a tag", "russian!", "", false, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			served, unoffered, err := LanguageArgument(tc.lang)
+			if served != tc.served || unoffered != tc.unoffered || (err != nil) != tc.err {
+				t.Errorf("LanguageArgument(%q) = %q, %v, %v", tc.lang, served, unoffered, err)
+			}
+			if err != nil && CodeOf(err) != ErrBadInput {
+				t.Errorf("error code %s, want %s", CodeOf(err), ErrBadInput)
+			}
+		})
+	}
+}

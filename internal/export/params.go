@@ -93,7 +93,8 @@ var Params = append(filterParams(), Param{
 		if len(values) != 1 {
 			return dataset.Errorf(dataset.ErrBadInput, "lang: given %d times; give it once", len(values))
 		}
-		lang, err := dataset.LanguageArgument(values[0])
+		// An unoffered language is English, as indicator_name_lang says.
+		lang, _, err := dataset.LanguageArgument(values[0])
 		q.Lang = lang
 		return err
 	},

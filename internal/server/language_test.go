@@ -21,6 +21,7 @@ const languageQuery = `{
   indicator(code: "victims_identified") { name unit { name } }
   dimension(code: "COUNTRY_OF_EXPLOITATION") { members { code name names { language text source } } }
   refAreas { code name ruName: name(lang: "ru") }
+  agency(code: "MIA") { frName: name(lang: "fr") }
 }`
 
 type languageAnswer struct {
@@ -49,7 +50,8 @@ type languageAnswer struct {
 // TestGraphQLLanguage: Accept-Language picks the labels' language among az,
 // en and ru, English otherwise; country names come from CLDR, every other
 // label falls back to English (the bundled data file has English only) and
-// the response lists those that did; caches are told the answer varies.
+// the response lists those that did (also a field asked for in French);
+// caches are told the answer varies.
 func TestGraphQLLanguage(t *testing.T) {
 	_, srv := bundledServer(t)
 	tests := []struct {
@@ -60,12 +62,12 @@ func TestGraphQLLanguage(t *testing.T) {
 		countrySources string
 	}{
 		{"Azerbaijani", "az", "az", "Türkiyə", "Azərbaycan",
-			[]string{"indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+			[]string{"agency:MIA.name", "indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
 		{"Russian, as a browser sends it", "ru-RU,ru;q=0.9,en;q=0.8", "ru", "Турция", "Азербайджан",
-			[]string{"indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
-		{"English", "en-GB", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
-		{"unoffered language gets English", "fr", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
-		{"no header", "", "en", "Türkiye", "Azerbaijan", []string{}, "en:DATA_FILE az:CLDR ru:CLDR"},
+			[]string{"agency:MIA.name", "indicator:victims_identified.name", "unit:persons.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"English", "en-GB", "en", "Türkiye", "Azerbaijan", []string{"agency:MIA.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"unoffered language gets English", "fr", "en", "Türkiye", "Azerbaijan", []string{"agency:MIA.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
+		{"no header", "", "en", "Türkiye", "Azerbaijan", []string{"agency:MIA.name"}, "en:DATA_FILE az:CLDR ru:CLDR"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
