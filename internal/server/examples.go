@@ -119,5 +119,21 @@ var Examples = []graphiql.Example{
     pageInfo { hasNextPage endCursor }
   }
 }`,
+	}, {
+		// Labels follow Accept-Language; GraphiQL sends none, so the
+		// example asks per field. docs/languages.md has the rest.
+		Name: "Country names in Azerbaijani and Russian",
+		Query: `query CountryNames {
+  dimension(code: "COUNTRY_OF_EXPLOITATION") {
+    name
+    members {
+      code
+      name
+      az: name(lang: "az")
+      ru: name(lang: "ru")
+      names { language text source }
+    }
+  }
+}`,
 	},
 }
