@@ -3,6 +3,7 @@ package dataset
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"sync"
 
@@ -171,4 +172,39 @@ func LanguageArgument(lang string) (served string, unoffered bool, err error) {
 	served = NegotiateLanguage(lang)
 	base, _ := tag.Base()
 	return served, served == "en" && base.String() != "en", nil
+}
+
+// Languages are the languages any label of the code lists is in (the data
+// file's translations, CLDR's country names), English first.
+func (c *CodeLists) Languages() []string {
+	seen := map[string]bool{}
+	note := func(english string, labels Labels, codes StandardCodes) {
+		for _, l := range AllLabels(english, labels, codes) {
+			seen[l.Language] = true
+		}
+	}
+	for _, u := range c.Units {
+		note(u.Name, u.Names, StandardCodes{})
+	}
+	for _, a := range c.RefAreas {
+		note(a.Name, a.Names, a.StandardCodes)
+	}
+	for _, a := range c.Agencies {
+		note(a.Name, a.Names, StandardCodes{})
+		note(a.ShortName, a.ShortNames, StandardCodes{})
+	}
+	for _, d := range c.Dimensions {
+		note(d.Name, d.Names, StandardCodes{})
+		note(d.Description, d.Descriptions, StandardCodes{})
+		for _, m := range d.Members {
+			note(m.Name, m.Names, m.StandardCodes)
+			note(m.Description, m.Descriptions, StandardCodes{})
+		}
+	}
+	for _, i := range c.Indicators {
+		note(i.Name, i.Names, StandardCodes{})
+		note(i.Description, i.Descriptions, StandardCodes{})
+	}
+	delete(seen, "en")
+	return append([]string{"en"}, slices.Sorted(maps.Keys(seen))...)
 }

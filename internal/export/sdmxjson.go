@@ -37,12 +37,15 @@ type (
 		URN string `json:"urn"`
 	}
 	jsonValue struct {
-		ID          string `json:"id,omitempty"`
-		Name        string `json:"name,omitempty"`
-		Description string `json:"description,omitempty"`
-		Value       string `json:"value,omitempty"` // a non-coded value: TIME_PERIOD's
-		Start       string `json:"start,omitempty"`
-		End         string `json:"end,omitempty"`
+		ID   string `json:"id,omitempty"`
+		Name string `json:"name,omitempty"`
+		// Names are the name in every language it has (only a translated or
+		// CLDR-named code has more than English).
+		Names       map[string]string `json:"names,omitempty"`
+		Description string            `json:"description,omitempty"`
+		Value       string            `json:"value,omitempty"` // a non-coded value: TIME_PERIOD's
+		Start       string            `json:"start,omitempty"`
+		End         string            `json:"end,omitempty"`
 	}
 	jsonComponent struct {
 		ID           string            `json:"id"`
@@ -82,9 +85,11 @@ func messageMeta(in Input, schema string) jsonMeta {
 	return jsonMeta{
 		Schema: schema,
 		// The id names the dataset state, like the ETag: same data, same id.
-		ID:               DataflowID + "-" + in.Prepared.UTC().Format("20060102T150405Z"),
-		Prepared:         in.Prepared.UTC().Format(time.RFC3339),
-		ContentLanguages: []string{"en"},
+		ID:       DataflowID + "-" + in.Prepared.UTC().Format("20060102T150405Z"),
+		Prepared: in.Prepared.UTC().Format(time.RFC3339),
+		// English first: the language of every name and description field;
+		// the names maps carry the others.
+		ContentLanguages: in.CodeLists.Languages(),
 		Name:             DataflowName,
 		Sender:           jsonParty{ID: AgencyID, Name: AgencyName},
 	}
@@ -271,6 +276,15 @@ func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []
 	return s, dimIndex, attrIndex
 }
 
+// translatedNames are a code's names when it has more than the English
+// one, so a data message grows only by the translations.
+func translatedNames(k code) map[string]string {
+	if names := labelsOf(k).Names; len(names) > 1 {
+		return names
+	}
+	return nil
+}
+
 // usedCodes lists the codes of c that are used, in code list order, and
 // records each one's index.
 func usedCodes(c component, used map[string]bool, index map[string]int) []jsonValue {
@@ -278,7 +292,7 @@ func usedCodes(c component, used map[string]bool, index map[string]int) []jsonVa
 	for _, k := range c.Codes {
 		if used[k.ID] {
 			index[k.ID] = len(values)
-			values = append(values, jsonValue{ID: k.ID, Name: k.Name, Description: k.Description})
+			values = append(values, jsonValue{ID: k.ID, Name: k.Name, Names: translatedNames(k), Description: k.Description})
 		}
 	}
 	return values
