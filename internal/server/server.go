@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"indicators/graph"
+	"indicators/internal/dashboard"
 	"indicators/internal/dataset"
 	"indicators/internal/graphiql"
 	"indicators/internal/ratelimit"
@@ -174,6 +175,9 @@ func New(cfg Config) http.Handler {
 	if !cfg.NoGraphiQL {
 		mux.Handle("GET /", graphiql.Handler("Anti-trafficking indicators — GraphiQL", "/graphql", Examples))
 	}
+	dash := dashboard.Handler()
+	mux.Handle("GET /dashboard", dash)
+	mux.Handle("GET /dashboard/assets/{name}", dash)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
 	return withObservability(log, m, withCORS(cfg.AllowedOrigins, withAuth(cfg.Store, log, mux)))
 }
