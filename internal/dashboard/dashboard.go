@@ -14,8 +14,9 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"net/http"
-	"path"
 	"time"
+
+	"indicators/internal/graphiql"
 )
 
 //go:embed assets/*.html assets/*.js assets/*.css assets/LICENSE.*.txt
@@ -49,22 +50,8 @@ func serve(w http.ResponseWriter, r *http.Request, name string) {
 	}
 	sum := sha256.Sum256(data)
 	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
-	w.Header().Set("Content-Type", contentType(name))
+	w.Header().Set("Content-Type", graphiql.ContentType(name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-cache")
 	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
-}
-
-// contentType is fixed here rather than read from the host's mime tables.
-func contentType(name string) string {
-	switch path.Ext(name) {
-	case ".html":
-		return "text/html; charset=utf-8"
-	case ".js":
-		return "text/javascript; charset=utf-8"
-	case ".css":
-		return "text/css; charset=utf-8"
-	default:
-		return "text/plain; charset=utf-8"
-	}
 }

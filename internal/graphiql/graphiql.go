@@ -76,7 +76,7 @@ func loadAssets() map[string]*asset {
 		h := hex.EncodeToString(sum[:])
 		m[e.Name()] = &asset{
 			name:        e.Name(),
-			contentType: contentType(e.Name()),
+			contentType: ContentType(e.Name()),
 			data:        data,
 			etag:        `"` + h[:32] + `"`,
 			version:     h[:12],
@@ -85,10 +85,14 @@ func loadAssets() map[string]*asset {
 	return m
 }
 
-// contentType is fixed here rather than taken from mime.TypeByExtension,
-// which consults the host's mime tables and may map .js differently.
-func contentType(name string) string {
+// ContentType is the media type an embedded page file is served with
+// (the dashboard's too). It is fixed here rather than taken from
+// mime.TypeByExtension, which consults the host's mime tables and may map
+// .js differently.
+func ContentType(name string) string {
 	switch path.Ext(name) {
+	case ".html":
+		return "text/html; charset=utf-8"
 	case ".js":
 		return "text/javascript; charset=utf-8"
 	case ".css":
