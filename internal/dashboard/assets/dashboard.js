@@ -341,6 +341,12 @@ ${FIGURE}`;
     render();
   }
 
+  // The print stylesheet gives the charts another size; Chart.js sizes a
+  // canvas only on window resizes, which printing does not fire.
+  for (const ev of ['beforeprint', 'afterprint']) {
+    addEventListener(ev, () => charts.forEach((c) => c.resize()));
+  }
+
   document.getElementById('language').addEventListener('change', (e) => {
     const url = new URL(location.href);
     url.searchParams.set('lang', e.target.value);
