@@ -175,6 +175,11 @@ func TestDashboardInBrowser(t *testing.T) {
 
 			// The report's figures, with country names in the language.
 			wantRows(t, byID, "victims_identified-COUNTRY_OF_EXPLOITATION-2024", map[string]float64{turkey[lang]: 53}, 91)
+			for _, r := range byID["victims_identified-COUNTRY_OF_EXPLOITATION-2024"].Rows {
+				if r.Name == turkey[lang] && r.Lang != lang {
+					t.Errorf("%s is marked lang=%q, want %q (CLDR has it)", r.Name, r.Lang, lang)
+				}
+			}
 			wantRows(t, byID, "victims_identified-SEX-2024", nil, 91, 90, 1)
 			wantRows(t, byID, "victims_identified-AGE-2024", nil, 91, 12, 49, 29, 1)
 			wantRows(t, byID, "victims_identified-cumulative", nil, -1, 1441)
@@ -203,6 +208,36 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 		})
 	}
+
+	// The switch re-sends the queries in the language chosen, without a
+	// page load.
+	t.Run("switch", func(t *testing.T) {
+		mu.Lock()
+		sent = nil
+		mu.Unlock()
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`input[name=lang][value=az]`))); err != nil {
+			t.Fatalf("choose az: %v", err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.body.dataset.ready === 'az'`,
+			chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+			t.Fatalf("wait for the charts in az: %v", err)
+		}
+		name, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`[...document.querySelectorAll('#victims_identified-COUNTRY_OF_EXPLOITATION-2024 tbody th')].map((th) => th.textContent).join('|')`))
+		if err != nil || !strings.Contains(name, turkey["az"]) {
+			t.Errorf("after the switch the countries are %q (%v), want %s among them", name, err, turkey["az"])
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(sent) == 0 {
+			t.Fatal("the switch sent no query")
+		}
+		for _, q := range sent {
+			if q.lang != "az" {
+				t.Errorf("after the switch a query went with Accept-Language %q", q.lang)
+			}
+		}
+	})
 
 	evMu.Lock()
 	defer evMu.Unlock()
