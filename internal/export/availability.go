@@ -169,7 +169,7 @@ type (
 // the actual data constraint a, as WriteAvailabilityML does in SDMX-ML.
 func WriteAvailabilityJSON(_ context.Context, out io.Writer, in Input, a Availability, withTime bool, sel map[ArtefactRef]StructureDetail) error {
 	d := newDSD(in.CodeLists, in.Releases)
-	c := jsonConstraint{structArtefact: artefact(availabilityID, "Data available", ""), Role: "Actual",
+	c := jsonConstraint{structArtefact: artefact(availabilityID, "Data available", "").in(in.Lang), Role: "Actual",
 		Annotations: []jsonAnnotation{{ID: "obs_count", Title: fmt.Sprint(a.Observations), Type: "sdmx_metrics"}}}
 	c.Attachment.Dataflows = []string{dataflowURN}
 	region := jsonCubeRegion{Include: true}

@@ -85,14 +85,24 @@ func messageMeta(in Input, schema string) jsonMeta {
 	return jsonMeta{
 		Schema: schema,
 		// The id names the dataset state, like the ETag: same data, same id.
-		ID:       DataflowID + "-" + in.Prepared.UTC().Format("20060102T150405Z"),
-		Prepared: in.Prepared.UTC().Format(time.RFC3339),
-		// English first: the language of every name and description field;
-		// the names maps carry the others.
-		ContentLanguages: in.CodeLists.Languages(),
+		ID:               DataflowID + "-" + in.Prepared.UTC().Format("20060102T150405Z"),
+		Prepared:         in.Prepared.UTC().Format(time.RFC3339),
+		ContentLanguages: contentLanguages(in),
 		Name:             DataflowName,
 		Sender:           jsonParty{ID: AgencyID, Name: AgencyName},
 	}
+}
+
+// contentLanguages are the languages of the message, the one of its name
+// and description fields first (SDMX-JSON 2.0: the first is the message's
+// default language): the language asked for when any label has it, else
+// English; the names maps carry the others.
+func contentLanguages(in Input) []string {
+	langs := in.CodeLists.Languages()
+	if i := slices.Index(langs, in.Lang); i > 0 {
+		langs = slices.Concat([]string{in.Lang}, langs[:i], langs[i+1:])
+	}
+	return langs
 }
 
 // timeValue is a TIME_PERIOD value with the calendar span SDMX-JSON lets a
@@ -151,7 +161,7 @@ func WriteSDMXJSON(ctx context.Context, w io.Writer, in Input, opts DataOptions)
 		return fmt.Errorf("read observations: %w", err)
 	}
 
-	structure, dimIndex, attrIndex := d.jsonStructure(used)
+	structure, dimIndex, attrIndex := d.jsonStructure(used, in.Lang)
 	bw := bufio.NewWriter(w)
 	head, err := json.Marshal(struct {
 		Meta jsonMeta `json:"meta"`
@@ -223,8 +233,9 @@ func unlisted(o dataset.Observation, value string) error {
 }
 
 // jsonStructure describes the used values and returns, per dimension and per
-// coded attribute, the index of each value in its values array.
-func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []map[string]int) {
+// coded attribute, the index of each value in its values array. Codes are
+// named in lang where they have it.
+func (d dsd) jsonStructure(used usedValues, lang string) (jsonStructure, []map[string]int, []map[string]int) {
 	s := jsonStructure{
 		Links: []jsonLink{{Rel: "dataflow", URN: dataflowURN}, {Rel: "structure", URN: dsdURN}},
 		Name:  DataflowName, DataSetRefs: []int{0},
@@ -256,7 +267,7 @@ func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []
 			if c.ID == "REF_AREA" {
 				jc.Roles = []string{"REF_AREA"}
 			}
-			jc.Values = usedCodes(c, used.dims[i], dimIndex[i])
+			jc.Values = usedCodes(c, used.dims[i], dimIndex[i], lang)
 		}
 		s.Dimensions.Observation = append(s.Dimensions.Observation, jc)
 	}
@@ -267,7 +278,7 @@ func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []
 			jc.Format = &jsonFormat{DataType: "String"}
 		} else {
 			attrIndex[i] = map[string]int{}
-			jc.Values = usedCodes(c, used.attrs[i], attrIndex[i])
+			jc.Values = usedCodes(c, used.attrs[i], attrIndex[i], lang)
 		}
 		s.Attributes.Observation = append(s.Attributes.Observation, jc)
 	}
@@ -276,23 +287,22 @@ func (d dsd) jsonStructure(used usedValues) (jsonStructure, []map[string]int, []
 	return s, dimIndex, attrIndex
 }
 
-// translatedNames are a code's names when it has more than the English
-// one, so a data message grows only by the translations.
-func translatedNames(k code) map[string]string {
-	if names := labelsOf(k).Names; len(names) > 1 {
-		return names
-	}
-	return nil
-}
-
-// usedCodes lists the codes of c that are used, in code list order, and
-// records each one's index.
-func usedCodes(c component, used map[string]bool, index map[string]int) []jsonValue {
+// usedCodes lists the codes of c that are used, in code list order, named
+// in lang where they have it, and records each one's index. Only a code with
+// more than the English name gets a names map, so a data message grows only
+// by the translations.
+func usedCodes(c component, used map[string]bool, index map[string]int, lang string) []jsonValue {
 	var values []jsonValue
 	for _, k := range c.Codes {
 		if used[k.ID] {
 			index[k.ID] = len(values)
-			values = append(values, jsonValue{ID: k.ID, Name: k.Name, Names: translatedNames(k), Description: k.Description})
+			l := labelsOf(k)
+			names := l.Names
+			if len(names) < 2 {
+				names = nil
+			}
+			l = l.in(lang)
+			values = append(values, jsonValue{ID: k.ID, Name: l.Name, Names: names, Description: l.Description})
 		}
 	}
 	return values

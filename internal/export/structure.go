@@ -21,9 +21,9 @@ type (
 		Version  string `json:"version"`
 		localised
 	}
-	// localised is a name and description in English (the best-match
-	// language: every label has it) and by language, every language the
-	// label has.
+	// localised is a name and description in the message's language
+	// (English unless the request chose another, through in) and by
+	// language, every language the label has.
 	localised struct {
 		Name         string            `json:"name"`
 		Names        map[string]string `json:"names,omitempty"`
@@ -95,6 +95,29 @@ func labelsOf(k code) localised {
 		l.Description, l.Descriptions = k.Description, byLanguage(dataset.AllLabels(k.Description, k.Descriptions, dataset.StandardCodes{}))
 	}
 	return l
+}
+
+// in is l with its name and description in lang where l has them, as
+// SDMX-JSON's single-language fields are the best-match language's; the
+// names maps still list every language.
+func (l localised) in(lang string) localised {
+	if n, ok := l.Names[lang]; ok {
+		l.Name = n
+	}
+	if d, ok := l.Descriptions[lang]; ok {
+		l.Description = d
+	}
+	return l
+}
+
+func (a structArtefact) in(lang string) structArtefact {
+	a.localised = a.localised.in(lang)
+	return a
+}
+
+func (i structItem) in(lang string) structItem {
+	i.localised = i.localised.in(lang)
+	return i
 }
 
 func byLanguage(labels []dataset.Localized) map[string]string {
@@ -234,6 +257,7 @@ func WriteStructureJSON(_ context.Context, w io.Writer, in Input, sel map[Artefa
 // artefacts and the data constraints given.
 func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDetail, constraints []jsonConstraint) error {
 	d := newDSD(in.CodeLists, in.Releases)
+	lang := in.Lang
 	c := &structComponents{}
 	c.DimensionList.ID, c.AttributeList.ID, c.MeasureList.ID = "DimensionDescriptor", "AttributeDescriptor", "MeasureDescriptor"
 	represent := func(comp component) *structRepresentation {
@@ -275,19 +299,21 @@ func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 	}{Meta: messageMeta(in, structureSchema)}
 	msg.Data.Constraints = constraints
 	if detail := sel[ArtefactRef{ClassDataflow, DataflowID}]; detail != Omit {
-		msg.Data.Dataflows = []structDataflow{{structArtefact: stubbed(artefact(DataflowID, DataflowName, dataflowDescription), detail), Structure: dsdURN}}
+		msg.Data.Dataflows = []structDataflow{{structArtefact: stubbed(artefact(DataflowID, DataflowName, dataflowDescription).in(lang), detail), Structure: dsdURN}}
 	}
 	if detail := sel[ArtefactRef{ClassDataStructure, DSDID}]; detail != Omit {
-		out := structDSD{structArtefact: stubbed(artefact(DSDID, DataflowName+" (data structure)", ""), detail)}
+		out := structDSD{structArtefact: stubbed(artefact(DSDID, DataflowName+" (data structure)", "").in(lang), detail)}
 		if detail == Full {
 			out.Components = c
 		}
 		msg.Data.DataStructures = []structDSD{out}
 	}
 	if detail := sel[ArtefactRef{ClassConceptScheme, conceptSchemeID}]; detail != Omit {
-		cs := structConceptScheme{structArtefact: stubbed(artefact(conceptSchemeID, DataflowName+" concepts", ""), detail)}
+		cs := structConceptScheme{structArtefact: stubbed(artefact(conceptSchemeID, DataflowName+" concepts", "").in(lang), detail)}
 		if detail == Full {
-			cs.Concepts = d.concepts()
+			for _, concept := range d.concepts() {
+				cs.Concepts = append(cs.Concepts, concept.in(lang))
+			}
 		}
 		msg.Data.ConceptSchemes = []structConceptScheme{cs}
 	}
@@ -296,10 +322,10 @@ func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 		if detail == Omit {
 			continue
 		}
-		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, ""), detail)}
+		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, "").in(lang), detail)}
 		if detail == Full {
 			for _, k := range comp.Codes {
-				cl.Codes = append(cl.Codes, item(k))
+				cl.Codes = append(cl.Codes, item(k).in(lang))
 			}
 		}
 		msg.Data.Codelists = append(msg.Data.Codelists, cl)

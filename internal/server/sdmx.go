@@ -30,6 +30,11 @@ type sdmxRequest struct {
 	queryErr error
 	rep      sdmx.Representation
 	repErr   error
+	// lang is the language of the response's single-language labels
+	// (SDMX-JSON's name and description fields), negotiated from
+	// Accept-Language as GraphQL does; "" when the representation has no
+	// such fields: SDMX-ML names every language, SDMX-CSV writes codes only.
+	lang string
 }
 
 func parseSDMX(r *http.Request) sdmxRequest {
@@ -40,6 +45,9 @@ func parseSDMX(r *http.Request) sdmxRequest {
 		kind = req.query.Kind()
 	}
 	req.rep, req.repErr = sdmx.Negotiate(r, kind)
+	if req.inJSON() {
+		req.lang = dataset.NegotiateLanguage(r.Header.Get("Accept-Language"))
+	}
 	return req
 }
 
@@ -65,6 +73,7 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		w.Header().Add("Vary", "Accept")
+		w.Header().Add("Vary", "Accept-Language")
 		req := parseSDMX(r)
 		q, rep := req.query, req.rep
 		fail := func(err error) {
@@ -82,7 +91,9 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 			fail(req.repErr)
 			return
 		}
-		representation := rep.MediaType + " " + r.URL.Path
+		// The language is part of the representation: one language's
+		// copy never validates another's.
+		representation := rep.MediaType + " " + r.URL.Path + " " + req.lang
 		query := r.URL.Query().Encode()
 		if done, err := unchanged(w, r, s, representation, query); err != nil || done {
 			if err != nil {
@@ -92,7 +103,7 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 		}
 		tw := &trackingWriter{ResponseWriter: w}
 		err := s.Snapshot(ctx, func(rd dataset.Reader) error {
-			write, err := sdmxResponse(ctx, rd, q, rep, maxObservations)
+			write, err := sdmxResponse(ctx, rd, q, rep, req.lang, maxObservations)
 			if err != nil {
 				return err
 			}
@@ -100,6 +111,9 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 				return err
 			}
 			w.Header().Set("Content-Type", rep.MediaType)
+			if req.lang != "" {
+				w.Header().Set("Content-Language", req.lang)
+			}
 			return write(tw)
 		})
 		if err == nil {
@@ -117,8 +131,9 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 // as a client's mistake or an empty result has been checked.
 type sdmxWrite func(io.Writer) error
 
-// sdmxResponse resolves a query over one snapshot.
-func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
+// sdmxResponse resolves a query over one snapshot, its single-language
+// labels in lang.
+func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, lang string, maxObservations int) (sdmxWrite, error) {
 	switch q.Kind() {
 	case sdmx.KindSchema:
 		in, err := export.NewInput(ctx, rd, dataset.Filter{})
@@ -135,6 +150,7 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		if err != nil {
 			return nil, err
 		}
+		in.Lang = lang
 		return func(w io.Writer) error {
 			if rep.JSON {
 				return export.WriteStructureJSON(ctx, w, in, sel)
@@ -144,12 +160,13 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	}
 
 	if q.Kind() == sdmx.KindAvailability {
-		return availabilityResponse(ctx, rd, q, rep, maxObservations)
+		return availabilityResponse(ctx, rd, q, rep, lang, maxObservations)
 	}
 	in, keys, err := keyedInput(ctx, rd, q, true)
 	if err != nil {
 		return nil, err
 	}
+	in.Lang = lang
 	if keys != nil {
 		query := in.Query
 		in.Query = func(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
@@ -207,11 +224,12 @@ func checkSize(ctx context.Context, rd dataset.Reader, f dataset.Filter, maxObse
 // has for a partial key, as an actual content constraint. mode=exact reads
 // what the key selects; mode=available relaxes each key part in turn, so it
 // reads everything in the periods.
-func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
+func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx.Representation, lang string, maxObservations int) (sdmxWrite, error) {
 	in, _, err := keyedInput(ctx, rd, q, q.Avail.Exact)
 	if err != nil {
 		return nil, err
 	}
+	in.Lang = lang
 	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
 		return nil, err
 	}
