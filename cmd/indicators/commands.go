@@ -106,8 +106,9 @@ func recordKeyUse(ctx context.Context, log *slog.Logger, s *store.Store) {
 // serverConfig reads the server's settings from the environment: the
 // production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL: on, or
 // off), the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
-// MAX_QUEUED_REQUESTS), what an export costs (EXPORT_COST) and the proxies
-// trusted to name the client (TRUSTED_PROXIES).
+// MAX_QUEUED_REQUESTS), what an export costs (EXPORT_COST), the failed
+// authentications an address may make a minute (AUTH_FAILURES_PER_MINUTE)
+// and the proxies trusted to name the client (TRUSTED_PROXIES).
 func (c *cli) serverConfig() (server.Config, error) {
 	cfg := server.Config{Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))}
 	for _, sw := range []struct {
@@ -125,7 +126,7 @@ func (c *cli) serverConfig() (server.Config, error) {
 	for _, n := range []struct {
 		name string
 		v    *int
-	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}, {"EXPORT_COST", &cfg.ExportCost}} {
+	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}, {"EXPORT_COST", &cfg.ExportCost}, {"AUTH_FAILURES_PER_MINUTE", &cfg.AuthFailures}} {
 		if v := c.getenv(n.name); v != "" {
 			i, err := strconv.Atoi(v)
 			if err != nil || i < 1 {

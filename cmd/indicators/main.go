@@ -72,7 +72,7 @@ Environment:
   PPROF_ADDR        serve: address of a net/http/pprof listener (default none)
   RATE_LIMIT_POINTS, RATE_LIMIT_CONCURRENCY, RATE_LIMIT_PARTNER_POINTS,
   RATE_LIMIT_PARTNER_CONCURRENCY, RATE_LIMIT_WINDOW, RATE_LIMIT_FLUSH_INTERVAL,
-  EXPORT_COST, TRUSTED_PROXIES
+  EXPORT_COST, AUTH_FAILURES_PER_MINUTE, TRUSTED_PROXIES
                     serve: the per-client rate limits, anonymous and partner (see README.md)
 `
 

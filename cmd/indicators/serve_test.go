@@ -79,10 +79,13 @@ func TestRateLimitConfigFromEnvironment(t *testing.T) {
 			}
 		})
 	}
-	c := &cli{getenv: env("TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1", "EXPORT_COST", "50")}
+	c := &cli{getenv: env("TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1", "EXPORT_COST", "50", "AUTH_FAILURES_PER_MINUTE", "7")}
 	cfg, err := c.serverConfig()
-	if err != nil || len(cfg.TrustedProxies) != 2 || cfg.ExportCost != 50 {
-		t.Errorf("TRUSTED_PROXIES, EXPORT_COST: %+v %v", cfg.TrustedProxies, err)
+	if err != nil || len(cfg.TrustedProxies) != 2 || cfg.ExportCost != 50 || cfg.AuthFailures != 7 {
+		t.Errorf("TRUSTED_PROXIES, EXPORT_COST, AUTH_FAILURES_PER_MINUTE: %+v %v", cfg, err)
+	}
+	if _, err := (&cli{getenv: env("AUTH_FAILURES_PER_MINUTE", "0")}).serverConfig(); err == nil {
+		t.Error("AUTH_FAILURES_PER_MINUTE=0 was accepted")
 	}
 	if _, err := (&cli{getenv: env("TRUSTED_PROXIES", "proxy.example")}).serverConfig(); err == nil {
 		t.Error("a host name in TRUSTED_PROXIES was accepted")

@@ -1,12 +1,16 @@
 package server
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 
 	"indicators/internal/dataset"
+	"indicators/internal/ratelimit"
 	"indicators/internal/sdmx"
 	"indicators/internal/store"
 )
@@ -22,7 +26,14 @@ import (
 // expired or revoked key) is refused with 401 and WWW-Authenticate, never
 // read as anonymous: a partner whose key lapsed must be told, not served
 // the public subset.
-func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler {
+//
+// A refused key spends no cost budget, so failures are limited apart, per
+// address (ClientIP, so behind TRUSTED_PROXIES the client's): past its
+// budget an address gets 429 RATE_LIMITED with Retry-After instead of 401,
+// decided before the key would be looked up, so a flood of invented keys
+// costs no statement. A key the store holds still answers from there: a
+// partner behind an address that floods keeps working.
+func withAuth(s *store.Store, log *slog.Logger, m *metrics, failures *ratelimit.Failures, trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Responses differ by tier: no shared cache may give one tier's
 		// answer to another.
@@ -32,14 +43,40 @@ func withAuth(s *store.Store, log *slog.Logger, next http.Handler) http.Handler 
 			next.ServeHTTP(w, r)
 			return
 		}
+		addr := ClientIP(r, trusted)
 		scheme, token, _ := strings.Cut(header, " ")
 		token = strings.TrimSpace(token)
-		if !strings.EqualFold(scheme, "Bearer") || token == "" {
-			refuse(w, r, log, dataset.Errorf(dataset.ErrUnauthenticated,
-				"send an API key as Authorization: Bearer KEY, or no Authorization header for anonymous access"))
-			return
+		var v dataset.Viewer
+		err := dataset.Errorf(dataset.ErrUnauthenticated,
+			"send an API key as Authorization: Bearer KEY, or no Authorization header for anonymous access")
+		// taken: a failure was counted before the lookup, held under
+		// concurrent requests, and is given back if the key is valid.
+		taken := false
+		if strings.EqualFold(scheme, "Bearer") && token != "" {
+			v, err = s.AuthenticateGated(r.Context(), token, func() error {
+				err := failures.Take(addr, time.Now())
+				taken = err == nil
+				return err
+			})
 		}
-		v, err := s.Authenticate(r.Context(), token)
+		failed := dataset.CodeOf(err) == dataset.ErrUnauthenticated
+		switch {
+		case taken && !failed: // valid, or the keys could not be read
+			failures.Refund(addr)
+		case failed && !taken:
+			// A failure the store answered without a statement counts
+			// alike, and past the budget is refused alike.
+			if limited := failures.Take(addr, time.Now()); limited != nil {
+				err = limited
+			}
+		}
+		var ex *ratelimit.Exceeded
+		if errors.As(err, &ex) {
+			m.rateLimited.WithLabelValues(ex.Reason).Inc()
+			infoOf(r.Context()).outcome = outcomeRateLimited
+			infoOf(r.Context()).client = "ip:" + addr.String()
+			w.Header().Set("Retry-After", strconv.Itoa(ceilSeconds(ex.RetryAfter)))
+		}
 		if err != nil {
 			refuse(w, r, log, err)
 			return

@@ -55,7 +55,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"reason"}),
 		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "indicators_rate_limit_hits_total",
-			Help: "Requests refused with 429 by the per-client rate limit, by limit: points (the window's budget) or concurrency.",
+			Help: "Requests refused with 429 by the per-client rate limit, by limit: points (the window's budget), concurrency, or auth_failures (an address past its failed authentications).",
 		}, []string{"limit"}),
 		statements: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "indicators_sql_statements_total",

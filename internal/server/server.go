@@ -86,6 +86,10 @@ type Config struct {
 	// TrustedProxies are the proxies whose X-Forwarded-For names an
 	// anonymous client (a partner is its key).
 	TrustedProxies []netip.Prefix
+	// AuthFailures is how many failed authentications one address (see
+	// TrustedProxies) may make a minute before it gets 429 without its
+	// keys being looked up (default ratelimit.DefaultAuthFailures).
+	AuthFailures int
 	// ExportCost is what an export costs, whatever its rows (default 1,000
 	// points, what __schema costs).
 	ExportCost int
@@ -179,7 +183,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /dashboard", dash)
 	mux.Handle("GET /dashboard/assets/{name}", dash)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return withObservability(log, m, withCORS(cfg.AllowedOrigins, withAuth(cfg.Store, log, mux)))
+	return withObservability(log, m, withCORS(cfg.AllowedOrigins, withAuth(cfg.Store, log, m, ratelimit.NewFailures(cfg.AuthFailures), cfg.TrustedProxies, mux)))
 }
 
 // withCORS lets pages on other origins read the API from a browser: GraphQL

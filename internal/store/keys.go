@@ -36,8 +36,9 @@ const keyChannel = "api_keys_changed"
 // bounds what a missed notification can cost.
 const keyCacheTTL = 30 * time.Second
 
-// keyCacheMax bounds the keys held: past it the cache starts afresh, so
-// clients presenting random keys cannot grow it without end.
+// keyCacheMax bounds the keys held, and apart the unknown hashes held:
+// past it that part starts afresh, so clients presenting random keys
+// cannot grow it without end.
 const keyCacheMax = 10_000
 
 // hashKey is what the store keeps of a key. Lookups are by the whole hash
@@ -135,6 +136,15 @@ func (s *Store) RevokeKey(ctx context.Context, id int64) (dataset.APIKey, error)
 // the process for keyCacheTTL once the store listens for revokes (OnChange),
 // so a client's requests do not each cost a statement.
 func (s *Store) Authenticate(ctx context.Context, secret string) (dataset.Viewer, error) {
+	return s.AuthenticateGated(ctx, secret, nil)
+}
+
+// AuthenticateGated is Authenticate asking gate (when not nil) before it
+// would look the key up in the database, and returning gate's error
+// instead: a key held in the process (known, or known to be unknown) is
+// answered whatever gate says, so a client refused more lookups still
+// reaches its valid key.
+func (s *Store) AuthenticateGated(ctx context.Context, secret string, gate func() error) (dataset.Viewer, error) {
 	invalid := dataset.Errorf(dataset.ErrUnauthenticated, "the API key is not valid: send a key made by `indicators keys create`, or none for anonymous access")
 	if !strings.HasPrefix(secret, KeyPrefix) || len(secret) > 100 {
 		return dataset.Anonymous, invalid // not one of ours: nothing to look up
@@ -143,6 +153,11 @@ func (s *Store) Authenticate(ctx context.Context, secret string) (dataset.Viewer
 	now := time.Now()
 	k, ok := s.keys.get(hash, now)
 	if !ok {
+		if gate != nil {
+			if err := gate(); err != nil {
+				return dataset.Anonymous, err
+			}
+		}
 		var rows []keyRow
 		// On the primary, through the writer pool: a read replica may not
 		// have the revoke yet when its notification clears the cache.
@@ -177,16 +192,23 @@ type cachedKey struct {
 	fetched time.Time
 }
 
-// keyCache holds looked-up keys by hash.
+// keyCache holds looked-up keys by hash: the keys found, and apart from
+// them the hashes no key has (a repeated bad key then costs no statement),
+// each bounded by keyCacheMax on its own, so a flood of invented keys
+// restarts only the unknown ones and never evicts a partner's key.
 type keyCache struct {
-	mu   sync.Mutex
-	keys map[string]cachedKey
+	mu      sync.Mutex
+	keys    map[string]cachedKey
+	unknown map[string]cachedKey
 }
 
 func (c *keyCache) get(hash []byte, now time.Time) (cachedKey, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k, ok := c.keys[string(hash)]
+	if !ok {
+		k, ok = c.unknown[string(hash)]
+	}
 	if !ok || now.Sub(k.fetched) >= keyCacheTTL {
 		return cachedKey{}, false
 	}
@@ -196,15 +218,19 @@ func (c *keyCache) get(hash []byte, now time.Time) (cachedKey, bool) {
 func (c *keyCache) put(hash []byte, k cachedKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.keys == nil || len(c.keys) >= keyCacheMax {
-		c.keys = make(map[string]cachedKey)
+	m := &c.keys
+	if k.key == nil {
+		m = &c.unknown
 	}
-	c.keys[string(hash)] = k
+	if *m == nil || len(*m) >= keyCacheMax {
+		*m = make(map[string]cachedKey)
+	}
+	(*m)[string(hash)] = k
 }
 
 func (c *keyCache) clear() {
 	c.mu.Lock()
-	c.keys = nil
+	c.keys, c.unknown = nil, nil
 	c.mu.Unlock()
 }
 
