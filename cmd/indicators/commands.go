@@ -41,10 +41,8 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 	}
 	defer db.close()
 	every := 5 * time.Second
-	if v := c.getenv("DB_WATCH_INTERVAL"); v != "" {
-		if every, err = time.ParseDuration(v); err != nil || every <= 0 {
-			return fmt.Errorf("DB_WATCH_INTERVAL: %q is not a positive duration such as 5s", v)
-		}
+	if err := c.envDuration("DB_WATCH_INTERVAL", "5s", &every); err != nil {
+		return err
 	}
 	// The watcher ends before the database is let go of (defers run last
 	// first), so it never reports the service's own shutdown.
@@ -127,12 +125,8 @@ func (c *cli) serverConfig() (server.Config, error) {
 		name string
 		v    *int
 	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}, {"EXPORT_COST", &cfg.ExportCost}, {"AUTH_FAILURES_PER_MINUTE", &cfg.AuthFailures}} {
-		if v := c.getenv(n.name); v != "" {
-			i, err := strconv.Atoi(v)
-			if err != nil || i < 1 {
-				return cfg, fmt.Errorf("%s: %q is not a positive number", n.name, v)
-			}
-			*n.v = i
+		if err := c.envPositive(n.name, n.v); err != nil {
+			return cfg, err
 		}
 	}
 	proxies, err := server.ParsePrefixes(c.getenv("TRUSTED_PROXIES"))
@@ -177,27 +171,49 @@ func (c *cli) rateLimitConfig() (ratelimit.Config, error) {
 		{"RATE_LIMIT_POINTS", &cfg.Anonymous.Points}, {"RATE_LIMIT_CONCURRENCY", &cfg.Anonymous.Concurrency},
 		{"RATE_LIMIT_PARTNER_POINTS", &cfg.Partner.Points}, {"RATE_LIMIT_PARTNER_CONCURRENCY", &cfg.Partner.Concurrency},
 	} {
-		if v := c.getenv(n.name); v != "" {
-			i, err := strconv.Atoi(v)
-			if err != nil || i < 1 {
-				return cfg, fmt.Errorf("%s: %q is not a positive number", n.name, v)
-			}
-			*n.v = i
+		if err := c.envPositive(n.name, n.v); err != nil {
+			return cfg, err
 		}
 	}
 	for _, d := range []struct {
 		name string
 		v    *time.Duration
 	}{{"RATE_LIMIT_WINDOW", &cfg.Window}, {"RATE_LIMIT_FLUSH_INTERVAL", &cfg.FlushEvery}} {
-		if v := c.getenv(d.name); v != "" {
-			dur, err := time.ParseDuration(v)
-			if err != nil || dur <= 0 {
-				return cfg, fmt.Errorf("%s: %q is not a positive duration such as 1h or 500ms", d.name, v)
-			}
-			*d.v = dur
+		if err := c.envDuration(d.name, "1h or 500ms", d.v); err != nil {
+			return cfg, err
 		}
 	}
 	return cfg, nil
+}
+
+// envPositive sets *v from the environment variable name, when it is set,
+// refusing anything but a positive whole number.
+func (c *cli) envPositive(name string, v *int) error {
+	s := c.getenv(name)
+	if s == "" {
+		return nil
+	}
+	i, err := strconv.Atoi(s)
+	if err != nil || i < 1 {
+		return fmt.Errorf("%s: %q is not a positive number", name, s)
+	}
+	*v = i
+	return nil
+}
+
+// envDuration sets *v from the environment variable name, when it is set,
+// refusing anything but a positive duration; example shows one in the error.
+func (c *cli) envDuration(name, example string, v *time.Duration) error {
+	s := c.getenv(name)
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%s: %q is not a positive duration such as %s", name, s, example)
+	}
+	*v = d
+	return nil
 }
 
 // origins reads CORS_ORIGINS: origins separated by commas, none for any.
