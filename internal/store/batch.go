@@ -317,8 +317,7 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		return nil, fmt.Errorf("unknown order %q", p.Order)
 	}
 	first := p.First
-	source, args := from(f, nil)
-	where, args := where(ctx, f, args)
+	source, where, args := where(ctx, f, nil)
 	args = append(args, pq.Array(codes))
 	pc, ok := parentColumns[parent]
 	if !ok {

@@ -34,7 +34,7 @@ const observationColumns = `
 	o.revision_id, o.restricted`
 
 // observationJoins reads live observations; joinsFrom reads them from
-// another relation aliased o, such as an earlier revision's (see from).
+// another relation aliased o, such as an earlier revision's (see where).
 var observationJoins = joinsFrom("observation o")
 
 func joinsFrom(source string) string {
@@ -109,34 +109,26 @@ func ParseCoordinateKey(key string) []dataset.Coordinate {
 	return cs
 }
 
-// from is the relation, aliased o, that a filter reads observations from:
-// the live table, or with AsOf the dataset as it stood at that revision
+// where builds what a filter reads for the viewer of ctx: the relation,
+// aliased o, it reads observations from, and its WHERE clause. The relation
+// is the live table, or with AsOf the dataset as it stood at that revision
 // (migration 0005): the observations current then, or, for a reader of
-// every observation or of named releases, the rows live then. args
-// continue from len(args).
-func from(f dataset.Filter, args []any) (string, []any) {
-	if f.AsOf == nil {
-		return "observation o", args
-	}
+// every observation or of named releases, the rows live then. args continue
+// from len(args).
+func where(ctx context.Context, f dataset.Filter, args []any) (source, clause string, _ []any) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	fn := "observation_live"
-	if f.Current && len(f.Releases) == 0 {
-		fn = "observation_current_as_of"
+	source = "observation o"
+	if f.AsOf != nil {
+		fn := "observation_live"
+		if f.Current && len(f.Releases) == 0 {
+			fn = "observation_current_as_of"
+		}
+		source = fn + "(" + revisionAt(*f.AsOf, arg) + ") o"
 	}
-	return fn + "(" + revisionAt(*f.AsOf, arg) + ") o", args
-}
-
-// where builds the WHERE clause of a filter for the viewer of ctx; args
-// continue from len(args).
-func where(ctx context.Context, f dataset.Filter, args []any) (string, []any) {
 	conds := []string{visibleObservation(ctx, "o")}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
 	// An earlier revision's rows may be history: their coordinates too.
 	coordinates := "observation_coordinate"
 	if f.AsOf != nil {
@@ -247,7 +239,7 @@ func where(ctx context.Context, f dataset.Filter, args []any) (string, []any) {
 			SELECT o.id, `+strings.Join(ranks, ", ")+`
 			FROM observation o WHERE `+inner+`) ranked WHERE `+strings.Join(keep, " OR ")+`)`)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return source, " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // idsOf is the array of ids of the rows of table whose column matches any
@@ -281,8 +273,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	if !ok {
 		return page, fmt.Errorf("unknown order %q", p.Order)
 	}
-	source, args := from(f, nil)
-	where, args := where(ctx, f, args)
+	source, where, args := where(ctx, f, nil)
 	if p.Count {
 		// The filter names only observation's own columns: no join.
 		countQuery := `SELECT count(*) FROM ` + source + where
@@ -380,8 +371,7 @@ func textExprs(exprs []string) string {
 // EachObservation streams every observation matching f in key order, for
 // exports that must not hold millions of rows in memory.
 func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
-	source, args := from(f, nil)
-	where, args := where(ctx, f, args)
+	source, where, args := where(ctx, f, nil)
 	query := `SELECT ` + observationColumns + `, '' AS sort_key` + joinsFrom(source) + where +
 		` ORDER BY ` + strings.Join(orderColumns[dataset.OrderByKey].exprs, ", ")
 	rows, err := s.db.QueryxContext(ctx, query, args...)
