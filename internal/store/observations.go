@@ -237,7 +237,7 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 		}
 		conds = append(conds, `o.id IN (SELECT ranked.id FROM (
 			SELECT o.id, `+strings.Join(ranks, ", ")+`
-			FROM observation o WHERE `+inner+`) ranked WHERE `+strings.Join(keep, " OR ")+`)`)
+			FROM `+source+` WHERE `+inner+`) ranked WHERE `+strings.Join(keep, " OR ")+`)`)
 	}
 	return source, " WHERE " + strings.Join(conds, " AND "), args
 }

@@ -142,6 +142,40 @@ func TestRevisions(t *testing.T) {
 		}
 	})
 
+	t.Run("lastN ranks the periods of the revision read", func(t *testing.T) {
+		// Each series' most recent period among the cells as they stood,
+		// not among the cells current now (2024 ranks before 2005-2024;
+		// revision 2 added a 2025 figure that revision 3 dropped).
+		one := 1
+		for _, tc := range []struct {
+			revision int
+			want     []string
+		}{
+			{1, []string{
+				"hotline_calls AZE 2024  10254 reported r1 r-2024",
+				"victims_identified AZE 2024  91 reported r1 r-2024",
+				"victims_identified AZE 2024 COUNTRY_OF_EXPLOITATION=TUR;SEX=F 53 reported r1 r-2024",
+				"victims_identified AZE 2024 SEX=F 90 reported r1 r-2024",
+			}},
+			{2, []string{
+				"hotline_calls AZE 2025  11000 reported r2 r-2025",
+				"victims_identified AZE 2024  92 reported r2 r-2025",
+				"victims_identified AZE 2024 COUNTRY_OF_EXPLOITATION=TUR;SEX=F 53 reported r2 r-2025",
+				"victims_identified AZE 2024 SEX=F 90 reported r2 r-2025",
+			}},
+			{3, []string{
+				"hotline_calls AZE 2024  10254 reported r2 r-2025",
+				"victims_identified AZE 2024  92 reported r2 r-2025",
+				"victims_identified AZE 2024 COUNTRY_OF_EXPLOITATION=TUR;SEX=F 53 reported r2 r-2025",
+				"victims_identified AZE 2024 SEX=F 89 reported r3 r-2025",
+			}},
+		} {
+			if got := current(t, s, dataset.Filter{Current: true, AsOf: rev(tc.revision), LastN: &one}); !slices.Equal(got, tc.want) {
+				t.Errorf("lastN 1 as of %d:\n%s\nwant\n%s", tc.revision, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		}
+	})
+
 	t.Run("updatedAfter keeps what later revisions wrote", func(t *testing.T) {
 		for _, tc := range []struct {
 			after int
