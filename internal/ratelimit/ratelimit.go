@@ -210,9 +210,9 @@ func (l *Limiter) Charge(c Client, cost int) (Status, error) {
 	l.roll(now)
 	a := l.account(c.ID)
 	used := int(a.shared + a.pending)
-	st := Status{Limit: p.Points, Cost: cost, ResetAt: l.window.Add(l.cfg.Window), Window: l.cfg.Window}
 	if used+cost > p.Points {
-		st.Used, st.Remaining = used, max(p.Points-used, 0)
+		st := l.status(p, used)
+		st.Cost = cost
 		var msg string
 		if cost > p.Points {
 			msg = fmt.Sprintf("the request costs %d points, more than the whole budget of %d points per %s: ask for less", cost, p.Points, l.cfg.Window)
@@ -224,7 +224,8 @@ func (l *Limiter) Charge(c Client, cost int) (Status, error) {
 			err: &dataset.Error{Code: dataset.ErrRateLimited, Message: msg}}
 	}
 	a.pending += int64(cost)
-	st.Used, st.Remaining = used+cost, p.Points-used-cost
+	st := l.status(p, used+cost)
+	st.Cost = cost
 	return st, nil
 }
 
@@ -238,6 +239,12 @@ func (l *Limiter) Peek(c Client) Status {
 	if a := l.accounts[c.ID]; a != nil {
 		used = int(a.shared + a.pending)
 	}
+	return l.status(p, used)
+}
+
+// status is the status of a client of policy p that has used points in the
+// current window. l.mu is held.
+func (l *Limiter) status(p Policy, used int) Status {
 	return Status{Limit: p.Points, Used: used, Remaining: max(p.Points-used, 0),
 		ResetAt: l.window.Add(l.cfg.Window), Window: l.cfg.Window}
 }
@@ -253,9 +260,8 @@ func (l *Limiter) Acquire(c Client) (release func(), err error) {
 	if a.inFlight >= p.Concurrency {
 		msg := fmt.Sprintf("%d requests of this client are running, the most it may have at once: wait for one to finish", p.Concurrency)
 		return nil, &Exceeded{Reason: ReasonConcurrency, RetryAfter: time.Second,
-			Status: Status{Limit: p.Points, Used: int(a.shared + a.pending), Remaining: max(p.Points-int(a.shared+a.pending), 0),
-				ResetAt: l.window.Add(l.cfg.Window), Window: l.cfg.Window},
-			err: &dataset.Error{Code: dataset.ErrRateLimited, Message: msg}}
+			Status: l.status(p, int(a.shared+a.pending)),
+			err:    &dataset.Error{Code: dataset.ErrRateLimited, Message: msg}}
 	}
 	a.inFlight++
 	var once sync.Once
