@@ -679,9 +679,9 @@ func (d *Draft) dropHomonyms(f *figure, listDim string) {
 	if code == "" || !f.spelt[listDim] {
 		return
 	}
-	name := memberName(d.Codes.Dimensions, listDim, code)
+	name := memberName(&d.Codes, listDim, code)
 	f.obs.Coordinates = slices.DeleteFunc(f.obs.Coordinates, func(c dataset.Coordinate) bool {
-		if c.Dimension != listDim && fold(memberName(d.Codes.Dimensions, c.Dimension, c.Member)) == fold(name) {
+		if c.Dimension != listDim && fold(memberName(&d.Codes, c.Dimension, c.Member)) == fold(name) {
 			delete(f.spelt, c.Dimension)
 			return true
 		}
@@ -689,15 +689,10 @@ func (d *Draft) dropHomonyms(f *figure, listDim string) {
 	})
 }
 
-func memberName(dims []dataset.Dimension, dim, code string) string {
-	for _, d := range dims {
-		for _, m := range d.Members {
-			if d.Code == dim && m.Code == code {
-				return m.Name
-			}
-		}
-	}
-	return ""
+func memberName(cl *dataset.CodeLists, dim, code string) string {
+	d, _ := cl.Dimension(dim)
+	m, _ := d.Member(code)
+	return m.Name
 }
 
 // contextOrder lists the figures that may lend the figure at k a member:
