@@ -47,7 +47,6 @@ var (
 // Representation kinds, for the caller's switch.
 func (r Representation) IsGenericData() bool  { return r == genericData }
 func (r Representation) IsSpecificData() bool { return r == specificData }
-func (r Representation) IsJSONData() bool     { return r == jsonData }
 
 // CSVVersion is 1 or 2 for SDMX-CSV, 0 for the other formats.
 func (r Representation) CSVVersion() int {
