@@ -1,9 +1,7 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -106,20 +104,9 @@ func TestExportsSelectAsGraphQL(t *testing.T) {
 
 func totalCount(t *testing.T, base, filter string) int {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": "{ observations(filter: {" + filter + "}, first: 1) { totalCount } }"})
-	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
+	var data struct {
+		Observations struct{ TotalCount int }
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Data struct {
-			Observations struct{ TotalCount int }
-		}
-		Errors []json.RawMessage
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) > 0 {
-		t.Fatalf("GraphQL filter {%s}: %v %s", filter, err, out.Errors)
-	}
-	return out.Data.Observations.TotalCount
+	graphQL(t, base, "{ observations(filter: {"+filter+"}, first: 1) { totalCount } }", nil, &data)
+	return data.Observations.TotalCount
 }
