@@ -40,18 +40,43 @@ func Handler() http.Handler {
 	return mux
 }
 
+// file is one embedded file, ready to serve.
+type file struct {
+	data []byte
+	etag string // strong ETag, quoted: a hash of data
+}
+
+// files are hashed once per process, not on every request.
+var files = loadFiles()
+
+func loadFiles() map[string]file {
+	entries, err := fs.ReadDir(embedded, "assets")
+	if err != nil {
+		panic(err)
+	}
+	m := make(map[string]file, len(entries))
+	for _, e := range entries {
+		data, err := fs.ReadFile(embedded, "assets/"+e.Name())
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(data)
+		m[e.Name()] = file{data: data, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	}
+	return m
+}
+
 // serve writes one embedded file with a content-hash ETag, so that a
 // browser revalidates cheaply after a new binary changes the file.
 func serve(w http.ResponseWriter, r *http.Request, name string) {
-	data, err := fs.ReadFile(embedded, "assets/"+name)
-	if err != nil {
+	f, ok := files[name]
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	sum := sha256.Sum256(data)
-	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	w.Header().Set("ETag", f.etag)
 	w.Header().Set("Content-Type", graphiql.ContentType(name))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(data))
+	http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(f.data))
 }
