@@ -197,12 +197,6 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
-	if resp != nil {
-		if resp.Extensions == nil {
-			resp.Extensions = map[string]any{}
-		}
-		resp.Extensions["language"] = languageExtension{Served: lang.Language, FellBack: lang.FellBack()}
-	}
 	if resp == nil {
 		// gqlgen executes nothing once the request's deadline has passed
 		// (while the request was parsed and validated, say).
@@ -211,6 +205,10 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		retryLater(w, media, err)
 		return
 	}
+	if resp.Extensions == nil {
+		resp.Extensions = map[string]any{}
+	}
+	resp.Extensions["language"] = languageExtension{Served: lang.Language, FellBack: lang.FellBack()}
 	switch {
 	case version != nil && len(resp.Errors) == 0:
 		setCaching(ctx, w, tag, *version)
