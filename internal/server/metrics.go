@@ -112,7 +112,8 @@ func (m *metrics) observeStatement(pool string, d time.Duration) {
 }
 
 // maxOperationNames bounds the operation label: clients choose the names,
-// so past this many the rest names longer than maxOperationNameLength) share "other".
+// so the names past this many, and those longer than
+// maxOperationNameLength, share "other".
 const (
 	maxOperationNames      = 100
 	maxOperationNameLength = 64
