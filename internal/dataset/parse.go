@@ -1,7 +1,9 @@
 package dataset
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
@@ -62,6 +65,9 @@ var (
 func Parse(name string, data []byte) (*Dataset, error) {
 	sum := sha256.Sum256(data)
 	p := &parser{file: name}
+	if problems := ambiguousBreaks(name, data); len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		p.problems = append(p.problems, Problem{File: name, Line: yamlErrorLine(err), Reason: err.Error()})
@@ -74,12 +80,74 @@ func Parse(name string, data []byte) (*Dataset, error) {
 		p.document(doc.Content[0], ds)
 	}
 	if len(p.problems) > 0 {
+		// The YAML library places a node that ends the file (an empty
+		// document after a final "---" without a newline) on the line after
+		// the last; the author's editor has no such line, so it is the last.
+		last := len(lineBreak.FindAllIndex(data, -1)) + 1
+		for i := range p.problems {
+			p.problems[i].Line = min(p.problems[i].Line, last)
+		}
 		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
 		return nil, &ValidationError{Problems: p.problems}
 	}
 	ds.Release.Checksum = hex.EncodeToString(sum[:])
 	return ds, nil
 }
+
+// ambiguousBreaks reports each NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR
+// in the file. The YAML library breaks lines at them (as YAML 1.1 did), while
+// YAML 1.2 and every editor treat them as ordinary characters: left in, they
+// would shift the line numbers of every later problem away from what the
+// file's author sees, and fold a quote of the report into different text.
+// Lines are counted as the author's editor counts them, at LF, CR LF or CR.
+func ambiguousBreaks(name string, data []byte) []Problem {
+	text := decodeText(data)
+	if text == nil {
+		return nil
+	}
+	var problems []Problem
+	line := 1
+	for i, r := range text {
+		switch {
+		case r == '\n':
+			line++
+		case r == '\r':
+			if i+1 >= len(text) || text[i+1] != '\n' {
+				line++
+			}
+		case r == '\u0085' || r == '\u2028' || r == '\u2029':
+			problems = append(problems, Problem{File: name, Line: line, Reason: fmt.Sprintf(
+				"character U+%04X is a line break to some YAML readers and not to others; remove it, or write it as \"\\u%04X\" inside a double-quoted string", r, r)})
+		}
+	}
+	return problems
+}
+
+// decodeText reads the file's characters: UTF-16 where it starts with a
+// UTF-16 byte-order mark (which YAML allows), UTF-8 otherwise. A UTF-8 file
+// without any of the three characters, which is every file in practice,
+// answers nil rather than a copy four times its size.
+func decodeText(data []byte) []rune {
+	var order binary.ByteOrder
+	switch {
+	case len(data) >= 2 && data[0] == 0xFF && data[1] == 0xFE:
+		order = binary.LittleEndian
+	case len(data) >= 2 && data[0] == 0xFE && data[1] == 0xFF:
+		order = binary.BigEndian
+	case bytes.Contains(data, []byte("\u0085")) || bytes.Contains(data, []byte("\u2028")) || bytes.Contains(data, []byte("\u2029")):
+		return []rune(string(data))
+	default:
+		return nil
+	}
+	units := make([]uint16, len(data)/2)
+	for i := range units {
+		units[i] = order.Uint16(data[2*i:])
+	}
+	return utf16.Decode(units)
+}
+
+// lineBreak is where the author's editor breaks lines: LF, CR LF, lone CR.
+var lineBreak = regexp.MustCompile(`\r\n|\r|\n`)
 
 var yamlLinePattern = regexp.MustCompile(`line (\d+)`)
 

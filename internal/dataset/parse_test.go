@@ -1,11 +1,13 @@
 package dataset
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func readFixture(t *testing.T) string {
@@ -102,6 +104,8 @@ func TestParseRejects(t *testing.T) {
 		{"label language twice", "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: Qadın, AZ: Qadın}}", 30, "name: language az given twice"},
 		{"empty label", "- {code: F, name: Female}", `- {code: F, name: {en: Female, ru: ""}}`, 30, "name in ru must be a non-empty text"},
 		{"label not a text", "- {code: F, name: Female}", "- {code: F, name: {en: Female, ru: [a]}}", 30, "name in ru must be a non-empty text"},
+		{"line separator in a quote", `quote: "1.441"`, "quote: \"1.\u2028441\"", 77, "character U+2028 is a line break to some YAML readers"},
+		{"next line in a name, a break to YAML 1.1", "- {code: M, name: Male}", "- {code: M, name: Ma\u0085le}", 31, "character U+0085"},
 		{"restricted indicator not a boolean", "unit: calls\n    theme: protection\n", "unit: calls\n    theme: protection\n    restricted: 1\n", 47, `indicator: restricted "1" is neither true nor false`},
 	}
 	fixture := readFixture(t)
@@ -186,6 +190,32 @@ func TestParseLabels(t *testing.T) {
 			}
 			if got != tc.want {
 				t.Errorf("labels %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// A file in UTF-16, which YAML allows, is checked for the same characters.
+func TestParseUTF16(t *testing.T) {
+	tests := []struct {
+		name     string
+		order    binary.AppendByteOrder
+		bom      []byte
+		text     string
+		problems string
+	}{
+		{"little-endian", binary.LittleEndian, []byte{0xFF, 0xFE}, "a: 1\r\nb: x\u2029\n", "u.yaml:2: character U+2029"},
+		{"big-endian", binary.BigEndian, []byte{0xFE, 0xFF}, "a: 1\rb: x\u2028", "u.yaml:2: character U+2028"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			data := tc.bom
+			for _, u := range utf16.Encode([]rune(tc.text)) {
+				data = tc.order.AppendUint16(data, u)
+			}
+			_, err := Parse("u.yaml", data)
+			if err == nil || !strings.Contains(err.Error(), tc.problems) {
+				t.Errorf("Parse error %v, want %q", err, tc.problems)
 			}
 		})
 	}
