@@ -27,6 +27,8 @@ var embedded embed.FS
 func Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /dashboard", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", csp)
+		w.Header().Set("Referrer-Policy", "no-referrer")
 		serve(w, r, "index.html")
 	})
 	mux.HandleFunc("GET /dashboard/assets/{name}", func(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +41,15 @@ func Handler() http.Handler {
 	})
 	return mux
 }
+
+// csp is the page's Content-Security-Policy. Scripts, stylesheets and
+// fetches come only from this origin and nothing inline runs: the page has
+// no inline script, style or style attribute (Chart.js sizes its canvas
+// through the CSSOM, which CSP does not govern). The one data: URL is the
+// empty favicon, which spares a request for /favicon.ico. No frames, forms
+// or plugins.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // file is one embedded file, ready to serve.
 type file struct {

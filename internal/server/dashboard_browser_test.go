@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -127,6 +129,10 @@ func TestDashboardInBrowser(t *testing.T) {
 			evMu.Unlock()
 		}
 	}()
+	if err := chromedp.Do(ctx, recordCSPViolations()); err != nil {
+		t.Fatal(err)
+	}
+	axe := axeSource(t)
 	shots := filepath.Join(os.TempDir(), "dashboard-screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
@@ -154,6 +160,19 @@ func TestDashboardInBrowser(t *testing.T) {
 				t.Fatalf("wait for the charts: %v (status: %q)", err, st)
 			}
 			t.Logf("status: %s", status)
+			checkNoCSPViolations(t, ctx)
+			// Outside English the page says that its own words are not
+			// translated, naming the language.
+			untranslated, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+				`(() => { const e = document.getElementById('untranslated'); return e.checkVisibility() ? e.textContent.replace(/\s+/g, ' ') : ''; })()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[string]string{"az": "Azerbaijani", "ru": "Russian"}[lang]; want == "" && untranslated != "" {
+				t.Errorf("in English the page says its words are untranslated: %q", untranslated)
+			} else if want != "" && (!strings.Contains(untranslated, "English only") || !strings.Contains(untranslated, "written them in "+want)) {
+				t.Errorf("in %s the page does not say that its own words are English only: %q", lang, untranslated)
+			}
 			sections, err := chromedp.Run(ctx, chromedp.Evaluate[[]dashboardSection](readSections))
 			if err != nil {
 				t.Fatalf("read the charts: %v", err)
@@ -206,6 +225,16 @@ func TestDashboardInBrowser(t *testing.T) {
 			if lang == "en" {
 				checkKeyboard(t, ctx, sections)
 			}
+
+			// The audit reads the whole page: every quote and query opened.
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900),
+				chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('details').forEach((d) => { d.open = true; })`)); err != nil {
+				t.Fatal(err)
+			}
+			checkAxe(t, ctx, axe)
+			if lang == "en" {
+				checkCSPEnforced(t, ctx)
+			}
 		})
 	}
 
@@ -241,8 +270,30 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	evMu.Lock()
 	defer evMu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("console errors: %q", problems)
+	// The browser reports on the console too what the policy refuses: the
+	// two refusals checkCSPEnforced provoked must be there, and nothing else.
+	injected := map[string]bool{cspHash(injectedStyle): false, cspHash(injectedScript): false}
+	var unexpected []string
+	for _, p := range problems {
+		hash := ""
+		for h := range injected {
+			if strings.Contains(p, h) {
+				hash = h
+			}
+		}
+		if hash == "" {
+			unexpected = append(unexpected, p)
+		} else {
+			injected[hash] = true
+		}
+	}
+	if len(unexpected) > 0 {
+		t.Errorf("console errors: %q", unexpected)
+	}
+	for h, seen := range injected {
+		if !seen {
+			t.Errorf("no console error for the injected inline code with %s: the policy let it run, or the console is not watched for refusals", h)
+		}
 	}
 	if len(requests) == 0 {
 		t.Error("saw no request at all: the network events are not arriving")
@@ -251,6 +302,50 @@ func TestDashboardInBrowser(t *testing.T) {
 		if !strings.HasPrefix(u, srv.URL+"/") && !strings.HasPrefix(u, "data:") {
 			t.Errorf("a request left the origin: %s", u)
 		}
+	}
+}
+
+// The inline style and script checkCSPEnforced injects.
+const (
+	injectedStyle  = `body { background: red }`
+	injectedScript = `window.__inlineRan = true`
+)
+
+// cspHash is the CSP source expression of an inline text, as the browser
+// names it when it refuses the text.
+func cspHash(text string) string {
+	sum := sha256.Sum256([]byte(text))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// checkCSPEnforced injects an inline style and an inline script into the
+// open page and checks that the policy refused both and that the refusals
+// were recorded: the "no violations" checks are not vacuous.
+func checkCSPEnforced(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const inject = `(() => {
+  window.__inlineRan = false;
+  document.head.append(Object.assign(document.createElement('style'), { textContent: '` + injectedStyle + `' }));
+  document.head.append(Object.assign(document.createElement('script'), { textContent: '` + injectedScript + `' }));
+  return new Promise((resolve) => setTimeout(() => resolve({
+    ran: window.__inlineRan,
+    background: getComputedStyle(document.body).backgroundColor,
+    violations: window.__cspViolations.splice(0),
+  }), 100));
+})()`
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+		Ran        bool     `json:"ran"`
+		Background string   `json:"background"`
+		Violations []string `json:"violations"`
+	}](inject, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("inject inline code: %v", err)
+	}
+	if got.Ran || got.Background == "rgb(255, 0, 0)" {
+		t.Errorf("inline code ran under the page's policy: script ran %v, background %s", got.Ran, got.Background)
+	}
+	if len(got.Violations) != 2 {
+		t.Errorf("the injected inline style and script were recorded as %q, want two violations", got.Violations)
 	}
 }
 

@@ -98,7 +98,7 @@ func newBrowser(t *testing.T, chromium string) context.Context {
 // service (bundled data loaded), runs the first example query with the run
 // button and reads the response from the result pane: the page, its embedded
 // scripts, its Content-Security-Policy and init.js's fetcher all have to work
-// for the figures to show.
+// for the figures to show, and the policy must refuse nothing on the way.
 func TestGraphiQLInBrowser(t *testing.T) {
 	chromium := requireChromium(t)
 	_, srv := bundledServer(t)
@@ -121,6 +121,7 @@ func TestGraphiQLInBrowser(t *testing.T) {
 		return `(() => { const e = document.querySelector('` + sel + ` .CodeMirror'); return e && e.CodeMirror ? e.CodeMirror.getValue() : ''; })()`
 	}
 
+	step("watch for CSP violations", recordCSPViolations())
 	step("load GraphiQL", chromedp.Navigate(srv.URL+"/"))
 	step("wait for the run button", chromedp.WaitVisible(chromedp.CSS(".graphiql-execute-button")))
 	loaded := time.Since(start)
@@ -170,6 +171,9 @@ func TestGraphiQLInBrowser(t *testing.T) {
 			t.Errorf("the result pane lacks %s:\n%s", want, result)
 		}
 	}
+	// Everything above ran under the page's strict policy, GraphiQL's
+	// injected style (nonced) included, without a refusal.
+	checkNoCSPViolations(t, ctx)
 	b := resp.Data.Indicator.Breakdown
 	if b.Total.Value != 91 || len(b.Members) == 0 || b.Members[0].Member.Name != "Türkiye" || b.Members[0].Value != 53 {
 		t.Errorf("breakdown: total %v, members %+v; want 91 with Türkiye 53 first", b.Total.Value, b.Members)

@@ -21,7 +21,7 @@
   qualifier
   status
   period { label }
-  agency { name }
+  agency { code name }
   source { section quote }
 }`;
 
@@ -29,7 +29,7 @@
   indicator(code: $code) {
     code
     name
-    unit { name }
+    unit { code name }
     dimensions { code name }
     series(periodLength: $periodLength) { ...Figure }
   }
@@ -40,7 +40,7 @@ ${FIGURE}`;
   indicator(code: $code) {
     code
     name
-    unit { name }
+    unit { code name }
     breakdown(by: $by, period: $period) {
       period { label }
       by { code name }
@@ -99,7 +99,18 @@ ${FIGURE}`;
 
   const number = (v) => new Intl.NumberFormat(lang).format(v);
   const figure = (o) => QUALIFIER[o.qualifier] + number(o.value);
-  const agencies = (obs) => [...new Set(obs.map((o) => o.agency.name))].join('; ');
+
+  // label is a dataset label in the page, marked with the reference the API
+  // uses for it in extensions.language.fellBack, so that fallBack can give
+  // it the language it was served in (WCAG 3.1.2, language of parts).
+  const label = (text, ref) => el('span', { 'data-label': ref }, text);
+  const unitLabel = (u) => label(u.name, `unit:${u.code}.name`);
+  const indicatorLabel = (ind) => label(ind.name, `indicator:${ind.code}.name`);
+  // agencies are the agencies of the figures, each named once.
+  function agencies(obs) {
+    const seen = new Map(obs.map((o) => [o.agency.code, o.agency.name]));
+    return [...seen].flatMap(([code, name], i) => [i ? '; ' : '', label(name, `agency:${code}.name`)]);
+  }
 
   // quote is the disclosure of the report's sentence behind one figure.
   function quote(obs, id) {
@@ -143,17 +154,19 @@ ${FIGURE}`;
   }
 
   // section builds one chart's frame: title, unit, period, source agency.
-  function section(id, titleText, titleLabel, meta) {
+  // The title names the period too, so that no two charts' regions share a
+  // name.
+  function section(id, title, meta) {
     const s = el('section', { class: 'chart', id, 'aria-labelledby': id + '-title' },
-      el('h2', { id: id + '-title', 'data-label': titleLabel }, titleText),
-      el('p', { class: 'meta' }, meta));
+      el('h2', { id: id + '-title' }, ...title),
+      el('p', { class: 'meta' }, ...meta));
     main.append(s);
     return s;
   }
 
   // table is the data behind a chart: one row a bar, with its quote.
   function table(id, caption, head, rows, foot) {
-    const t = el('table', {}, el('caption', {}, caption),
+    const t = el('table', {}, el('caption', {}, ...caption),
       el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : null }, h)))));
     const body = el('tbody');
     rows.forEach((r, i) => body.append(el('tr', { 'data-value': String(r.value) },
@@ -247,8 +260,8 @@ ${FIGURE}`;
     const obs = ind.series;
     const id = `${spec.code}-yearly`;
     const periods = obs.length ? `${obs[0].period.label}–${obs[obs.length - 1].period.label}` : 'none';
-    const s = section(id, ind.name, `indicator:${spec.code}.name`,
-      `Unit: ${ind.unit.name} · Period: yearly, ${periods} · Source: ${agencies(obs)}`);
+    const s = section(id, [indicatorLabel(ind), ', by year'],
+      ['Unit: ', unitLabel(ind.unit), ` · Period: yearly, ${periods} · Source: `, ...agencies(obs)]);
     const missing = missingYears(obs, spec.charted);
     if (missing) {
       notice(s, `The report charts ${spec.charted[0]}–${spec.charted[1]}; the dataset has no yearly figure for ${missing} (the report's text does not state them), so those years are not drawn.`);
@@ -259,7 +272,7 @@ ${FIGURE}`;
     }
     const rows = obs.map((o) => ({ name: o.period.label, value: o.value, text: figure(o), obs: [o] }));
     if (rows.length) chart(s, id, rows, ind.unit.name, false);
-    s.append(table(id, `Data: ${ind.name}, by year`, ['Year', ind.unit.name, 'Share', 'Source'], rows));
+    s.append(table(id, ['Data: ', indicatorLabel(ind), ', by year'], ['Year', unitLabel(ind.unit), 'Share', 'Source'], rows));
     withQuery(s, id, body, SERIES, variables);
     return ind;
   }
@@ -272,11 +285,11 @@ ${FIGURE}`;
     if (!obs.length) return null;
     const id = `${spec.code}-cumulative`;
     const o = obs[obs.length - 1];
-    const s = section(id, ind.name, `indicator:${spec.code}.name`,
-      `Unit: ${ind.unit.name} · Period: ${o.period.label}, cumulative (all ${years} years together, not a yearly figure) · Source: ${agencies([o])}`);
+    const s = section(id, [indicatorLabel(ind), `, ${o.period.label} cumulative`],
+      ['Unit: ', unitLabel(ind.unit), ` · Period: ${o.period.label}, cumulative (all ${years} years together, not a yearly figure) · Source: `, ...agencies([o])]);
     s.append(el('p', { class: 'headline' }, figure(o)));
     const rows = [{ name: `${o.period.label} (cumulative)`, value: o.value, text: figure(o), obs: [o] }];
-    s.append(table(id, `Data: ${ind.name}, cumulative`, ['Period', ind.unit.name, 'Share', 'Source'], rows));
+    s.append(table(id, ['Data: ', indicatorLabel(ind), ', cumulative'], ['Period', unitLabel(ind.unit), 'Share', 'Source'], rows));
     withQuery(s, id, body, SERIES, variables);
     return o.period.label;
   }
@@ -290,8 +303,9 @@ ${FIGURE}`;
     seen.add(`${dim.code}/${b.period.label}`);
     const id = `${spec.code}-${dim.code}-${b.period.label}`;
     const obs = b.members.flatMap((m) => m.observations).concat(b.total ? [b.total] : []);
-    const s = section(id, `${ind.name} — ${b.by.name}`, `indicator:${spec.code}.name`,
-      `Unit: ${ind.unit.name} · Period: ${b.period.label} · Source: ${agencies(obs)}`);
+    const byLabel = () => label(b.by.name, `dimension:${b.by.code}.name`);
+    const s = section(id, [indicatorLabel(ind), ' — ', byLabel(), `, ${b.period.label}`],
+      ['Unit: ', unitLabel(ind.unit), ` · Period: ${b.period.label} · Source: `, ...agencies(obs)]);
     const rows = b.members.map((m) => ({
       name: m.member.name, label: `member:${dim.code}=${m.member.code}.name`,
       value: m.value, text: number(m.value), share: m.share, obs: m.observations,
@@ -303,7 +317,7 @@ ${FIGURE}`;
       notice(s, 'The report states no total for this breakdown: shares are not computed.');
     }
     chart(s, id, rows, ind.unit.name, rows.length > 5);
-    s.append(table(id, `Data: ${ind.name} by ${b.by.name}, ${b.period.label}`, [b.by.name, ind.unit.name, 'Share', 'Source'], rows,
+    s.append(table(id, ['Data: ', indicatorLabel(ind), ' by ', byLabel(), `, ${b.period.label}`], [byLabel(), unitLabel(ind.unit), 'Share', 'Source'], rows,
       b.total ? { value: b.total.value, text: figure(b.total), obs: [b.total] } : null));
     withQuery(s, id, body, BREAKDOWN, variables);
   }
@@ -334,9 +348,16 @@ ${FIGURE}`;
     }
   }
 
+  // The page's own words are not translated (no person has written them in
+  // az or ru, and a machine translation would pass for an official one):
+  // in another language the page says so above the charts.
+  const untranslated = document.getElementById('untranslated');
+
   function choose(l) {
     lang = LANGUAGES[l] ? l : 'en';
     document.body.dataset.ready = '';
+    untranslated.hidden = lang === 'en';
+    for (const e of untranslated.querySelectorAll('.language-name')) e.textContent = LANGUAGES[lang];
     for (const r of document.querySelectorAll('input[name=lang]')) r.checked = r.value === lang;
     render();
   }
