@@ -62,9 +62,13 @@ type code struct {
 // code list is free text (or, for TIME_PERIOD, a time period).
 type component struct {
 	ID, Name, Description string
-	Codelist              string // code list id; empty when not coded
-	Codes                 []code
-	Mandatory             bool
+	// Names and Descriptions are Name and Description in other languages,
+	// as the data file writes them for a breakdown dimension; the DSD's
+	// own components (FREQ, REF_AREA, …) are English only.
+	Names, Descriptions dataset.Labels
+	Codelist            string // code list id; empty when not coded
+	Codes               []code
+	Mandatory           bool
 }
 
 // dsd is the data structure the SDMX formats share: the key is REF_AREA,
@@ -182,7 +186,8 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	}
 	d.Dimensions = append(d.Dimensions, freq, area, ind)
 	for _, dim := range cl.Dimensions {
-		c := component{ID: dim.Code, Name: dim.Name, Description: dim.Description, Codelist: "CL_" + dim.Code, Mandatory: true,
+		c := component{ID: dim.Code, Name: dim.Name, Description: dim.Description, Names: dim.Names, Descriptions: dim.Descriptions,
+			Codelist: "CL_" + dim.Code, Mandatory: true,
 			Codes: []code{
 				{ID: totalCode, Name: "Total", Description: "The total over every " + strings.ToLower(dim.Name) + ", for an indicator broken down by it."},
 				{ID: notApplicable, Name: "Not applicable", Description: "The indicator is not broken down by " + strings.ToLower(dim.Name) + "."},

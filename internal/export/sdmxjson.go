@@ -48,8 +48,10 @@ type (
 		End         string            `json:"end,omitempty"`
 	}
 	jsonComponent struct {
-		ID           string            `json:"id"`
-		Name         string            `json:"name"`
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		// Names are the name in every language it has, as a value's.
+		Names        map[string]string `json:"names,omitempty"`
 		Description  string            `json:"description,omitempty"`
 		KeyPosition  *int              `json:"keyPosition,omitempty"`
 		Roles        []string          `json:"roles,omitempty"`
@@ -245,7 +247,8 @@ func (d dsd) jsonStructure(used usedValues, lang string) (jsonStructure, []map[s
 	dimIndex := make([]map[string]int, len(d.Dimensions))
 	for i, c := range d.Dimensions {
 		pos := i
-		jc := jsonComponent{ID: c.ID, Name: c.Name, Description: c.Description, KeyPosition: &pos}
+		jc := named(c, lang)
+		jc.KeyPosition = &pos
 		dimIndex[i] = map[string]int{}
 		if c.ID == timeDimension {
 			jc.Roles = []string{timeDimension}
@@ -273,7 +276,8 @@ func (d dsd) jsonStructure(used usedValues, lang string) (jsonStructure, []map[s
 	}
 	attrIndex := make([]map[string]int, len(d.Attributes))
 	for i, c := range d.Attributes {
-		jc := jsonComponent{ID: c.ID, Name: c.Name, Description: c.Description, Relationship: &jsonRelationship{}}
+		jc := named(c, lang)
+		jc.Relationship = &jsonRelationship{}
 		if c.Codelist == "" {
 			jc.Format = &jsonFormat{DataType: "String"}
 		} else {
@@ -287,22 +291,33 @@ func (d dsd) jsonStructure(used usedValues, lang string) (jsonStructure, []map[s
 	return s, dimIndex, attrIndex
 }
 
+// named is c's id, name and description in lang where c has them, and its
+// names map when it has more than English.
+func named(c component, lang string) jsonComponent {
+	l := labelsOf(c.concept()).inMessage(lang)
+	return jsonComponent{ID: c.ID, Name: l.Name, Names: l.Names, Description: l.Description}
+}
+
+// inMessage is l as a data message writes it: name and description in lang
+// where l has them, and the names map only when it has more than English,
+// so a data message grows only by the translations.
+func (l localised) inMessage(lang string) localised {
+	l = l.in(lang)
+	if len(l.Names) < 2 {
+		l.Names = nil
+	}
+	return l
+}
+
 // usedCodes lists the codes of c that are used, in code list order, named
-// in lang where they have it, and records each one's index. Only a code with
-// more than the English name gets a names map, so a data message grows only
-// by the translations.
+// in lang where they have it (see inMessage), and records each one's index.
 func usedCodes(c component, used map[string]bool, index map[string]int, lang string) []jsonValue {
 	var values []jsonValue
 	for _, k := range c.Codes {
 		if used[k.ID] {
 			index[k.ID] = len(values)
-			l := labelsOf(k)
-			names := l.Names
-			if len(names) < 2 {
-				names = nil
-			}
-			l = l.in(lang)
-			values = append(values, jsonValue{ID: k.ID, Name: l.Name, Names: names, Description: l.Description})
+			l := labelsOf(k).inMessage(lang)
+			values = append(values, jsonValue{ID: k.ID, Name: l.Name, Names: l.Names, Description: l.Description})
 		}
 	}
 	return values

@@ -220,13 +220,18 @@ func AllStructures(cl *dataset.CodeLists, releases []dataset.Release) map[Artefa
 func (d dsd) concepts() []structItem {
 	var out []structItem
 	for _, c := range d.Dimensions {
-		out = append(out, item(code{ID: c.ID, Name: c.Name, Description: c.Description}))
+		out = append(out, item(c.concept()))
 	}
 	out = append(out, item(code{ID: "OBS_VALUE", Name: "Observation value", Description: obsValueDescription}))
 	for _, c := range d.Attributes {
-		out = append(out, item(code{ID: c.ID, Name: c.Name, Description: c.Description}))
+		out = append(out, item(c.concept()))
 	}
 	return out
+}
+
+// concept is the component's concept: its id and its labels.
+func (c component) concept() code {
+	return code{ID: c.ID, Name: c.Name, Description: c.Description, Names: c.Names, Descriptions: c.Descriptions}
 }
 
 const (

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"indicators/internal/dataset"
+	"indicators/internal/sdmx/sdmxtest"
 	"indicators/internal/testdb"
 )
 
@@ -153,6 +155,7 @@ func labelledServer(t *testing.T) *httptest.Server {
 	text := strings.Replace(string(b), "- {code: F, name: Female}", "- {code: F, name: {en: Female, az: test-az Female}}", 1)
 	text = strings.Replace(text, "short_name: Ministry of Internal Affairs\n", "short_name: {en: Ministry of Internal Affairs, az: test-az MIA}\n", 1)
 	text = strings.Replace(text, "name: Victims of trafficking in persons identified\n", "name: {en: Victims of trafficking in persons identified, az: test-az Victims}\n", 1)
+	text = strings.Replace(text, "  - code: SEX\n    name: Sex\n", "  - code: SEX\n    name: {en: Sex, az: test-az Sex}\n", 1)
 	ds, err := dataset.Parse("fixture.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
@@ -257,5 +260,81 @@ func TestExportLang(t *testing.T) {
 	}
 	if r := get(t, srv, "/export/sdmx.csv?lang=az", nil); r.status != 400 || !strings.Contains(r.body, "writes no labels in one language") {
 		t.Errorf("sdmx.csv?lang=az: %d %s, want 400", r.status, r.body)
+	}
+}
+
+// TestSDMXJSONComponentNames: a breakdown dimension the data file names in
+// Azerbaijani is named so in SDMX-JSON data messages (name in the language
+// served, names in every language) and in the concept scheme, as its codes
+// are.
+func TestSDMXJSONComponentNames(t *testing.T) {
+	srv := labelledServer(t)
+	tests := []struct {
+		name, accept, sex string
+	}{
+		{"Azerbaijani", "az", "test-az Sex"},
+		{"Russian: no label, English", "ru", "Sex"},
+		{"English", "en", "Sex"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			header := map[string]string{"Accept": dataJSON, "Accept-Language": tc.accept}
+			var data struct {
+				Data struct {
+					Structures []struct {
+						Dimensions struct {
+							Observation []sdmxComponent `json:"observation"`
+						} `json:"dimensions"`
+					} `json:"structures"`
+				} `json:"data"`
+			}
+			getSDMXJSON(t, srv, "/data/TIP_INDICATORS/all", header, sdmxtest.Data, &data)
+			if len(data.Data.Structures) != 1 {
+				t.Fatalf("%d structures", len(data.Data.Structures))
+			}
+			dims := map[string]sdmxComponent{}
+			for _, d := range data.Data.Structures[0].Dimensions.Observation {
+				dims[d.ID] = d
+			}
+			checkComponentNames(t, dims, tc.sex, nil)
+
+			header["Accept"] = structureJSON
+			var structure struct {
+				Data struct {
+					ConceptSchemes []struct {
+						Concepts []sdmxComponent `json:"concepts"`
+					} `json:"conceptSchemes"`
+				} `json:"data"`
+			}
+			getSDMXJSON(t, srv, "/conceptscheme/AZ_MIA/CS_TIP_INDICATORS", header, sdmxtest.Structure, &structure)
+			if len(structure.Data.ConceptSchemes) != 1 {
+				t.Fatalf("%d concept schemes", len(structure.Data.ConceptSchemes))
+			}
+			concepts := map[string]sdmxComponent{}
+			for _, c := range structure.Data.ConceptSchemes[0].Concepts {
+				concepts[c.ID] = c
+			}
+			checkComponentNames(t, concepts, tc.sex, map[string]string{"en": "Reference area"})
+		})
+	}
+}
+
+// sdmxComponent is an SDMX-JSON component or concept, as far as its names.
+type sdmxComponent struct {
+	ID    string            `json:"id"`
+	Name  string            `json:"name"`
+	Names map[string]string `json:"names"`
+}
+
+// checkComponentNames checks SEX's name and names, and REF_AREA's (named by
+// the DSD, in English only): refArea is its names map, none in a data
+// message, which grows only by translations.
+func checkComponentNames(t *testing.T, byID map[string]sdmxComponent, sex string, refArea map[string]string) {
+	t.Helper()
+	if s := byID["SEX"]; s.Name != sex || !maps.Equal(s.Names, map[string]string{"en": "Sex", "az": "test-az Sex"}) {
+		t.Errorf("SEX named %q, names %v; want %q and both languages", s.Name, s.Names, sex)
+	}
+	if a, ok := byID["REF_AREA"]; !ok || a.Name != "Reference area" || !maps.Equal(a.Names, refArea) {
+		t.Errorf("REF_AREA %+v, want English only, names %v", a, refArea)
 	}
 }
