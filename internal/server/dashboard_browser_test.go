@@ -14,13 +14,16 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -239,6 +242,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 			if lang == "en" {
 				checkKeyboard(t, ctx, sections)
+				checkPrintsOnA4(t, ctx, filepath.Join(shots, "dashboard-en.pdf"))
 			}
 
 			// The audit reads the whole page: every quote and query opened.
@@ -332,6 +336,35 @@ const (
 func cspHash(text string) string {
 	sum := sha256.Sum256([]byte(text))
 	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// checkPrintsOnA4 prints the page as Chromium does for a reader (the page's
+// own @page size, its print stylesheet) and checks that every sheet is A4
+// portrait, 595 × 842 points; the PDF is written to path.
+func checkPrintsOnA4(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(func(p *page.PrintToPDFParams) {
+		p.PreferCSSPageSize = &[]bool{true}[0]
+	}))
+	if err != nil {
+		t.Fatalf("print to PDF: %v", err)
+	}
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Chromium writes each page's /MediaBox in the clear, in points.
+	boxes := regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`).FindAllSubmatch(pdf, -1)
+	if len(boxes) == 0 {
+		t.Fatalf("no page size in the PDF (%d bytes, %s)", len(pdf), path)
+	}
+	for i, b := range boxes {
+		w, _ := strconv.ParseFloat(string(b[1]), 64)
+		h, _ := strconv.ParseFloat(string(b[2]), 64)
+		if math.Abs(w-595.3) > 1.5 || math.Abs(h-841.9) > 1.5 {
+			t.Errorf("sheet %d is %.1f × %.1f pt, want A4 (595 × 842)", i+1, w, h)
+		}
+	}
+	t.Logf("printed on %d A4 sheets: %s", len(boxes), path)
 }
 
 // checkCSPEnforced injects an inline style and an inline script into the
