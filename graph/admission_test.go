@@ -22,7 +22,7 @@ import (
 
 // serveStore serves s with the configuration configure makes, over real
 // HTTP.
-func serveStore(t *testing.T, s *store.Store, configure func(*server.Config)) api {
+func serveStore(t testing.TB, s *store.Store, configure func(*server.Config)) api {
 	t.Helper()
 	cfg := server.Config{Store: s}
 	if configure != nil {

@@ -673,11 +673,17 @@ func TestEveryTypeAndFieldIsDescribed(t *testing.T) {
 }
 
 // BenchmarkDeepQuery measures a frontend-sized request over HTTP: 100
-// observations with their indicator, agency, coordinates, source and change.
+// observations with their indicator, agency, coordinates, source and change,
+// executed every time (the response cache, which would answer all but the
+// first, is off: internal/server's BenchmarkResponseCache measures it).
 //
 //	go test ./graph -run '^$' -bench DeepQuery
 func BenchmarkDeepQuery(b *testing.B) {
-	a := newAPI(b)
+	_, s, _ := newStoreAPI(b)
+	a := serveStore(b, s, func(c *server.Config) {
+		c.ResponseCacheBytes = -1
+		c.RateLimit = ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
+	})
 	const q = `{ observations(first: 100) { totalCount nodes {
 		id value qualifier period { label } indicator { code name unit { code } }
 		agency { name } coordinates { dimension { code } member { code name } }

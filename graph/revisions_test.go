@@ -40,7 +40,7 @@ func nextEdition(t *testing.T) *dataset.Dataset {
 func loadAndWait(t *testing.T, s, loader *store.Store, ds *dataset.Dataset) {
 	t.Helper()
 	notified := make(chan struct{}, 1)
-	if err := s.OnChange(func() {
+	if err := s.OnChange(func(int64) {
 		select {
 		case notified <- struct{}{}:
 		default:

@@ -105,8 +105,9 @@ func recordKeyUse(ctx context.Context, log *slog.Logger, s *store.Store) {
 // production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL: on, or
 // off), the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
 // MAX_QUEUED_REQUESTS), what an export costs (EXPORT_COST), the failed
-// authentications an address may make a minute (AUTH_FAILURES_PER_MINUTE)
-// and the proxies trusted to name the client (TRUSTED_PROXIES).
+// authentications an address may make a minute (AUTH_FAILURES_PER_MINUTE),
+// the proxies trusted to name the client (TRUSTED_PROXIES) and the response
+// cache's size (RESPONSE_CACHE_MB, 0 for none).
 func (c *cli) serverConfig() (server.Config, error) {
 	cfg := server.Config{Logger: c.log, AllowedOrigins: origins(c.getenv("CORS_ORIGINS"))}
 	for _, sw := range []struct {
@@ -127,6 +128,16 @@ func (c *cli) serverConfig() (server.Config, error) {
 	}{{"MAX_CONCURRENT_REQUESTS", &cfg.MaxConcurrent}, {"MAX_QUEUED_REQUESTS", &cfg.MaxQueued}, {"EXPORT_COST", &cfg.ExportCost}, {"AUTH_FAILURES_PER_MINUTE", &cfg.AuthFailures}} {
 		if err := c.envPositive(n.name, n.v); err != nil {
 			return cfg, err
+		}
+	}
+	if v := c.getenv("RESPONSE_CACHE_MB"); v != "" {
+		mb, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || mb < 0 || mb > 1<<20 {
+			return cfg, fmt.Errorf("RESPONSE_CACHE_MB: %q is not a number of megabytes from 0 (no cache) to 1048576", v)
+		}
+		cfg.ResponseCacheBytes = mb << 20
+		if mb == 0 {
+			cfg.ResponseCacheBytes = -1
 		}
 	}
 	proxies, err := server.ParsePrefixes(c.getenv("TRUSTED_PROXIES"))

@@ -94,3 +94,32 @@ func TestRateLimitConfigFromEnvironment(t *testing.T) {
 		t.Error("LOG_FORMAT=xml was accepted")
 	}
 }
+
+func TestResponseCacheSizeFromEnvironment(t *testing.T) {
+	tests := []struct {
+		name    string
+		value   string
+		want    int64
+		wantErr bool
+	}{
+		{"unset: the server's default", "", 0, false},
+		{"megabytes", "128", 128 << 20, false},
+		{"none", "0", -1, false},
+		{"negative", "-1", 0, true},
+		{"not a number", "lots", 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cli{getenv: func(k string) string {
+				if k == "RESPONSE_CACHE_MB" {
+					return tc.value
+				}
+				return ""
+			}}
+			cfg, err := c.serverConfig()
+			if (err != nil) != tc.wantErr || (err == nil && cfg.ResponseCacheBytes != tc.want) {
+				t.Errorf("ResponseCacheBytes %d, err %v; want %d, error %v", cfg.ResponseCacheBytes, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}

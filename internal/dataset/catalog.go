@@ -64,8 +64,11 @@ type CatalogCache struct {
 	mu sync.Mutex
 	// catalogs is indexed by Viewer.SeesRestricted: 0 anonymous, 1 partner.
 	catalogs   [2]*Catalog
-	generation uint64 // bumped by Invalidate
-	disabled   bool
+	generation uint64 // bumped by Changed
+	// awaited is the latest revision a load was heard to make: a catalog
+	// read at an earlier one (a replica behind the primary) is not kept.
+	awaited  int64
+	disabled bool
 }
 
 // NewCatalogCache caches the catalog read through r.
@@ -98,8 +101,9 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 	cat = NewCatalog(lists, rels, revs)
 	c.mu.Lock()
 	// A load that committed while this one read must not be hidden behind
-	// the older catalog: keep it only if no invalidation came in between.
-	if !disabled && c.generation == gen {
+	// the older catalog: keep it only if no change came in between, and
+	// only once the database read has the latest load heard of.
+	if !disabled && c.generation == gen && cat.Version().Revision >= c.awaited {
 		c.catalogs[tier] = cat
 	}
 	c.mu.Unlock()
@@ -109,12 +113,25 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 // Version is the dataset version the catalog was read at.
 func (c *Catalog) Version() Version { return VersionOf(c.Revisions) }
 
-// Invalidate drops the held catalog: the next Get reads it anew.
-func (c *CatalogCache) Invalidate() {
+// Changed drops the held catalog after a load that made revision (0 when
+// not known): the next Get reads it anew, and keeps what it reads only once
+// it is at that revision or later. A replica that has not replayed the load
+// yet is so read again by the next request instead of being held, stale,
+// until the load after.
+func (c *CatalogCache) Changed(revision int64) {
 	c.mu.Lock()
 	c.catalogs = [2]*Catalog{}
 	c.generation++
+	c.awaited = max(c.awaited, revision)
 	c.mu.Unlock()
+}
+
+// Current reports whether what was read at v has every load heard of: a
+// cache of anything read at v keeps it only then.
+func (c *CatalogCache) Current(v Version) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.disabled && v.Revision >= c.awaited
 }
 
 // Disable stops holding the catalog, for when changes cannot be watched.

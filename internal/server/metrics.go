@@ -20,6 +20,7 @@ type metrics struct {
 	rateLimited       *prometheus.CounterVec
 	statements        *prometheus.CounterVec
 	statementDuration *prometheus.HistogramVec
+	responseCache     *prometheus.CounterVec
 
 	names operationNames
 }
@@ -66,10 +67,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time until a SQL statement's first answer (its rows are read after), by pool.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
 		}, []string{"pool"}),
+		responseCache: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "indicators_response_cache_total",
+			Help: "GraphQL requests the response cache could answer, by result: hit (answered from it) or miss (executed).",
+		}, []string{"result"}),
 		names: operationNames{seen: map[string]bool{}},
 	}
 	reg.MustRegister(m.requests, m.duration, m.operations, m.operationDuration, m.cost,
-		m.refusals, m.rateLimited, m.statements, m.statementDuration)
+		m.refusals, m.rateLimited, m.statements, m.statementDuration, m.responseCache)
 	return m
 }
 
@@ -102,6 +107,9 @@ func (m *metrics) observe(info *requestInfo, elapsed time.Duration) {
 	m.operationDuration.WithLabelValues(info.route, op, info.outcome).Observe(elapsed.Seconds())
 	if info.cost > 0 {
 		m.cost.WithLabelValues(info.route).Observe(float64(info.cost))
+	}
+	if info.cache != "" {
+		m.responseCache.WithLabelValues(info.cache).Inc()
 	}
 }
 

@@ -26,7 +26,16 @@ type requestInfo struct {
 	// outcome is one of the outcome constants; code the error code that
 	// decided it, if any.
 	outcome, code string
+	// cache is cacheHit or cacheMiss for a GraphQL request the response
+	// cache could answer, "" for one it may not.
+	cache string
 }
+
+// Results of the response cache (a metrics label).
+const (
+	cacheHit  = "hit"
+	cacheMiss = "miss"
+)
 
 // Outcomes of a request, a bounded set (a metrics label).
 const (
@@ -93,6 +102,9 @@ func withObservability(log *slog.Logger, m *metrics, next http.Handler) http.Han
 			slog.Int("status", rec.status), slog.Duration("duration", elapsed), slog.String("outcome", info.outcome)}
 		if info.route == "/graphql" {
 			attrs = append(attrs, slog.String("operation", info.operation))
+		}
+		if info.cache != "" {
+			attrs = append(attrs, slog.String("cache", info.cache))
 		}
 		if info.client != "" {
 			attrs = append(attrs, slog.String("client", info.client), slog.String("tier", info.tier), slog.Int("cost", info.cost))

@@ -93,6 +93,9 @@ type Config struct {
 	// ExportCost is what an export costs, whatever its rows (default 1,000
 	// points, what __schema costs).
 	ExportCost int
+	// ResponseCacheBytes bounds the GraphQL responses held for repeated
+	// queries (default DefaultResponseCacheBytes); negative holds none.
+	ResponseCacheBytes int64
 }
 
 // withDefaults fills what cfg leaves zero.
@@ -126,6 +129,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.ExportCost <= 0 {
 		cfg.ExportCost = DefaultExportCost
 	}
+	if cfg.ResponseCacheBytes == 0 {
+		cfg.ResponseCacheBytes = DefaultResponseCacheBytes
+	}
 	return cfg
 }
 
@@ -148,12 +154,22 @@ func New(cfg Config) http.Handler {
 	res := graph.NewResolver(cfg.Store)
 	// Code lists are held between loads; a load in any process notifies
 	// every one. Without the notification they are read per request.
-	if err := cfg.Store.OnChange(res.Catalogs.Invalidate); err != nil {
-		log.Warn("code lists will be read for every request", "error", err)
+	// Responses are held likewise, and emptied after the catalog is
+	// dropped (callbacks run in order), so a response is never computed
+	// from the old catalog after the cache was emptied.
+	cache := newResponseCache(cfg.ResponseCacheBytes, res.Catalogs)
+	if err := cfg.Store.OnChange(res.Catalogs.Changed); err != nil {
+		log.Warn("code lists will be read for every request, and no response is cached", "error", err)
 		res.Catalogs.Disable()
+		cache = nil
+	} else if cache != nil {
+		if err := cfg.Store.OnChange(cache.changed); err != nil {
+			log.Warn("no response is cached", "error", err)
+			cache = nil
+		}
 	}
 	exec := graph.NewExecutableSchema(graph.Config{Resolvers: res})
-	gql := res.WithLoaders(graphQLHandler(exec, cfg, limits, func(ctx context.Context) (dataset.Version, error) {
+	gql := res.WithLoaders(graphQLHandler(exec, cfg, limits, cache, func(ctx context.Context) (dataset.Version, error) {
 		c, err := res.Catalogs.Get(ctx)
 		if err != nil {
 			return dataset.Version{}, err
@@ -207,19 +223,21 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 
 // graphQLHandler serves exec; version gives the dataset version that GET
 // answers' validators derive from.
-func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimits, version func(context.Context) (dataset.Version, error)) http.Handler {
+func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimits, cache *responseCache, version func(context.Context) (dataset.Version, error)) http.Handler {
 	log := cfg.Logger
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
-	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait), limits: limits})
-	cache := lru.New[*ast.QueryDocument](1000)
-	srv.SetQueryCache(cache)
+	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait), limits: limits, cache: cache})
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
 	if !cfg.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.SetDisableSuggestion(cfg.NoFieldSuggestions)
-	srv.Use(&graph.Admission{Limits: cfg.Limits, Introspection: !cfg.NoIntrospection, Cache: cache})
+	// Before admission, which parses the document the hash stands for.
+	srv.Use(newPersistedQueries())
+	srv.Use(&graph.Admission{Limits: cfg.Limits, Introspection: !cfg.NoIntrospection, Cache: docs})
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "resolver panicked", "panic", fmt.Sprint(v), "operation", operationName(ctx))

@@ -73,6 +73,9 @@ type httpTransport struct {
 	bodyTimeout time.Duration
 	slots       *slots
 	limits      *rateLimits
+	// cache answers repeated queries without executing them; nil caches
+	// nothing.
+	cache *responseCache
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -135,12 +138,18 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	isGET := r.Method != http.MethodPost
 	var version *dataset.Version
 	tag := ""
-	if isGET && t.version != nil {
-		// Before a slot is taken: a 304 executes nothing. Without the
-		// version the request is served, uncached: it reads the same catalog
-		// and reports the failure itself.
+	// Without the version the request is served, uncached: it reads the
+	// same catalog and reports the failure itself.
+	readVersion := func() {
 		if v, err := t.version(ctx); err == nil {
-			version, tag = &v, etag(ctx, v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
+			version = &v
+		}
+	}
+	if isGET && t.version != nil {
+		// Before a slot is taken: a 304 executes nothing.
+		if readVersion(); version != nil {
+			v := *version
+			tag = etag(ctx, v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
 			if notModified(r, tag, v) {
 				h.Del("Content-Type")
 				setCaching(ctx, w, tag, v)
@@ -156,6 +165,11 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	defer release()
+	if !isGET && t.version != nil && t.cache != nil {
+		// For the response cache's key; in a slot, as reading it may take
+		// the database.
+		readVersion()
+	}
 
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Operation != nil {
@@ -195,6 +209,20 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	setRateLimitHeaders(h, charged)
 	ctx = ratelimit.WithStatus(ctx, charged)
 
+	key, cacheable := t.cache.key(ctx, opCtx, version)
+	if cacheable {
+		if body, ok := t.cache.get(key); ok {
+			info.outcome, info.cache = outcomeOK, cacheHit
+			if isGET {
+				setCaching(ctx, w, tag, *version)
+			}
+			w.WriteHeader(http.StatusOK)
+			w.Write(body)
+			return
+		}
+		info.cache = cacheMiss
+	}
+
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if resp == nil {
@@ -210,7 +238,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	resp.Extensions["language"] = languageExtension{Served: lang.Language, FellBack: lang.FellBack()}
 	switch {
-	case version != nil && len(resp.Errors) == 0:
+	case isGET && version != nil && len(resp.Errors) == 0:
 		setCaching(ctx, w, tag, *version)
 	case isGET:
 		// An error may be passing (a timeout, the database away): keep it
@@ -227,8 +255,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		status = http.StatusServiceUnavailable
 		info.outcome, info.code = outcomeUnavailable, string(dataset.ErrDatabaseUnavailable)
 	}
+	body := marshalJSON(resp)
+	if cacheable && status == http.StatusOK && len(resp.Errors) == 0 {
+		t.cache.put(key, body)
+	}
 	w.WriteHeader(status)
-	writeJSON(w, resp)
+	w.Write(body)
 }
 
 // languageExtension is a response's extensions.language: the language its
@@ -326,7 +358,8 @@ func (t httpTransport) readParams(w http.ResponseWriter, r *http.Request) (param
 			}
 		}
 	}
-	if strings.TrimSpace(params.Query) == "" {
+	// A persisted query's hash stands for its document (persistedQueries).
+	if strings.TrimSpace(params.Query) == "" && params.Extensions["persistedQuery"] == nil {
 		return nil, http.StatusBadRequest, "the request has no query: send the GraphQL document in the query parameter"
 	}
 	params.ReadTime.End = graphql.Now()
@@ -415,14 +448,16 @@ func reject(w http.ResponseWriter, media string, status int, msg string) {
 	writeErrorBody(w, media+"; charset=utf-8", status, codeBadRequest, msg)
 }
 
-func writeJSON(w io.Writer, v any) {
+func writeJSON(w io.Writer, v any) { w.Write(marshalJSON(v)) }
+
+func marshalJSON(v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		// A response that does not marshal is a bug; the handler's recover
 		// turns the panic into a 500, as gqlgen's transports do.
 		panic(err)
 	}
-	w.Write(b)
+	return b
 }
 
 // negotiate picks the response media type from an Accept header: the

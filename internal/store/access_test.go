@@ -224,7 +224,7 @@ func TestLeastPrivilege(t *testing.T) {
 func TestKeyLifecycle(t *testing.T) {
 	s := testdb.New(t)
 	ctx := context.Background()
-	if err := s.OnChange(func() {}); err != nil { // keys are held once revokes are heard
+	if err := s.OnChange(func(int64) {}); err != nil { // keys are held once revokes are heard
 		t.Fatal(err)
 	}
 	soon := time.Now().Add(time.Hour)

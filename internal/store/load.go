@@ -74,8 +74,10 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 		return results, nil
 	}
 	// Delivered to every listener when the transaction commits, never for a
-	// rolled-back one.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, '')`, changeChannel); err != nil {
+	// rolled-back one. The payload is the revision the load made, so a
+	// process reading from a replica can tell when the replica has
+	// replayed it.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_notify($1, (SELECT max(id) FROM revision)::text)`, changeChannel); err != nil {
 		return nil, fmt.Errorf("signal the load: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

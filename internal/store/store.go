@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -54,7 +55,7 @@ type Store struct {
 
 	mu       sync.Mutex
 	listener *pq.Listener // nil until OnChange
-	onChange []func()
+	onChange []func(revision int64)
 }
 
 // watchingKeys reports whether revokes reach this process (the listener
@@ -291,12 +292,15 @@ const changeChannel = "dataset_changed"
 
 // OnChange calls fn after every committed load that changed the dataset, by
 // this process or any other on the same database, so caches in every
-// running process can drop what they hold. It also calls fn when the
-// listening connection is re-established, as a notification may have been
-// missed while it was down. Callbacks run one after another in the order
-// they were registered, on one goroutine; OnChange returns once listening
-// has begun.
-func (s *Store) OnChange(fn func()) error {
+// running process can drop what they hold. fn is given the revision the
+// load made (dataset.Version.Revision): with DATABASE_READ_URL the replica
+// may not have replayed it yet, and a cache must not keep what it reads
+// there until it has. It also calls fn, with revision 0, when the listening
+// connection is re-established, as a notification may have been missed
+// while it was down. Callbacks run one after another in the order they
+// were registered, on one goroutine; OnChange returns once listening has
+// begun.
+func (s *Store) OnChange(fn func(revision int64)) error {
 	if s.dsn == "" {
 		return errors.New("listen for loads: the store has no connection string")
 	}
@@ -351,11 +355,17 @@ func (s *Store) listen() (*pq.Listener, error) {
 			if n != nil && n.Channel == keyChannel {
 				continue
 			}
+			var revision int64
+			if n != nil {
+				// A payload that is not a number (a load by an older
+				// binary) is a change of unknown revision.
+				revision, _ = strconv.ParseInt(n.Extra, 10, 64)
+			}
 			s.mu.Lock()
 			fns := slices.Clone(s.onChange)
 			s.mu.Unlock()
 			for _, fn := range fns {
-				fn()
+				fn(revision)
 			}
 		}
 	}()

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/maypok86/otter/v2"
+	"github.com/vektah/gqlparser/v2/formatter"
+
+	"indicators/graph"
+	"indicators/internal/dataset"
+)
+
+// DefaultResponseCacheBytes is the response cache's size unless Config says.
+const DefaultResponseCacheBytes = 64 << 20
+
+// responseCache holds the bodies of GraphQL responses, so that an identical
+// query on an unchanged dataset is answered without executing it. An entry
+// is keyed by everything its body depends on: the dataset version, who
+// reads (anonymous clients share; a partner's key has its own entries, as
+// restricted cells may be in them), the language served, the operation and
+// its variables. A query selecting a per-client value (rateLimit) is never
+// cached, nor a response with errors (a timeout, the database away may
+// pass).
+//
+// A load in any process empties every process's cache (Store.OnChange), and
+// what is read during a load is not kept: an entry is stored only if no
+// change was heard while it was computed, and only once the database read
+// has the latest load heard of (a replica that has not replayed it yet).
+type responseCache struct {
+	entries  *otter.Cache[[sha256.Size]byte, []byte]
+	catalogs *dataset.CatalogCache
+
+	mu         sync.Mutex
+	generation uint64 // bumped by changed
+}
+
+// newResponseCache holds up to maxBytes of response bodies; nil (no cache)
+// when maxBytes is not positive.
+func newResponseCache(maxBytes int64, catalogs *dataset.CatalogCache) *responseCache {
+	if maxBytes <= 0 {
+		return nil
+	}
+	return &responseCache{
+		entries: otter.Must(&otter.Options[[sha256.Size]byte, []byte]{
+			MaximumWeight: uint64(maxBytes),
+			Weigher: func(_ [sha256.Size]byte, body []byte) uint32 {
+				return uint32(min(len(body)+sha256.Size, 1<<32-1))
+			},
+		}),
+		catalogs: catalogs,
+	}
+}
+
+// changed empties the cache after a load (see Store.OnChange).
+func (c *responseCache) changed(int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.generation++
+	c.entries.InvalidateAll()
+}
+
+// cacheKey identifies one response of the cache, and when it was looked up.
+type cacheKey struct {
+	sum        [sha256.Size]byte
+	version    dataset.Version
+	generation uint64
+}
+
+// key is the entry for the validated operation of opCtx read at version in
+// ctx's language by ctx's viewer; ok is false when its response must not be
+// cached. The query is keyed in its normalised form (the formatter's
+// printing: whitespace, comments and commas do not matter), the variables as
+// coerced, in JSON with sorted names.
+func (c *responseCache) key(ctx context.Context, opCtx *graphql.OperationContext, version *dataset.Version) (k cacheKey, ok bool) {
+	if c == nil || version == nil || graph.SelectsPerClient(opCtx) {
+		return cacheKey{}, false
+	}
+	vars, err := json.Marshal(opCtx.Variables)
+	if err != nil {
+		return cacheKey{}, false
+	}
+	var doc bytes.Buffer
+	formatter.NewFormatter(&doc).FormatQueryDocument(opCtx.Doc)
+	viewer := dataset.ViewerOf(ctx)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", version, viewer.Tier, viewer.Client(),
+		dataset.LanguageOf(ctx).Language, opCtx.OperationName, vars)
+	h.Write(doc.Bytes())
+	k.version = *version
+	h.Sum(k.sum[:0])
+	c.mu.Lock()
+	k.generation = c.generation
+	c.mu.Unlock()
+	return k, true
+}
+
+// get returns the body held for k.
+func (c *responseCache) get(k cacheKey) ([]byte, bool) {
+	return c.entries.GetIfPresent(k.sum)
+}
+
+// put holds body for k, unless a load was heard since k was made or the
+// version read is behind the latest load heard of.
+func (c *responseCache) put(k cacheKey, body []byte) {
+	if !c.catalogs.Current(k.version) {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.generation == k.generation {
+		c.entries.Set(k.sum, body)
+	}
+}
