@@ -15,6 +15,9 @@ import (
 // SDMX-CSV 1.0 of the SDG global database's harmonised dataflow: its
 // columns in its order (as UN data serves DF_SDG_GLH), the breakdowns this
 // indicator has no use for at _T, the attributes it does not need empty.
+// TestSDGFileAgainstGlobalDSD reads it against the global SDG data structure
+// itself (IAEG-SDGs:SDG 1.14, in testdata/global-structures): every column
+// a component in its role, every code in the code list the DSD names.
 
 // sdgDataflow is the global SDG dataflow the rows belong to.
 const sdgDataflow = "IAEG-SDGs:DF_SDG_GLH(1.24)"

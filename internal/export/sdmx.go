@@ -154,15 +154,17 @@ var derivationCodes = map[dataset.Status]code{
 }
 
 // sdmxUnit is the UNIT_MEASURE code of a dataset unit, from the unit code
-// list of the global SDG data structure (UN SDG CL_UNIT_MEASURE): money in
-// its ISO 4217 code (AZN), percent as PERCENT, and every other unit, each a
+// list of the global SDG data structure (IAEG-SDGs CL_UNIT_MEASURE 1.8, the
+// one unit list of a global body found; SDMX itself keeps none): money in
+// its ISO 4217 code (AZN), percent as PT, and every other unit, each a
 // count of what the indicator names (persons, cases, calls, …), as NUMBER.
+// The names are that list's; TestSDMXCodeListsAgainstGlobal holds them to it.
 func sdmxUnit(u dataset.Unit) code {
 	switch {
 	case iso4217.MatchString(u.Code):
 		return code{ID: u.Code, Name: u.Name, Names: u.Names, Description: "ISO 4217 currency code."}
 	case u.Code == "percent":
-		return code{ID: "PERCENT", Name: "Percent"}
+		return code{ID: "PT", Name: "Percent"}
 	}
 	return code{ID: "NUMBER", Name: "Number", Description: "A count; the indicator says of what."}
 }
@@ -209,7 +211,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 	}
 
 	unit := component{ID: attrUnit, Name: "Unit of measure", Codelist: "CL_UNIT_MEASURE", Mandatory: true,
-		Description: "The unit of the value: NUMBER for a count, PERCENT, or an ISO 4217 currency (the unit code list of the global SDG data structure)."}
+		Description: "The unit of the value: NUMBER for a count, PT for percent, or an ISO 4217 currency (the unit code list of the global SDG data structure)."}
 	for _, u := range cl.Units {
 		c := sdmxUnit(u)
 		d.units[u.Code] = c.ID
@@ -234,8 +236,8 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 				{ID: statusSuppressed, Name: "Missing value; suppressed", Description: "Withheld from publication; CONF_STATUS says why."}}},
 		{ID: attrConf, Name: "Confidentiality status", Codelist: "CL_CONF_STATUS", Mandatory: true,
 			Description: "SDMX confidentiality status: F, free for publication, for every figure the report states.",
-			Codes: []code{{ID: confFree, Name: "Free", Description: "Free for publication."}, {ID: "C", Name: "Confidential statistical information", Description: ""},
-				{ID: "A", Name: "Primary confidential due to small counts", Description: ""}, {ID: "D", Name: "Secondary confidentiality set by the sender, not for publication", Description: ""}}},
+			Codes: []code{{ID: confFree, Name: "Free (free for publication)", Description: ""}, {ID: "C", Name: "Confidential statistical information", Description: ""},
+				{ID: "A", Name: "Primary confidentiality due to small counts", Description: ""}, {ID: "D", Name: "Secondary confidentiality set by the sender, not for publication", Description: ""}}},
 		{ID: attrQualifier, Name: "Qualifier", Codelist: "CL_QUALIFIER", Mandatory: true,
 			Description: "How the value relates to the true value, as the report phrases it.",
 			Codes:       []code{qualifierCodes[dataset.Exact], qualifierCodes[dataset.MoreThan], qualifierCodes[dataset.AtLeast], qualifierCodes[dataset.Approximately]}},
