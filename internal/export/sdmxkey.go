@@ -25,6 +25,22 @@ func KeyDimensions(cl *dataset.CodeLists, releases []dataset.Release) []string {
 	return ids
 }
 
+// KeyCodes are the codes of each key dimension's code list, in key order:
+// what a condition on a dimension's codes (SDMX 3.0's c[DIM]=ne:…) is
+// resolved against.
+func KeyCodes(cl *dataset.CodeLists, releases []dataset.Release) [][]string {
+	d := newDSD(cl, releases)
+	lists := make([][]string, 0, len(d.Dimensions)-1)
+	for _, c := range d.Dimensions[:len(d.Dimensions)-1] {
+		codes := make([]string, len(c.Codes))
+		for i, k := range c.Codes {
+			codes[i] = k.ID
+		}
+		lists = append(lists, codes)
+	}
+	return lists
+}
+
 // NewKeySelection selects by codes, one list per key dimension (an empty
 // list allows any code). It errs (BAD_USER_INPUT) when the key has not one
 // part per dimension.

@@ -199,18 +199,19 @@ func parseKeys3(s string) ([][]string, error) {
 
 // component reads one c[ID] filter: a comma-separated OR of terms, each a
 // +-separated AND of [operator:]value. TIME_PERIOD takes ge, gt, le, lt and
-// eq of years, into the filter's period bounds; a dimension takes eq and OR
-// lists of codes, checked against the DSD by KeyFor; other operators are
-// not implemented.
+// eq of years, into the filter's period bounds; a dimension takes eq, ne
+// and the string operators co, nc, sw and ew on its codes, which KeyFor
+// resolves against the DSD's code list. lt, le, gt and ge compare, and SDMX
+// orders periods, not codes: they are not implemented for a dimension.
 func (q *DataQuery) component(id, value string) error {
 	if !idPattern.MatchString(id) {
 		return syntax("c[%s]: %q is not a component id", id, id)
 	}
 	// A + a client did not escape arrives as a space.
 	value = strings.ReplaceAll(value, " ", "+")
-	var disjuncts [][][2]string
+	var cond Condition
 	for _, d := range strings.Split(value, ",") {
-		var terms [][2]string
+		var terms []Term
 		for _, t := range strings.Split(d, "+") {
 			op, v, ok := strings.Cut(t, ":")
 			if !ok {
@@ -222,49 +223,81 @@ func (q *DataQuery) component(id, value string) error {
 			if v == "" {
 				return syntax("c[%s]: %q has no value", id, t)
 			}
-			terms = append(terms, [2]string{op, v})
+			terms = append(terms, Term{Op: op, Value: v})
 		}
-		disjuncts = append(disjuncts, terms)
+		cond = append(cond, terms)
 	}
 	if id == "TIME_PERIOD" {
-		return q.periods(disjuncts)
+		return q.periods(cond)
+	}
+	for _, terms := range cond {
+		for _, t := range terms {
+			if codeOperators[t.Op] == nil {
+				return NotImplemented("c[%s]: the operator %s is not implemented for a dimension: its codes have no order; eq, ne, co, nc, sw and ew are", id, t.Op)
+			}
+			// A part of a code (co, sw, …) is made of a code's characters.
+			if !idPattern.MatchString(t.Value) {
+				return syntax("c[%s]: %q is not a code", id, t.Value)
+			}
+		}
 	}
 	if q.Components == nil {
-		q.Components = map[string][]string{}
+		q.Components = map[string]Condition{}
 	}
-	codes := []string{}
-	for _, terms := range disjuncts {
-		code := ""
-		for _, t := range terms {
-			if t[0] != "eq" {
-				return NotImplemented("c[%s]: the operator %s is not implemented for a dimension; eq (the default) and , lists of codes are", id, t[0])
-			}
-			if !idPattern.MatchString(t[1]) {
-				return syntax("c[%s]: %q is not a code", id, t[1])
-			}
-			// X = A AND X = B holds of no observation unless A is B.
-			if code != "" && code != t[1] {
-				code = ""
-				break
-			}
-			code = t[1]
-		}
-		if code != "" && !slices.Contains(codes, code) {
-			codes = append(codes, code)
-		}
-	}
-	q.Components[id] = codes
+	q.Components[id] = cond
 	return nil
+}
+
+// Condition is a c[DIM] filter on a dimension's codes: an OR of ANDs of
+// terms (c[X]=A,ne:B+sw:C is X = A OR (X <> B AND X starts with C)).
+type Condition [][]Term
+
+// Term is one [operator:]value of a c[] filter.
+type Term struct{ Op, Value string }
+
+// codeOperators are the operators a dimension's code is tested by.
+var codeOperators = map[string]func(code, v string) bool{
+	"eq": func(c, v string) bool { return c == v },
+	"ne": func(c, v string) bool { return c != v },
+	"co": strings.Contains,
+	"nc": func(c, v string) bool { return !strings.Contains(c, v) },
+	"sw": strings.HasPrefix,
+	"ew": strings.HasSuffix,
+}
+
+// Select is the codes the condition allows: of list, the dimension's code
+// list, those that satisfy it, and the code of each eq term that the rest
+// of its AND allows even when list lacks it, so that an unknown code is
+// the dataset's UNKNOWN_CODE, as in a key.
+func (c Condition) Select(list []string) []string {
+	var out []string
+	for _, terms := range c {
+		candidates := list
+		if i := slices.IndexFunc(terms, func(t Term) bool { return t.Op == "eq" }); i >= 0 {
+			candidates = []string{terms[i].Value}
+		}
+		for _, code := range candidates {
+			if !slices.Contains(out, code) && !slices.ContainsFunc(terms, func(t Term) bool { return !codeOperators[t.Op](code, t.Value) }) {
+				out = append(out, code)
+			}
+		}
+	}
+	return out
 }
 
 // periods narrows the period bounds by c[TIME_PERIOD]'s terms: the dataset
 // holds years and spans of years, and the filter one range of them.
-func (q *DataQuery) periods(disjuncts [][][2]string) error {
-	if len(disjuncts) > 1 {
+func (q *DataQuery) periods(cond Condition) error {
+	if len(cond) > 1 {
 		return NotImplemented("c[TIME_PERIOD]: , (OR) of periods is not implemented; give one range, ge:2020+le:2024")
 	}
-	for _, t := range disjuncts[0] {
-		op, v := t[0], t[1]
+	for _, t := range cond[0] {
+		op, v := t.Op, t.Value
+		if !slices.Contains([]string{"ge", "gt", "le", "lt", "eq"}, op) {
+			// ne and the string operators would need a set of periods,
+			// not the one range a filter holds.
+			return NotImplemented("c[TIME_PERIOD]: the operator %s is not implemented; ge, gt, le, lt and eq are", op)
+		}
 		m := periodPattern.FindStringSubmatch(v)
 		if m == nil {
 			return syntax("c[TIME_PERIOD]: %q is not an SDMX period (2024, 2024-06, 2024-Q2, …)", v)
@@ -289,8 +322,6 @@ func (q *DataQuery) periods(disjuncts [][][2]string) error {
 			default:
 				from, to = y, y
 			}
-		default:
-			return NotImplemented("c[TIME_PERIOD]: the operator %s is not implemented; ge, gt, le, lt and eq are", op)
 		}
 		if from != 0 && from > q.Filter.PeriodFrom {
 			q.Filter.PeriodFrom = from
@@ -337,12 +368,12 @@ func detail3(attributes, measures string) (export.DataDetail, error) {
 	return export.DetailSeriesKeysOnly, nil
 }
 
-// KeyFor is the query's key over the DSD's key dimensions dims (nil for
-// any): the key as given, for SDMX 2.1, whose length NewKeySelection
-// checks; for SDMX 3.0 the key padded with any, narrowed by the c[DIM]
-// filters. others are the DSD's attributes and measure, which c[] may name
-// but this service does not filter by.
-func (q DataQuery) KeyFor(dims, others []string) ([][]string, error) {
+// KeyFor is the query's key over the DSD's key dimensions dims, whose code
+// lists are lists (nil for any): the key as given, for SDMX 2.1, whose
+// length NewKeySelection checks; for SDMX 3.0 the key padded with any,
+// narrowed by the c[DIM] filters. others are the DSD's attributes and
+// measure, which c[] may name but this service does not filter by.
+func (q DataQuery) KeyFor(dims []string, lists [][]string, others []string) ([][]string, error) {
 	if !q.SDMX3 {
 		return q.Key, nil
 	}
@@ -357,8 +388,11 @@ func (q DataQuery) KeyFor(dims, others []string) ([][]string, error) {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		codes := q.Components[id]
 		i := slices.Index(dims, id)
+		var codes []string
+		if i >= 0 {
+			codes = q.Components[id].Select(lists[i])
+		}
 		switch {
 		case i < 0 && slices.Contains(others, id):
 			return nil, NotImplemented("c[%s]: filters on attributes and measures are not implemented; the dimensions are %s and TIME_PERIOD", id, strings.Join(dims, ", "))

@@ -90,10 +90,10 @@ type DataQuery struct {
 	// SDMX3 marks a query of the SDMX 3.0 path, whose key may be partial
 	// and whose c[DIM] filters are Components.
 	SDMX3 bool
-	// Components are the c[DIM] filters on key dimensions: per dimension
-	// id, the codes allowed (none: nothing matches). They are checked
-	// against the DSD, and combined with Key, by KeyFor.
-	Components map[string][]string
+	// Components are the c[DIM] filters on key dimensions, per dimension
+	// id. They are checked against the DSD, resolved against its code
+	// lists and combined with Key, by KeyFor.
+	Components map[string]Condition
 	// Filter holds the periods and the first/last N observations.
 	Filter  dataset.Filter
 	Options export.DataOptions

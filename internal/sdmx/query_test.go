@@ -84,7 +84,8 @@ func TestParse(t *testing.T) {
 		}},
 		{"SDMX 3.0: c[] filters", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F,M&c[AGE]=eq:_T&c[REF_AREA]=AZE%2Beq:AZE,WLD%2BAZE", 0, func(q sdmx.Query) bool {
 			c := q.Data.Components
-			return slices.Equal(c["SEX"], []string{"F", "M"}) && slices.Equal(c["AGE"], []string{"_T"}) && slices.Equal(c["REF_AREA"], []string{"AZE"})
+			return slices.Equal(c["SEX"].Select(nil), []string{"F", "M"}) && slices.Equal(c["AGE"].Select(nil), []string{"_T"}) &&
+				slices.Equal(c["REF_AREA"].Select(nil), []string{"AZE"})
 		}},
 		{"SDMX 3.0: a time range, + unescaped", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=ge:2020-01+le:2023", 0, func(q sdmx.Query) bool {
 			return q.Data.Filter.PeriodFrom == 2020 && q.Data.Filter.PeriodTo == 2023
@@ -112,8 +113,14 @@ func TestParse(t *testing.T) {
 		{"SDMX 3.0: a 2.1 parameter", "data/dataflow/AZ_MIA/TIP_INDICATORS", "startPeriod=2020", 140, nil},
 		{"SDMX 3.0: a component twice", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F&c[SEX]=M", 140, nil},
 		{"SDMX 3.0: an unknown measure", "data/dataflow/AZ_MIA/TIP_INDICATORS", "measures=COUNT", 140, nil},
-		{"SDMX 3.0: ne on a dimension", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ne:F", 501, nil},
-		{"SDMX 3.0: sw on a dimension", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[INDICATOR]=sw:victims", 501, nil},
+		{"SDMX 3.0: ne and the string operators on a dimension", "data/dataflow/AZ_MIA/TIP_INDICATORS",
+			"c[SEX]=ne:F&c[INDICATOR]=sw:victims,co:_charged%2Bnc:women,ew:_pct", 0, func(q sdmx.Query) bool {
+				c := q.Data.Components
+				return len(c["SEX"]) == 1 && c["SEX"][0][0] == sdmx.Term{Op: "ne", Value: "F"} && len(c["INDICATOR"]) == 3 && len(c["INDICATOR"][1]) == 2
+			}},
+		{"SDMX 3.0: an order on a dimension's codes", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ge:F", 501, nil},
+		{"SDMX 3.0: a part of a code that is no code's", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[INDICATOR]=co:a.b", 140, nil},
+		{"SDMX 3.0: a string operator on a period", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=sw:202", 501, nil},
 		{"SDMX 3.0: OR of periods", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=2020,2024", 501, nil},
 		{"SDMX 3.0: ne of a period", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=ne:2020", 501, nil},
 		{"SDMX 3.0: gt of a month", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[TIME_PERIOD]=gt:2020-06", 501, nil},
@@ -166,6 +173,7 @@ func mustParse(t *testing.T, path, query string) sdmx.Query {
 // narrowed by the c[DIM] filters; what they cannot select is an error.
 func TestKeyFor(t *testing.T) {
 	dims := []string{"FREQ", "REF_AREA", "INDICATOR", "SEX"}
+	lists := [][]string{{"A"}, {"AZE", "WLD"}, {"victims_identified", "victims_sheltered", "persons_charged"}, {"_T", "_Z", "F", "M"}}
 	others := []string{"OBS_STATUS", "OBS_VALUE"}
 	tests := []struct {
 		name, path, query string
@@ -179,6 +187,15 @@ func TestKeyFor(t *testing.T) {
 		{"any", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*.*", "", nil, 0},
 		{"c[] and the key disagree", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/*.*.*.F", "c[SEX]=M", nil, 100},
 		{"X=A AND X=B", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=F%2BM", nil, 100},
+		{"an unknown code is kept for the dataset to refuse", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=X", [][]string{nil, nil, nil, {"X"}}, 0},
+		{"ne", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ne:_T%2Bne:_Z", [][]string{nil, nil, nil, {"F", "M"}}, 0},
+		{"ne OR a code", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ne:F,F", [][]string{nil, nil, nil, {"_T", "_Z", "M", "F"}}, 0},
+		{"ne AND a code", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[SEX]=ne:F%2BM", [][]string{nil, nil, nil, {"M"}}, 0},
+		{"starts with", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[INDICATOR]=sw:victims_", [][]string{nil, nil, {"victims_identified", "victims_sheltered"}, nil}, 0},
+		{"ends with, or contains and does not contain", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[INDICATOR]=ew:_charged,co:tims%2Bnc:shelter",
+			[][]string{nil, nil, {"persons_charged", "victims_identified"}, nil}, 0},
+		{"contains, and the key", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.*.victims_sheltered", "c[INDICATOR]=co:victims", [][]string{{"A"}, nil, {"victims_sheltered"}, nil}, 0},
+		{"no code starts so", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[REF_AREA]=sw:FR", nil, 100},
 		{"a key too long", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.B.C.D.E", "", nil, 140},
 		{"no such component", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[COLOUR]=red", nil, 140},
 		{"an attribute", "data/dataflow/AZ_MIA/TIP_INDICATORS", "c[OBS_STATUS]=A", nil, 501},
@@ -186,7 +203,7 @@ func TestKeyFor(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			key, err := mustParse(t, tc.path, tc.query).Data.KeyFor(dims, others)
+			key, err := mustParse(t, tc.path, tc.query).Data.KeyFor(dims, lists, others)
 			if tc.code != 0 {
 				if e, _ := sdmx.ErrorOf(err); err == nil || e.Code != tc.code {
 					t.Fatalf("key %v, error %v, want SDMX %d", key, err, tc.code)

@@ -262,7 +262,8 @@ func keyedInput(ctx context.Context, rd dataset.Reader, q sdmx.Query, narrow boo
 	if err != nil {
 		return in, nil, err
 	}
-	key, err := q.Data.KeyFor(export.KeyDimensions(in.CodeLists, in.Releases), export.AttributesAndMeasure(in.CodeLists, in.Releases))
+	key, err := q.Data.KeyFor(export.KeyDimensions(in.CodeLists, in.Releases), export.KeyCodes(in.CodeLists, in.Releases),
+		export.AttributesAndMeasure(in.CodeLists, in.Releases))
 	if err != nil || key == nil {
 		return in, nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +90,31 @@ func TestSDMX3Data(t *testing.T) {
 				}
 				if len(indicators) != 2 || !indicators["victims_identified"] || !indicators["persons_charged"] {
 					t.Errorf("indicators %v", indicators)
+				}
+			}},
+		{"ne and co: the sexes other than the totals, in the area whose code contains ZE",
+			map[string]any{"context": flow, "key": "A.*.victims_identified", "filters": []string{"SEX=ne:_T+ne:_Z", "REF_AREA=co:ZE", "TIME_PERIOD=2024"}}, "",
+			"/data/TIP_INDICATORS/" + sdmxKey(t, map[string]string{"FREQ": "A", "REF_AREA": "AZE", "INDICATOR": "victims_identified", "SEX": "F+M"}) + "?startPeriod=2024&endPeriod=2024",
+			func(t *testing.T, body string) { sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Data) }},
+		{"sw, nc and ew: victims_ indicators but the shares, or those ending _charged, SDMX-CSV 2.0",
+			map[string]any{"context": flow, "key": "A.AZE", "filters": []string{"INDICATOR=sw:victims_+nc:_pct,ew:_charged", "TIME_PERIOD=2024"}},
+			"application/vnd.sdmx.data+csv;version=2.0.0", "",
+			func(t *testing.T, body string) {
+				rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+				if err != nil {
+					t.Fatal(err)
+				}
+				col := slices.Index(rows[0], "INDICATOR")
+				seen := map[string]bool{}
+				for _, r := range rows[1:] {
+					ind := r[col]
+					if !(strings.HasPrefix(ind, "victims_") && !strings.Contains(ind, "_pct") || strings.HasSuffix(ind, "_charged")) {
+						t.Errorf("indicator %s is not selected by the filter", ind)
+					}
+					seen[ind] = true
+				}
+				if !seen["victims_identified"] || !seen["persons_charged"] {
+					t.Errorf("indicators %v", seen)
 				}
 			}},
 		{"series keys only: no measures, no attributes",
