@@ -35,6 +35,17 @@ type Input struct {
 	// Lang is Query.Lang: the labels' language, "" for English without
 	// saying so.
 	Lang string
+	// Items are, for an SDMX REST item query, the items kept of each item
+	// scheme it names (codes of a code list, concepts of the concept
+	// scheme): such a scheme is written in part and marked isPartial. A
+	// scheme not listed is written whole.
+	Items map[ArtefactRef][]string
+}
+
+// keeps tells whether the structure messages write item id of scheme a.
+func (in Input) keeps(a ArtefactRef, id string) bool {
+	items, partial := in.Items[a]
+	return !partial || slices.Contains(items, id)
 }
 
 // Each calls fn for every observation matching the input's filter.

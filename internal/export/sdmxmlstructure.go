@@ -30,7 +30,7 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 
 	if detail := sel[ArtefactRef{ClassDataflow, DataflowID}]; detail != Omit {
 		w.WriteString("<structure:Dataflows>")
-		w.maintainable("structure:Dataflow", "datastructure.Dataflow", DataflowID, DataflowName, dataflowDescription, detail)
+		w.maintainable("structure:Dataflow", "datastructure.Dataflow", DataflowID, DataflowName, dataflowDescription, detail, false)
 		if detail == Full {
 			w.WriteString("<structure:Structure>")
 			w.ref(DSDID, "", "datastructure", "DataStructure")
@@ -48,11 +48,15 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 	if len(lists) > 0 {
 		w.WriteString("<structure:Codelists>")
 		for _, c := range lists {
-			detail := sel[ArtefactRef{ClassCodelist, c.Codelist}]
-			w.maintainable("structure:Codelist", "codelist.Codelist", c.Codelist, c.Name, "", detail)
+			a := ArtefactRef{ClassCodelist, c.Codelist}
+			detail := sel[a]
+			_, partial := in.Items[a]
+			w.maintainable("structure:Codelist", "codelist.Codelist", c.Codelist, c.Name, "", detail, partial)
 			if detail == Full {
 				for _, k := range c.Codes {
-					w.item("structure:Code", ref(c.Codelist), "codelist.Code", k.ID, labelsOf(k))
+					if in.keeps(a, k.ID) {
+						w.item("structure:Code", ref(c.Codelist), "codelist.Code", k.ID, labelsOf(k))
+					}
 				}
 			}
 			w.WriteString("</structure:Codelist>")
@@ -60,12 +64,16 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 		w.WriteString("</structure:Codelists>")
 	}
 
-	if detail := sel[ArtefactRef{ClassConceptScheme, conceptSchemeID}]; detail != Omit {
+	if a := (ArtefactRef{ClassConceptScheme, conceptSchemeID}); sel[a] != Omit {
+		detail := sel[a]
+		_, partial := in.Items[a]
 		w.WriteString("<structure:Concepts>")
-		w.maintainable("structure:ConceptScheme", "conceptscheme.ConceptScheme", conceptSchemeID, DataflowName+" concepts", "", detail)
+		w.maintainable("structure:ConceptScheme", "conceptscheme.ConceptScheme", conceptSchemeID, DataflowName+" concepts", "", detail, partial)
 		if detail == Full {
 			for _, c := range d.concepts() {
-				w.item("structure:Concept", ref(conceptSchemeID), "conceptscheme.Concept", c.ID, c.localised)
+				if in.keeps(a, c.ID) {
+					w.item("structure:Concept", ref(conceptSchemeID), "conceptscheme.Concept", c.ID, c.localised)
+				}
 			}
 		}
 		w.WriteString("</structure:ConceptScheme></structure:Concepts>")
@@ -73,7 +81,7 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 
 	if detail := sel[ArtefactRef{ClassDataStructure, DSDID}]; detail != Omit {
 		w.WriteString("<structure:DataStructures>")
-		w.maintainable("structure:DataStructure", "datastructure.DataStructure", DSDID, DataflowName+" (data structure)", "", detail)
+		w.maintainable("structure:DataStructure", "datastructure.DataStructure", DSDID, DataflowName+" (data structure)", "", detail, false)
 		if detail == Full {
 			w.dsdComponents(d)
 		}
@@ -88,13 +96,16 @@ func writeStructureML(out io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 
 // maintainable opens a maintainable artefact's element and writes its name
 // and, unless a stub, its description; the caller writes the content and
-// closes the element.
-func (w xmlWriter) maintainable(elem, class, id, name, description string, detail StructureDetail) {
+// closes the element. partial marks an item scheme written in part.
+func (w xmlWriter) maintainable(elem, class, id, name, description string, detail StructureDetail, partial bool) {
 	w.WriteString("<" + elem)
 	w.attr("id", id)
 	w.attr("urn", urn(class, id))
 	w.attr("agencyID", AgencyID)
 	w.attr("version", DataflowVersion)
+	if partial {
+		w.attr("isPartial", "true")
+	}
 	w.WriteString(">")
 	w.names(inEnglish(name, description), detail)
 }

@@ -71,11 +71,13 @@ type (
 	}
 	structConceptScheme struct {
 		structArtefact
-		Concepts []structItem `json:"concepts,omitempty"`
+		IsPartial bool         `json:"isPartial,omitempty"`
+		Concepts  []structItem `json:"concepts,omitempty"`
 	}
 	structCodelist struct {
 		structArtefact
-		Codes []structItem `json:"codes,omitempty"`
+		IsPartial bool         `json:"isPartial,omitempty"`
+		Codes     []structItem `json:"codes,omitempty"`
 	}
 )
 
@@ -206,6 +208,26 @@ func (d dsd) codelists() []component {
 	return out
 }
 
+// Items are the item ids of each item scheme, in message order: the
+// concept scheme's concepts and each code list's codes (what an SDMX REST
+// item query picks from).
+func Items(cl *dataset.CodeLists, releases []dataset.Release) map[ArtefactRef][]string {
+	d := newDSD(cl, releases)
+	out := map[ArtefactRef][]string{}
+	cs := ArtefactRef{ClassConceptScheme, conceptSchemeID}
+	for _, c := range d.concepts() {
+		out[cs] = append(out[cs], c.ID)
+	}
+	for _, c := range d.codelists() {
+		a := ArtefactRef{ClassCodelist, c.Codelist}
+		out[a] = []string{}
+		for _, k := range c.Codes {
+			out[a] = append(out[a], k.ID)
+		}
+	}
+	return out
+}
+
 // AllStructures selects every artefact in full: the structure.json export.
 func AllStructures(cl *dataset.CodeLists, releases []dataset.Release) map[ArtefactRef]StructureDetail {
 	sel := map[ArtefactRef]StructureDetail{}
@@ -313,24 +335,32 @@ func writeStructureJSON(w io.Writer, in Input, sel map[ArtefactRef]StructureDeta
 		}
 		msg.Data.DataStructures = []structDSD{out}
 	}
-	if detail := sel[ArtefactRef{ClassConceptScheme, conceptSchemeID}]; detail != Omit {
-		cs := structConceptScheme{structArtefact: stubbed(artefact(conceptSchemeID, DataflowName+" concepts", "").in(lang), detail)}
+	if a := (ArtefactRef{ClassConceptScheme, conceptSchemeID}); sel[a] != Omit {
+		detail := sel[a]
+		_, partial := in.Items[a]
+		cs := structConceptScheme{structArtefact: stubbed(artefact(conceptSchemeID, DataflowName+" concepts", "").in(lang), detail), IsPartial: partial}
 		if detail == Full {
 			for _, concept := range d.concepts() {
-				cs.Concepts = append(cs.Concepts, concept.in(lang))
+				if in.keeps(a, concept.ID) {
+					cs.Concepts = append(cs.Concepts, concept.in(lang))
+				}
 			}
 		}
 		msg.Data.ConceptSchemes = []structConceptScheme{cs}
 	}
 	for _, comp := range d.codelists() {
-		detail := sel[ArtefactRef{ClassCodelist, comp.Codelist}]
+		a := ArtefactRef{ClassCodelist, comp.Codelist}
+		detail := sel[a]
 		if detail == Omit {
 			continue
 		}
-		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, "").in(lang), detail)}
+		_, partial := in.Items[a]
+		cl := structCodelist{structArtefact: stubbed(artefact(comp.Codelist, comp.Name, "").in(lang), detail), IsPartial: partial}
 		if detail == Full {
 			for _, k := range comp.Codes {
-				cl.Codes = append(cl.Codes, item(k).in(lang))
+				if in.keeps(a, k.ID) {
+					cl.Codes = append(cl.Codes, item(k).in(lang))
+				}
 			}
 		}
 		msg.Data.Codelists = append(msg.Data.Codelists, cl)

@@ -103,14 +103,20 @@ type DataQuery struct {
 // parameters.
 type StructureQuery struct {
 	Agencies, IDs, Versions []string // "all" matches any
-	References              string
-	Detail                  string
+	// Items are an item query's item ids ({itemID}, + for several), for
+	// the item schemes (code lists, the concept scheme); nil for all.
+	Items      []string
+	References string
+	Detail     string
 }
 
 var (
 	// idPattern is SDMX's IDType; version allows the 2.1 wildcards.
-	idPattern      = regexp.MustCompile(`^[A-Za-z0-9_@$\-]+$`)
-	versionPattern = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|all|latest|\*)$`)
+	idPattern = regexp.MustCompile(`^[A-Za-z0-9_@$\-]+$`)
+	// nestedIDPattern is SDMX's NestedIDType, an item's id in a hierarchy
+	// (A.1.1); this service's items are flat.
+	nestedIDPattern = regexp.MustCompile(`^[A-Za-z0-9_@$\-]+(\.[A-Za-z0-9_@$\-]+)*$`)
+	versionPattern  = regexp.MustCompile(`^([0-9]+(\.[0-9]+)*|all|latest|\*)$`)
 	// periodPattern is the SDMX REST period of startPeriod/endPeriod: a year,
 	// optionally with a sub-annual part (2024, 2024-06, 2024-06-30, 2024-Q2,
 	// 2024-S1, 2024-M06, 2024-W26, 2024-D180, 2024-A1).
@@ -132,7 +138,7 @@ func Parse(path string, params url.Values) (Query, error) {
 		q, err := parseData(parts[1:], params)
 		return Query{Resource: resource, Data: q}, err
 	case slices.Contains(structureResources, resource):
-		q, err := parseStructure(parts[1:], params)
+		q, err := parseStructure(resource, parts[1:], params)
 		return Query{Resource: resource, Struct: q}, err
 	case resource == "availableconstraint":
 		q, err := parseAvailability(parts[1:], params)
@@ -417,13 +423,21 @@ func parseSchema(parts []string, params url.Values) (string, error) {
 	return dim, nil
 }
 
-func parseStructure(parts []string, params url.Values) (StructureQuery, error) {
+func parseStructure(resource string, parts []string, params url.Values) (StructureQuery, error) {
 	q := StructureQuery{Agencies: []string{"all"}, IDs: []string{"all"}, Versions: []string{"latest"}}
 	if len(parts) > 4 {
 		return q, syntax("a structure query is {resource}/{agencyID}/{resourceID}/{version}/{itemID}")
 	}
 	if len(parts) == 4 && parts[3] != "all" && parts[3] != "" {
-		return q, NotImplemented("item queries (%s) are not implemented: ask for the whole scheme", parts[3])
+		if !slices.Contains(itemSchemes, resource) {
+			return q, syntax("%s/%s: a %s is no item scheme, so it takes no itemID", resource, strings.Join(parts, "/"), resource)
+		}
+		q.Items = strings.Split(parts[3], "+")
+		for _, item := range q.Items {
+			if !nestedIDPattern.MatchString(item) {
+				return q, syntax("itemID: %q is not an item id", item)
+			}
+		}
 	}
 	for i, target := range []*[]string{&q.Agencies, &q.IDs, &q.Versions} {
 		if i >= len(parts) || parts[i] == "" {
@@ -453,13 +467,45 @@ func parseStructure(parts []string, params url.Values) (StructureQuery, error) {
 	}
 	q.Detail = params.Get("detail")
 	switch q.Detail {
-	case "", "full", "allstubs", "referencestubs", "allcompletestubs", "referencecompletestubs":
-	case "referencepartial":
-		return q, NotImplemented("detail=referencepartial is not implemented: the code lists are not cut to a constraint")
+	case "", "full", "allstubs", "referencestubs", "allcompletestubs", "referencecompletestubs", "referencepartial":
 	default:
 		return q, syntax("detail: %q is none of full, allstubs, referencestubs, allcompletestubs, referencecompletestubs, referencepartial", q.Detail)
 	}
 	return q, nil
+}
+
+// itemSchemes are the structure resources whose artefacts hold items an
+// item query picks.
+var itemSchemes = []string{export.ClassCodelist, export.ClassConceptScheme}
+
+// Partial resolves an item query over a selection of resource's artefacts,
+// whose items are items: the items each scheme of the query's class keeps,
+// in the scheme's order (nil for a query of whole schemes). A scheme
+// holding none of them leaves the selection; none left is a query with no
+// results.
+func (q StructureQuery) Partial(resource string, sel map[export.ArtefactRef]export.StructureDetail, items map[export.ArtefactRef][]string) (map[export.ArtefactRef][]string, error) {
+	if q.Items == nil {
+		return nil, nil
+	}
+	kept := map[export.ArtefactRef][]string{}
+	for a := range sel {
+		if a.Class != resource {
+			continue
+		}
+		for _, id := range items[a] {
+			if slices.Contains(q.Items, id) {
+				kept[a] = append(kept[a], id)
+			}
+		}
+		if len(kept[a]) == 0 {
+			delete(sel, a)
+		}
+	}
+	if len(kept) == 0 {
+		return nil, NoResults("no item %s in %s %s/%s/%s", strings.Join(q.Items, "+"), resource,
+			strings.Join(q.Agencies, "+"), strings.Join(q.IDs, "+"), strings.Join(q.Versions, "+"))
+	}
+	return kept, nil
 }
 
 // Structures are the structures an availability query's references
@@ -543,6 +589,10 @@ func (q StructureQuery) Select(resource string, artefacts map[export.ArtefactRef
 			}
 		}
 	}
+	// referencepartial cuts the referenced item schemes to the items the
+	// artefact uses: the concept scheme holds the DSD's concepts only, and
+	// the dataflow has no content constraint to cut the code lists to, so
+	// every referenced scheme is written whole, as in full.
 	own, refs := export.Full, export.Full
 	switch q.Detail {
 	case "allstubs":

@@ -59,6 +59,11 @@ func TestParse(t *testing.T) {
 		}},
 		{"updatedAfter, no time", "data/TIP_INDICATORS", "updatedAfter=yesterday", 140, nil},
 		{"history", "data/TIP_INDICATORS", "includeHistory=true", 501, nil},
+		{"items of a code list", "codelist/AZ_MIA/CL_SEX/latest/F+M", "", 0, func(q sdmx.Query) bool { return slices.Equal(q.Struct.Items, []string{"F", "M"}) }},
+		{"all items", "conceptscheme/AZ_MIA/CS_TIP_INDICATORS/latest/all", "", 0, func(q sdmx.Query) bool { return q.Struct.Items == nil }},
+		{"an item of a data structure", "datastructure/AZ_MIA/DSD_TIP_INDICATORS/latest/SEX", "", 140, nil},
+		{"an item that is no id", "codelist/AZ_MIA/CL_SEX/latest/F..M", "", 140, nil},
+		{"partial references", "datastructure", "references=children&detail=referencepartial", 0, func(q sdmx.Query) bool { return q.Struct.Detail == "referencepartial" }},
 		{"availability", "availableconstraint/TIP_INDICATORS/A.AZE/all/SEX", "mode=exact&references=codelist", 0, func(q sdmx.Query) bool {
 			return q.Kind() == sdmx.KindAvailability && q.Avail.Exact && q.Avail.Component == "SEX" && len(q.Data.Key) == 2
 		}},

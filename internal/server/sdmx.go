@@ -150,6 +150,9 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		if err != nil {
 			return nil, err
 		}
+		if in.Items, err = q.Struct.Partial(q.Resource, sel, export.Items(in.CodeLists, in.Releases)); err != nil {
+			return nil, err
+		}
 		in.Lang = lang
 		return func(w io.Writer) error {
 			if rep.JSON {

@@ -211,6 +211,44 @@ func TestSDMXRESTQueries(t *testing.T) {
 				t.Error("a stub lists no concepts")
 			}
 		}},
+		{"items of a code list", map[string]any{"resource": "codelist", "agency": "AZ_MIA", "id": "CL_SEX", "item": []string{"F", "M"}}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			if got := structureItems(t, body); !reflect.DeepEqual(got, map[string][]string{"CL_SEX partial": {"F", "M"}}) {
+				t.Errorf("items %v, want CL_SEX's F and M, marked partial", got)
+			}
+		}},
+		{"an item of every code list that has it", map[string]any{"resource": "codelist", "item": "_Z"}, "", func(t *testing.T, body string) {
+			sdmxtest.ValidateXML(t, []byte(body), nil)
+			got := structureItems(t, body)
+			if !reflect.DeepEqual(got["CL_SEX partial"], []string{"_Z"}) || got["CL_FREQ partial"] != nil || got["CL_FREQ"] != nil {
+				t.Errorf("items %v, want _Z of CL_SEX and no CL_FREQ, which has none", got)
+			}
+		}},
+		{"an item of the concept scheme, SDMX-JSON", map[string]any{"resource": "conceptscheme", "item": "SEX"}, "application/vnd.sdmx.structure+json;version=2.0.0", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+			var msg struct {
+				Data struct {
+					ConceptSchemes []struct {
+						IsPartial bool
+						Concepts  []struct{ ID string }
+					}
+				}
+			}
+			if err := json.Unmarshal([]byte(body), &msg); err != nil {
+				t.Fatal(err)
+			}
+			if cs := msg.Data.ConceptSchemes; len(cs) != 1 || !cs[0].IsPartial || len(cs[0].Concepts) != 1 || cs[0].Concepts[0].ID != "SEX" {
+				t.Errorf("concept schemes %+v", cs)
+			}
+		}},
+		{"partial references: the data structure's concepts and code lists, which it uses whole", map[string]any{"resource": "datastructure", "agency": "AZ_MIA",
+			"id": "DSD_TIP_INDICATORS", "references": "children", "detail": "referencepartial"}, "application/vnd.sdmx.structure+json;version=2.0.0", func(t *testing.T, body string) {
+			sdmxtest.ValidateJSON(t, []byte(body), sdmxtest.Structure)
+			full := get(t, srv, sdmxBase+"/datastructure/AZ_MIA/DSD_TIP_INDICATORS?references=children", map[string]string{"Accept": "application/vnd.sdmx.structure+json;version=2.0.0"})
+			if got, want := sdmxJSONData(t, body), sdmxJSONData(t, full.body); !reflect.DeepEqual(got, want) || strings.Contains(body, "isPartial") {
+				t.Errorf("referencepartial differs from full:\n%s\n%s", body, full.body)
+			}
+		}},
 		{"generic data by series", map[string]any{"flow": "TIP_INDICATORS", "key": victims, "start": "2024", "end": "2024"}, "", func(t *testing.T, body string) {
 			sdmxtest.ValidateXML(t, []byte(body), nil)
 			obs := genericObs(t, body)
@@ -375,6 +413,35 @@ func TestSDMXRESTQueries(t *testing.T) {
 	}
 }
 
+// structureItems reads a Structure message's code lists: each one's codes,
+// keyed by its id, with " partial" after it when it is marked isPartial.
+func structureItems(t *testing.T, body string) map[string][]string {
+	t.Helper()
+	var msg struct {
+		Codelists []struct {
+			ID      string `xml:"id,attr"`
+			Partial bool   `xml:"isPartial,attr"`
+			Codes   []struct {
+				ID string `xml:"id,attr"`
+			} `xml:"Code"`
+		} `xml:"Structures>Codelists>Codelist"`
+	}
+	if err := xml.Unmarshal([]byte(body), &msg); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, cl := range msg.Codelists {
+		k := cl.ID
+		if cl.Partial {
+			k += " partial"
+		}
+		for _, c := range cl.Codes {
+			out[k] = append(out[k], c.ID)
+		}
+	}
+	return out
+}
+
 // availableValues reads an availability message's cube region: the codes
 // of each dimension.
 func availableValues(t *testing.T, body string) map[string][]string {
@@ -476,14 +543,15 @@ func TestSDMXRESTErrors(t *testing.T) {
 		{"SDMX 3.0: a code the dataset lacks", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[SEX]=X", "application/xml", 404, 100, "X"},
 		{"SDMX 3.0: c[] of no component", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[COLOUR]=red", "application/xml", 400, 140, "COLOUR"},
 		{"SDMX 3.0: c[] of an attribute", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[OBS_STATUS]=A", "application/xml", 501, 501, "attributes and measures"},
-		{"SDMX 3.0: ne", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[SEX]=ne:F", "application/xml", 501, 501, "ne"},
+		{"SDMX 3.0: an order of codes", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[SEX]=ge:F", "application/xml", 501, 501, "no order"},
+		{"SDMX 3.0: no code ends so", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?c[REF_AREA]=ew:XX", "application/xml", 404, 100, "c[REF_AREA]"},
 		{"SDMX 3.0: a key too long", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/" + all + ".X", "application/xml", 400, 140, "key dimensions"},
 		{"SDMX 3.0: no measures in SDMX-CSV", srv, "/data/dataflow/AZ_MIA/TIP_INDICATORS?measures=none", "application/vnd.sdmx.data+csv;version=2.0.0", 501, 501, "measures=none"},
 		{"availability in SDMX-CSV", srv, "/availableconstraint/TIP_INDICATORS", "text/csv", 406, 1406, "offered"},
 		{"availability of nothing", srv, "/availableconstraint/TIP_INDICATORS/all?startPeriod=2030", "", 404, 100, "no observation"},
 		{"series keys in CSV", srv, "/data/TIP_INDICATORS/all?detail=serieskeysonly&format=csvfile", "", 501, 501, "serieskeysonly"},
-		{"items of a code list", srv, "/codelist/AZ_MIA/CL_SEX/latest/F", "", 501, 501, "item queries"},
-		{"partial references", srv, "/dataflow?detail=referencepartial", "", 501, 501, "referencepartial"},
+		{"an item a code list lacks", srv, "/codelist/AZ_MIA/CL_SEX/latest/X", "", 404, 100, "no item X"},
+		{"an item of a dataflow", srv, "/dataflow/AZ_MIA/TIP_INDICATORS/latest/X", "", 400, 140, "no item scheme"},
 		{"more than the limit", small, "/data/TIP_INDICATORS/" + all, "", 413, 130, "more than the 10"},
 	}
 	for _, tc := range tests {
