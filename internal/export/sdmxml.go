@@ -117,10 +117,23 @@ type series struct {
 // so a message holds its series in memory: as many as the response has
 // observations, which a REST query bounds by its key.
 func groupSeries(ctx context.Context, in Input, d dsd, obsDim int) ([]*series, error) {
+	var obs []sdmxObservation
+	err := in.Each(ctx, func(o dataset.Observation) error {
+		obs = append(obs, d.observation(o))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read observations: %w", err)
+	}
+	return toSeries(obs, obsDim), nil
+}
+
+// toSeries groups observations into series, in the order of their first
+// observations.
+func toSeries(obs []sdmxObservation, obsDim int) []*series {
 	var out []*series
 	byKey := map[string]*series{}
-	err := in.Each(ctx, func(o dataset.Observation) error {
-		so := d.observation(o)
+	for _, so := range obs {
 		var key []string
 		if obsDim >= 0 {
 			key = slices.Delete(slices.Clone(so.Key), obsDim, obsDim+1)
@@ -133,12 +146,8 @@ func groupSeries(ctx context.Context, in Input, d dsd, obsDim int) ([]*series, e
 			out = append(out, s)
 		}
 		s.obs = append(s.obs, so)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read observations: %w", err)
 	}
-	return out, nil
+	return out
 }
 
 // obsDimension is the position of the observation dimension in the key, -1
@@ -176,13 +185,32 @@ func WriteStructureSpecificData(ctx context.Context, w io.Writer, in Input, opts
 }
 
 func writeDataML(ctx context.Context, out io.Writer, in Input, opts DataOptions, specific bool) error {
+	return writeDataMessage(ctx, out, in, opts, specific, func(d dsd, obsDim int) ([]dataSetML, error) {
+		all, err := groupSeries(ctx, in, d, obsDim)
+		return []dataSetML{{series: all}}, err
+	})
+}
+
+// dataSetML is one data set of a data message: its series and, in a
+// message of versions, what it does (SDMX's action) from when on.
+type dataSetML struct {
+	series    []*series
+	action    string    // "" for none
+	validFrom time.Time // zero for none
+}
+
+// writeDataMessage writes a GenericData or StructureSpecificData message
+// holding the data sets read, in their order, their series keyed by every
+// dimension but obsDim (opts' dimension at observation).
+func writeDataMessage(ctx context.Context, out io.Writer, in Input, opts DataOptions, specific bool,
+	read func(d dsd, obsDim int) ([]dataSetML, error)) error {
 	opts = opts.withDefaults()
 	d := newDSD(in.CodeLists, in.Releases)
 	obsDim, err := d.obsDimension(opts.DimensionAtObservation)
 	if err != nil {
 		return err
 	}
-	all, err := groupSeries(ctx, in, d, obsDim)
+	sets, err := read(d, obsDim)
 	if err != nil {
 		return err
 	}
@@ -216,62 +244,75 @@ func writeDataML(ctx context.Context, out io.Writer, in Input, opts DataOptions,
 		w.dsdRef()
 		w.WriteString("</common:Structure></message:Structure>")
 	})
-	w.WriteString("<message:DataSet")
-	if specific {
-		w.attr("ss:structureRef", structureID)
-		w.attr("ss:dataScope", "DataStructure")
-		w.attr("xsi:type", "ns1:DataSetType")
-	} else {
-		w.attr("structureRef", structureID)
-	}
-	w.WriteString(">")
 	withObs := opts.Detail == DetailFull || opts.Detail == DetailDataOnly
 	withAttrs := opts.Detail == DetailFull
-	for _, s := range all {
-		if obsDim >= 0 {
-			if specific {
-				w.WriteString("<Series")
-				for i, c := range seriesDims {
-					w.attr(c.ID, s.key[i])
-				}
-			} else {
-				w.WriteString("<generic:Series><generic:SeriesKey>")
-				for i, c := range seriesDims {
-					w.genericValue(c.ID, s.key[i])
-				}
-				w.WriteString("</generic:SeriesKey>")
-			}
-			if !withObs {
+	for _, set := range sets {
+		w.WriteString("<message:DataSet")
+		// The structure-specific schema qualifies the data set's own
+		// attributes; the generic one does not.
+		prefix := ""
+		if specific {
+			prefix = "ss:"
+			w.attr("ss:structureRef", structureID)
+			w.attr("ss:dataScope", "DataStructure")
+			w.attr("xsi:type", "ns1:DataSetType")
+		} else {
+			w.attr("structureRef", structureID)
+		}
+		if set.action != "" {
+			w.attr(prefix+"action", set.action)
+		}
+		if !set.validFrom.IsZero() {
+			w.attr(prefix+"validFromDate", set.validFrom.UTC().Format(time.RFC3339))
+		}
+		w.WriteString(">")
+		for _, s := range set.series {
+			if obsDim >= 0 {
 				if specific {
-					w.WriteString("/>")
+					w.WriteString("<Series")
+					for i, c := range seriesDims {
+						w.attr(c.ID, s.key[i])
+					}
+				} else {
+					w.WriteString("<generic:Series><generic:SeriesKey>")
+					for i, c := range seriesDims {
+						w.genericValue(c.ID, s.key[i])
+					}
+					w.WriteString("</generic:SeriesKey>")
+				}
+				if !withObs {
+					if specific {
+						w.WriteString("/>")
+					} else {
+						w.WriteString("</generic:Series>")
+					}
+					continue
+				}
+				if specific {
+					w.WriteString(">")
+				}
+			}
+			for _, o := range s.obs {
+				if specific {
+					w.specificObs(d, o, obsDim, withAttrs)
+				} else {
+					w.genericObs(d, o, obsDim, withAttrs)
+				}
+			}
+			if obsDim >= 0 {
+				if specific {
+					w.WriteString("</Series>")
 				} else {
 					w.WriteString("</generic:Series>")
 				}
-				continue
 			}
-			if specific {
-				w.WriteString(">")
-			}
-		}
-		for _, o := range s.obs {
-			if specific {
-				w.specificObs(d, o, obsDim, withAttrs)
-			} else {
-				w.genericObs(d, o, obsDim, withAttrs)
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-		if obsDim >= 0 {
-			if specific {
-				w.WriteString("</Series>")
-			} else {
-				w.WriteString("</generic:Series>")
-			}
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+		w.WriteString("</message:DataSet>")
 	}
-	w.WriteString("</message:DataSet></" + root + ">\n")
+	w.WriteString("</" + root + ">\n")
 	return w.Flush()
 }
 

@@ -94,6 +94,10 @@ type DataQuery struct {
 	// id. They are checked against the DSD, resolved against its code
 	// lists and combined with Key, by KeyFor.
 	Components map[string]Condition
+	// History is includeHistory=true: every version of the selected data,
+	// one or two data sets per revision that changed it, not only the
+	// current one.
+	History bool
 	// Filter holds the periods and the first/last N observations.
 	Filter  dataset.Filter
 	Options export.DataOptions
@@ -193,7 +197,7 @@ func parseData(parts []string, params url.Values) (DataQuery, error) {
 
 // parseDataParams reads the parameters SDMX REST 2.1 and 3.0 data queries
 // share: the first/last N observations, includeHistory and
-// dimensionAtObservation.
+// dimensionAtObservation. The periods and updatedAfter are read before.
 func parseDataParams(q *DataQuery, params url.Values) error {
 	var err error
 	if q.Filter.FirstN, err = count(params, "firstNObservations"); err != nil {
@@ -202,8 +206,18 @@ func parseDataParams(q *DataQuery, params url.Values) error {
 	if q.Filter.LastN, err = count(params, "lastNObservations"); err != nil {
 		return err
 	}
-	if h := params.Get("includeHistory"); h != "" && h != "false" {
-		return NotImplemented("includeHistory is not implemented: a data query reads the current figure of each cell")
+	switch h := params.Get("includeHistory"); h {
+	case "", "false":
+	case "true":
+		// A version of the first or last N observations, or of what
+		// changed after a time, is not a dissemination of the data: the
+		// window moving, or the cut, is no revision.
+		if q.Filter.FirstN != nil || q.Filter.LastN != nil || q.Filter.UpdatedAfter != nil {
+			return NotImplemented("includeHistory=true with firstNObservations, lastNObservations or updatedAfter is not implemented: ask for the versions of a key and periods")
+		}
+		q.History = true
+	default:
+		return syntax("includeHistory: %q is neither true nor false", h)
 	}
 	q.Options.DimensionAtObservation = params.Get("dimensionAtObservation")
 	if d := q.Options.DimensionAtObservation; d != "" && d != export.AllDimensions && !idPattern.MatchString(d) {

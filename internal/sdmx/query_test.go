@@ -58,7 +58,11 @@ func TestParse(t *testing.T) {
 			return q.Data.Filter.UpdatedAfter.Time.Equal(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))
 		}},
 		{"updatedAfter, no time", "data/TIP_INDICATORS", "updatedAfter=yesterday", 140, nil},
-		{"history", "data/TIP_INDICATORS", "includeHistory=true", 501, nil},
+		{"history", "data/TIP_INDICATORS", "includeHistory=true", 0, func(q sdmx.Query) bool { return q.Data.History }},
+		{"no history", "data/TIP_INDICATORS", "includeHistory=false", 0, func(q sdmx.Query) bool { return !q.Data.History }},
+		{"history, neither true nor false", "data/TIP_INDICATORS", "includeHistory=yes", 140, nil},
+		{"history of the last observations", "data/TIP_INDICATORS", "includeHistory=true&lastNObservations=1", 501, nil},
+		{"history of what changed", "data/TIP_INDICATORS", "includeHistory=true&updatedAfter=2024-01-01", 501, nil},
 		{"items of a code list", "codelist/AZ_MIA/CL_SEX/latest/F+M", "", 0, func(q sdmx.Query) bool { return slices.Equal(q.Struct.Items, []string{"F", "M"}) }},
 		{"all items", "conceptscheme/AZ_MIA/CS_TIP_INDICATORS/latest/all", "", 0, func(q sdmx.Query) bool { return q.Struct.Items == nil }},
 		{"an item of a data structure", "datastructure/AZ_MIA/DSD_TIP_INDICATORS/latest/SEX", "", 140, nil},
@@ -132,7 +136,7 @@ func TestParse(t *testing.T) {
 		{"SDMX 3.0: keys differing in two parts", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0/A.AZE.x,A.WLD.y", "", 501, nil},
 		{"SDMX 3.0: a semantic version range", "data/dataflow/AZ_MIA/TIP_INDICATORS/1.0+.0", "", 501, nil},
 		{"SDMX 3.0: some attributes", "data/dataflow/AZ_MIA/TIP_INDICATORS", "attributes=OBS_STATUS", 501, nil},
-		{"SDMX 3.0: history", "data/dataflow/AZ_MIA/TIP_INDICATORS", "includeHistory=true", 501, nil},
+		{"SDMX 3.0: history", "data/dataflow/AZ_MIA/TIP_INDICATORS", "includeHistory=true", 0, func(q sdmx.Query) bool { return q.Data.History }},
 		{"SDMX 3.0: a parameter of a later specification", "data/dataflow/AZ_MIA/TIP_INDICATORS", "limit=10", 501, nil},
 		{"explicit measure schema", "schema/datastructure/AZ_MIA/DSD_TIP_INDICATORS", "explicitMeasure=true", 501, nil},
 	}

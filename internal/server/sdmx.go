@@ -181,7 +181,10 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 			})
 		}
 	}
-	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
+	if q.Data.History {
+		return historyResponse(ctx, rd, in, q.Data.Options, rep, maxObservations)
+	}
+	if err := checkSize(ctx, rd, maxObservations, in.Filter); err != nil {
 		return nil, err
 	}
 	if err := in.Each(ctx, func(dataset.Observation) error { return errFound }); err == nil {
@@ -209,18 +212,53 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 	}, nil
 }
 
-// checkSize refuses a query that reads more than maxObservations (413).
-func checkSize(ctx context.Context, rd dataset.Reader, f dataset.Filter, maxObservations int) error {
-	f.Current = true
-	page, err := rd.Observations(ctx, f, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
-	if err != nil {
-		return err
+// checkSize refuses a query that reads more than maxObservations (413)
+// through its filters, together.
+func checkSize(ctx context.Context, rd dataset.Reader, maxObservations int, filters ...dataset.Filter) error {
+	total := 0
+	for _, f := range filters {
+		f.Current = true
+		page, err := rd.Observations(ctx, f, dataset.PageRequest{Order: dataset.OrderByKey, First: 1, Count: true})
+		if err != nil {
+			return err
+		}
+		total += page.TotalCount
 	}
-	if page.TotalCount > maxObservations {
+	if total > maxObservations {
 		return sdmx.TooLarge("the query selects %d observations, more than the %d a response holds: narrow the key or the periods, or read /export/sdmx.csv",
-			page.TotalCount, maxObservations)
+			total, maxObservations)
 	}
 	return nil
+}
+
+// historyResponse answers includeHistory=true: the selection's versions,
+// one or two data sets per revision that changed it, in SDMX-ML 2.1, whose
+// data sets carry an action and a validFromDate. Its size is that of the
+// selection as of every revision, each of which it reads.
+func historyResponse(ctx context.Context, rd dataset.Reader, in export.Input, opts export.DataOptions, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
+	if !rep.IsGenericData() && !rep.IsSpecificData() {
+		return nil, sdmx.NotImplemented("includeHistory=true is written in SDMX-ML 2.1 (GenericData, StructureSpecificData) only")
+	}
+	revisions, err := rd.Revisions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSize(ctx, rd, maxObservations, export.HistoryFilters(in.Filter, revisions)...); err != nil {
+		return nil, err
+	}
+	h, err := export.ReadHistory(ctx, in, revisions)
+	if err != nil {
+		return nil, err
+	}
+	if h.Empty() {
+		return nil, sdmx.NoResults("no observation matches the query in any revision")
+	}
+	return func(w io.Writer) error {
+		if rep.IsGenericData() {
+			return export.WriteGenericDataHistory(ctx, w, in, opts, h)
+		}
+		return export.WriteStructureSpecificDataHistory(ctx, w, in, opts, h)
+	}, nil
 }
 
 // availabilityResponse answers availableconstraint: the codes the data
@@ -233,7 +271,7 @@ func availabilityResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, 
 		return nil, err
 	}
 	in.Lang = lang
-	if err := checkSize(ctx, rd, in.Filter, maxObservations); err != nil {
+	if err := checkSize(ctx, rd, maxObservations, in.Filter); err != nil {
 		return nil, err
 	}
 	a, err := export.Available(ctx, in, q.Data.Key, q.Avail.Exact, q.Avail.Component)
