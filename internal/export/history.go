@@ -1,7 +1,6 @@
 package export
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -14,8 +13,8 @@ import (
 
 // History is a selection's versions, as SDMX REST's includeHistory=true
 // asks for them: for each revision that changed the selection, what it
-// disseminated, in SDMX-ML 2.1's terms one or two data sets valid from the
-// revision's load: the observations it added or changed (action Replace)
+// disseminated, as one or two data sets valid from the revision's load (in
+// SDMX-ML 2.1 and SDMX-JSON 2.0 alike): the observations it added or changed (action Replace)
 // and those it removed (action Delete). Replayed in order, the data sets
 // give the selection as it stood after any revision, the last one the
 // current data; a revision that left the selection as it was has none.
@@ -26,7 +25,7 @@ type History struct {
 type historySet struct {
 	action    string
 	validFrom time.Time
-	obs       []sdmxObservation
+	obs       []dataset.Observation
 }
 
 // SDMX-ML actions of a data set of versions.
@@ -46,41 +45,49 @@ func (h History) Empty() bool { return len(h.sets) == 0 }
 func ReadHistory(ctx context.Context, in Input, revisions []dataset.Revision) (History, error) {
 	d := newDSD(in.CodeLists, in.Releases)
 	var h History
-	before := map[string]sdmxObservation{}
+	before := map[string]dataset.Observation{}
 	for i, f := range HistoryFilters(in.Filter, revisions) {
 		r := revisions[i]
-		now := map[string]sdmxObservation{}
-		var changed []sdmxObservation
+		now := map[string]dataset.Observation{}
+		var changed []dataset.Observation
 		err := in.Query(ctx, f, func(o dataset.Observation) error {
 			so := d.observation(o)
 			k := strings.Join(so.Key, "\x1f")
-			now[k] = so
-			if b, ok := before[k]; !ok || !b.Value.Equal(so.Value) || !slices.Equal(b.Attrs, so.Attrs) {
-				changed = append(changed, so)
+			now[k] = o
+			if b, ok := before[k]; !ok || !sameSDMX(d.observation(b), so) {
+				changed = append(changed, o)
 			}
 			return nil
 		})
 		if err != nil {
 			return h, fmt.Errorf("read the selection as of revision %d: %w", r.Number, err)
 		}
-		var removed []sdmxObservation
-		for k, b := range before {
+		var removed []string
+		for k := range before {
 			if _, ok := now[k]; !ok {
-				removed = append(removed, b)
+				removed = append(removed, k)
 			}
 		}
-		slices.SortFunc(removed, func(a, b sdmxObservation) int {
-			return cmp.Compare(strings.Join(a.Key, "\x1f"), strings.Join(b.Key, "\x1f"))
-		})
+		slices.Sort(removed)
 		if len(changed) > 0 {
 			h.sets = append(h.sets, historySet{action: actionReplace, validFrom: r.LoadedAt, obs: changed})
 		}
 		if len(removed) > 0 {
-			h.sets = append(h.sets, historySet{action: actionDelete, validFrom: r.LoadedAt, obs: removed})
+			set := historySet{action: actionDelete, validFrom: r.LoadedAt}
+			for _, k := range removed {
+				set.obs = append(set.obs, before[k])
+			}
+			h.sets = append(h.sets, set)
 		}
 		before = now
 	}
 	return h, nil
+}
+
+// sameSDMX tells whether two observations read the same in SDMX: the same
+// value under the same attributes.
+func sameSDMX(a, b sdmxObservation) bool {
+	return a.Value.Equal(b.Value) && slices.Equal(a.Attrs, b.Attrs)
 }
 
 // HistoryFilters are f as of each of the revisions: what a history reads.
@@ -107,11 +114,33 @@ func WriteStructureSpecificDataHistory(ctx context.Context, w io.Writer, in Inpu
 }
 
 func writeHistoryML(ctx context.Context, out io.Writer, in Input, opts DataOptions, h History, specific bool) error {
-	return writeDataMessage(ctx, out, in, opts, specific, func(_ dsd, obsDim int) ([]dataSetML, error) {
+	return writeDataMessage(ctx, out, in, opts, specific, func(d dsd, obsDim int) ([]dataSetML, error) {
 		sets := make([]dataSetML, len(h.sets))
 		for i, s := range h.sets {
-			sets[i] = dataSetML{series: toSeries(s.obs, obsDim), action: s.action, validFrom: s.validFrom}
+			obs := make([]sdmxObservation, len(s.obs))
+			for j, o := range s.obs {
+				obs[j] = d.observation(o)
+			}
+			sets[i] = dataSetML{series: toSeries(obs, obsDim), action: s.action, validFrom: s.validFrom}
 		}
 		return sets, nil
 	})
+}
+
+// WriteSDMXJSONHistory writes a history as an SDMX-JSON 2.0 data message:
+// one data set per action of a revision, oldest first, with its validFrom.
+func WriteSDMXJSONHistory(ctx context.Context, w io.Writer, in Input, opts DataOptions, h History) error {
+	sets := make([]jsonDataSet, len(h.sets))
+	for i, s := range h.sets {
+		sets[i] = jsonDataSet{action: s.action, validFrom: s.validFrom,
+			each: func(ctx context.Context, fn func(dataset.Observation) error) error {
+				for _, o := range s.obs {
+					if err := fn(o); err != nil {
+						return err
+					}
+				}
+				return ctx.Err()
+			}}
+	}
+	return writeJSONData(ctx, w, in, opts, sets)
 }

@@ -135,6 +135,21 @@ func writeSDMXJSON(ctx context.Context, w io.Writer, in Input) error {
 // opts.DimensionAtObservation says: the message describes its own layout).
 // DetailDataOnly leaves the attributes out.
 func WriteSDMXJSON(ctx context.Context, w io.Writer, in Input, opts DataOptions) error {
+	return writeJSONData(ctx, w, in, opts, []jsonDataSet{{action: "Information", each: in.Each}})
+}
+
+// jsonDataSet is one data set of an SDMX-JSON data message: what it does
+// (SDMX's action), from when on (zero for no validFrom), and its
+// observations, read by each.
+type jsonDataSet struct {
+	action    string
+	validFrom time.Time
+	each      func(ctx context.Context, fn func(dataset.Observation) error) error
+}
+
+// writeJSONData writes the data message of the data sets, in their order;
+// the structure lists the values all of them use.
+func writeJSONData(ctx context.Context, w io.Writer, in Input, opts DataOptions, sets []jsonDataSet) error {
 	opts = opts.withDefaults()
 	d := newDSD(in.CodeLists, in.Releases)
 	if opts.Detail == DetailDataOnly {
@@ -147,20 +162,22 @@ func WriteSDMXJSON(ctx context.Context, w io.Writer, in Input, opts DataOptions)
 	for range d.Attributes {
 		used.attrs = append(used.attrs, map[string]bool{})
 	}
-	err := in.Each(ctx, func(o dataset.Observation) error {
-		so := d.observation(o)
-		so.Attrs = so.Attrs[:len(d.Attributes)]
-		for i, k := range so.Key {
-			used.dims[i][k] = true
+	for _, set := range sets {
+		err := set.each(ctx, func(o dataset.Observation) error {
+			so := d.observation(o)
+			so.Attrs = so.Attrs[:len(d.Attributes)]
+			for i, k := range so.Key {
+				used.dims[i][k] = true
+			}
+			used.periods[o.Period] = true
+			for i, a := range so.Attrs {
+				used.attrs[i][a] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("read observations: %w", err)
 		}
-		used.periods[o.Period] = true
-		for i, a := range so.Attrs {
-			used.attrs[i][a] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read observations: %w", err)
 	}
 
 	structure, dimIndex, attrIndex := d.jsonStructure(used, in.Lang)
@@ -179,51 +196,60 @@ func WriteSDMXJSON(ctx context.Context, w io.Writer, in Input, opts DataOptions)
 	if err != nil {
 		return fmt.Errorf("encode links: %w", err)
 	}
-	fmt.Fprintf(bw, "%s,\"data\":{\"structures\":[%s],\n\"dataSets\":[{\"structure\":0,\"action\":\"Information\",\"links\":%s,\"observations\":{",
-		head[:len(head)-1], st, links)
-
-	first := true
-	err = in.Each(ctx, func(o dataset.Observation) error {
-		so := d.observation(o)
-		so.Attrs = so.Attrs[:len(d.Attributes)]
-		idx := make([]string, len(so.Key))
-		for i, k := range so.Key {
-			n, ok := dimIndex[i][k]
-			if !ok {
-				return unlisted(o, k)
-			}
-			idx[i] = strconv.Itoa(n)
+	fmt.Fprintf(bw, "%s,\"data\":{\"structures\":[%s],\n\"dataSets\":[", head[:len(head)-1], st)
+	for n, set := range sets {
+		if n > 0 {
+			bw.WriteString(",\n")
 		}
-		cells := []any{json.RawMessage(dataset.FormatValue(so.Value))}
-		for i, a := range so.Attrs {
-			switch {
-			case attrIndex[i] != nil:
-				n, ok := attrIndex[i][a]
+		validFrom := ""
+		if !set.validFrom.IsZero() {
+			validFrom = fmt.Sprintf(",\"validFrom\":%q", set.validFrom.UTC().Format(time.RFC3339))
+		}
+		fmt.Fprintf(bw, "{\"structure\":0,\"action\":%q%s,\"links\":%s,\"observations\":{", set.action, validFrom, links)
+		first := true
+		err = set.each(ctx, func(o dataset.Observation) error {
+			so := d.observation(o)
+			so.Attrs = so.Attrs[:len(d.Attributes)]
+			idx := make([]string, len(so.Key))
+			for i, k := range so.Key {
+				n, ok := dimIndex[i][k]
 				if !ok {
-					return unlisted(o, a)
+					return unlisted(o, k)
 				}
-				cells = append(cells, n)
-			case a == "":
-				cells = append(cells, nil)
-			default:
-				cells = append(cells, a)
+				idx[i] = strconv.Itoa(n)
 			}
-		}
-		b, err := json.Marshal(cells)
+			cells := []any{json.RawMessage(dataset.FormatValue(so.Value))}
+			for i, a := range so.Attrs {
+				switch {
+				case attrIndex[i] != nil:
+					n, ok := attrIndex[i][a]
+					if !ok {
+						return unlisted(o, a)
+					}
+					cells = append(cells, n)
+				case a == "":
+					cells = append(cells, nil)
+				default:
+					cells = append(cells, a)
+				}
+			}
+			b, err := json.Marshal(cells)
+			if err != nil {
+				return fmt.Errorf("encode observation %s: %w", o.Key(), err)
+			}
+			if !first {
+				bw.WriteString(",")
+			}
+			first = false
+			fmt.Fprintf(bw, "\n%q:%s", strings.Join(idx, ":"), b)
+			return nil
+		})
 		if err != nil {
-			return fmt.Errorf("encode observation %s: %w", o.Key(), err)
+			return fmt.Errorf("write observations: %w", err)
 		}
-		if !first {
-			bw.WriteString(",")
-		}
-		first = false
-		fmt.Fprintf(bw, "\n%q:%s", strings.Join(idx, ":"), b)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("write observations: %w", err)
+		bw.WriteString("\n}}")
 	}
-	bw.WriteString("\n}}]}}\n")
+	bw.WriteString("]}}\n")
 	return bw.Flush()
 }
 

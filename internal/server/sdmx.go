@@ -181,8 +181,14 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 			})
 		}
 	}
+	opts := q.Data.Options
+	if v := rep.CSVVersion(); v != 0 || rep.JSON {
+		if opts.Detail == export.DetailSeriesKeysOnly || opts.Detail == export.DetailNoData {
+			return nil, sdmx.NotImplemented("series without observations (detail=%s, or SDMX 3.0's measures=none) are written in the SDMX-ML formats only", opts.Detail)
+		}
+	}
 	if q.Data.History {
-		return historyResponse(ctx, rd, in, q.Data.Options, rep, maxObservations)
+		return historyResponse(ctx, rd, in, opts, rep, maxObservations)
 	}
 	if err := checkSize(ctx, rd, maxObservations, in.Filter); err != nil {
 		return nil, err
@@ -191,12 +197,6 @@ func sdmxResponse(ctx context.Context, rd dataset.Reader, q sdmx.Query, rep sdmx
 		return nil, sdmx.NoResults("no observation matches the query")
 	} else if !errors.Is(err, errFound) {
 		return nil, err
-	}
-	opts := q.Data.Options
-	if v := rep.CSVVersion(); v != 0 || rep.JSON {
-		if opts.Detail == export.DetailSeriesKeysOnly || opts.Detail == export.DetailNoData {
-			return nil, sdmx.NotImplemented("series without observations (detail=%s, or SDMX 3.0's measures=none) are written in the SDMX-ML formats only", opts.Detail)
-		}
 	}
 	return func(w io.Writer) error {
 		switch {
@@ -232,12 +232,13 @@ func checkSize(ctx context.Context, rd dataset.Reader, maxObservations int, filt
 }
 
 // historyResponse answers includeHistory=true: the selection's versions,
-// one or two data sets per revision that changed it, in SDMX-ML 2.1, whose
-// data sets carry an action and a validFromDate. Its size is that of the
-// selection as of every revision, each of which it reads.
+// one or two data sets per revision that changed it, in SDMX-ML 2.1 or
+// SDMX-JSON 2.0, whose data sets carry an action and a validity (SDMX-CSV's
+// rows have an action but no validity). Its size is that of the selection
+// as of every revision, each of which it reads.
 func historyResponse(ctx context.Context, rd dataset.Reader, in export.Input, opts export.DataOptions, rep sdmx.Representation, maxObservations int) (sdmxWrite, error) {
-	if !rep.IsGenericData() && !rep.IsSpecificData() {
-		return nil, sdmx.NotImplemented("includeHistory=true is written in SDMX-ML 2.1 (GenericData, StructureSpecificData) only")
+	if rep.CSVVersion() != 0 {
+		return nil, sdmx.NotImplemented("includeHistory=true is written in SDMX-ML 2.1 and SDMX-JSON 2.0, whose data sets carry a validity; SDMX-CSV has none")
 	}
 	revisions, err := rd.Revisions(ctx)
 	if err != nil {
@@ -254,10 +255,13 @@ func historyResponse(ctx context.Context, rd dataset.Reader, in export.Input, op
 		return nil, sdmx.NoResults("no observation matches the query in any revision")
 	}
 	return func(w io.Writer) error {
-		if rep.IsGenericData() {
+		switch {
+		case rep.IsGenericData():
 			return export.WriteGenericDataHistory(ctx, w, in, opts, h)
+		case rep.IsSpecificData():
+			return export.WriteStructureSpecificDataHistory(ctx, w, in, opts, h)
 		}
-		return export.WriteStructureSpecificDataHistory(ctx, w, in, opts, h)
+		return export.WriteSDMXJSONHistory(ctx, w, in, opts, h)
 	}, nil
 }
 
