@@ -36,11 +36,25 @@ func load(t testing.TB, s *store.Store, sets ...*dataset.Dataset) {
 // fixture is the test data file, release fixture-2024.
 func fixture(t *testing.T) *dataset.Dataset {
 	t.Helper()
+	return fixtureAs(t)
+}
+
+// fixtureAs is the test data file with edits, each its first occurrence of
+// a text replaced, as the revision tests make their releases.
+func fixtureAs(t *testing.T, edits ...[2]string) *dataset.Dataset {
+	t.Helper()
 	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := dataset.Parse("fixture.yaml", b)
+	text := string(b)
+	for _, e := range edits {
+		if !strings.Contains(text, e[0]) {
+			t.Fatalf("the fixture has no %q", e[0])
+		}
+		text = strings.Replace(text, e[0], e[1], 1)
+	}
+	ds, err := dataset.Parse("fixture.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}

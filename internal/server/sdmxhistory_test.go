@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -47,28 +46,6 @@ func historyDataSets(t *testing.T, body string) []historyDataSet {
 		out = append(out, historyDataSet{Action: ds.Action, ValidFrom: ds.ValidFrom, Obs: obs})
 	}
 	return out
-}
-
-// fixtureAs is the test data file with edits, as the revision tests of the
-// store make their releases.
-func fixtureAs(t *testing.T, edits ...[2]string) *dataset.Dataset {
-	t.Helper()
-	b, err := os.ReadFile("../dataset/testdata/fixture.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(b)
-	for _, e := range edits {
-		if !strings.Contains(text, e[0]) {
-			t.Fatalf("the fixture has no %q", e[0])
-		}
-		text = strings.Replace(text, e[0], e[1], 1)
-	}
-	ds, err := dataset.Parse("fixture.yaml", []byte(text))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ds
 }
 
 // TestSDMXHistory: includeHistory=true answers, for each revision that
