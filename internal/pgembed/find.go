@@ -74,7 +74,7 @@ func (f finder) find(ctx context.Context) (string, error) {
 			continue
 		}
 		if hasServer(dir) {
-			return filepath.Clean(dir), nil
+			return installation(filepath.Clean(dir)), nil
 		}
 	}
 
@@ -110,6 +110,21 @@ func (f finder) find(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("%w on PATH, via pg_config --bindir, under /usr/lib/postgresql/*/bin or in the Homebrew/Postgres.app locations%s. "+
 		"Install PostgreSQL (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql@16) "+
 		"or set DATABASE_URL to use an existing server", ErrNoBinaries, note)
+}
+
+// installation is the directory the server programs in dir are links to,
+// when they are (a PATH entry of symbolic links into one version's
+// directory, as /usr/local/bin may hold): the tools the links leave out,
+// pg_basebackup say, are there beside them.
+func installation(dir string) string {
+	real, err := filepath.EvalSymlinks(filepath.Join(dir, "postgres"))
+	if err != nil {
+		return dir
+	}
+	if home := filepath.Dir(real); home != dir && hasServer(home) {
+		return home
+	}
+	return dir
 }
 
 func hasServer(dir string) bool {

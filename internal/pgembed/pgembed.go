@@ -128,6 +128,63 @@ type Cluster struct {
 // Start initialises the cluster if needed and starts the server, returning
 // once it accepts connections.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
+	c, err := prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.initdb(ctx, opts.Fast); err != nil {
+		return nil, fmt.Errorf("pgembed: %w", err)
+	}
+	if err := c.startOnce(ctx, opts.Fast); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// StartStandby makes the cluster in opts.Dir a streaming replica of primary,
+// copied with pg_basebackup (whose -R configures it to follow the primary
+// over its socket) unless the directory already holds one, and starts it.
+// It answers reads, as a hot standby does, once it accepts connections: for
+// testing a read replica (DATABASE_READ_URL) with PostgreSQL's own
+// replication on one machine.
+func StartStandby(ctx context.Context, primary *Cluster, opts Options) (*Cluster, error) {
+	c, err := prepare(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.basebackup(ctx, primary); err != nil {
+		return nil, fmt.Errorf("pgembed: %w", err)
+	}
+	if err := c.startOnce(ctx, opts.Fast); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// startOnce starts the prepared cluster, stopping first a server an earlier
+// process left running on it.
+func (c *Cluster) startOnce(ctx context.Context, fast bool) error {
+	running, err := c.run.running(ctx, c.dataDir)
+	if err != nil {
+		return fmt.Errorf("pgembed: pg_ctl status: %w", err)
+	}
+	if running {
+		c.log.Warn("pgembed: a server left by an earlier process is running on the data dir; restarting it with this process's settings",
+			"data_dir", c.dataDir)
+		if err := c.run.stop(ctx, c.dataDir); err != nil {
+			return fmt.Errorf("pgembed: stop leftover server: %w", err)
+		}
+	}
+	if err := c.start(ctx, fast); err != nil {
+		return fmt.Errorf("pgembed: %w", err)
+	}
+	c.log.Info("pgembed: PostgreSQL started", "data_dir", c.dataDir, "socket_dir", c.sockDir, "log", c.logFile)
+	return nil
+}
+
+// prepare finds the binaries and lays out the cluster's directories, its
+// socket and its log.
+func prepare(ctx context.Context, opts Options) (*Cluster, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -198,26 +255,6 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.prepareLogFile(); err != nil {
 		return nil, fmt.Errorf("pgembed: prepare log file: %w", err)
 	}
-	if err := c.initdb(ctx, opts.Fast); err != nil {
-		return nil, fmt.Errorf("pgembed: %w", err)
-	}
-
-	running, err := r.running(ctx, c.dataDir)
-	if err != nil {
-		return nil, fmt.Errorf("pgembed: pg_ctl status: %w", err)
-	}
-	if running {
-		log.Warn("pgembed: a server left by an earlier process is running on the data dir; restarting it with this process's settings",
-			"data_dir", c.dataDir)
-		if err := r.stop(ctx, c.dataDir); err != nil {
-			return nil, fmt.Errorf("pgembed: stop leftover server: %w", err)
-		}
-	}
-
-	if err := c.start(ctx, opts.Fast); err != nil {
-		return nil, fmt.Errorf("pgembed: %w", err)
-	}
-	log.Info("pgembed: PostgreSQL started", "data_dir", c.dataDir, "socket_dir", c.sockDir, "log", c.logFile)
 	return c, nil
 }
 
@@ -317,6 +354,36 @@ func (c *Cluster) initdb(ctx context.Context, fast bool) error {
 	}
 	if err := os.Rename(tmp, c.dataDir); err != nil {
 		return fmt.Errorf("initdb: move cluster into place: %w", err)
+	}
+	return nil
+}
+
+// basebackup copies primary into the cluster's data directory, unless it
+// holds a cluster already, and configures it as primary's standby.
+func (c *Cluster) basebackup(ctx context.Context, primary *Cluster) error {
+	if _, err := os.Stat(filepath.Join(c.dataDir, "PG_VERSION")); err == nil {
+		return c.checkVersion(ctx)
+	}
+	tmp := c.dataDir + ".basebackup"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("remove interrupted base backup: %w", err)
+	}
+	if err := ownedDir(tmp, c.run.acct); err != nil {
+		return fmt.Errorf("prepare base backup dir: %w", err)
+	}
+	// The server refuses a data directory others may read.
+	if err := os.Chmod(tmp, 0o700); err != nil {
+		return fmt.Errorf("prepare base backup dir: %w", err)
+	}
+	c.log.Info("pgembed: copying the primary", "primary", primary.dataDir, "data_dir", c.dataDir)
+	if _, err := c.run.cmd(ctx, "pg_basebackup", "-D", tmp, "-h", primary.sockDir, "-p", strconv.Itoa(port),
+		"-U", superuser, "-X", "stream", "-R", "--no-sync",
+		// At once, not after a spread checkpoint (minutes on an idle primary).
+		"--checkpoint=fast"); err != nil {
+		return fmt.Errorf("pg_basebackup: %w", err)
+	}
+	if err := os.Rename(tmp, c.dataDir); err != nil {
+		return fmt.Errorf("pg_basebackup: move cluster into place: %w", err)
 	}
 	return nil
 }

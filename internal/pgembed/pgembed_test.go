@@ -67,6 +67,22 @@ func TestFinderFind(t *testing.T) {
 			},
 		},
 		{
+			name: "a PATH entry of links is the directory they point into",
+			setup: func(t *testing.T, root string) (finder, string) {
+				home := fullBin(t, filepath.Join(root, "usr", "lib", "postgresql", "15", "bin"))
+				links := filepath.Join(root, "links")
+				if err := os.MkdirAll(links, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range serverPrograms {
+					if err := os.Symlink(filepath.Join(home, p), filepath.Join(links, p)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				return finder{path: links}, "usr/lib/postgresql/15/bin"
+			},
+		},
+		{
 			name: "relative PATH entries are ignored",
 			setup: func(t *testing.T, root string) (finder, string) {
 				cfg := fullBin(t, filepath.Join(root, "cfg"))
