@@ -58,6 +58,9 @@ Commands:
   synth [--observations N] [--seed S] [-o F]
                              write a synthetic world-sized data file (default 5M
                              observations) shaped like the report, for benchmarks
+  bench [--url U] [--concurrency N] [--duration D] [--queries a,b] [--key K] [--sql]
+                             drive a running service with the fixed query mix and print
+                             throughput, latency, SQL statements and database time per request
 
 Environment:
   DATABASE_URL      PostgreSQL to use; unset: a private cluster in DATA_DIR
@@ -137,6 +140,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return c.extract(ctx, rest)
 	case "synth":
 		return c.synth(ctx, rest)
+	case "bench":
+		return c.bench(ctx, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
