@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"indicators/internal/dataset"
@@ -20,15 +21,31 @@ import (
 type Loaders struct {
 	catalog requestCatalog
 
-	alsoStated *dataloadgen.Loader[int64, []dataset.Source]
-	byID       *dataloadgen.Loader[int64, dataset.Observation]
-	inCell     *dataloadgen.Loader[dataset.Cell, dataset.Observation]
-	facets     *dataloadgen.Loader[string, dataset.IndicatorFacets]
-	agencyInds *dataloadgen.Loader[string, []string]
-	firstPages *dataloadgen.Loader[pageKey, dataset.Page]
-	series     *dataloadgen.Loader[dataset.SeriesKey, []dataset.Observation]
-	latest     *dataloadgen.Loader[dataset.LatestKey, dataset.Headline]
-	slices     *dataloadgen.Loader[dataset.SliceKey, []dataset.Observation]
+	alsoStated batched[int64, []dataset.Source]
+	byID       batched[int64, dataset.Observation]
+	inCell     batched[dataset.Cell, dataset.Observation]
+	facets     batched[string, dataset.IndicatorFacets]
+	agencyInds batched[string, []string]
+	firstPages batched[pageKey, dataset.Page]
+	series     batched[dataset.SeriesKey, []dataset.Observation]
+	latest     batched[dataset.LatestKey, dataset.Headline]
+	slices     batched[dataset.SliceKey, []dataset.Observation]
+
+	// rootFields is how many fields the operation selects at its root
+	// (occursOnce), counted once.
+	rootFieldsOnce sync.Once
+	rootFields     int
+}
+
+// batched is a loader and the fetch it batches, which load calls itself
+// for a field no list holds.
+type batched[K comparable, V any] struct {
+	loader *dataloadgen.Loader[K, V]
+	fetch  func(context.Context, []K) (map[K]V, error)
+}
+
+func newBatched[K comparable, V any](fetch func(context.Context, []K) (map[K]V, error)) batched[K, V] {
+	return batched[K, V]{dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(batchWait)), fetch}
 }
 
 // batchWait is how long a loader collects keys before it queries: gqlgen
@@ -38,20 +55,19 @@ const batchWait = 10 * time.Millisecond
 
 // NewLoaders makes the loaders for one request.
 func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
-	opts := []dataloadgen.Option{dataloadgen.WithWait(batchWait)}
 	return &Loaders{
 		catalog:    requestCatalog{cache: catalogs},
-		alsoStated: dataloadgen.NewMappedLoader(s.AlsoStated, opts...),
-		byID:       dataloadgen.NewMappedLoader(s.ObservationsByID, opts...),
-		inCell:     dataloadgen.NewMappedLoader(s.CurrentObservations, opts...),
-		series:     dataloadgen.NewMappedLoader(s.Series, opts...),
-		latest:     dataloadgen.NewMappedLoader(s.Latest, opts...),
-		slices:     dataloadgen.NewMappedLoader(s.Slices, opts...),
-		facets:     dataloadgen.NewMappedLoader(s.FacetsOfIndicators, opts...),
-		agencyInds: dataloadgen.NewMappedLoader(s.IndicatorsOfAgencies, opts...),
-		firstPages: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
+		alsoStated: newBatched(s.AlsoStated),
+		byID:       newBatched(s.ObservationsByID),
+		inCell:     newBatched(s.CurrentObservations),
+		series:     newBatched(s.Series),
+		latest:     newBatched(s.Latest),
+		slices:     newBatched(s.Slices),
+		facets:     newBatched(s.FacetsOfIndicators),
+		agencyInds: newBatched(s.IndicatorsOfAgencies),
+		firstPages: newBatched(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
 			return fetchFirstPages(ctx, s, keys)
-		}, opts...),
+		}),
 	}
 }
 
@@ -124,13 +140,43 @@ func fetchFirstPages(ctx context.Context, s dataset.Reader, keys []pageKey) (map
 	return out, nil
 }
 
-// load asks a loader for one key; a key the batch found nothing for gives the
-// zero value (no sources, no facets, an empty page), not an error.
-func load[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, V], key K) (V, error) {
-	v, err := l.Load(ctx, key)
+// load asks for one key; a key the batch found nothing for gives the zero
+// value (no sources, no facets, an empty page), not an error. A field that
+// occurs once in the response (indicator(code:) { series }, the only root
+// field, no list above it) has no siblings to batch with: it is fetched at
+// once instead of after the loader's batchWait, which would be all of its
+// latency.
+func load[K comparable, V any](ctx context.Context, b batched[K, V], key K) (V, error) {
+	if occursOnce(ctx) {
+		vs, err := b.fetch(ctx, []K{key})
+		return vs[key], err
+	}
+	v, err := b.loader.Load(ctx, key)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		var zero V
 		return zero, nil
 	}
 	return v, err
+}
+
+// occursOnce reports whether the field being resolved is, but for aliases
+// beside it, the only one of its kind the response holds: the operation has
+// one root field (no alias of the root repeats the path) and no list holds
+// the field. Otherwise its siblings and cousins are batched by the loader.
+// Aliases below the one root field (a: series, b: series) each fetch at
+// once: statements grow with the document, never with the rows.
+func occursOnce(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return false
+		}
+	}
+	l := loadersFor(ctx)
+	l.rootFieldsOnce.Do(func() {
+		if graphql.HasOperationContext(ctx) {
+			opCtx := graphql.GetOperationContext(ctx)
+			l.rootFields = len(graphql.CollectFields(opCtx, opCtx.Operation.SelectionSet, []string{"Query"}))
+		}
+	})
+	return l.rootFields == 1
 }
