@@ -74,6 +74,18 @@ func TestMixAnswers(t *testing.T) {
 		}
 	}
 
+	// An answer with errors is counted as one.
+	broken := bench.Query{Name: "broken", GraphQL: `query($ind: String!) { indicator(code: $ind) { nope } }`,
+		Vars: func(*rand.Rand, *bench.Pools) map[string]any { return map[string]any{"ind": "x"} }}
+	cfg.Queries, cfg.DB = []bench.Query{broken}, nil
+	results, err = bench.Run(ctx, cfg, pools)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := results[0]; r.Requests == 0 || r.Errors != r.Requests {
+		t.Errorf("a query answering errors: %d requests, %d errors counted", r.Requests, r.Errors)
+	}
+
 	// The floors: the same draw asked of the service and as SQL answers
 	// the same values.
 	for _, q := range bench.Mix {
