@@ -38,6 +38,20 @@ func cachingServer(t *testing.T, dsn string, cacheBytes int64) (*httptest.Server
 	return srv, s, counter
 }
 
+// fixtureDatabase is a fresh database holding the fixture, and a store of
+// its own on it (another process's, as far as a server is concerned).
+func fixtureDatabase(t *testing.T) (string, *store.Store) {
+	t.Helper()
+	dsn := testdb.DSN(t)
+	loader, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { loader.Close() })
+	load(t, loader, fixture(t))
+	return dsn, loader
+}
+
 // postVars sends query with variables and the given headers.
 func postVars(t *testing.T, srv *httptest.Server, query string, vars map[string]any, header map[string]string) response {
 	t.Helper()
@@ -69,13 +83,7 @@ const (
 // the same body, no statement sent. Whatever its body depends on keys it:
 // the variables, the language, the viewer; the query's layout does not.
 func TestResponseCache(t *testing.T) {
-	dsn := testdb.DSN(t)
-	loader, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loader.Close() })
-	load(t, loader, fixture(t))
+	dsn, _ := fixtureDatabase(t)
 	srv, _, counter := cachingServer(t, dsn, 0)
 
 	reformatted := "# the same query, laid out otherwise\n" + strings.Join(strings.Fields(cachedQuery), " ")
@@ -158,14 +166,7 @@ func TestResponseCacheTiers(t *testing.T) {
 // over one database answer the new data once the load is heard, never a
 // cached answer of the old.
 func TestResponseCacheAcrossProcesses(t *testing.T) {
-	dsn := testdb.DSN(t)
-	loader, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loader.Close() })
-	first := fixture(t)
-	load(t, loader, first)
+	dsn, loader := fixtureDatabase(t)
 	a, storeA, _ := cachingServer(t, dsn, 0)
 	b, storeB, _ := cachingServer(t, dsn, 0)
 	const q = `{ releases { code } }`
@@ -251,13 +252,7 @@ func TestPersistedQueries(t *testing.T) {
 
 // With the cache turned off, every request executes.
 func TestResponseCacheOff(t *testing.T) {
-	dsn := testdb.DSN(t)
-	loader, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loader.Close() })
-	load(t, loader, fixture(t))
+	dsn, _ := fixtureDatabase(t)
 	srv, _, counter := cachingServer(t, dsn, -1)
 	post(t, srv, cachedQuery, nil)
 	before := counter.Count()
