@@ -112,7 +112,7 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 	if err := dataset.NewCatalog(cl, rels, nil).CheckCodes(filter); err != nil {
 		return Input{}, err
 	}
-	if cl, err = withDimensions(ctx, s, cl); err != nil {
+	if cl, err = withDimensions(ctx, s, cl, filter.Indicators); err != nil {
 		return Input{}, err
 	}
 	in := Input{CodeLists: cl, Releases: rels, Filter: filter, Query: current}
@@ -130,12 +130,16 @@ func NewInput(ctx context.Context, s dataset.Reader, filter dataset.Filter) (Inp
 
 // withDimensions returns the code lists with each indicator's dimensions
 // (the SDMX formats write _T on them and _Z on the others), read from the
-// reader's facets: the one place that rule is written. cl itself, which a
-// caller may share, is left as it is.
-func withDimensions(ctx context.Context, s dataset.Reader, cl *dataset.CodeLists) (*dataset.CodeLists, error) {
-	codes := make([]string, len(cl.Indicators))
-	for i, ind := range cl.Indicators {
-		codes[i] = ind.Code
+// reader's facets: the one place that rule is written. Only the indicators
+// an export selects need them, when it names some (reading the facets
+// reads their observations). cl itself, which a caller may share, is left
+// as it is.
+func withDimensions(ctx context.Context, s dataset.Reader, cl *dataset.CodeLists, selected []string) (*dataset.CodeLists, error) {
+	codes := selected
+	if len(codes) == 0 {
+		for _, ind := range cl.Indicators {
+			codes = append(codes, ind.Code)
+		}
 	}
 	facets, err := s.FacetsOfIndicators(ctx, codes)
 	if err != nil {

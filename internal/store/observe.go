@@ -12,13 +12,23 @@ import (
 // read after). A prepared statement counts at each execution, not at its
 // preparation: a statement the store prepared once and runs per request is
 // still one statement per request.
-func ObservedConnector(c driver.Connector, observe func(time.Duration)) driver.Connector {
+func ObservedConnector(c driver.Connector, observe func(SentStatement)) driver.Connector {
 	return observedConnector{c, observe}
 }
 
-type observer func(time.Duration)
+// SentStatement is one statement sent: its text, its arguments and the time
+// until its first answer.
+type SentStatement struct {
+	Query    string
+	Args     []driver.NamedValue
+	Duration time.Duration
+}
 
-func (o observer) since(start time.Time) { o(time.Since(start)) }
+type observer func(SentStatement)
+
+func (o observer) since(start time.Time, query string, args []driver.NamedValue) {
+	o(SentStatement{Query: query, Args: args, Duration: time.Since(start)})
+}
 
 type observedConnector struct {
 	driver.Connector
@@ -43,7 +53,7 @@ func (oc observedConn) QueryContext(ctx context.Context, query string, args []dr
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	defer oc.observe.since(time.Now())
+	defer oc.observe.since(time.Now(), query, args)
 	return q.QueryContext(ctx, query, args)
 }
 
@@ -52,7 +62,7 @@ func (oc observedConn) ExecContext(ctx context.Context, query string, args []dri
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	defer oc.observe.since(time.Now())
+	defer oc.observe.since(time.Now(), query, args)
 	return e.ExecContext(ctx, query, args)
 }
 
@@ -73,7 +83,7 @@ func (oc observedConn) PrepareContext(ctx context.Context, query string) (driver
 	if err != nil {
 		return nil, err
 	}
-	return observedStmt{st, oc.observe}, nil
+	return observedStmt{st, query, oc.observe}, nil
 }
 
 // ResetSession, IsValid, Ping and CheckNamedValue reach the driver's own:
@@ -109,11 +119,12 @@ func (oc observedConn) CheckNamedValue(nv *driver.NamedValue) error {
 
 type observedStmt struct {
 	driver.Stmt
+	query   string
 	observe observer
 }
 
 func (os observedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	defer os.observe.since(time.Now())
+	defer os.observe.since(time.Now(), os.query, args)
 	if q, ok := os.Stmt.(driver.StmtQueryContext); ok {
 		return q.QueryContext(ctx, args)
 	}
@@ -121,7 +132,7 @@ func (os observedStmt) QueryContext(ctx context.Context, args []driver.NamedValu
 }
 
 func (os observedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	defer os.observe.since(time.Now())
+	defer os.observe.since(time.Now(), os.query, args)
 	if e, ok := os.Stmt.(driver.StmtExecContext); ok {
 		return e.ExecContext(ctx, args)
 	}

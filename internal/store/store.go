@@ -224,9 +224,9 @@ func openObserved(dsn, pool string, obs *atomic.Pointer[StatementObserver]) (*sq
 	if err != nil {
 		return nil, err
 	}
-	return sqlx.NewDb(sql.OpenDB(ObservedConnector(c, func(d time.Duration) {
+	return sqlx.NewDb(sql.OpenDB(ObservedConnector(c, func(st SentStatement) {
 		if f := obs.Load(); f != nil {
-			(*f)(pool, d)
+			(*f)(pool, st.Duration)
 		}
 	})), "postgres"), nil
 }
