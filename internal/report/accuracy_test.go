@@ -257,14 +257,19 @@ func score(text *Text, key []keyEntry, d *dataset.Dataset) accuracy {
 		} else if !bothRight && doubt >= Doubtful {
 			a.wrongFlagged++
 		}
+		got := indicators[o.Indicator]
+		forced := !indRight && !isProposed(o.Indicator) && (e.unit == "" || got.Unit != e.unit || got.Theme != e.theme)
+		if forced {
+			a.forced++
+		}
 		if bothRight {
 			a.both++
 		} else {
-			a.misses = append(a.misses, fmt.Sprintf("key line %d: %s want %s %v, drafted %s {%s}", e.line, e.value, e.answers[0].indicator, e.answers[0].by, o.Indicator, dataset.CoordinateKey(o.Coordinates)))
-		}
-		got := indicators[o.Indicator]
-		if !indRight && !isProposed(o.Indicator) && (e.unit == "" || got.Unit != e.unit || got.Theme != e.theme) {
-			a.forced++
+			mark := ""
+			if forced {
+				mark = " (forced: another unit or theme)"
+			}
+			a.misses = append(a.misses, fmt.Sprintf("key line %d: %s want %s %v, drafted %s {%s}%s", e.line, e.value, e.answers[0].indicator, e.answers[0].by, o.Indicator, dataset.CoordinateKey(o.Coordinates), mark))
 		}
 	}
 	for k, o := range d.Observations {
@@ -318,6 +323,7 @@ func TestClassificationAccuracy(t *testing.T) {
 		{name: "variant b", text: "b", floor: floor{0.96, 0.94, 0}},
 		{name: "variant c", text: "c", floor: floor{0.95, 0.92, 0}},
 		{name: "variant d", text: "d", floor: floor{0.93, 0.90, 1}},
+		{name: "variant e", text: "e", floor: floor{0.83, 0.74, 6}},
 	}
 	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {
