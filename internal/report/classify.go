@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"indicators/internal/dataset"
 )
 
@@ -29,9 +31,12 @@ type figure struct {
 	index  int
 	obs    dataset.Observation
 	ranked []scored
-	own    ownWords
-	spelt  map[string]bool // dimensions its own words name a member of
-	notes  []string        // what the guesses rest on
+	// kinds are the kinds of figure its counted words allow (countedKinds),
+	// nil when the codes file counts none of them.
+	kinds map[string]bool
+	own   ownWords
+	spelt map[string]bool // dimensions its own words name a member of
+	notes []string        // what the guesses rest on
 	// readNotes say how the number was read: change, qualifier, period.
 	readNotes []string
 	doubts    []doubt
@@ -426,6 +431,7 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	f.own.numbers = f.ownNumbers()
 	_, whole := t.partWhole(f.index, reasons)
 	f.ranked = g.rankFigure(t, f.index, end, reasons)
+	f.kinds, _ = g.countedKinds(t, f.index, reasons)
 	if whole >= 0 && len(f.ranked) > 1 && f.ranked[1].score > 0 {
 		// A part and its whole are counted by different indicators: where
 		// both fit one best, the one whose second guess fits it nearer
@@ -459,19 +465,136 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 }
 
 // rankFigure ranks the indicators for the figure at i, written up to end:
-// by the words of its context, and by what its noun counts (the whole's
-// noun for a part: "86 out of 100 identified children").
+// by the words of its context, and by the kinds of figure its counted words
+// allow (countedKinds).
 func (g *guesser) rankFigure(t *Text, i, end int, reasons []string) []scored {
 	n := t.numbers[i]
-	skip, whole := t.partWhole(i, reasons)
-	ranked := g.rank(t.context(n.Start, end, skip), g.unitsAfter(t, end))
-	nounAt := end
-	if whole >= 0 {
-		nounAt = t.numbers[whole].End
-	}
-	g.ruleOut(ranked, countedNoun(t.norm[nounAt:t.sentence(n.Start).end]))
+	skip, _ := t.partWhole(i, reasons)
+	ranked := g.rank(t.context(n.Start, end, skip, t.laterWords(i, end, reasons)), g.unitsAfter(t, end))
+	kinds, phrase := g.countedKinds(t, i, reasons)
+	g.favour(ranked, phrase)
+	g.ruleOut(ranked, kinds)
 	return ranked
 }
+
+// laterWords is where the words of the next figure of the sentence start,
+// which say what that figure counts rather than this one ("on 36 occasions
+// and checked 1,340 workers", "the births of 27 children were registered,
+// and the parents of 51 children received legal assistance"): the next
+// figure's own words, or the end of this one's if later. A figure's whole
+// ("57 of 1,002 workers") and a figure sharing this one's noun ("30 central
+// and 69 local executive authorities") speak for it too.
+func (t *Text) laterWords(i, end int, reasons []string) int {
+	sent := t.sentence(t.numbers[i].Start)
+	from := i
+	if _, whole := t.partWhole(i, reasons); whole >= 0 {
+		from = whole
+	}
+	next := t.nextFigure(from, reasons)
+	if next == from || elliptic.MatchString(t.norm[end:t.numbers[next].Start]) {
+		return sent.end
+	}
+	return max(t.own(i, end, reasons).after.end, t.own(next, t.numbers[next].End, reasons).before.start)
+}
+
+// quantityVerb ends the words before a figure stated as what its subject
+// amounts to: "Criminal cases initiated on these facts numbered 13",
+// "the number of identified victims stood at 84", "Offences committed
+// using information technologies: 37".
+var quantityVerb = regexp.MustCompile(`(?i)(?:\b(?:numbered|totall?ed|amounted\s+to|stood\s+at|came\s+to|reached)|:)\s*$`)
+
+// ofHead is the noun a figure is the complement of: "the births of 27
+// children", "the parents of 51 children", "the children of five victims".
+var ofHead = regexp.MustCompile(`(\pL+)\s+of\s+(?:the\s+)?$`)
+
+// countedKinds are the kinds of figure (unit and theme) what the figure at i
+// counts may be, from the codes file's use of its counted noun, nil when the
+// codes file counts none of them. The counted noun is the head of the words
+// right after the figure (the whole's for a part: "86 out of 100 identified
+// children"); where they name none, the subject of a figure stated as what
+// it amounts to ("Criminal cases … numbered 13"), else what the figure
+// before it in its sentence counts ("121 children …; 77 of them were
+// visited …, 6 were placed in the shelter": children, not visits). A figure
+// that is the complement of a noun ("the births of 27 children") may count
+// either. It returns the key of the noun phrase right after the figure too,
+// "" for none or one word.
+func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]bool, string) {
+	n := t.numbers[i]
+	sent := t.sentence(n.Start)
+	nounAt := n.End
+	if _, whole := t.partWhole(i, reasons); whole >= 0 {
+		nounAt = t.numbers[whole].End
+	}
+	var kinds map[string]bool
+	before := t.norm[sent.start:n.Start]
+	noun, phrase := nounPhrase(t.norm[nounAt:sent.end])
+	switch {
+	case len(g.counts[phrase]) > 0:
+		kinds = g.counts[phrase] // "case of forced labour": an offence, not a criminal case
+	case noun != "":
+		kinds = g.counts[noun]
+	case quantityVerb.MatchString(before) && !t.holdsFigure(span{t.clauseStart(sent, sent.start+quantityVerb.FindStringIndex(before)[0]), n.Start}, reasons):
+		verb := sent.start + quantityVerb.FindStringIndex(before)[0]
+		kinds = g.counts[subjectNoun(t.norm[t.clauseStart(sent, verb):verb])]
+	default:
+		for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+			if reasons[k] == "" && !t.numbers[k].Change {
+				kinds, _ := g.countedKinds(t, k, reasons)
+				return kinds, ""
+			}
+		}
+	}
+	if m := ofHead.FindStringSubmatch(before); m != nil && len(kinds) > 0 && !stopWords[strings.ToLower(m[1])] {
+		for term := range termSet(m[1]) {
+			if len(g.counts[term]) > 0 {
+				kinds = maps.Clone(kinds)
+				maps.Copy(kinds, g.counts[term])
+			}
+		}
+	}
+	return kinds, phrase
+}
+
+// holdsFigure reports whether a figure is written inside s: "assisted 95
+// victims: 61 in court …" lists the parts of 95, not what 61 amounts to.
+func (t *Text) holdsFigure(s span, reasons []string) bool {
+	for _, k := range t.numbersIn(s) {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseStart is where the clause holding pos starts in the sentence.
+func (t *Text) clauseStart(sent span, pos int) int {
+	start := sent.start
+	for _, b := range t.boundaries(sent) {
+		if b.pos < pos {
+			start = b.end
+		}
+	}
+	return start
+}
+
+// subjectNoun is the counted noun of a clause's subject: the head of its
+// first noun phrase, past the words that only introduce it ("In 2025 the
+// number of identified victims" → "victim").
+func subjectNoun(clause string) string {
+	words := strings.Fields(clause)
+	for len(words) > 0 {
+		lw := strings.ToLower(strings.Trim(words[0], ",;:()"))
+		if !stopWords[lw] && !introducing[lw] && letters.FindString(lw) == lw && !strings.HasSuffix(lw, "ed") {
+			break
+		}
+		words = words[1:]
+	}
+	return countedNoun(strings.Join(words, " "))
+}
+
+// introducing are the words that name a quantity rather than what it
+// counts: "the number of victims", "a total of 88".
+var introducing = map[string]bool{"number": true, "total": true, "amount": true}
 
 // unknownPhrase reports whether every word of the noun phrase right after
 // the figure ("40 beds for …") is unknown to the codes file: a new kind of
@@ -802,7 +925,7 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	if len(o.Coordinates) > 0 {
 		for k := len(d.Observations) - 1; k >= 0; k-- {
 			e := &d.Observations[k]
-			if e.Value.Equal(o.Value) && e.Period == o.Period && e.Source.Section != o.Source.Section && within(o.Coordinates, e.Coordinates) {
+			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && within(o.Coordinates, e.Coordinates) {
 				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
 				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
 				return false
@@ -817,6 +940,9 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	for _, r := range f.ranked[1:] {
 		if r.score <= 0 || r.score < f.ranked[0].score/2 {
 			break
+		}
+		if !f.mayCount(g, r.index) {
+			continue
 		}
 		carried := o.Coordinates
 		o.Indicator = g.indicators[r.index].Code
@@ -846,6 +972,26 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	}
 	keys[o.Key()] = true
 	return true
+}
+
+// mayCount reports whether the figure may be one of the indicator at index
+// k, another guess than its best: of a kind its counted words allow, or,
+// where the codes file counts none of them ("1,120 messages"), of its best
+// guess's kind. Filed under another kind, the figure would be forced; a
+// proposed indicator says it is new instead.
+func (f *figure) mayCount(g *guesser, k int) bool {
+	if len(f.kinds) > 0 {
+		return f.kinds[kind(g.indicators[k])]
+	}
+	return kind(g.indicators[k]) == kind(g.indicators[f.ranked[0].index])
+}
+
+// sameChange reports whether two figures may state the same change on the
+// previous year: "1 (-2) act of forced labour" restates "one (-2) case of
+// forced labour", not "one (-1) criminal case". A figure stating none may
+// restate any (a chart legend states none).
+func sameChange(a, b *decimal.Decimal) bool {
+	return a == nil || b == nil || a.Equal(*b)
 }
 
 // within reports whether every coordinate of part is one of whole's.

@@ -36,9 +36,14 @@ type guesser struct {
 	conventions map[string]string
 	agencies    []agencyName
 	// counts maps a counted noun (the head of the words right after a
-	// figure: "workers" of "64 medical workers") to the kinds (unit and
-	// theme) of the indicators the codes file counts it by.
+	// figure: "workers" of "64 medical workers"), and the key of a counted
+	// noun phrase of more words ("case of forced labour"), to the kinds
+	// (unit and theme) of the indicators the codes file counts it by.
 	counts map[string]map[string]bool
+	// phrases maps the key of a counted noun phrase of more words than one
+	// ("non-governmental organizations", "criminal cases") to the
+	// indicators whose figures the codes file counts by it.
+	phrases map[string]map[int]bool
 	// vocabulary is every word the codes file uses for what it counts:
 	// indicators, units, dimensions and members, the quotes of its figures.
 	vocabulary map[string]bool
@@ -57,13 +62,14 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		conventions: map[string]string{},
 		vocabulary:  map[string]bool{},
 		counts:      map[string]map[string]bool{},
+		phrases:     map[string]map[int]bool{},
 	}
 	for _, ind := range codes.Indicators {
 		g.named = append(g.named, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
 		g.terms = append(g.terms, maps.Clone(g.named[len(g.named)-1]))
 	}
-	for _, ind := range codes.Indicators {
-		g.count(countedNoun(ind.Name), ind) // "Victims sheltered", "Brochures distributed"
+	for i, ind := range codes.Indicators {
+		g.count(ind.Name, i) // "Victims sheltered", "Brochures distributed"
 	}
 	g.learn(codes.Observations)
 	for _, ts := range g.terms {
@@ -127,7 +133,7 @@ func (g *guesser) learn(observations []dataset.Observation) {
 			}
 			for _, n := range Numbers(src.Quote) {
 				if !n.Change && n.Value.Equal(o.Value) {
-					g.count(countedNoun(src.Quote[n.End:]), g.indicators[i])
+					g.count(src.Quote[n.End:], i)
 				}
 			}
 		}
@@ -142,15 +148,39 @@ func (g *guesser) learn(observations []dataset.Observation) {
 	}
 }
 
-// count records that the indicator counts the noun.
-func (g *guesser) count(noun string, ind dataset.Indicator) {
-	if noun == "" {
-		return
+// count records that the indicator at index i counts the noun phrase that
+// starts s, by its head and by all its words.
+func (g *guesser) count(s string, i int) {
+	head, key := nounPhrase(s)
+	for _, noun := range []string{head, key} {
+		if noun == "" {
+			continue
+		}
+		if g.counts[noun] == nil {
+			g.counts[noun] = map[string]bool{}
+		}
+		g.counts[noun][kind(g.indicators[i])] = true
 	}
-	if g.counts[noun] == nil {
-		g.counts[noun] = map[string]bool{}
+	if key != "" {
+		if g.phrases[key] == nil {
+			g.phrases[key] = map[int]bool{}
+		}
+		g.phrases[key][i] = true
 	}
-	g.counts[noun][kind(ind)] = true
+}
+
+// phraseWeight is how much more likely an indicator is when the codes file
+// counts its figures by the very noun phrase the figure counts ("20
+// non-governmental organizations" contributing data, not receiving grants).
+const phraseWeight = 1.5
+
+// favour raises the indicators the codes file counts the phrase by.
+func (g *guesser) favour(ranked []scored, phrase string) {
+	for k := range ranked {
+		if g.phrases[phrase][ranked[k].index] {
+			ranked[k].score *= phraseWeight
+		}
+	}
 }
 
 // scored is an indicator's score for a figure and the words that earned it.
@@ -224,44 +254,79 @@ var notNoun = map[string]bool{"out": true, "among": true, "between": true, "over
 
 var leadingAside = regexp.MustCompile(`^\s*\([^)]*\)`)
 
+// wordOnly matches a word of letters, hyphenated or not ("non-governmental").
+var wordOnly = regexp.MustCompile(`^\pL+(?:-\pL+)*$`)
+
 // countedNoun is the head of the noun phrase that starts s, the words right
 // after a figure: the last of its meaningful words before a stop word, a
 // number or a mark ("medical workers on identifying …" → "worker"), or ""
 // when a stop word or a number comes first ("were subjected …").
 func countedNoun(s string) string {
-	head := ""
+	head, _ := nounPhrase(s)
+	return head
+}
+
+// ofWords is how many words of an "of" complement name what a noun phrase
+// counts ("case of forced labour", "acts of trafficking in persons").
+const ofWords = 2
+
+// nounPhrase reads the noun phrase that starts s: its head (countedNoun)
+// and the key of all its words, with the complement "of" joins to the head:
+// "case of forced labour" (an offence) is another thing than a "criminal
+// case" (a case). The key is "" for a phrase of one word.
+func nounPhrase(s string) (head, key string) {
 	if aside := leadingAside.FindString(s); aside != "" {
 		s = s[len(aside):] // "161 (+2) acts", "44 (unchanged) criminal offences"
 	}
-	for k, w := range strings.Fields(s) {
+	fields := strings.Fields(s)
+	var words []string
+	k := 0
+	for ; k < len(fields); k++ {
+		w := fields[k]
 		word := strings.TrimRight(w, ",.;:)”\"")
 		lw := strings.ToLower(word)
-		if k == unitWords+1 || stopWords[lw] || notNoun[lw] || letters.FindString(word) != word ||
+		if k == unitWords+1 || stopWords[lw] || notNoun[lw] || !wordOnly.MatchString(word) ||
 			len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing")) {
 			break // "children deprived of …", "3 (+1) acts involving …"
 		}
 		head = word
+		words = append(words, word)
 		if word != w {
+			k = len(fields) // a mark ends the phrase, complement and all
 			break
 		}
 	}
-	for term := range termSet(head) {
-		return term
+	if head != "" && k < len(fields) && strings.ToLower(fields[k]) == "of" {
+		for _, w := range fields[k+1 : min(len(fields), k+1+ofWords)] {
+			word := strings.TrimRight(w, ",.;:)”\"")
+			if stopWords[strings.ToLower(word)] || !wordOnly.MatchString(word) {
+				break
+			}
+			words = append(words, word)
+			if word != w {
+				break
+			}
+		}
 	}
-	return ""
+	for term := range termSet(head) {
+		head = term
+	}
+	if terms := termSet(words...); len(terms) > 1 {
+		key = strings.Join(slices.Sorted(maps.Keys(terms)), " ")
+	}
+	if len(termSet(head)) == 0 {
+		return "", ""
+	}
+	return head, key
 }
 
-// ruleOut lowers the indicators of another kind than those the codes file
-// counts the figure's noun by: 64 medical workers trained are no victims
-// sheltered, 94 children no visits. A noun the codes file never counts
-// rules nothing out.
-func (g *guesser) ruleOut(ranked []scored, noun string) {
-	kinds := g.counts[noun]
-	if len(kinds) == 0 {
-		return
-	}
+// ruleOut lowers the indicators of another kind than those the figure's
+// counted words allow (countedKinds): 64 medical workers trained are no
+// victims sheltered, 94 children no visits. A noun the codes file never
+// counts rules nothing out.
+func (g *guesser) ruleOut(ranked []scored, kinds map[string]bool) {
 	for k := range ranked {
-		if !kinds[kind(g.indicators[ranked[k].index])] {
+		if len(kinds) > 0 && !kinds[kind(g.indicators[ranked[k].index])] {
 			ranked[k].score *= 0.1
 		}
 	}
@@ -298,13 +363,15 @@ const (
 	weightBefore  = 0.7
 	fadeWords     = 3.0
 	weightHeading = 0.3
+	weightLater   = 0.4
 )
 
 // context weighs the words of the sentence of the figure written at
 // [from, to) by their distance from it, and those of its section heading;
 // the words of skip speak for another figure and are left out, distances
-// counted as if they were not there.
-func (t *Text) context(from, to int, skip span) map[string]float64 {
+// counted as if they were not there; the words from later on are the next
+// figure's and weigh weightLater as much.
+func (t *Text) context(from, to int, skip span, later int) map[string]float64 {
 	words := slices.DeleteFunc(t.words(t.sentence(from)), func(w span) bool { return w.start >= skip.start && w.end <= skip.end })
 	first := sort.Search(len(words), func(i int) bool { return words[i].end > from })
 	last := sort.Search(len(words), func(i int) bool { return words[i].end >= to })
@@ -321,6 +388,9 @@ func (t *Text) context(from, to int, skip span) map[string]float64 {
 			weight = 1 / (1 + float64(k-last-1)/fadeWords)
 		default:
 			continue
+		}
+		if w.start >= later {
+			weight *= weightLater
 		}
 		for term := range termSet(t.norm[w.start:w.end]) {
 			weights[term] = max(weights[term], weight)
