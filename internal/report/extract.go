@@ -150,6 +150,8 @@ var (
 	betweenBefore = regexp.MustCompile(`(?i)\bbetween\s$`)
 	andNumber     = regexp.MustCompile(`^\s(?:and|to)\s\S`)
 	rangeDash     = regexp.MustCompile(`^\s?[-–—]\s?$|^\sto\s$`)
+	// ageReason is why an age is no figure.
+	ageReason = "an age, not a count"
 	// "One" after a determiner is a pronoun: "every one of them was
 	// investigated", "no one was".
 	pronounBefore = regexp.MustCompile(`(?i)\b(?:every|each|any|no)\s$`)
@@ -175,8 +177,8 @@ func (t *Text) nonFigures() []string {
 			reasons[i] = fmt.Sprintf("part of the word or name %q", word)
 		case strings.HasSuffix(t.norm[:n.Start], "“") && strings.HasPrefix(t.norm[n.End:], "”"):
 			reasons[i] = "a name in quotation marks"
-		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]):
-			reasons[i] = "an age, not a count"
+		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]) || t.ageRange(i, reasons):
+			reasons[i] = ageReason
 		case strings.EqualFold(n.Text, "one") && pronounBefore.MatchString(t.norm[max(n.Start-8, 0):n.Start]):
 			reasons[i] = "a pronoun (\"every one of them\"), not a count"
 		case boundBefore.MatchString(t.norm[max(n.Start-14, 0):n.Start]):
@@ -193,6 +195,32 @@ func (t *Text) nonFigures() []string {
 	}
 	return reasons
 }
+
+// ageRange reports whether the number at i is the lower end of a range of
+// ages: "18 to 25 years old", or a range said of a figure ("44 were 25 to
+// 35") in a sentence whose earlier range is of ages ("11 victims were 18 to
+// 25 years old, 44 were 25 to 35"; not "6 cases went from 10 to 12").
+func (t *Text) ageRange(i int, reasons []string) bool {
+	if i+1 >= len(t.numbers) || !rangeDash.MatchString(t.norm[t.numbers[i].End:t.numbers[i+1].Start]) {
+		return false
+	}
+	if ageAfter.MatchString(t.norm[t.numbers[i+1].End:]) {
+		return true
+	}
+	if i == 0 || reasons[i-1] != "" || !saidOf.MatchString(t.norm[t.numbers[i-1].End:t.numbers[i].Start]) {
+		return false
+	}
+	sent := t.sentence(t.numbers[i].Start)
+	for k := i - 2; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+		if reasons[k] == ageReason {
+			return true
+		}
+	}
+	return false
+}
+
+// saidOf joins a figure to what is said of it: "44 were 25 to 35".
+var saidOf = regexp.MustCompile(`^\s(?:were|was|are|is)\s$`)
 
 // attachChanges pairs each bracketed change with the figure it follows
 // ("161 (+2)", "16 persons (-2; …)", "11 traffickers (+1)": at most two
