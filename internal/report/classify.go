@@ -152,11 +152,11 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	for k := i - 1; k >= 0 && t.numbers[k].End > w.before.start; k-- {
 		if reasons[k] == "" && !t.numbers[k].Change {
 			w.before.start = t.numbers[k].End
-			w.follows = true
+			w.follows = !t.bracketed(i) // "judges (42), lawyers (30)": a bracketed figure's words come before it
 			break
 		}
 	}
-	if k := strings.LastIndexByte(t.norm[w.before.start:n.Start], '('); k >= 0 && !strings.Contains(t.norm[w.before.start+k:n.Start], ")") {
+	if k := strings.LastIndexByte(t.norm[w.before.start:n.Start], '('); k >= 0 && !strings.Contains(t.norm[w.before.start+k:n.Start], ")") && !t.bracketed(i) {
 		w.before.start += k
 	}
 	for k := i + 1; k < len(t.numbers); k++ {
@@ -164,6 +164,9 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 			w.after.end = min(w.after.end, t.numbers[k].Start)
 			break
 		}
+	}
+	if t.bracketed(i) {
+		w.after.end = min(w.after.end, end+strings.IndexByte(t.norm[end:], ')')+1) // "lawyers (thirty) and prosecutorial staff …"
 	}
 	w.after.end = max(w.after.end, w.after.start)
 	w.quoted = quotedNames(t.norm[w.before.start:w.after.end])
@@ -200,6 +203,14 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 		}
 	}
 	return w
+}
+
+// bracketed reports whether the figure at i stands alone in brackets after
+// what it counts: "judges (forty-two)", "Türkiye (41)". Its own words are
+// then those before the bracket, not an aside's.
+func (t *Text) bracketed(i int) bool {
+	n := t.numbers[i]
+	return strings.HasSuffix(strings.TrimRight(t.norm[:n.Start], " "), "(") && strings.HasPrefix(strings.TrimLeft(t.norm[n.End:], " "), ")")
 }
 
 // partOf joins a part to its whole: "86 out of 100", "61 of 1,130", "12 of
