@@ -279,7 +279,11 @@ func (c *cli) load(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.close()
-	results, err := db.store.Load(ctx, sets, dryRun)
+	results, err := db.store.LoadWith(ctx, sets, store.LoadOptions{DryRun: dryRun, Progress: newProgress(c.stderr).report})
+	if c.reportProblems(err) {
+		fmt.Fprintln(c.stderr, "nothing was loaded")
+		return errReported
+	}
 	if err != nil {
 		return fmt.Errorf("%w; nothing was loaded", err)
 	}

@@ -41,15 +41,48 @@ func (c *cli) parseFiles(names []string) ([]*dataset.Dataset, error) {
 		files = append(files, dataset.NamedFile{Name: name, Data: data})
 	}
 	sets, err := dataset.ParseFiles(files)
-	var verr *dataset.ValidationError
-	if errors.As(err, &verr) {
-		for _, p := range verr.Problems {
-			fmt.Fprintln(c.stderr, p)
+	if err == nil {
+		// An observations file is part of its release's checksum.
+		var problems []error
+		for _, ds := range sets {
+			if herr := ds.HashObservationsFile(); herr != nil {
+				problems = append(problems, herr)
+			}
 		}
-		fmt.Fprintf(c.stderr, "%d problem(s)\n", len(verr.Problems))
+		err = errors.Join(problems...)
+	}
+	if c.reportProblems(err) {
 		return nil, errReported
 	}
 	return sets, err
+}
+
+// reportProblems prints every data-file problem err lists, FILE:LINE:
+// reason a line, and says whether it listed any.
+func (c *cli) reportProblems(err error) bool {
+	var all []dataset.Problem
+	for _, e := range unjoin(err) {
+		var verr *dataset.ValidationError
+		if errors.As(e, &verr) {
+			all = append(all, verr.Problems...)
+		}
+	}
+	if len(all) == 0 {
+		return false
+	}
+	for _, p := range all {
+		fmt.Fprintln(c.stderr, p)
+	}
+	fmt.Fprintf(c.stderr, "%d problem(s)\n", len(all))
+	return true
+}
+
+// unjoin lists the errors errors.Join put together, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 func (c *cli) check(_ context.Context, args []string) error {

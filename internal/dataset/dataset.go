@@ -18,8 +18,15 @@ type Dataset struct {
 	Release Release
 	CodeLists
 	Observations []Observation
-	Ignored      []Ignored
-	Relations    []Relation
+	// ObservationsFile is the observations file the data file names
+	// (`observations_file`), resolved against the data file's directory;
+	// its observations are not in Observations but read by
+	// StreamObservations. Empty when the data file holds its observations.
+	ObservationsFile string
+	Ignored          []Ignored
+	Relations        []Relation
+
+	companion *companion // what streaming ObservationsFile needs
 }
 
 // CodeLists are the entries observations refer to by code.

@@ -341,7 +341,7 @@ func (p *parser) declare(d declared, code, what string, line int) {
 }
 
 func (p *parser) document(root *yaml.Node, ds *Dataset) {
-	top := p.mapping(root, "file", "format", "release", "units", "ref_areas", "agencies", "dimensions", "indicators", "observations", "ignored", "relations")
+	top := p.mapping(root, "file", "format", "release", "units", "ref_areas", "agencies", "dimensions", "indicators", "observations", "observations_file", "ignored", "relations")
 	if top == nil {
 		return
 	}
@@ -411,12 +411,22 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 
 	p.release(top["release"], root.Line, ds, agencies, areas)
 	refs := references{units: units, areas: areas, agencies: agencies, dimensions: dims, indicators: indicators}
+	if top["observations_file"] != nil {
+		// The observations are read later, streamed (companion.go): the
+		// checks that need all of them wait for the stream.
+		p.companion(top, ds, refs, headlines, root.Line)
+		return
+	}
 	p.observations(top["observations"], ds, refs)
 	p.checkHeadlines(headlines, indicators, ds.Observations)
 
 	p.relations(top["relations"], ds)
 
-	for _, n := range p.sequence(top["ignored"], "ignored") {
+	p.ignored(top["ignored"], ds)
+}
+
+func (p *parser) ignored(n *yaml.Node, ds *Dataset) {
+	for _, n := range p.sequence(n, "ignored") {
 		f := p.mapping(n, "ignored", "quote", "reason")
 		if f == nil {
 			continue
@@ -473,24 +483,44 @@ func (p *parser) checkHeadlines(headlines []declaredHeadline, indicators map[str
 // must state the cell, and no total of the indicator, since the headline
 // stands in for a total the report does not give.
 func HeadlineProblem(ind Indicator, obs []Observation) string {
-	if len(ind.Headline) == 0 {
-		return ""
-	}
-	key := CoordinateKey(ind.Headline)
-	stated := false
+	h := headlineCheck{indicator: ind}
 	for _, o := range obs {
-		if o.Indicator != ind.Code {
-			continue
-		}
-		switch CoordinateKey(o.Coordinates) {
-		case key:
-			stated = true
-		case "":
-			return fmt.Sprintf("the file states a total of it (line %d); declare a headline cell only for an indicator without one", o.Line)
+		h.see(o)
+	}
+	return h.problem()
+}
+
+// headlineCheck is HeadlineProblem over observations seen one at a time, as
+// a streamed observations file gives them.
+type headlineCheck struct {
+	indicator Indicator
+	line      int // of the declaration, for a streamed file's problem
+	stated    bool
+	totalLine int // the first total of the indicator, 0 when none
+}
+
+func (h *headlineCheck) see(o Observation) {
+	if o.Indicator != h.indicator.Code || len(h.indicator.Headline) == 0 {
+		return
+	}
+	switch CoordinateKey(o.Coordinates) {
+	case CoordinateKey(h.indicator.Headline):
+		h.stated = true
+	case "":
+		if h.totalLine == 0 {
+			h.totalLine = o.Line
 		}
 	}
-	if !stated {
-		return fmt.Sprintf("no observation of it with by {%s} in this file", key)
+}
+
+func (h *headlineCheck) problem() string {
+	switch {
+	case len(h.indicator.Headline) == 0:
+		return ""
+	case h.totalLine != 0:
+		return fmt.Sprintf("the file states a total of it (line %d); declare a headline cell only for an indicator without one", h.totalLine)
+	case !h.stated:
+		return fmt.Sprintf("no observation of it with by {%s} in this file", CoordinateKey(h.indicator.Headline))
 	}
 	return ""
 }
@@ -633,10 +663,10 @@ type references struct {
 
 func (p *parser) observations(n *yaml.Node, ds *Dataset, refs references) {
 	keys := map[string]int{} // key → line that first filled it
-	claim := func(o Observation, what string) {
+	claim := func(o Observation) {
 		k := o.Key()
 		if first, dup := keys[k]; dup {
-			p.fail(o.Line, "observation: duplicate key %s%s (first at line %d)", k, what, first)
+			p.fail(o.Line, "%s", DuplicateKey(k, o.Status, first))
 			return
 		}
 		keys[k] = o.Line
@@ -646,21 +676,39 @@ func (p *parser) observations(n *yaml.Node, ds *Dataset, refs references) {
 		if !ok {
 			continue
 		}
-		claim(o, "")
+		claim(o)
 		ds.Observations = append(ds.Observations, o)
 		if o.Change == nil {
 			continue
 		}
-		prev := o
-		prev.Period = o.Period.Previous()
-		prev.Value = o.Value.Sub(*o.Change)
-		prev.Status = Derived
-		prev.Change = nil
-		prev.DerivedFrom = len(ds.Observations) - 1
-		prev.AlsoStated = nil
-		claim(prev, " (the value derived from its change)")
+		prev := o.derived(len(ds.Observations) - 1)
+		claim(prev)
 		ds.Observations = append(ds.Observations, prev)
 	}
+}
+
+// DuplicateKey is the problem of an observation (of status) whose key an
+// observation on line first already has: the loader's set-based check of a
+// streamed observations file words it as the parser does.
+func DuplicateKey(key string, status Status, first int) string {
+	what := ""
+	if status == Derived {
+		what = " (the value derived from its change)"
+	}
+	return fmt.Sprintf("observation: duplicate key %s%s (first at line %d)", key, what, first)
+}
+
+// derived is last period's observation that o's change states, o being the
+// observation at index i.
+func (o Observation) derived(i int) Observation {
+	prev := o
+	prev.Period = o.Period.Previous()
+	prev.Value = o.Value.Sub(*o.Change)
+	prev.Status = Derived
+	prev.Change = nil
+	prev.DerivedFrom = i
+	prev.AlsoStated = nil
+	return prev
 }
 
 func (p *parser) observation(n *yaml.Node, rel Release, refs references) (Observation, bool) {

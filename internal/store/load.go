@@ -37,10 +37,28 @@ type LoadResult struct {
 // the replace.
 const loadLockKey = 7_402_024
 
+// LoadOptions choose how Load runs.
+type LoadOptions struct {
+	// DryRun rolls the transaction back after everything was written, so
+	// the database's own constraints check the data too.
+	DryRun bool
+	// Progress, when set, is told now and then how far a release's
+	// observations file has been read (bytes of its size).
+	Progress func(release string, read, size int64)
+}
+
 // Load writes validated datasets in one transaction: every release or none.
 // With dryRun the transaction is rolled back after everything was written, so
 // the database's own constraints check the data too.
 func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) ([]LoadResult, error) {
+	return s.LoadWith(ctx, sets, LoadOptions{DryRun: dryRun})
+}
+
+// LoadWith is Load with options. A release whose data file names an
+// observations file streams it (stream.go); a problem found in it is a
+// *dataset.ValidationError, and nothing is written.
+func (s *Store) LoadWith(ctx context.Context, sets []*dataset.Dataset, opts LoadOptions) ([]LoadResult, error) {
+	dryRun := opts.DryRun
 	tx, err := s.admin.BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin load: %w", err)
@@ -58,7 +76,7 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 	}
 	results := make([]LoadResult, 0, len(sets))
 	for _, ds := range sets {
-		res, err := loadRelease(ctx, tx, ds)
+		res, err := loadRelease(ctx, tx, ds, opts.Progress)
 		if err != nil {
 			return nil, fmt.Errorf("load release %s: %w", ds.Release.Code, err)
 		}
@@ -86,7 +104,7 @@ func (s *Store) Load(ctx context.Context, sets []*dataset.Dataset, dryRun bool) 
 	return results, nil
 }
 
-func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadResult, error) {
+func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, progress func(release string, read, size int64)) (LoadResult, error) {
 	res := LoadResult{Release: ds.Release.Code}
 	var stored struct {
 		Checksum      string
@@ -123,12 +141,16 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
 		return res, err
 	}
-	if res.Action == Loaded {
+	// A new reference year changes the precedence of every row of the
+	// release, which then cannot keep its revision.
+	keep := stored.ReferenceYear == ds.Release.ReferenceYear
+	res.Observations = len(ds.Observations)
+	switch {
+	case ds.ObservationsFile != "":
+		res.Observations, err = streamObservations(ctx, tx, ds, releaseID, res.Revision, res.Action, keep, progress)
+	case res.Action == Loaded:
 		err = insertObservations(ctx, tx, liveTables, releaseID, res.Revision, ds.Observations)
-	} else {
-		// A new reference year changes the precedence of every row of the
-		// release, which then cannot keep its revision.
-		keep := stored.ReferenceYear == ds.Release.ReferenceYear
+	default:
 		err = replaceObservations(ctx, tx, releaseID, res.Revision, ds.Observations, keep)
 	}
 	if err != nil {
@@ -137,7 +159,6 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) (LoadRes
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
 		return res, err
 	}
-	res.Observations = len(ds.Observations)
 	return res, nil
 }
 

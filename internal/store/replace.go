@@ -43,17 +43,35 @@ const goneRow = `o.release_id = $1 AND NOT EXISTS (SELECT 1 FROM kept_observatio
 // read as it was. Without keep every row is replaced: the release's
 // precedence changed, so no row is current where it was.
 func replaceObservations(ctx context.Context, tx *sqlx.Tx, releaseID, revision int64, obs []dataset.Observation, keep bool) error {
+	if err := prepareStaging(ctx, tx); err != nil {
+		return err
+	}
+	if err := insertObservations(ctx, tx, stagingTables, releaseID, revision, obs); err != nil {
+		return err
+	}
+	return replaceStaged(ctx, tx, releaseID, revision, keep, 0)
+}
+
+// prepareStaging makes the staging tables empty: a load stages a release's
+// rows there to compare them with the live ones, or to check them as a set.
+func prepareStaging(ctx context.Context, tx *sqlx.Tx) error {
 	if _, err := tx.ExecContext(ctx, `
 		CREATE TEMP TABLE IF NOT EXISTS incoming_observation (LIKE observation INCLUDING DEFAULTS) ON COMMIT DROP;
 		CREATE TEMP TABLE IF NOT EXISTS incoming_coordinate (LIKE observation_coordinate) ON COMMIT DROP;
 		CREATE TEMP TABLE IF NOT EXISTS incoming_also_stated (LIKE observation_also_stated) ON COMMIT DROP;
 		CREATE TEMP TABLE IF NOT EXISTS kept_observation (old_id bigint PRIMARY KEY, new_id bigint UNIQUE) ON COMMIT DROP;
 		TRUNCATE incoming_observation, incoming_coordinate, incoming_also_stated, kept_observation`); err != nil {
-		return fmt.Errorf("prepare the replace: %w", err)
+		return fmt.Errorf("prepare the staging tables: %w", err)
 	}
-	if err := insertObservations(ctx, tx, stagingTables, releaseID, revision, obs); err != nil {
-		return err
-	}
+	return nil
+}
+
+// replaceStaged replaces the release's live rows by the staged ones as a
+// diff (replaceObservations). The staged rows' ids (and the ids their
+// derived rows and coordinates point at) are offset by idOffset on the way
+// in: 0 when they are the rows' ids already, the base of the reserved range
+// when a streamed file staged them by their position (stream.go).
+func replaceStaged(ctx context.Context, tx *sqlx.Tx, releaseID, revision int64, keep bool, idOffset int64) error {
 	cols := observationTableColumns
 	type step struct {
 		what  string
@@ -77,17 +95,17 @@ func replaceObservations(ctx context.Context, tx *sqlx.Tx, releaseID, revision i
 		// the cascade removes none that stays.
 		{"remove replaced rows", `DELETE FROM observation o WHERE ` + goneRow, []any{releaseID}},
 		{"write new rows", `INSERT INTO observation (` + cols + `)
-			SELECT n.id, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
-			       n.qualifier, n.status, COALESCE(k.old_id, n.derived_from_id), n.change, n.agency_id,
+			SELECT n.id + $1, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
+			       n.qualifier, n.status, COALESCE(k.old_id, n.derived_from_id + $1), n.change, n.agency_id,
 			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id, n.restricted
 			FROM incoming_observation n LEFT JOIN kept_observation k ON k.new_id = n.derived_from_id
-			WHERE NOT EXISTS (SELECT 1 FROM kept_observation kn WHERE kn.new_id = n.id)`, nil},
+			WHERE NOT EXISTS (SELECT 1 FROM kept_observation kn WHERE kn.new_id = n.id)`, []any{idOffset}},
 		{"write new coordinates", `INSERT INTO observation_coordinate
-			SELECT c.observation_id, c.dimension_id, c.member_id FROM incoming_coordinate c
-			WHERE NOT EXISTS (SELECT 1 FROM kept_observation k WHERE k.new_id = c.observation_id)`, nil},
+			SELECT c.observation_id + $1, c.dimension_id, c.member_id FROM incoming_coordinate c
+			WHERE NOT EXISTS (SELECT 1 FROM kept_observation k WHERE k.new_id = c.observation_id)`, []any{idOffset}},
 		{"write new sources", `INSERT INTO observation_also_stated
-			SELECT s.observation_id, s.ordinal, s.source_section, s.source_quote FROM incoming_also_stated s
-			WHERE NOT EXISTS (SELECT 1 FROM kept_observation k WHERE k.new_id = s.observation_id)`, nil},
+			SELECT s.observation_id + $1, s.ordinal, s.source_section, s.source_quote FROM incoming_also_stated s
+			WHERE NOT EXISTS (SELECT 1 FROM kept_observation k WHERE k.new_id = s.observation_id)`, []any{idOffset}},
 		{"move kept rows' lines", `UPDATE observation o SET source_line = n.source_line
 			FROM kept_observation k JOIN incoming_observation n ON n.id = k.new_id
 			WHERE o.id = k.old_id AND o.source_line IS DISTINCT FROM n.source_line`, nil},

@@ -9,6 +9,7 @@ package synth
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,8 +73,20 @@ type series struct {
 	hasTotal  bool
 }
 
-// Write writes a data file to w.
+// Write writes a data file to w, observations included.
 func Write(w io.Writer, o Options) (Stats, error) {
+	return write(w, nil, "", o)
+}
+
+// WriteSplit writes a data file to w that names its observations file,
+// observationsFile, and the observations file to obs as CSV
+// (dataset.ObservationColumns): the form a world-sized file loads in,
+// streamed. The figures are those Write writes for the same options.
+func WriteSplit(w, obs io.Writer, observationsFile string, o Options) (Stats, error) {
+	return write(w, obs, observationsFile, o)
+}
+
+func write(w, obs io.Writer, observationsFile string, o Options) (Stats, error) {
 	base, err := dataset.Bundled()
 	if err != nil {
 		return Stats{}, fmt.Errorf("read the bundled dataset the synthetic one is shaped like: %w", err)
@@ -94,11 +107,28 @@ func Write(w io.Writer, o Options) (Stats, error) {
 		st.Years = min(st.Years, max(2, ceilDiv(o.Observations, perAreaYear)))
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	writeHeader(bw, base, o)
+	writeHeader(bw, base, o, observationsFile)
 	g := generator{w: bw, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), stats: &st}
+	var ow *bufio.Writer
+	if obs != nil {
+		ow = bufio.NewWriterSize(obs, 1<<20)
+		g.csv = csv.NewWriter(ow)
+		if err := g.csv.Write(csvColumns); err != nil {
+			return st, fmt.Errorf("write synthetic observations file: %w", err)
+		}
+	}
 	for _, c := range countries[:st.Areas] {
 		for _, s := range all {
 			g.series(c.iso3, s, LastYear-st.Years+1)
+		}
+	}
+	if g.csv != nil {
+		g.csv.Flush()
+		if err := g.csv.Error(); err != nil {
+			return st, fmt.Errorf("write synthetic observations file: %w", err)
+		}
+		if err := ow.Flush(); err != nil {
+			return st, fmt.Errorf("write synthetic observations file: %w", err)
 		}
 	}
 	if err := bw.Flush(); err != nil {
@@ -106,6 +136,10 @@ func Write(w io.Writer, o Options) (Stats, error) {
 	}
 	return st, nil
 }
+
+// csvColumns are the columns of the observations file WriteSplit writes, of
+// dataset.ObservationColumns.
+var csvColumns = []string{"indicator", "period", "value", "change", "qualifier", "agency", "area", "by", "section", "quote"}
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
@@ -207,6 +241,8 @@ func cellsOf(dimensions []string, dims map[string]dataset.Dimension) [][]dataset
 
 type generator struct {
 	w     *bufio.Writer
+	csv   *csv.Writer // the observations, when they go to an observations file
+	row   []string    // csv's record, reused
 	rng   *rand.Rand
 	stats *Stats
 }
@@ -343,6 +379,21 @@ func signed(d int64) string {
 }
 
 func (g *generator) observation(s series, area string, year int, value int64, by []dataset.Coordinate, q dataset.Qualifier, change string) {
+	if change != "" {
+		g.stats.Derived++
+	}
+	g.stats.Reported++
+	if g.csv != nil {
+		qualifier := ""
+		if q != dataset.Exact {
+			qualifier = string(q)
+		}
+		v := strconv.FormatInt(value, 10)
+		g.row = append(g.row[:0], s.indicator.Code, strconv.Itoa(year), v, change, qualifier, s.agency, area,
+			dataset.CoordinateKey(by), "Synthetic", v)
+		g.csv.Write(g.row) //nolint:errcheck // the error sticks; write checks csv.Error at the end
+		return
+	}
 	w := g.w
 	fmt.Fprintf(w, "  - {indicator: %s, period: %d, value: %d, area: %s, agency: %s", s.indicator.Code, year, value, area, s.agency)
 	if q != dataset.Exact {
@@ -350,14 +401,12 @@ func (g *generator) observation(s series, area string, year int, value int64, by
 	}
 	if change != "" {
 		fmt.Fprintf(w, ", change: %q", change)
-		g.stats.Derived++
 	}
 	if len(by) > 0 {
 		w.WriteString(", by: ")
 		writeBy(w, by)
 	}
 	fmt.Fprintf(w, ", section: Synthetic, quote: \"%d\"}\n", value)
-	g.stats.Reported++
 }
 
 func writeBy(w *bufio.Writer, by []dataset.Coordinate) {
@@ -378,8 +427,9 @@ func q(s string) string {
 	return string(b)
 }
 
-// writeHeader writes the release and the code lists; observations follow.
-func writeHeader(w *bufio.Writer, base *dataset.Dataset, o Options) {
+// writeHeader writes the release and the code lists; observations follow,
+// or the name of the file that holds them.
+func writeHeader(w *bufio.Writer, base *dataset.Dataset, o Options, observationsFile string) {
 	fmt.Fprintf(w, "# Synthetic world dataset, %d observations requested, seed %d: invented figures shaped like the\n", o.Observations, o.Seed)
 	fmt.Fprintf(w, "# bundled report, written by `indicators synth`. Not data: for measuring loads and queries.\n")
 	fmt.Fprintf(w, "format: %s\n", dataset.FormatVersion)
@@ -422,6 +472,10 @@ func writeHeader(w *bufio.Writer, base *dataset.Dataset, o Options) {
 			w.WriteString(", restricted: true")
 		}
 		w.WriteString("}\n")
+	}
+	if observationsFile != "" {
+		fmt.Fprintf(w, "observations_file: %s\n", q(observationsFile))
+		return
 	}
 	w.WriteString("observations:\n")
 }
