@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -390,12 +391,31 @@ func runCases(t *testing.T, getenv func(string) string, cases []cliCase) {
 // every file synth writes is one load accepts.
 func TestSynthCommand(t *testing.T) {
 	dsn := testdb.DSN(t)
-	file := filepath.Join(t.TempDir(), "world.yaml")
+	dir := t.TempDir()
+	file, csv, inline := filepath.Join(dir, "world.yaml"), filepath.Join(dir, "world.csv"), filepath.Join(dir, "inline.yaml")
 	runCases(t, env("DATABASE_URL", dsn), []cliCase{
 		{"synth", []string{"synth", "--observations", "3000", "--seed", "3", "-o", file}, false, "",
 			[]string{"synth: 4071 observations (4064 reported, 7 derived from a change), 1 countries, 3 years"}},
 		{"dry run of the synthetic file", []string{"load", "--dry-run", file}, false,
+			"world-synthetic: loaded, 4071 observations\ndry run: rolled back",
+			[]string{"load: world-synthetic: 100% of the observations file read"}},
+		{"inline", []string{"synth", "--observations", "3000", "--seed", "3", "--inline", "-o", inline}, false, "", nil},
+		{"dry run of the inline file", []string{"load", "--dry-run", inline}, false,
 			"world-synthetic: loaded, 4071 observations\ndry run: rolled back", nil},
 		{"no size", []string{"synth", "--observations", "0"}, true, "", []string{"--observations must be positive"}},
+		{"no extension to swap", []string{"synth", "-o", csv}, true, "", []string{"name the data file FILE.yaml"}},
+	})
+	if b, err := os.ReadFile(inline); err != nil || bytes.Contains(b, []byte("observations_file")) {
+		t.Errorf("the inline file names an observations file (%v)", err)
+	}
+	f, err := os.OpenFile(csv, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(f, "victims_identifed,2024,1,,,MIA,AFG,,Synthetic,1")
+	f.Close()
+	runCases(t, env("DATABASE_URL", dsn), []cliCase{
+		{"a broken observations file", []string{"load", file}, true, "",
+			[]string{csv + ":4066: observation: unknown indicator \"victims_identifed\"", "nothing was loaded"}},
 	})
 }

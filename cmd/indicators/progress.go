@@ -21,7 +21,7 @@ type progress struct {
 }
 
 func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, start: time.Now(), shown: -1}
+	p := &progress{w: w}
 	if f, ok := w.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.terminal = true
@@ -33,7 +33,11 @@ func newProgress(w io.Writer) *progress {
 // report is a store.LoadOptions.Progress.
 func (p *progress) report(release string, read, size int64) {
 	if release != p.release {
-		p.release, p.shown, p.start = release, -1, time.Now()
+		// The bar draws 0%; plain lines begin at the first tenth.
+		p.release, p.shown, p.start = release, 0, time.Now()
+		if p.terminal {
+			p.shown = -1
+		}
 	}
 	percent := 100
 	if size > 0 {

@@ -19,9 +19,10 @@ func (c *cli) synth(_ context.Context, args []string) error {
 	var o synth.Options
 	var out string
 	var inline bool
-	if _, err := c.flags("synth", "[--observations N] [--seed S] [-o FILE [--inline]]", args, func(fs *flag.FlagSet) {
+	if _, err := c.flags("synth", "[--observations N] [--seed S] [--release CODE] [-o FILE [--inline]]", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&o.Observations, "observations", synth.WorldObservations, "about how many observations (whole country-years, at most 193 countries x 20 years)")
 		fs.Uint64Var(&o.Seed, "seed", 1, "the same seed and size write the same file")
+		fs.StringVar(&o.Release, "release", synth.ReleaseCode, "the code of the release the file states")
 		fs.StringVar(&out, "o", "", "write to FILE, and the observations to FILE's name with .csv, instead of standard output")
 		fs.BoolVar(&inline, "inline", false, "with -o, write the observations into FILE (YAML, decoded whole by load: for small sizes)")
 	}); err != nil {

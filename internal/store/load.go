@@ -156,6 +156,9 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, progress
 	if err != nil {
 		return res, err
 	}
+	if ds.ObservationsFile != "" && res.Action == Loaded {
+		return res, nil // insertStaged noted the cells it leaves to decide
+	}
 	if err := noteAffectedCells(ctx, tx, releaseID); err != nil {
 		return res, err
 	}

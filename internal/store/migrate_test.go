@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,4 +111,68 @@ func TestMigrateFromRateLimit(t *testing.T) {
 	if !tableExists(t, s, "api_key") {
 		t.Errorf("up to %d again: no api_key", accessVersion)
 	}
+}
+
+func indexDef(t *testing.T, s *store.Store, name string) string {
+	t.Helper()
+	var def string
+	if err := s.AdminDB().Get(&def, `SELECT pg_get_indexdef($1::regclass)`, name); err != nil {
+		t.Fatal(err)
+	}
+	return def
+}
+
+// bulkLoadVersion is the migration that made refresh_current_cells
+// set-based, with an index that finds every row of a cell.
+const bulkLoadVersion = 10
+
+// A database with two releases in overlapping cells, loaded before the bulk
+// load's migration, migrates up keeping every row and current cell, loads
+// through the new refresh, and migrates down and up again.
+func TestMigrateBulkLoadWithData(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.DSN(t)
+	if err := store.MigrateDown(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	migrateTo(t, dsn, bulkLoadVersion-2)
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b := parseFixture(t, func(s string) string {
+		return strings.Replace(strings.Replace(s, "code: fixture-2024", "code: fixture-b", 1), "value: 10254", "value: 10000", 1)
+	})
+	if _, err := s.Load(ctx, []*dataset.Dataset{parseFixture(t, nil), b}, false); err != nil {
+		t.Fatal(err)
+	}
+	before := liveRows(t, s)
+	migrateTo(t, dsn, bulkLoadVersion)
+	if def := indexDef(t, s, "observation_indicator_period_idx"); !strings.Contains(def, "coordinate_key") {
+		t.Errorf("after migrating up: %s; want the whole cell", def)
+	}
+	if after := liveRows(t, s); after != before {
+		t.Errorf("rows or current cells changed by the migration:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	// fixture-b wins every cell (the greater code); fixture-2024 corrected
+	// to a later reference year wins them all back.
+	later := parseFixture(t, func(s string) string {
+		return strings.Replace(s, "reference_year: 2024", "reference_year: 2025", 1)
+	})
+	if _, err := s.Load(ctx, []*dataset.Dataset{later}, false); err != nil {
+		t.Fatalf("load after migrating up: %v", err)
+	}
+	if got := count(t, s, `SELECT count(*) FROM observation o JOIN release r ON r.id = o.release_id
+		WHERE o.is_current AND r.code = 'fixture-2024'`); got != 7 {
+		t.Errorf("current rows of the release now newer: %d, want 7", got)
+	}
+	if got := count(t, s, `SELECT count(*) FROM observation WHERE is_current`); got != 7 {
+		t.Errorf("current rows: %d, want one per cell, 7", got)
+	}
+	migrateTo(t, dsn, bulkLoadVersion-2)
+	if def := indexDef(t, s, "observation_indicator_period_idx"); strings.Contains(def, "coordinate_key") {
+		t.Errorf("after migrating down: %s; want migration 0001's", def)
+	}
+	migrateTo(t, dsn, bulkLoadVersion)
 }

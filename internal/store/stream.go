@@ -68,7 +68,7 @@ func streamObservations(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, r
 		return 0, err
 	}
 	if action == Loaded {
-		err = insertStaged(ctx, tx, offset)
+		err = insertStaged(ctx, tx, releaseID, offset, n)
 	} else {
 		err = replaceStaged(ctx, tx, releaseID, revision, keep, offset)
 	}
@@ -150,9 +150,27 @@ func reserveObservationIDs(ctx context.Context, tx *sqlx.Tx, n int) (int64, erro
 
 // insertStaged writes a new release's staged rows. A row alone in its cell
 // comes in current, as refresh_current_cells would decide (it has nothing
-// to be compared with), so the refresh rewrites only the cells other
-// releases also fill instead of every row once more.
-func insertStaged(ctx context.Context, tx *sqlx.Tx, offset int64) error {
+// to be compared with), so only the cells other releases also fill are left
+// to the refresh, instead of every row being compared and rewritten once
+// more.
+//
+// A release at least as large as every loaded one together (the first
+// world-sized load) comes in with the tables' secondary indexes and foreign
+// keys set aside and built again after, set-based (suspendChecks): a sort
+// per index and a join per key instead of a probe per row, while the work
+// stays proportional to the release.
+func insertStaged(ctx context.Context, tx *sqlx.Tx, releaseID, offset int64, n int) error {
+	var smaller int
+	if err := tx.GetContext(ctx, &smaller, `SELECT count(*) FROM (SELECT FROM observation LIMIT $1) t`, n); err != nil {
+		return fmt.Errorf("count the loaded observations: %w", err)
+	}
+	var suspended *suspendedChecks
+	if smaller < n {
+		var err error
+		if suspended, err = suspendChecks(ctx, tx); err != nil {
+			return err
+		}
+	}
 	steps := []struct{ what, query string }{
 		{"write observations", `INSERT INTO observation (` + observationTableColumns + `, is_current)
 			SELECT n.id + $1, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
@@ -170,6 +188,84 @@ func insertStaged(ctx context.Context, tx *sqlx.Tx, offset int64) error {
 		if _, err := tx.ExecContext(ctx, st.query, offset); err != nil {
 			return fmt.Errorf("move staged observations into place: %s: %w", st.what, err)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO affected_cell
+		SELECT indicator_id, ref_area_id, period_start, period_end, coordinate_key
+		FROM observation WHERE release_id = $1 AND NOT is_current`, releaseID); err != nil {
+		return fmt.Errorf("note the cells other releases fill: %w", err)
+	}
+	if suspended != nil {
+		return suspended.restore(ctx, tx)
+	}
+	return nil
+}
+
+// bulkTables are the tables a new release's rows go into.
+const bulkTables = `('observation'::regclass, 'observation_coordinate'::regclass)`
+
+// suspendedChecks are the definitions of the indexes and foreign keys
+// suspendChecks dropped, to be made again.
+type suspendedChecks struct {
+	indexes     []string // CREATE INDEX statements
+	constraints []struct{ Table, Name, Definition string }
+}
+
+// suspendChecks drops the foreign keys of the bulk tables and their indexes
+// that no primary key or unique constraint stands on (those stay: the
+// unique keys lead with the release, so new rows append to them). The
+// definitions are read from the catalog, so a later migration's index is
+// rebuilt as it was. Dropping them locks the tables until the load commits:
+// reads wait for a bulk load.
+func suspendChecks(ctx context.Context, tx *sqlx.Tx) (*suspendedChecks, error) {
+	s := &suspendedChecks{}
+	if err := tx.SelectContext(ctx, &s.constraints, `
+		SELECT conrelid::regclass::text AS table, quote_ident(conname) AS name, pg_get_constraintdef(oid) AS definition
+		FROM pg_constraint WHERE contype = 'f' AND conrelid IN `+bulkTables+` ORDER BY conrelid, conname`); err != nil {
+		return nil, fmt.Errorf("read the foreign keys to suspend: %w", err)
+	}
+	var indexes []struct{ Name, Definition string }
+	if err := tx.SelectContext(ctx, &indexes, `
+		SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+		FROM pg_index i
+		WHERE i.indrelid IN `+bulkTables+`
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype IN ('p', 'u', 'x'))
+		ORDER BY i.indexrelid`); err != nil {
+		return nil, fmt.Errorf("read the indexes to suspend: %w", err)
+	}
+	for _, c := range s.constraints {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+c.Table+` DROP CONSTRAINT `+c.Name); err != nil {
+			return nil, fmt.Errorf("suspend foreign key %s: %w", c.Name, err)
+		}
+	}
+	for _, ix := range indexes {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+ix.Name); err != nil {
+			return nil, fmt.Errorf("suspend index %s: %w", ix.Name, err)
+		}
+		s.indexes = append(s.indexes, ix.Definition)
+	}
+	return s, nil
+}
+
+// restore builds the suspended indexes and foreign keys again, each checked
+// over the whole table (a unique index, a key's references), and analyses
+// the tables for the statements that follow.
+func (s *suspendedChecks) restore(ctx context.Context, tx *sqlx.Tx) error {
+	// The server's memory for sorting each index, not the loader's.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+		return fmt.Errorf("prepare to build indexes: %w", err)
+	}
+	for _, def := range s.indexes {
+		if _, err := tx.ExecContext(ctx, def); err != nil {
+			return fmt.Errorf("build index again: %s: %w", def, err)
+		}
+	}
+	for _, c := range s.constraints {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE `+c.Table+` ADD CONSTRAINT `+c.Name+` `+c.Definition); err != nil {
+			return fmt.Errorf("check foreign key %s again: %w", c.Name, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `ANALYZE observation, observation_coordinate`); err != nil {
+		return fmt.Errorf("analyse the loaded tables: %w", err)
 	}
 	return nil
 }

@@ -72,12 +72,35 @@ func liveRows(t *testing.T, s *store.Store) string {
 	return strings.Join(rows, "\n")
 }
 
+// schema renders the indexes and constraints of the observation tables.
+func schema(t *testing.T, s *store.Store) string {
+	t.Helper()
+	var defs []string
+	if err := s.DB().Select(&defs, `
+		SELECT pg_get_indexdef(indexrelid) FROM pg_index
+		WHERE indrelid IN ('observation'::regclass, 'observation_coordinate'::regclass)
+		UNION ALL
+		SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid IN ('observation'::regclass, 'observation_coordinate'::regclass)
+		ORDER BY 1`); err != nil {
+		t.Fatalf("read the schema: %v", err)
+	}
+	return strings.Join(defs, "\n")
+}
+
 // TestStreamedLoadMatchesYAML: a release loaded from an observations file
 // is the release its YAML twin loads, derived rows, coordinates and current
-// cells included.
+// cells included. Loaded into an empty table it takes the bulk path, which
+// sets the indexes and foreign keys aside: they are all back after.
 func TestStreamedLoadMatchesYAML(t *testing.T) {
 	ctx := context.Background()
 	yamlDB, csvDB := testdb.New(t), testdb.New(t)
+	wantSchema := schema(t, csvDB)
+	defer func() {
+		if got := schema(t, csvDB); got != wantSchema {
+			t.Errorf("indexes and constraints after a bulk load:\n%s\nwant:\n%s", got, wantSchema)
+		}
+	}()
 	if _, err := yamlDB.Load(ctx, []*dataset.Dataset{parseFixture(t, nil)}, false); err != nil {
 		t.Fatal(err)
 	}

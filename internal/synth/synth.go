@@ -9,6 +9,7 @@ package synth
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -49,6 +50,10 @@ type Options struct {
 	Observations int
 	// Seed makes the figures: the same seed and size give the same bytes.
 	Seed uint64
+	// Release is the code of the release the file states; ReleaseCode
+	// when empty. Another code gives a second release over the same cells,
+	// to measure loads beside a world-sized one.
+	Release string
 }
 
 // Stats describe a written file.
@@ -434,7 +439,7 @@ func writeHeader(w *bufio.Writer, base *dataset.Dataset, o Options, observations
 	fmt.Fprintf(w, "# bundled report, written by `indicators synth`. Not data: for measuring loads and queries.\n")
 	fmt.Fprintf(w, "format: %s\n", dataset.FormatVersion)
 	fmt.Fprintf(w, "release: {code: %s, title: %s, publisher: UNODC, reference_year: %d, ref_area: WLD}\n",
-		ReleaseCode, q(fmt.Sprintf("Synthetic world dataset (seed %d)", o.Seed)), LastYear)
+		cmp.Or(o.Release, ReleaseCode), q(fmt.Sprintf("Synthetic world dataset (seed %d)", o.Seed)), LastYear)
 	w.WriteString("units:\n")
 	for _, u := range base.Units {
 		fmt.Fprintf(w, "  - {code: %s, name: %s}\n", q(u.Code), q(u.Name))
