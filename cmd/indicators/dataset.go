@@ -100,6 +100,23 @@ func (c *cli) check(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// check compares observations with each other, so it holds them all,
+	// an observations file's too (load streams them instead).
+	for _, ds := range sets {
+		if ds.ObservationsFile == "" {
+			continue
+		}
+		err := ds.StreamObservations(nil, func(o dataset.Observation) error {
+			ds.Observations = append(ds.Observations, o)
+			return nil
+		})
+		if c.reportProblems(err) {
+			return errReported
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if below != 0 {
 		return c.suppressed(sets, below)
 	}

@@ -402,6 +402,7 @@ func TestSynthCommand(t *testing.T) {
 		{"inline", []string{"synth", "--observations", "3000", "--seed", "3", "--inline", "-o", inline}, false, "", nil},
 		{"dry run of the inline file", []string{"load", "--dry-run", inline}, false,
 			"world-synthetic: loaded, 4071 observations\ndry run: rolled back", nil},
+		{"check reads the observations file", []string{"check", file}, false, "664 breakdowns: 0 inconsistent, 0 partial (only some members stated), 664 add up", nil},
 		{"no size", []string{"synth", "--observations", "0"}, true, "", []string{"--observations must be positive"}},
 		{"no extension to swap", []string{"synth", "-o", csv}, true, "", []string{"name the data file FILE.yaml"}},
 	})
