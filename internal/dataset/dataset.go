@@ -21,7 +21,9 @@ type Dataset struct {
 	// ObservationsFile is the observations file the data file names
 	// (`observations_file`), resolved against the data file's directory;
 	// its observations are not in Observations but read by
-	// StreamObservations. Empty when the data file holds its observations.
+	// StreamObservations, and its bytes are not in Release.Checksum until
+	// HashObservationsFile adds them (before a load, which compares
+	// checksums). Empty when the data file holds its observations.
 	ObservationsFile string
 	Ignored          []Ignored
 	Relations        []Relation
