@@ -46,6 +46,7 @@ type companion struct {
 	refs      references
 	release   Release
 	headlines []headlineCheck
+	hashed    bool // the checksum holds the file's bytes already
 }
 
 // companion reads observations_file: the file is resolved against the data
@@ -79,7 +80,7 @@ func (p *parser) companion(top map[string]*yaml.Node, ds *Dataset, refs referenc
 // and the same two files again as unchanged. A file that cannot be read is a
 // problem of the data file's observations_file line.
 func (ds *Dataset) HashObservationsFile() error {
-	if ds.companion == nil {
+	if ds.companion == nil || ds.companion.hashed {
 		return nil
 	}
 	f, err := os.Open(ds.ObservationsFile)
@@ -93,6 +94,7 @@ func (ds *Dataset) HashObservationsFile() error {
 	}
 	both := sha256.Sum256([]byte(ds.Release.Checksum + " " + hex.EncodeToString(h.Sum(nil))))
 	ds.Release.Checksum = hex.EncodeToString(both[:])
+	ds.companion.hashed = true
 	return nil
 }
 
