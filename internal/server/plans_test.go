@@ -51,35 +51,26 @@ var planShapes = []planShape{
 // TestQueryPlans sends each shape of planShapes through the API over a
 // synthetic dataset, keeps the statements it sent, and explains each
 // (EXPLAIN ANALYZE, BUFFERS) with its own arguments under the generic plans
-// the API's connections use. A selective shape whose plan reads the whole
-// observation table fails. On demand, at a size worth planning:
+// the API's connections use. A selective shape whose plan reads a whole
+// observation table fails. On demand, at a size worth planning: a
+// database loaded beforehand (QUERY_PLANS_DATABASE_URL; the world dataset
+// is loaded by the streaming loader in minutes), or one of about
+// QUERY_PLANS_OBSERVATIONS generated here, in memory (a few hundred
+// thousand at most); QUERY_PLANS_OUT writes the plans as Markdown:
 //
-//	QUERY_PLANS_OBSERVATIONS=1000000 QUERY_PLANS_OUT=$PWD/docs/query-plans.md go test ./internal/server -run TestQueryPlans -timeout 60m
+//	go run ./cmd/indicators synth -o /tmp/world.yaml
+//	DATABASE_URL=$DSN go run ./cmd/indicators load /tmp/world.yaml
+//	QUERY_PLANS_DATABASE_URL=$DSN QUERY_PLANS_OUT=$PWD/docs/query-plans.md go test ./internal/server -run TestQueryPlans -timeout 60m
 func TestQueryPlans(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("QUERY_PLANS_OBSERVATIONS"))
-	if n <= 0 {
-		t.Skip("on demand: set QUERY_PLANS_OBSERVATIONS (and QUERY_PLANS_OUT to write the plans)")
-	}
 	ctx := context.Background()
-	dsn := testdb.DSN(t)
-	var buf bytes.Buffer
-	if _, err := synth.Write(&buf, synth.Options{Observations: n, Seed: 1}); err != nil {
-		t.Fatal(err)
+	dsn, described := os.Getenv("QUERY_PLANS_DATABASE_URL"), "the database of QUERY_PLANS_DATABASE_URL"
+	if dsn == "" {
+		n, _ := strconv.Atoi(os.Getenv("QUERY_PLANS_OBSERVATIONS"))
+		if n <= 0 {
+			t.Skip("on demand: set QUERY_PLANS_DATABASE_URL or QUERY_PLANS_OBSERVATIONS (and QUERY_PLANS_OUT to write the plans)")
+		}
+		dsn, described = syntheticDatabase(t, n), fmt.Sprintf("`indicators synth --observations %d`", n)
 	}
-	ds, err := dataset.Parse("synthetic.yaml", buf.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf = bytes.Buffer{}
-	loader, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loader.Close() })
-	if _, err := loader.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
-		t.Fatal(err)
-	}
-	ds = nil
 	admin, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -112,10 +103,10 @@ func TestQueryPlans(t *testing.T) {
 	var doc strings.Builder
 	fmt.Fprintf(&doc, "# Query plans\n\nEvery statement the API sends for each shape of request, explained with its own arguments\n"+
 		"(`EXPLAIN (ANALYZE, BUFFERS)`, generic plans as the API's connections use them) on a synthetic\n"+
-		"world dataset of %d observations (`indicators synth --observations %d`), written by\n"+
-		"`TestQueryPlans` (`internal/server/plans_test.go`):\n\n```sh\nQUERY_PLANS_OBSERVATIONS=%d QUERY_PLANS_OUT=$PWD/docs/query-plans.md go test ./internal/server -run TestQueryPlans -timeout 60m\n```\n\n"+
+		"world dataset of %d observations (%s), written by `TestQueryPlans`\n"+
+		"(`internal/server/plans_test.go`, whose comment gives the commands).\n\n"+
 		"A shape marked selective fails the test when a plan reads a whole observation table\n"+
-		"(`Seq Scan on observation…`: the observations, their coordinates, their history).\n", observations, n, n)
+		"(`Seq Scan on observation…`: the observations, their coordinates, their history).\n", observations, described)
 	for _, shape := range planShapes {
 		if shape.export != "" {
 			if r := get(t, srv, shape.export, nil); r.status != 200 {
@@ -150,6 +141,31 @@ func TestQueryPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// syntheticDatabase is a fresh database holding about n synthetic
+// observations.
+func syntheticDatabase(t *testing.T, n int) string {
+	t.Helper()
+	ctx := context.Background()
+	dsn := testdb.DSN(t)
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Options{Observations: n, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ds, err := dataset.Parse("synthetic.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loader.Close()
+	if _, err := loader.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
+		t.Fatal(err)
+	}
+	return dsn
 }
 
 // wholeTable matches a plan node reading every row of one of the
