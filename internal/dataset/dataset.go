@@ -344,6 +344,9 @@ type Coordinate struct {
 type Source struct {
 	Section string // heading the sentence stands under
 	Quote   string // verbatim fragment containing the figure as written
+	// Withheld: the quote states a suppressed number and is withheld from
+	// this viewer (Suppression.Mask); Quote is empty then.
+	Withheld bool
 }
 
 // Observation is one figure: an indicator's value for an area and period,
@@ -378,6 +381,15 @@ type Observation struct {
 	// Restricted observations are read only by partners with a key; a
 	// derived observation is restricted with the one it comes from.
 	Restricted bool
+	// Suppressed, when not empty, is why the viewer reads the value as
+	// suppressed (Suppression.Mask): Value is zero then and stands for no
+	// figure. Every writer checks it before writing Value.
+	Suppressed SuppressionReason
+	// ChangeWithheld: the change on the previous period (the stated Change,
+	// now nil, and one computed from the previous value) is withheld.
+	ChangeWithheld bool
+	// NoteWithheld: the note states a suppressed number; Note is empty.
+	NoteWithheld bool
 }
 
 // CoordinateKey is the canonical text of the coordinates, "DIM=MEMBER;…",

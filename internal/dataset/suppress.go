@@ -525,6 +525,37 @@ func (s *Suppression) Explain(r SuppressionReason) string {
 // the number in words, wherever else it is attached.
 func (s *Suppression) Text(t string) bool { return s != nil && t != "" && s.texts[t] }
 
+// Mask makes o what a client without a key reads: a suppressed value
+// zeroed with the reason in Suppressed, the withheld change, quote, note
+// and also-stated quotes emptied and flagged. Every reader of observations
+// for such a client masks them through it (the store does, as it reads), so
+// no writer has the number to leak. The nil Suppression masks nothing.
+func (s *Suppression) Mask(o *Observation) {
+	if s == nil {
+		return
+	}
+	if r, ok := s.Cell(*o); ok {
+		o.Suppressed, o.Value = r, decimal.Zero
+	}
+	if s.Change(*o) {
+		o.ChangeWithheld, o.Change = true, nil
+	}
+	if s.Text(o.Note) {
+		o.NoteWithheld, o.Note = true, ""
+	}
+	s.MaskSource(&o.Source)
+	for i := range o.AlsoStated {
+		s.MaskSource(&o.AlsoStated[i])
+	}
+}
+
+// MaskSource withholds a quote that states a suppressed number.
+func (s *Suppression) MaskSource(src *Source) {
+	if s.Text(src.Quote) {
+		src.Withheld, src.Quote = true, ""
+	}
+}
+
 // Change reports whether the change on the previous period must be withheld
 // with o (the stated change and the one computed from `previous`): the
 // change and one of the two values give the other, so it is withheld when

@@ -32,3 +32,14 @@ func visibleIndicator(ctx context.Context, t string) string {
 	return "(NOT " + t + ".restricted AND (EXISTS (SELECT 1 FROM observation po WHERE po.indicator_id = " + t + ".id AND NOT po.restricted)" +
 		" OR NOT EXISTS (SELECT 1 FROM observation ao WHERE ao.indicator_id = " + t + ".id)))"
 }
+
+// suppressionOf is small-cell protection for the viewer of ctx: nil for a
+// partner, who reads the values, and when it is off; otherwise every
+// observation a statement returns is masked with it (observationRow.domain)
+// and a value ordering sorts its cells as no value (orderFor).
+func (s *Store) suppressionOf(ctx context.Context) (*suppressed, error) {
+	if s.suppression == nil || dataset.ViewerOf(ctx).SeesRestricted() {
+		return nil, nil
+	}
+	return s.suppression.get(ctx, s)
+}

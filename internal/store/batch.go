@@ -19,6 +19,10 @@ import (
 
 // AlsoStated returns, per observation id, the other places stating its figure.
 func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]dataset.Source, error) {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		ObservationID int64  `db:"observation_id"`
 		Section       string `db:"source_section"`
@@ -31,7 +35,9 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 	}
 	out := make(map[int64][]dataset.Source, len(ids))
 	for _, r := range rows {
-		out[r.ObservationID] = append(out[r.ObservationID], dataset.Source{Section: r.Section, Quote: r.Quote})
+		src := dataset.Source{Section: r.Section, Quote: r.Quote}
+		sup.Rule().MaskSource(&src)
+		out[r.ObservationID] = append(out[r.ObservationID], src)
 	}
 	return out, nil
 }
@@ -39,6 +45,10 @@ func (s *Store) AlsoStated(ctx context.Context, ids []int64) (map[int64][]datase
 // ObservationsByID returns the observations with the given row ids, live or
 // replaced: an earlier revision's rows point at rows of their time.
 func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]dataset.Observation, error) {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var rows []observationRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom("observation_all o")+`
 		WHERE o.id = ANY($1) AND `+visibleObservation(ctx, "o"), pq.Array(ids)); err != nil {
@@ -46,7 +56,7 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]da
 	}
 	out := make(map[int64]dataset.Observation, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.domain()
+		out[r.ID] = r.domain(sup.Rule())
 	}
 	return out, nil
 }
@@ -54,6 +64,10 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]da
 // CurrentObservations returns the current observation of each cell that has
 // one: what the cell's value is, whichever release states it.
 func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (map[dataset.Cell]dataset.Observation, error) {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var inds, areas, keys []string
 	var starts, ends []int64
 	for _, c := range cells {
@@ -61,7 +75,7 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 		starts, ends = append(starts, int64(c.Period.Start)), append(ends, int64(c.Period.End))
 	}
 	var rows []observationRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+	err = s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		JOIN unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS k(ind, area, ps, pe, ck)
 		  ON i.code = k.ind AND a.code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
 		WHERE o.is_current AND `+visibleObservation(ctx, "o"),
@@ -71,7 +85,7 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 	}
 	out := make(map[dataset.Cell]dataset.Observation, len(rows))
 	for _, r := range rows {
-		o := r.domain()
+		o := r.domain(sup.Rule())
 		out[dataset.CellOf(o)] = o
 	}
 	return out, nil
@@ -133,7 +147,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 	if err != nil {
 		return nil, fmt.Errorf("read series: %w", err)
 	}
-	return groupByKey(keys, rows), nil
+	return groupByKey(ctx, s, keys, rows)
 }
 
 // Latest returns, per key, the indicator's headline value: its total or a
@@ -176,7 +190,11 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 		return nil, fmt.Errorf("read latest values: %w", err)
 	}
 	out := make(map[dataset.LatestKey]dataset.Headline, len(rows))
-	for k, obs := range groupByKey(keys, rows) {
+	byKey, err := groupByKey(ctx, s, keys, rows)
+	if err != nil {
+		return nil, err
+	}
+	for k, obs := range byKey {
 		out[k] = dataset.HeadlineOf(obs[0])
 	}
 	return out, nil
@@ -221,7 +239,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 	if err != nil {
 		return nil, fmt.Errorf("read breakdown slices: %w", err)
 	}
-	return groupByKey(keys, rows), nil
+	return groupByKey(ctx, s, keys, rows)
 }
 
 // keyedRow is an observation read for the key at position Ord (from 1) of
@@ -231,14 +249,19 @@ type keyedRow struct {
 	observationRow
 }
 
-// groupByKey collects the rows of each key, in the order they came.
-func groupByKey[K comparable](keys []K, rows []keyedRow) map[K][]dataset.Observation {
+// groupByKey collects the rows of each key, in the order they came, as
+// the viewer of ctx reads them.
+func groupByKey[K comparable](ctx context.Context, s *Store, keys []K, rows []keyedRow) (map[K][]dataset.Observation, error) {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[K][]dataset.Observation, len(keys))
 	for _, r := range rows {
 		k := keys[r.Ord-1]
-		out[k] = append(out[k], r.domain())
+		out[k] = append(out[k], r.domain(sup.Rule()))
 	}
-	return out
+	return out, nil
 }
 
 // FacetsOfIndicators returns, per indicator code, its agencies, periods and
@@ -315,12 +338,16 @@ var parentColumns = map[dataset.Parent]struct{ column, table, code string }{
 // matching f with that parent: one window query for every parent in a
 // response instead of one query each.
 func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []string, f dataset.Filter, p dataset.PageRequest) (map[string]dataset.Page, error) {
-	oc, ok := orderColumns[p.Order]
-	if !ok {
-		return nil, fmt.Errorf("unknown order %q", p.Order)
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return nil, err
 	}
 	first := p.First
 	source, where, args := where(ctx, f, nil)
+	exprs, desc, ok := orderFor(p.Order, sup, &args)
+	if !ok {
+		return nil, fmt.Errorf("unknown order %q", p.Order)
+	}
 	args = append(args, pq.Array(codes))
 	pc, ok := parentColumns[parent]
 	if !ok {
@@ -329,17 +356,17 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	cond := pc.column + " = ANY(" + idsOf(pc.table, "code", "$"+strconv.Itoa(len(args))) + ")"
 	where += " AND " + cond
 	dir := ""
-	if oc.desc {
+	if desc {
 		dir = " DESC"
 	}
-	orderBy := strings.Join(oc.exprs, dir+", ") + dir
+	orderBy := strings.Join(exprs, dir+", ") + dir
 	args = append(args, first+1)
 	total := "0"
 	if p.Count {
 		total = "count(*) OVER (PARTITION BY " + pc.column + ")"
 	}
 	query := `SELECT * FROM (
-		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(oc.exprs) + `) AS sort_key,
+		SELECT ` + observationColumns + `, concat_ws(E'\x1f', ` + textExprs(exprs) + `) AS sort_key,
 		       ` + pc.code + ` AS parent,
 		       row_number() OVER (PARTITION BY ` + pc.column + ` ORDER BY ` + orderBy + `) AS rn,
 		       ` + total + ` AS total` + joinsFrom(source) + where + `
@@ -360,7 +387,7 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		if r.Rn > first {
 			page.HasNextPage = true
 		} else {
-			page.Observations = append(page.Observations, r.domain())
+			page.Observations = append(page.Observations, r.domain(sup.Rule()))
 			page.Cursors = append(page.Cursors, r.SortKey)
 		}
 		out[r.Parent] = page
@@ -371,8 +398,12 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 // ObservationOfCellInRelease finds one observation by its release and cell:
 // how a global observation id is resolved.
 func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, c dataset.Cell) (dataset.Observation, bool, error) {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return dataset.Observation{}, false, err
+	}
 	var rows []observationRow
-	err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+	err = s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
 		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6
 		  AND `+visibleObservation(ctx, "o"),
 		release, c.Indicator, c.RefArea, c.Period.Start, c.Period.End, c.CoordinateKey)
@@ -382,5 +413,5 @@ func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, 
 	if len(rows) == 0 {
 		return dataset.Observation{}, false, nil
 	}
-	return rows[0].domain(), true, nil
+	return rows[0].domain(sup.Rule()), true, nil
 }

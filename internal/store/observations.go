@@ -71,8 +71,10 @@ type observationRow struct {
 	Restricted    bool
 }
 
-func (r observationRow) domain() dataset.Observation {
-	return dataset.Observation{
+// domain is the row as the viewer reads it: masked by sup, the viewer's
+// suppression (nil for none).
+func (r observationRow) domain(sup *dataset.Suppression) dataset.Observation {
+	o := dataset.Observation{
 		ID:            r.ID,
 		Release:       r.Release,
 		DerivedFromID: r.DerivedFromID,
@@ -93,6 +95,8 @@ func (r observationRow) domain() dataset.Observation {
 		Revision:      r.RevisionID,
 		Restricted:    r.Restricted,
 	}
+	sup.Mask(&o)
+	return o
 }
 
 // ParseCoordinateKey reads the canonical coordinate text back.
@@ -269,48 +273,53 @@ func stringsOf[T ~string](vs []T) []string {
 // order, after the row the cursor p.After points at.
 func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.PageRequest) (dataset.Page, error) {
 	var page dataset.Page
-	oc, ok := orderColumns[p.Order]
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return page, err
+	}
+	source, where, args := where(ctx, f, nil)
+	countArgs := len(args)
+	exprs, desc, ok := orderFor(p.Order, sup, &args)
 	if !ok {
 		return page, fmt.Errorf("unknown order %q", p.Order)
 	}
-	source, where, args := where(ctx, f, nil)
 	if p.Count {
 		// The filter names only observation's own columns: no join.
 		countQuery := `SELECT count(*) FROM ` + source + where
-		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
+		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args[:countArgs]...); err != nil {
 			return page, fmt.Errorf("count observations: %w", err)
 		}
 	}
 	after, first := p.After, p.First
 
-	sortKey := "concat_ws(E'\\x1f', " + textExprs(oc.exprs) + ")"
+	sortKey := "concat_ws(E'\\x1f', " + textExprs(exprs) + ")"
 	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + joinsFrom(source) + where
 	if after != "" {
 		values := strings.Split(after, "\x1f")
-		if len(values) != len(oc.exprs) {
+		if len(values) != len(exprs) {
 			return page, dataset.Errorf(dataset.ErrBadInput, "after: the cursor belongs to another ordering")
 		}
 		cmp := ">"
-		if oc.desc {
+		if desc {
 			cmp = "<"
 		}
 		var placeholders []string
 		for i, v := range values {
-			if !castable(v, castOf(oc.exprs[i])) {
+			if !castable(v, castOf(orderColumns[p.Order].exprs[i])) {
 				// A cursor is opaque but not signed: a forged one must be
 				// refused here, not by PostgreSQL's cast.
 				return page, dataset.Errorf(dataset.ErrBadInput, "after: not a cursor of this connection")
 			}
 			args = append(args, v)
-			placeholders = append(placeholders, "$"+strconv.Itoa(len(args))+"::"+castOf(oc.exprs[i]))
+			placeholders = append(placeholders, "$"+strconv.Itoa(len(args))+"::"+castOf(orderColumns[p.Order].exprs[i]))
 		}
-		query += " AND (" + strings.Join(oc.exprs, ", ") + ") " + cmp + " (" + strings.Join(placeholders, ", ") + ")"
+		query += " AND (" + strings.Join(exprs, ", ") + ") " + cmp + " (" + strings.Join(placeholders, ", ") + ")"
 	}
 	dir := ""
-	if oc.desc {
+	if desc {
 		dir = " DESC"
 	}
-	query += " ORDER BY " + strings.Join(oc.exprs, dir+", ") + dir
+	query += " ORDER BY " + strings.Join(exprs, dir+", ") + dir
 	args = append(args, first+1)
 	query += " LIMIT $" + strconv.Itoa(len(args))
 
@@ -320,10 +329,30 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	}
 	rows, page.HasNextPage = trimPage(rows, first)
 	for _, r := range rows {
-		page.Observations = append(page.Observations, r.domain())
+		page.Observations = append(page.Observations, r.domain(sup.Rule()))
 		page.Cursors = append(page.Cursors, r.SortKey)
 	}
 	return page, nil
+}
+
+// orderFor is ordering o's sort expressions for a viewer with suppression
+// sup: a suppressed cell's value sorts as -Infinity, after every published
+// value in VALUE_DESC, so neither its place in the order nor a cursor
+// (which carries the sort values) tells it. The parameter it needs is
+// appended to args.
+func orderFor(o dataset.Order, sup *suppressed, args *[]any) (exprs []string, desc, ok bool) {
+	oc, ok := orderColumns[o]
+	if !ok {
+		return nil, false, false
+	}
+	exprs = slices.Clone(oc.exprs)
+	for i, e := range exprs {
+		if e == "o.value" && sup != nil {
+			*args = append(*args, pq.Array(sup.ids))
+			exprs[i] = "(CASE WHEN o.id = ANY($" + strconv.Itoa(len(*args)) + "::bigint[]) THEN '-Infinity'::numeric ELSE o.value END)"
+		}
+	}
+	return exprs, oc.desc, true
 }
 
 // castOf gives the SQL type a cursor value is compared as.
@@ -349,6 +378,9 @@ func castable(v, typ string) bool {
 	case "bigint":
 		_, err = strconv.ParseInt(v, 10, 64)
 	case "numeric":
+		if v == "-Infinity" { // a suppressed value's place (orderFor)
+			return true
+		}
 		// A value's text is short; a long exponent would overflow numeric.
 		if len(v) > 64 {
 			return false
@@ -371,6 +403,10 @@ func textExprs(exprs []string) string {
 // EachObservation streams every observation matching f in key order, for
 // exports that must not hold millions of rows in memory.
 func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(dataset.Observation) error) error {
+	sup, err := s.suppressionOf(ctx)
+	if err != nil {
+		return err
+	}
 	source, where, args := where(ctx, f, nil)
 	query := `SELECT ` + observationColumns + `, '' AS sort_key` + joinsFrom(source) + where +
 		` ORDER BY ` + strings.Join(orderColumns[dataset.OrderByKey].exprs, ", ")
@@ -384,7 +420,7 @@ func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(d
 		if err := rows.StructScan(&r); err != nil {
 			return fmt.Errorf("read observation: %w", err)
 		}
-		if err := fn(r.domain()); err != nil {
+		if err := fn(r.domain(sup.Rule())); err != nil {
 			return err
 		}
 	}

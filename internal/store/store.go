@@ -49,6 +49,10 @@ type Store struct {
 	keys keyCache
 	used lastUsed
 
+	// suppression is small-cell protection's cache, nil when it is off;
+	// a snapshot's Store shares it (see suppressionOf).
+	suppression *suppressionCache
+
 	// observer is told of each statement of the pools Open opened
 	// (ObserveStatements).
 	observer *atomic.Pointer[StatementObserver]
@@ -95,8 +99,9 @@ const (
 type Option func(*options)
 
 type options struct {
-	exportConns int
-	replica     string
+	exportConns   int
+	replica       string
+	suppressBelow int64
 }
 
 // WithReplica serves reads from the read replica at dsn: the API's pool and
@@ -139,6 +144,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	admin.SetMaxOpenConns(adminConns)
 	admin.SetMaxIdleConns(0)
 	s := &Store{admin: admin, dsn: dsn, observer: obs}
+	if o.suppressBelow >= 2 {
+		s.suppression = &suppressionCache{threshold: o.suppressBelow}
+	}
 	fail := func(err error) (*Store, error) {
 		s.closePools()
 		return nil, err
@@ -312,6 +320,10 @@ func (s *Store) OnChange(fn func(revision int64)) error {
 			return err
 		}
 		s.listener = l
+		if s.suppression != nil {
+			// From now on a load drops the held suppression.
+			s.suppression.watching.Store(true)
+		}
 	}
 	s.onChange = append(s.onChange, fn)
 	return nil
@@ -360,6 +372,9 @@ func (s *Store) listen() (*pq.Listener, error) {
 				// A payload that is not a number (a load by an older
 				// binary) is a change of unknown revision.
 				revision, _ = strconv.ParseInt(n.Extra, 10, 64)
+			}
+			if s.suppression != nil {
+				s.suppression.invalidate()
 			}
 			s.mu.Lock()
 			fns := slices.Clone(s.onChange)
@@ -447,7 +462,7 @@ func (s *Store) Snapshot(ctx context.Context, fn func(dataset.Reader) error) err
 	}
 	// Read only: there is nothing to commit.
 	defer tx.Rollback() //nolint:errcheck
-	return fn(&Store{db: tx})
+	return fn(&Store{db: tx, suppression: s.suppression})
 }
 
 // Migrate brings the schema at dsn up to the newest migration, then the
