@@ -1,6 +1,10 @@
 package dataset
 
-import "github.com/shopspring/decimal"
+import (
+	"slices"
+
+	"github.com/shopspring/decimal"
+)
 
 // Split is an indicator's value in one area and period, divided by the
 // members of one dimension, with what the members add up to. It is what
@@ -18,19 +22,23 @@ type Split struct {
 	Complete bool
 	// Sum, Unallocated and Consistent are Breakdown's arithmetic over the
 	// members' observations; Unallocated is nil without a total, and
-	// Consistent false.
-	Sum         decimal.Decimal
+	// Consistent false. Each is nil when a figure it is computed from is
+	// suppressed for the viewer (Observation.Suppressed): a sum or a
+	// difference would state it, and whether the members add up to the
+	// total tells it from the others.
+	Sum         *decimal.Decimal
 	Unallocated *decimal.Decimal
-	Consistent  bool
+	Consistent  *bool
 }
 
 // MemberSplit is one member's part of a Split.
 type MemberSplit struct {
 	Dimension string
 	Member    string
-	Value     decimal.Decimal
-	// Share is Value / the total (Ratio); nil without a total or when it
-	// is zero.
+	// Value is nil when one of its observations is suppressed.
+	Value *decimal.Decimal
+	// Share is Value / the total (Ratio); nil without a total, when it is
+	// zero, or when either is suppressed.
 	Share *decimal.Decimal
 	// Observations are what the value comes from: one, or the cells of a
 	// finer breakdown added up.
@@ -77,30 +85,46 @@ func SplitBy(obs []Observation, dim Dimension) (split Split, ok bool) {
 			ms = &MemberSplit{Dimension: dim.Code, Member: m}
 			byMember[m] = ms
 		}
-		ms.Value = ms.Value.Add(o.Value)
 		ms.Observations = append(ms.Observations, o)
 		cells = append(cells, o)
 	}
 	split.Indicator, split.RefArea, split.Period, split.Dimension = obs[0].Indicator, obs[0].RefArea, obs[0].Period, dim.Code
 	for _, m := range dim.Members {
 		if ms := byMember[m.Code]; ms != nil {
+			if !anySuppressed(ms.Observations) {
+				v := Breakdown{Cells: ms.Observations}.Sum()
+				ms.Value = &v
+			}
 			split.Members = append(split.Members, *ms)
 		}
 	}
 	split.Complete = len(split.Members) == len(dim.Members)
+	if anySuppressed(cells) {
+		return split, true
+	}
 	b := Breakdown{Cells: cells}
-	split.Sum = b.Sum()
-	if split.Total != nil {
+	sum := b.Sum()
+	split.Sum = &sum
+	if split.Total == nil {
+		consistent := false
+		split.Consistent = &consistent
+	} else if split.Total.Suppressed == "" {
 		b.Total = *split.Total
-		u := b.Unallocated()
-		split.Unallocated, split.Consistent = &u, b.Consistent()
+		u, consistent := b.Unallocated(), b.Consistent()
+		split.Unallocated, split.Consistent = &u, &consistent
 		for i := range split.Members {
-			if share, ok := Ratio(split.Members[i].Value, split.Total.Value); ok {
+			if share, ok := Ratio(*split.Members[i].Value, split.Total.Value); ok {
 				split.Members[i].Share = &share
 			}
 		}
 	}
 	return split, true
+}
+
+// anySuppressed reports whether a figure computed from obs would state a
+// suppressed value.
+func anySuppressed(obs []Observation) bool {
+	return slices.ContainsFunc(obs, func(o Observation) bool { return o.Suppressed != "" })
 }
 
 func hasDimension(o Observation, dim string) bool { return memberOn(o, dim) != "" }

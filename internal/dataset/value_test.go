@@ -198,7 +198,7 @@ func TestBreakdownDecimals(t *testing.T) {
 			}
 			var parts []decimal.Decimal
 			for _, m := range split.Members {
-				parts = append(parts, m.Value)
+				parts = append(parts, *m.Value)
 			}
 			if got := FormatValue(Sum(parts...)); got != tc.sum {
 				t.Errorf("split sums to %s, want %s", got, tc.sum)
