@@ -3,7 +3,10 @@ package graph
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"indicators/graph/model"
 	"indicators/internal/dataset"
@@ -69,9 +72,14 @@ func (r *Resolver) aggregate(ctx context.Context, f dataset.Filter, groupBy []mo
 			return nil, err
 		}
 		ag := model.AggregateGroup{Key: g.key, Count: len(g.items), Qualifier: dataset.Exact}
+		sum := decimal.Zero
 		for _, o := range g.items {
-			ag.Sum = ag.Sum.Add(o.Value)
+			sum = sum.Add(o.Value)
 			ag.Qualifier = weaker(ag.Qualifier, o.Qualifier)
+		}
+		// A sum with a suppressed part would state it, with the others.
+		if !slices.ContainsFunc(g.items, func(o dataset.Observation) bool { return o.Suppressed != "" }) {
+			ag.Sum = &sum
 		}
 		unit, err := r.unitByCode(ctx, g.items[0].Unit)
 		if err != nil {

@@ -53,6 +53,7 @@ type ResolverRoot interface {
 	Release() ReleaseResolver
 	Revision() RevisionResolver
 	Source() SourceResolver
+	SourceLocation() SourceLocationResolver
 	Unit() UnitResolver
 	ObservationFilter() ObservationFilterResolver
 }
@@ -184,6 +185,7 @@ type ComplexityRoot struct {
 		Observation func(childComplexity int) int
 		Period      func(childComplexity int) int
 		Qualifier   func(childComplexity int) int
+		Suppression func(childComplexity int) int
 		Value       func(childComplexity int) int
 	}
 
@@ -253,8 +255,10 @@ type ComplexityRoot struct {
 		Source       func(childComplexity int) int
 		StatedChange func(childComplexity int) int
 		Status       func(childComplexity int) int
+		Suppression  func(childComplexity int) int
 		Unit         func(childComplexity int) int
 		Value        func(childComplexity int) int
+		Withheld     func(childComplexity int) int
 	}
 
 	ObservationConnection struct {
@@ -346,8 +350,14 @@ type ComplexityRoot struct {
 	}
 
 	SourceLocation struct {
-		Quote   func(childComplexity int) int
-		Section func(childComplexity int) int
+		Quote    func(childComplexity int) int
+		Section  func(childComplexity int) int
+		Withheld func(childComplexity int) int
+	}
+
+	Suppression struct {
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
 	}
 
 	Unit struct {
@@ -419,6 +429,7 @@ type DimensionResolver interface {
 type HeadlineResolver interface {
 	Period(ctx context.Context, obj *dataset.Headline) (*dataset.Period, error)
 	Value(ctx context.Context, obj *dataset.Headline) (*decimal.Decimal, error)
+	Suppression(ctx context.Context, obj *dataset.Headline) (*model.Suppression, error)
 	Qualifier(ctx context.Context, obj *dataset.Headline) (dataset.Qualifier, error)
 }
 type IndicatorResolver interface {
@@ -453,6 +464,9 @@ type ObservationResolver interface {
 	Indicator(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Indicator, error)
 	RefArea(ctx context.Context, objs []*dataset.Observation) ([]*dataset.RefArea, error)
 
+	Value(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error)
+	Suppression(ctx context.Context, objs []*dataset.Observation) ([]*model.Suppression, error)
+	Withheld(ctx context.Context, objs []*dataset.Observation) ([][]model.Withheld, error)
 	Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error)
 
 	StatedChange(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error)
@@ -511,9 +525,12 @@ type RevisionResolver interface {
 type SourceResolver interface {
 	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
 	Section(ctx context.Context, objs []*dataset.Observation) ([]string, error)
-	Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error)
+	Quote(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
 	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
 	DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error)
+}
+type SourceLocationResolver interface {
+	Quote(ctx context.Context, obj *dataset.Source) (*string, error)
 }
 type UnitResolver interface {
 	Name(ctx context.Context, objs []*dataset.Unit, lang *string) ([]string, error)
@@ -1061,6 +1078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Headline.Qualifier(childComplexity), true
+	case "Headline.suppression":
+		if e.ComplexityRoot.Headline.Suppression == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headline.Suppression(childComplexity), true
 	case "Headline.value":
 		if e.ComplexityRoot.Headline.Value == nil {
 			break
@@ -1413,6 +1436,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Observation.Status(childComplexity), true
+	case "Observation.suppression":
+		if e.ComplexityRoot.Observation.Suppression == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Suppression(childComplexity), true
 	case "Observation.unit":
 		if e.ComplexityRoot.Observation.Unit == nil {
 			break
@@ -1425,6 +1454,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Observation.Value(childComplexity), true
+	case "Observation.withheld":
+		if e.ComplexityRoot.Observation.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Observation.Withheld(childComplexity), true
 
 	case "ObservationConnection.edges":
 		if e.ComplexityRoot.ObservationConnection.Edges == nil {
@@ -1852,6 +1887,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceLocation.Section(childComplexity), true
+	case "SourceLocation.withheld":
+		if e.ComplexityRoot.SourceLocation.Withheld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceLocation.Withheld(childComplexity), true
+
+	case "Suppression.message":
+		if e.ComplexityRoot.Suppression.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suppression.Message(childComplexity), true
+	case "Suppression.reason":
+		if e.ComplexityRoot.Suppression.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Suppression.Reason(childComplexity), true
 
 	case "Unit.code":
 		if e.ComplexityRoot.Unit.Code == nil {
@@ -2227,6 +2281,8 @@ func (ec *executionContext) childFields_Headline(ctx context.Context, field grap
 		return ec.fieldContext_Headline_period(ctx, field)
 	case "value":
 		return ec.fieldContext_Headline_value(ctx, field)
+	case "suppression":
+		return ec.fieldContext_Headline_suppression(ctx, field)
 	case "qualifier":
 		return ec.fieldContext_Headline_qualifier(ctx, field)
 	case "observation":
@@ -2343,6 +2399,10 @@ func (ec *executionContext) childFields_Observation(ctx context.Context, field g
 		return ec.fieldContext_Observation_period(ctx, field)
 	case "value":
 		return ec.fieldContext_Observation_value(ctx, field)
+	case "suppression":
+		return ec.fieldContext_Observation_suppression(ctx, field)
+	case "withheld":
+		return ec.fieldContext_Observation_withheld(ctx, field)
 	case "unit":
 		return ec.fieldContext_Observation_unit(ctx, field)
 	case "qualifier":
@@ -2521,8 +2581,20 @@ func (ec *executionContext) childFields_SourceLocation(ctx context.Context, fiel
 		return ec.fieldContext_SourceLocation_section(ctx, field)
 	case "quote":
 		return ec.fieldContext_SourceLocation_quote(ctx, field)
+	case "withheld":
+		return ec.fieldContext_SourceLocation_withheld(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceLocation", field.Name)
+}
+
+func (ec *executionContext) childFields_Suppression(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_Suppression_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_Suppression_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Suppression", field.Name)
 }
 
 func (ec *executionContext) childFields_Unit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3731,11 +3803,11 @@ func (ec *executionContext) _AggregateGroup_sum(ctx context.Context, field graph
 			return obj.Sum, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AggregateGroup_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4047,11 +4119,11 @@ func (ec *executionContext) _Breakdown_sum(ctx context.Context, field graphql.Co
 			return obj.Sum, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Breakdown_sum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4093,11 +4165,11 @@ func (ec *executionContext) _Breakdown_consistent(ctx context.Context, field gra
 			return obj.Consistent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Breakdown_consistent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4194,11 +4266,11 @@ func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field gr
 			return obj.Value, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BreakdownMember_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5208,10 +5280,10 @@ func (ec *executionContext) _CoverageSource_value(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+			return ec.marshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CoverageSource_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5741,14 +5813,46 @@ func (ec *executionContext) _Headline_value(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Headline_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Headline", field, true, true, "Float")
+}
+
+func (ec *executionContext) _Headline_suppression(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headline_suppression(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Headline().Suppression(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Suppression) graphql.Marshaler {
+			return ec.marshalOSuppression2ᚖindicatorsᚋgraphᚋmodelᚐSuppression(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Headline_suppression(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headline",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Suppression(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Headline_qualifier(ctx context.Context, field graphql.CollectedField, obj *dataset.Headline) (ret graphql.Marshaler) {
@@ -7236,18 +7340,142 @@ func (ec *executionContext) _Observation_value(ctx context.Context, field graphq
 			return ec.fieldContext_Observation_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Value, nil
+			return ec.resolveBatch_Observation_value(ctx, field, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
+}
+func (ec *executionContext) resolveBatch_Observation_value(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Value(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*decimal.Decimal](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.value",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Value(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*decimal.Decimal](
+		ctx,
+		results,
+		err,
+		"Observation.value",
+	)
+}
+
+func (ec *executionContext) _Observation_suppression(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_suppression(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Observation_suppression(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Suppression) graphql.Marshaler {
+			return ec.marshalOSuppression2ᚖindicatorsᚋgraphᚋmodelᚐSuppression(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Observation_suppression(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Observation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Suppression(ctx, field)
+		},
+	}
+	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Observation_suppression(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Suppression(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*model.Suppression](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.suppression",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Suppression(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[*model.Suppression](
+		ctx,
+		results,
+		err,
+		"Observation.suppression",
+	)
+}
+
+func (ec *executionContext) _Observation_withheld(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Observation_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.resolveBatch_Observation_withheld(ctx, field, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Withheld) graphql.Marshaler {
+			return ec.marshalNWithheld2ᚕindicatorsᚋgraphᚋmodelᚐWithheldᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Observation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Observation", field, false, false, "Float")
+func (ec *executionContext) fieldContext_Observation_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Observation", field, true, true, "Withheld")
+}
+func (ec *executionContext) resolveBatch_Observation_withheld(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
+	resolver := ec.Resolvers.Observation()
+	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Withheld(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[[]model.Withheld](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Observation.withheld",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Withheld(ctx, []*dataset.Observation{obj})
+	return graphql.ResolveBatchSingleResult[[]model.Withheld](
+		ctx,
+		results,
+		err,
+		"Observation.withheld",
+	)
 }
 
 func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -9731,11 +9959,11 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 			return ec.resolveBatch_Source_quote(ctx, field, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -9747,7 +9975,7 @@ func (ec *executionContext) resolveBatch_Source_quote(ctx context.Context, field
 		result := batch.FieldResult(field, func() (any, error) {
 			return resolver.Quote(ctx, batch.Parents)
 		})
-		return graphql.ResolveBatchGroupResult[string](
+		return graphql.ResolveBatchGroupResult[*string](
 			ctx,
 			batch.Index,
 			len(batch.Parents),
@@ -9757,7 +9985,7 @@ func (ec *executionContext) resolveBatch_Source_quote(ctx context.Context, field
 		)
 	}
 	results, err := resolver.Quote(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[string](
+	return graphql.ResolveBatchSingleResult[*string](
 		ctx,
 		results,
 		err,
@@ -9875,7 +10103,76 @@ func (ec *executionContext) _SourceLocation_quote(ctx context.Context, field gra
 			return ec.fieldContext_SourceLocation_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Quote, nil
+			return ec.Resolvers.SourceLocation().Quote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SourceLocation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceLocation", field, true, true, "String")
+}
+
+func (ec *executionContext) _SourceLocation_withheld(ctx context.Context, field graphql.CollectedField, obj *dataset.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceLocation_withheld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Withheld, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceLocation_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Suppression_reason(ctx context.Context, field graphql.CollectedField, obj *model.Suppression) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suppression_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dataset.SuppressionReason) graphql.Marshaler {
+			return ec.marshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Suppression_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suppression", field, false, false, "SuppressionReason")
+}
+
+func (ec *executionContext) _Suppression_message(ctx context.Context, field graphql.CollectedField, obj *model.Suppression) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Suppression_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9885,8 +10182,8 @@ func (ec *executionContext) _SourceLocation_quote(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourceLocation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("SourceLocation", field, false, false, "String")
+func (ec *executionContext) fieldContext_Suppression_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Suppression", field, false, false, "String")
 }
 
 func (ec *executionContext) _Unit_code(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (ret graphql.Marshaler) {
@@ -11646,7 +11943,7 @@ func (ec *executionContext) _AggregateGroup(ctx context.Context, sel ast.Selecti
 			}
 		case "sum":
 			out.Values[i] = ec._AggregateGroup_sum(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unit":
@@ -11760,7 +12057,7 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 			}
 		case "sum":
 			out.Values[i] = ec._Breakdown_sum(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unallocated":
@@ -11770,7 +12067,7 @@ func (ec *executionContext) _Breakdown(ctx context.Context, sel ast.SelectionSet
 			}
 		case "consistent":
 			out.Values[i] = ec._Breakdown_consistent(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "complete":
@@ -11814,7 +12111,7 @@ func (ec *executionContext) _BreakdownMember(ctx context.Context, sel ast.Select
 				})
 		case "value":
 			out.Values[i] = ec._BreakdownMember_value(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "share":
@@ -12198,7 +12495,7 @@ func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.Selecti
 			}
 		case "value":
 			out.Values[i] = ec._CoverageSource_value(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "release":
@@ -12369,9 +12666,15 @@ func (ec *executionContext) _Headline(ctx context.Context, sel ast.SelectionSet,
 				})
 		case "value":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Headline_value(ctx, field, obj)
+				})
+		case "suppression":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Headline_suppression(ctx, field, obj)
 				})
 		case "qualifier":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -12761,10 +13064,23 @@ func (ec *executionContext) _Observation(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "value":
-			out.Values[i] = ec._Observation_value(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_value(ctx, field, obj)
+				})
+		case "suppression":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_suppression(ctx, field, obj)
+				})
+		case "withheld":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Observation_withheld(ctx, field, obj)
+				})
 		case "unit":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13453,7 +13769,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				})
 		case "quote":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_quote(ctx, field, obj)
 				})
@@ -13500,10 +13816,54 @@ func (ec *executionContext) _SourceLocation(ctx context.Context, sel ast.Selecti
 		case "section":
 			out.Values[i] = ec._SourceLocation_section(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quote":
-			out.Values[i] = ec._SourceLocation_quote(ctx, field, obj)
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SourceLocation_quote(ctx, field, obj)
+				})
+		case "withheld":
+			out.Values[i] = ec._SourceLocation_withheld(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var suppressionImplementors = []string{"Suppression"}
+
+func (ec *executionContext) _Suppression(ctx context.Context, sel ast.SelectionSet, obj *model.Suppression) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suppressionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Suppression")
+		case "reason":
+			out.Values[i] = ec._Suppression_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Suppression_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14251,24 +14611,6 @@ func (ec *executionContext) marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐ
 	return res
 }
 
-func (ec *executionContext) unmarshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
-	res, err := scalar.UnmarshalDecimal(v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Float!")
-		return graphql.Null
-	}
-	_ = sel
-	res := scalar.MarshalDecimal(*v)
-	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
-	}
-	return res
-}
-
 func (ec *executionContext) unmarshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind(ctx context.Context, v any) (dataset.HeadlineKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNHeadlineKind2indicatorsᚋinternalᚋdatasetᚐHeadlineKind[tmp]
@@ -14779,6 +15121,32 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason(ctx context.Context, v any) (dataset.SuppressionReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason(ctx context.Context, sel ast.SelectionSet, v dataset.SuppressionReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SuppressionReason!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason = map[string]dataset.SuppressionReason{
+		"SMALL_CELL": dataset.SuppressedSmall,
+		"COMPLEMENT": dataset.SuppressedComplement,
+	}
+	marshalNSuppressionReason2indicatorsᚋinternalᚋdatasetᚐSuppressionReason = map[dataset.SuppressionReason]string{
+		dataset.SuppressedSmall:      "SMALL_CELL",
+		dataset.SuppressedComplement: "COMPLEMENT",
+	}
+)
+
 func (ec *executionContext) unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme(ctx context.Context, v any) (dataset.Theme, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme[tmp]
@@ -14822,6 +15190,46 @@ func (ec *executionContext) marshalNUnit2ᚖindicatorsᚋinternalᚋdatasetᚐUn
 func (ec *executionContext) unmarshalNVintage2indicatorsᚋinternalᚋdatasetᚐVintage(ctx context.Context, v any) (dataset.Vintage, error) {
 	res, err := ec.unmarshalInputVintage(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWithheld2indicatorsᚋgraphᚋmodelᚐWithheld(ctx context.Context, v any) (model.Withheld, error) {
+	var res model.Withheld
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWithheld2indicatorsᚋgraphᚋmodelᚐWithheld(ctx context.Context, sel ast.SelectionSet, v model.Withheld) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWithheld2ᚕindicatorsᚋgraphᚋmodelᚐWithheldᚄ(ctx context.Context, v any) ([]model.Withheld, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Withheld, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNWithheld2indicatorsᚋgraphᚋmodelᚐWithheld(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNWithheld2ᚕindicatorsᚋgraphᚋmodelᚐWithheldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Withheld) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWithheld2indicatorsᚋgraphᚋmodelᚐWithheld(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -15266,6 +15674,18 @@ func (ec *executionContext) marshalODimension2ᚖindicatorsᚋinternalᚋdataset
 	return ec._Dimension(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
+	res, err := scalar.UnmarshalDecimal(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDecimal(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
 	if v == nil {
 		return nil, nil
@@ -15617,6 +16037,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSuppression2ᚖindicatorsᚋgraphᚋmodelᚐSuppression(ctx context.Context, sel ast.SelectionSet, v *model.Suppression) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Suppression(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTheme2ᚕindicatorsᚋinternalᚋdatasetᚐThemeᚄ(ctx context.Context, v any) ([]dataset.Theme, error) {

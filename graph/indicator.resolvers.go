@@ -42,7 +42,12 @@ func (r *headlineResolver) Period(ctx context.Context, obj *dataset.Headline) (*
 
 // Value is the resolver for the value field.
 func (r *headlineResolver) Value(ctx context.Context, obj *dataset.Headline) (*decimal.Decimal, error) {
-	return &obj.Observation.Value, nil
+	return published(&obj.Observation), nil
+}
+
+// Suppression is the resolver for the suppression field.
+func (r *headlineResolver) Suppression(ctx context.Context, obj *dataset.Headline) (*model.Suppression, error) {
+	return suppressionOf(&obj.Observation), nil
 }
 
 // Qualifier is the resolver for the qualifier field.

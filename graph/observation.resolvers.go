@@ -46,6 +46,21 @@ func (r *observationResolver) RefArea(ctx context.Context, objs []*dataset.Obser
 	})
 }
 
+// Value is the batch resolver for the value field.
+func (r *observationResolver) Value(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error) {
+	return pick(objs, published)
+}
+
+// Suppression is the batch resolver for the suppression field.
+func (r *observationResolver) Suppression(ctx context.Context, objs []*dataset.Observation) ([]*model.Suppression, error) {
+	return pick(objs, suppressionOf)
+}
+
+// Withheld is the batch resolver for the withheld field.
+func (r *observationResolver) Withheld(ctx context.Context, objs []*dataset.Observation) ([][]model.Withheld, error) {
+	return pick(objs, withheld)
+}
+
 // Unit is the batch resolver for the unit field.
 func (r *observationResolver) Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error) {
 	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Unit, error) {
@@ -97,8 +112,11 @@ func (r *observationResolver) Previous(ctx context.Context, obj *dataset.Observa
 
 // Change is the resolver for the change field.
 func (r *observationResolver) Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error) {
+	if obj.ChangeWithheld {
+		return nil, nil
+	}
 	prev, err := r.previous(ctx, obj)
-	if err != nil || prev == nil {
+	if err != nil || prev == nil || prev.Suppressed != "" {
 		return nil, err
 	}
 	ch := &model.Change{PreviousValue: prev.Value, Absolute: obj.Value.Sub(prev.Value)}
@@ -138,8 +156,8 @@ func (r *sourceResolver) Section(ctx context.Context, objs []*dataset.Observatio
 }
 
 // Quote is the batch resolver for the quote field.
-func (r *sourceResolver) Quote(ctx context.Context, objs []*dataset.Observation) ([]string, error) {
-	return pick(objs, func(o *dataset.Observation) string { return o.Source.Quote })
+func (r *sourceResolver) Quote(ctx context.Context, objs []*dataset.Observation) ([]*string, error) {
+	return pick(objs, func(o *dataset.Observation) *string { return quoteOf(&o.Source) })
 }
 
 // AlsoStatedIn is the resolver for the alsoStatedIn field.
@@ -155,6 +173,11 @@ func (r *sourceResolver) DataFileLine(ctx context.Context, objs []*dataset.Obser
 		}
 		return &o.Line
 	})
+}
+
+// Quote is the resolver for the quote field.
+func (r *sourceLocationResolver) Quote(ctx context.Context, obj *dataset.Source) (*string, error) {
+	return quoteOf(obj), nil
 }
 
 // Periods is the resolver for the periods field.
@@ -176,6 +199,9 @@ func (r *Resolver) Period() PeriodResolver { return &periodResolver{r} }
 // Source returns SourceResolver implementation.
 func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
 
+// SourceLocation returns SourceLocationResolver implementation.
+func (r *Resolver) SourceLocation() SourceLocationResolver { return &sourceLocationResolver{r} }
+
 // ObservationFilter returns ObservationFilterResolver implementation.
 func (r *Resolver) ObservationFilter() ObservationFilterResolver {
 	return &observationFilterResolver{r}
@@ -186,5 +212,6 @@ type (
 	observationResolver       struct{ *Resolver }
 	periodResolver            struct{ *Resolver }
 	sourceResolver            struct{ *Resolver }
+	sourceLocationResolver    struct{ *Resolver }
 	observationFilterResolver struct{ *Resolver }
 )

@@ -19,8 +19,8 @@ type AggregateGroup struct {
 	Key []AggregateKey `json:"key"`
 	// How many observations the group holds.
 	Count int `json:"count"`
-	// Sum of their values.
-	Sum decimal.Decimal `json:"sum"`
+	// Sum of their values; null when one of them is suppressed for a client without a key.
+	Sum *decimal.Decimal `json:"sum,omitempty"`
 	// Unit of the values (all the same within a group).
 	Unit *dataset.Unit `json:"unit"`
 	// EXACT when every value is exact; otherwise the weakest qualifier among them (a sum with a "more than" part is itself a lower bound).
@@ -159,6 +159,14 @@ type PageInfo struct {
 type Query struct {
 }
 
+// A suppressed value's reason.
+type Suppression struct {
+	// Why, as a code.
+	Reason dataset.SuppressionReason `json:"reason"`
+	// Why, in a sentence.
+	Message string `json:"message"`
+}
+
 // Built-in fields an aggregate can group by.
 type AggregateField string
 
@@ -279,6 +287,70 @@ func (e *ReportingFramework) UnmarshalJSON(b []byte) error {
 }
 
 func (e ReportingFramework) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A part of an observation withheld from a client without a key because it states or would give a suppressed number.
+type Withheld string
+
+const (
+	// The value (see `suppression`).
+	WithheldValue Withheld = "VALUE"
+	// The stated change and the change from `previous`.
+	WithheldChange Withheld = "CHANGE"
+	// The quote (an also-stated quote says so itself, in `withheld`).
+	WithheldQuote Withheld = "QUOTE"
+	// The reviewer's note.
+	WithheldNote Withheld = "NOTE"
+)
+
+var AllWithheld = []Withheld{
+	WithheldValue,
+	WithheldChange,
+	WithheldQuote,
+	WithheldNote,
+}
+
+func (e Withheld) IsValid() bool {
+	switch e {
+	case WithheldValue, WithheldChange, WithheldQuote, WithheldNote:
+		return true
+	}
+	return false
+}
+
+func (e Withheld) String() string {
+	return string(e)
+}
+
+func (e *Withheld) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Withheld(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Withheld", str)
+	}
+	return nil
+}
+
+func (e Withheld) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Withheld) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Withheld) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -509,11 +508,11 @@ func (s *Suppression) Cell(o Observation) (SuppressionReason, bool) {
 	return r, ok
 }
 
-// Explain is the reason a client reads with a suppressed cell.
-func (s *Suppression) Explain(r SuppressionReason) string {
+// Explain is the sentence a client reads with a suppressed cell.
+func (r SuppressionReason) Explain() string {
 	switch r {
 	case SuppressedSmall:
-		return fmt.Sprintf("suppressed: a count below %d, which could identify a person", s.Threshold())
+		return "suppressed: a count below the threshold of small-cell protection, which could identify a person"
 	case SuppressedComplement:
 		return "suppressed: it would reveal a suppressed count as a total minus the other members"
 	}
