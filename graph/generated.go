@@ -5280,10 +5280,10 @@ func (ec *executionContext) _CoverageSource_value(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+			return ec.marshalNFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
 		},
 		true,
-		false,
+		true,
 	)
 }
 func (ec *executionContext) fieldContext_CoverageSource_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12495,7 +12495,7 @@ func (ec *executionContext) _CoverageSource(ctx context.Context, sel ast.Selecti
 			}
 		case "value":
 			out.Values[i] = ec._CoverageSource_value(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "release":
@@ -15672,18 +15672,6 @@ func (ec *executionContext) marshalODimension2ᚖindicatorsᚋinternalᚋdataset
 		return graphql.Null
 	}
 	return ec._Dimension(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (decimal.Decimal, error) {
-	res, err := scalar.UnmarshalDecimal(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOFloat2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, sel ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := scalar.MarshalDecimal(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {

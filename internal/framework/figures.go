@@ -114,6 +114,9 @@ func stated(obs []dataset.Observation, t Target, dims []string, exactOnly bool) 
 		if dataset.CoordinateKey(o.Coordinates) != key {
 			continue
 		}
+		if o.Suppressed != "" {
+			return Figure{Note: "the figure is " + o.Suppressed.Explain()}, true
+		}
 		if exactOnly && o.Qualifier != dataset.Exact {
 			return Figure{Note: fmt.Sprintf("the report gives only a bound or an approximation (%s %s)",
 				strings.ReplaceAll(string(o.Qualifier), "_", " "), dataset.FormatValue(o.Value))}, true
@@ -172,6 +175,11 @@ func summed(obs []dataset.Observation, t Target, dims []string) Figure {
 			exact = exact && c.Qualifier == dataset.Exact
 		}
 		switch {
+		case slices.ContainsFunc(append(slices.Clone(cells), ptrOr(total)...), func(o dataset.Observation) bool { return o.Suppressed != "" }):
+			// Neither the sum nor the check against the total may be
+			// computed from a suppressed figure, nor the note name it.
+			why = append(why, fmt.Sprintf("the %s breakdown or its total is suppressed for clients without a key", name))
+			continue
 		case !exact:
 			why = append(why, fmt.Sprintf("the %s breakdown has approximate figures", name))
 			continue
@@ -206,6 +214,14 @@ func summed(obs []dataset.Observation, t Target, dims []string) Figure {
 		return Figure{Found: true, Value: value, Qualifier: dataset.Exact, How: HowSum, Sources: parts, Note: note}
 	}
 	return Figure{Note: strings.Join(why, "; ")}
+}
+
+// ptrOr is the pointed-to value alone, or nothing for nil.
+func ptrOr[T any](p *T) []T {
+	if p == nil {
+		return nil
+	}
+	return []T{*p}
 }
 
 // readable writes a breakdown's dimensions ("COUNTRY_OF_EXPLOITATION ×
