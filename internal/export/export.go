@@ -204,3 +204,13 @@ func fileNameRune(r rune) rune {
 	}
 	return '_'
 }
+
+// noteOf is the note column of an observation: for a suppressed cell (whose
+// own note is always withheld) the reason, as its code and a sentence, so a
+// file says why a value is missing.
+func noteOf(o dataset.Observation) string {
+	if o.Suppressed != "" {
+		return string(o.Suppressed) + ": " + o.Suppressed.Explain()
+	}
+	return o.Note
+}

@@ -85,9 +85,11 @@ func ReadHistory(ctx context.Context, in Input, revisions []dataset.Revision) (H
 }
 
 // sameSDMX tells whether two observations read the same in SDMX: the same
-// value under the same attributes.
+// value (or both suppressed, so a history tells no change of a suppressed
+// value) under the same attributes.
 func sameSDMX(a, b sdmxObservation) bool {
-	return a.Value.Equal(b.Value) && slices.Equal(a.Attrs, b.Attrs)
+	sameValue := a.Value == nil && b.Value == nil || a.Value != nil && b.Value != nil && a.Value.Equal(*b.Value)
+	return sameValue && slices.Equal(a.Attrs, b.Attrs)
 }
 
 // HistoryFilters are f as of each of the revisions: what a history reads.

@@ -109,11 +109,15 @@ const (
 	statusNormal    = "A"
 	statusEstimated = "E"
 	// statusSuppressed is for a cell withheld from publication (a small
-	// count), with CONF_STATUS saying why; no loaded figure is one yet.
+	// count or its complement, for a client without a key), with
+	// CONF_STATUS confConfidential.
 	statusSuppressed = "Q"
 	// confFree is SDMX CL_CONF_STATUS's "free for publication": the report
 	// publishes every figure it states.
 	confFree = "F"
+	// confConfidential is CL_CONF_STATUS's "confidential statistical
+	// information": a value small-cell protection withholds.
+	confConfidential = "C"
 	// unitMultiplier is SDMX CL_UNIT_MULT's 0 (units): values are stated
 	// in full.
 	unitMultiplier = "0"
@@ -236,7 +240,7 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 				{ID: statusSuppressed, Name: "Missing value; suppressed", Description: "Withheld from publication; CONF_STATUS says why."}}},
 		{ID: attrConf, Name: "Confidentiality status", Codelist: "CL_CONF_STATUS", Mandatory: true,
 			Description: "SDMX confidentiality status: F, free for publication, for every figure the report states.",
-			Codes: []code{{ID: confFree, Name: "Free (free for publication)", Description: ""}, {ID: "C", Name: "Confidential statistical information", Description: ""},
+			Codes: []code{{ID: confFree, Name: "Free (free for publication)", Description: ""}, {ID: confConfidential, Name: "Confidential statistical information", Description: ""},
 				{ID: "A", Name: "Primary confidentiality due to small counts", Description: ""}, {ID: "D", Name: "Secondary confidentiality set by the sender, not for publication", Description: ""}}},
 		{ID: attrQualifier, Name: "Qualifier", Codelist: "CL_QUALIFIER", Mandatory: true,
 			Description: "How the value relates to the true value, as the report phrases it.",
@@ -260,8 +264,9 @@ func newDSD(cl *dataset.CodeLists, releases []dataset.Release) dsd {
 // dimension (TIME_PERIOD last), the value, and one value per attribute
 // ("" for none).
 type sdmxObservation struct {
-	Key   []string
-	Value decimal.Decimal
+	Key []string
+	// Value is nil for a suppressed cell: no OBS_VALUE is written.
+	Value *decimal.Decimal
 	Attrs []string
 }
 
@@ -278,10 +283,23 @@ func (d dsd) observation(o dataset.Observation) sdmxObservation {
 	for _, c := range o.Coordinates {
 		key[d.breakdown[c.Dimension]] = c.Member
 	}
-	return sdmxObservation{Key: key, Value: o.Value, Attrs: []string{
-		obsStatus(o.Qualifier), confFree, qualifierCodes[o.Qualifier].ID, derivationCodes[o.Status].ID,
-		d.units[o.Unit], unitMultiplier, o.Agency, o.Release, o.Source.Section, o.Source.Quote, o.Note,
+	status, conf, value := obsStatus(o.Qualifier), confFree, &o.Value
+	if o.Suppressed != "" {
+		status, conf, value = statusSuppressed, confConfidential, nil
+	}
+	return sdmxObservation{Key: key, Value: value, Attrs: []string{
+		status, conf, qualifierCodes[o.Qualifier].ID, derivationCodes[o.Status].ID,
+		d.units[o.Unit], unitMultiplier, o.Agency, o.Release, o.Source.Section, o.Source.Quote, noteOf(o),
 	}}
+}
+
+// obsValue is an observation's value as SDMX-CSV and SDMX-ML write it;
+// "" for a suppressed cell.
+func (o sdmxObservation) obsValue() string {
+	if o.Value == nil {
+		return ""
+	}
+	return dataset.FormatValue(*o.Value)
 }
 
 // sdmxPeriod writes a period as an SDMX time period: a year as "2024", a

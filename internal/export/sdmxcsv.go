@@ -46,7 +46,7 @@ func WriteSDMXCSV(ctx context.Context, w io.Writer, in Input, version int, opts 
 	err := in.Each(ctx, func(o dataset.Observation) error {
 		so := d.observation(o)
 		row := append(slices.Clone(first), so.Key...)
-		row = append(row, dataset.FormatValue(so.Value))
+		row = append(row, so.obsValue())
 		if withAttrs {
 			row = append(row, so.Attrs...)
 		}

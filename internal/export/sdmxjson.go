@@ -218,7 +218,10 @@ func writeJSONData(ctx context.Context, w io.Writer, in Input, opts DataOptions,
 				}
 				idx[i] = strconv.Itoa(n)
 			}
-			cells := []any{json.RawMessage(dataset.FormatValue(so.Value))}
+			cells := []any{nil} // a suppressed cell's value is null
+			if so.Value != nil {
+				cells[0] = json.RawMessage(dataset.FormatValue(*so.Value))
+			}
 			for i, a := range so.Attrs {
 				switch {
 				case attrIndex[i] != nil:

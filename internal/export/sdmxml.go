@@ -336,9 +336,11 @@ func (w xmlWriter) genericObs(d dsd, o sdmxObservation, obsDim int, withAttrs bo
 		w.attr("value", o.Key[obsDim])
 		w.WriteString("/>")
 	}
-	w.WriteString("<generic:ObsValue")
-	w.attr("value", dataset.FormatValue(o.Value))
-	w.WriteString("/>")
+	if o.Value != nil {
+		w.WriteString("<generic:ObsValue")
+		w.attr("value", o.obsValue())
+		w.WriteString("/>")
+	}
 	if withAttrs {
 		w.WriteString("<generic:Attributes>")
 		for i, c := range d.Attributes {
@@ -358,7 +360,9 @@ func (w xmlWriter) specificObs(d dsd, o sdmxObservation, obsDim int, withAttrs b
 			w.attr(c.ID, o.Key[i])
 		}
 	}
-	w.attr("OBS_VALUE", dataset.FormatValue(o.Value))
+	if o.Value != nil {
+		w.attr("OBS_VALUE", o.obsValue())
+	}
 	if withAttrs {
 		for i, c := range d.Attributes {
 			if o.Attrs[i] != "" {

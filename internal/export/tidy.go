@@ -43,7 +43,11 @@ func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 			change = dataset.FormatValue(*o.Change)
 		}
 		name := names[o.Indicator]
-		row := []string{o.Indicator, name.Text, o.RefArea, o.Period.String(), dataset.FormatValue(o.Value),
+		value := dataset.FormatValue(o.Value)
+		if o.Suppressed != "" {
+			value = ""
+		}
+		row := []string{o.Indicator, name.Text, o.RefArea, o.Period.String(), value,
 			o.Unit, string(o.Qualifier), string(o.Status), change, o.Agency}
 		if in.Lang != "" {
 			row = slices.Insert(row, 2, name.Language)
@@ -53,7 +57,7 @@ func writeTidyCSV(ctx context.Context, w io.Writer, in Input) error {
 			members[dimColumn[c.Dimension]] = c.Member
 		}
 		row = append(row, members...)
-		row = append(row, o.Release, o.Source.Section, o.Source.Quote, o.Note)
+		row = append(row, o.Release, o.Source.Section, o.Source.Quote, noteOf(o))
 		return cw.Write(row)
 	})
 	if err != nil {
