@@ -32,6 +32,13 @@ func (c *cli) openDatabase(ctx context.Context) (*database, error) {
 		}
 		opts = append(opts, store.WithExportConns(n))
 	}
+	if v := c.getenv("SUPPRESS_BELOW"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n == 1 {
+			return nil, fmt.Errorf("SUPPRESS_BELOW: %q is not a threshold: give a count of 2 or more (counts from 1 below it are suppressed), or 0 for off", v)
+		}
+		opts = append(opts, store.WithSuppressBelow(n))
+	}
 	db := &database{}
 	dsn := c.getenv("DATABASE_URL")
 	if dsn == "" {

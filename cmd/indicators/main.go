@@ -68,6 +68,8 @@ Environment:
   DATA_DIR          where the private cluster lives (default ./.data)
   ADDR              address serve listens on (default 127.0.0.1:8080)
   EXPORT_MAX_CONNS  database connections exports hold at once (default 4)
+  SUPPRESS_BELOW    small-cell protection: counts below it are suppressed for
+                    clients without a key, in serve and export (default 0, off)
   CORS_ORIGINS      browser origins allowed to call the API, comma-separated (default any)
   DB_WATCH_INTERVAL how often serve checks that the database accepts new connections (default 5s)
   LOG_LEVEL         debug, info (default), warn or error

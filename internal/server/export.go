@@ -45,7 +45,7 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 		}
 		tw := &trackingWriter{ResponseWriter: w}
 		err = s.Snapshot(ctx, func(rd dataset.Reader) error {
-			if err := tagSnapshot(ctx, w, rd, f.Name, query); err != nil {
+			if err := tagSnapshot(ctx, w, s, rd, f.Name, query); err != nil {
 				return err
 			}
 			in, err := export.NewInput(ctx, rd, q.Filter)
@@ -83,7 +83,7 @@ func unchanged(w http.ResponseWriter, r *http.Request, s *store.Store, represent
 	if err != nil {
 		return false, err
 	}
-	tag := etag(r.Context(), version.String(), representation, query)
+	tag := etag(s.Reads(r.Context()), version.String(), representation, query)
 	if !notModified(r, tag, version) {
 		return false, nil
 	}
@@ -95,12 +95,12 @@ func unchanged(w http.ResponseWriter, r *http.Request, s *store.Store, represent
 // tagSnapshot sets the validators of a response read from rd: they come
 // from the snapshot too, so they name exactly the data sent even when a load
 // committed since the poll's check.
-func tagSnapshot(ctx context.Context, w http.ResponseWriter, rd dataset.Reader, representation, query string) error {
+func tagSnapshot(ctx context.Context, w http.ResponseWriter, s *store.Store, rd dataset.Reader, representation, query string) error {
 	version, err := rd.DatasetVersion(ctx)
 	if err != nil {
 		return err
 	}
-	setCaching(ctx, w, etag(ctx, version.String(), representation, query), version)
+	setCaching(ctx, w, etag(s.Reads(ctx), version.String(), representation, query), version)
 	return nil
 }
 
@@ -141,11 +141,13 @@ var buildRevision = func() string {
 }()
 
 // etag is a strong validator: the same dataset, format, filters, build and
-// tier give the same bytes (exports carry no clock time); the tiers read
-// different cells, so one's tag never validates the other's copy.
-func etag(ctx context.Context, version, format, query string) string {
+// what the viewer reads (store.Reads: the tier, and the suppression) give
+// the same bytes (exports carry no clock time); the tiers read different
+// cells, so one's tag never validates the other's copy, nor does a copy
+// read before small-cell protection was switched on validate one after.
+func etag(reads, version, format, query string) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n%s", version, format, query, buildRevision, dataset.ViewerOf(ctx).Tier)
+	fmt.Fprintf(h, "%s\n%s\n%s\n%s\n%s", version, format, query, buildRevision, reads)
 	return `"` + hex.EncodeToString(h.Sum(nil))[:32] + `"`
 }
 

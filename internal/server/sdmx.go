@@ -107,7 +107,7 @@ func sdmxHandler(s *store.Store, log *slog.Logger, maxObservations int) http.Han
 			if err != nil {
 				return err
 			}
-			if err := tagSnapshot(ctx, w, rd, representation, query); err != nil {
+			if err := tagSnapshot(ctx, w, s, rd, representation, query); err != nil {
 				return err
 			}
 			w.Header().Set("Content-Type", rep.MediaType)

@@ -228,7 +228,7 @@ func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimit
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
 	// the routes admit no other method.
-	srv.AddTransport(httpTransport{version: version, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait), limits: limits, cache: cache})
+	srv.AddTransport(httpTransport{version: version, reads: cfg.Store.Reads, bodyTimeout: cfg.BodyTimeout, slots: newSlots(cfg.MaxConcurrent, cfg.MaxQueued, cfg.QueueWait), limits: limits, cache: cache})
 	docs := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(docs)
 	if !cfg.NoIntrospection {

@@ -69,7 +69,9 @@ const codeBadRequest = "BAD_REQUEST"
 type httpTransport struct {
 	// version gives the dataset version cheaply (the catalog held in the
 	// process); nil makes no response cacheable.
-	version     func(context.Context) (dataset.Version, error)
+	version func(context.Context) (dataset.Version, error)
+	// reads names what the viewer reads, for the validators (store.Reads).
+	reads       func(context.Context) string
 	bodyTimeout time.Duration
 	slots       *slots
 	limits      *rateLimits
@@ -149,7 +151,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		// Before a slot is taken: a 304 executes nothing.
 		if readVersion(); version != nil {
 			v := *version
-			tag = etag(ctx, v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
+			tag = etag(t.reads(ctx), v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
 			if notModified(r, tag, v) {
 				h.Del("Content-Type")
 				setCaching(ctx, w, tag, v)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	"indicators/internal/dataset"
 )
@@ -31,6 +32,17 @@ func visibleIndicator(ctx context.Context, t string) string {
 	}
 	return "(NOT " + t + ".restricted AND (EXISTS (SELECT 1 FROM observation po WHERE po.indicator_id = " + t + ".id AND NOT po.restricted)" +
 		" OR NOT EXISTS (SELECT 1 FROM observation ao WHERE ao.indicator_id = " + t + ".id)))"
+}
+
+// Reads names what the viewer of ctx reads, for cache validators: its tier,
+// and the threshold when small-cell protection masks what it reads (the
+// tier alone when it is off, so validators stay as they were).
+func (s *Store) Reads(ctx context.Context) string {
+	v := dataset.ViewerOf(ctx)
+	if s.suppression == nil || v.SeesRestricted() {
+		return string(v.Tier)
+	}
+	return fmt.Sprintf("%s, below %d suppressed", v.Tier, s.suppression.threshold)
 }
 
 // suppressionOf is small-cell protection for the viewer of ctx: nil for a
