@@ -54,6 +54,9 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]da
 		WHERE o.id = ANY($1) AND `+visibleObservation(ctx, "o"), pq.Array(ids)); err != nil {
 		return nil, fmt.Errorf("read observations by id: %w", err)
 	}
+	if sup, err = s.fresh(ctx, sup, rows); err != nil {
+		return nil, err
+	}
 	out := make(map[int64]dataset.Observation, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r.domain(sup.Rule())
@@ -82,6 +85,9 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 		pq.Array(inds), pq.Array(areas), pq.Array(starts), pq.Array(ends), pq.Array(keys))
 	if err != nil {
 		return nil, fmt.Errorf("read current observations of cells: %w", err)
+	}
+	if sup, err = s.fresh(ctx, sup, rows); err != nil {
+		return nil, err
 	}
 	out := make(map[dataset.Cell]dataset.Observation, len(rows))
 	for _, r := range rows {
@@ -256,6 +262,13 @@ func groupByKey[K comparable](ctx context.Context, s *Store, keys []K, rows []ke
 	if err != nil {
 		return nil, err
 	}
+	plain := make([]observationRow, len(rows))
+	for i, r := range rows {
+		plain[i] = r.observationRow
+	}
+	if sup, err = s.fresh(ctx, sup, plain); err != nil {
+		return nil, err
+	}
 	out := make(map[K][]dataset.Observation, len(keys))
 	for _, r := range rows {
 		k := keys[r.Ord-1]
@@ -380,6 +393,13 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("list first pages of observations: %w", err)
 	}
+	plain := make([]observationRow, len(rows))
+	for i, r := range rows {
+		plain[i] = r.observationRow
+	}
+	if sup, err = s.fresh(ctx, sup, plain); err != nil {
+		return nil, err
+	}
 	out := make(map[string]dataset.Page, len(codes))
 	for _, r := range rows {
 		page := out[r.Parent]
@@ -412,6 +432,9 @@ func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, 
 	}
 	if len(rows) == 0 {
 		return dataset.Observation{}, false, nil
+	}
+	if sup, err = s.fresh(ctx, sup, rows); err != nil {
+		return dataset.Observation{}, false, err
 	}
 	return rows[0].domain(sup.Rule()), true, nil
 }

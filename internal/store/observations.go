@@ -328,6 +328,9 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		return page, fmt.Errorf("list observations: %w", err)
 	}
 	rows, page.HasNextPage = trimPage(rows, first)
+	if sup, err = s.fresh(ctx, sup, rows); err != nil {
+		return page, err
+	}
 	for _, r := range rows {
 		page.Observations = append(page.Observations, r.domain(sup.Rule()))
 		page.Cursors = append(page.Cursors, r.SortKey)
@@ -419,6 +422,9 @@ func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(d
 		var r observationRow
 		if err := rows.StructScan(&r); err != nil {
 			return fmt.Errorf("read observation: %w", err)
+		}
+		if sup, err = s.fresh(ctx, sup, []observationRow{r}); err != nil {
+			return err
 		}
 		if err := fn(r.domain(sup.Rule())); err != nil {
 			return err

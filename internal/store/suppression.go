@@ -36,6 +36,8 @@ type suppressed struct {
 	// ids are the rows, of every version, of the suppressed cells: what a
 	// value ordering sorts as no value (see orderFor).
 	ids []int64
+	// revision is the newest revision of the rows it was decided over.
+	revision int64
 }
 
 // Rule is the suppression to mask with; nil (nothing) for no suppression.
@@ -73,6 +75,23 @@ func (c *suppressionCache) get(ctx context.Context, s *Store) (*suppressed, erro
 	return h, nil
 }
 
+// fresh is sup, or, when a statement read a row of a revision newer than
+// the data sup was decided over (a load committed and its notification has
+// not arrived yet), the suppression decided anew: a new row is never masked
+// by a decision that has not seen it.
+func (s *Store) fresh(ctx context.Context, sup *suppressed, rows []observationRow) (*suppressed, error) {
+	if sup == nil {
+		return nil, nil
+	}
+	for _, r := range rows {
+		if r.RevisionID > sup.revision {
+			s.suppression.invalidate()
+			return s.suppressionOf(ctx)
+		}
+	}
+	return sup, nil
+}
+
 // decideSuppression reads every row of every version, restricted ones
 // included, with its also-stated quotes, and the dimensions, and decides
 // the suppressed cells. The data file's sum relations are not stored, so
@@ -105,6 +124,7 @@ func (s *Store) decideSuppression(ctx context.Context, threshold int64) (*suppre
 	}
 	h := &suppressed{rule: dataset.Suppress(obs, lists.Dimensions, nil, threshold)}
 	for _, o := range obs {
+		h.revision = max(h.revision, o.Revision)
 		if _, ok := h.rule.Cell(o); ok {
 			h.ids = append(h.ids, o.ID)
 		}

@@ -169,10 +169,11 @@ func DSN(t testing.TB) string {
 	return WithDatabase(server.adminDSN, name)
 }
 
-// New opens a store on a fresh migrated database, closed when the test ends.
-func New(t testing.TB) *store.Store {
+// New opens a store on a fresh migrated database with opts, closed when the
+// test ends.
+func New(t testing.TB, opts ...store.Option) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), DSN(t))
+	s, err := store.Open(context.Background(), DSN(t), opts...)
 	if err != nil {
 		t.Fatalf("open test store: %v", err)
 	}
