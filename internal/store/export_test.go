@@ -17,3 +17,8 @@ func MigrateTo(ctx context.Context, dsn string, version uint) error {
 		return nil
 	})
 }
+
+// HoldSuppression makes s hold its suppression between reads as a process
+// that listens for loads does, without the listener: what a process reads
+// between a load's commit and its notification.
+func HoldSuppression(s *Store) { s.suppression.watching.Store(true) }
