@@ -25,8 +25,8 @@ const (
 // the viewer in the request's context (ViewerOf), in the store's one filter:
 // GraphQL, every export and SDMX alike. A context without a viewer reads as
 // anonymous, so a forgotten viewer hides restricted cells rather than
-// showing them. Small-cell suppression, when it comes, is decided from the
-// same value.
+// showing them. Small-cell suppression is decided from the same value
+// (the store masks what a viewer without a key reads, see Suppression.Mask).
 type Viewer struct {
 	Tier Tier
 	// KeyID is the API key's id (indicators keys list), 0 for anonymous.
