@@ -97,7 +97,9 @@ ${FIGURE}`;
     return body;
   }
 
-  const number = (v) => new Intl.NumberFormat(lang).format(v);
+  // A value is null where small-cell protection suppresses it (the API's
+  // `suppression` says why).
+  const number = (v) => (v === null ? 'suppressed' : new Intl.NumberFormat(lang).format(v));
   const figure = (o) => QUALIFIER[o.qualifier] + number(o.value);
 
   // label is a dataset label in the page, marked with the reference the API
