@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -353,6 +354,14 @@ func TestExportCommand(t *testing.T) {
 	})
 	runCases(t, env("DATABASE_URL", dsn, "EXPORT_MAX_CONNS", "0"), []cliCase{
 		{"no connections for exports", []string{"export", "--format", "sdmx.csv"}, true, "", nil},
+	})
+	bySex := []string{"export", "--format", "sdmx.csv", "--indicators", "victims_identified", "--periods", "2024", "--exactlyBy", "SEX"}
+	runCases(t, env("DATABASE_URL", dsn, "SUPPRESS_BELOW", "5"), []cliCase{
+		{"small cells: the 1 man suppressed", bySex, false, ",M,_T,_T,_T,_T,_T,_T,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,2024,,Q,C,", nil},
+		{"small cells: --restricted reads as a partner", append(slices.Clone(bySex), "--restricted"), false, ",M,_T,_T,_T,_T,_T,_T,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,_Z,2024,1,A,F,", nil},
+	})
+	runCases(t, env("DATABASE_URL", dsn, "SUPPRESS_BELOW", "1"), []cliCase{
+		{"a threshold that suppresses nothing", bySex, true, "", nil},
 	})
 }
 
