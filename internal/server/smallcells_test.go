@@ -474,6 +474,25 @@ func TestSmallCellsExports(t *testing.T) {
 			}
 		}
 	})
+	t.Run("framework tables", func(t *testing.T) {
+		// The 90 women and the 1 man are rows of UNODC's and the SDG's tables
+		// for a partner, absent for an anonymous client (a missing cell is
+		// absent, never 0), whose total stays.
+		for _, tc := range []struct{ path, women, men, total string }{
+			{"/export/glotip.csv", ",Total,Total,Female,Total,2024,Counts,90,", ",Total,Total,Male,Total,2024,Counts,1,", ",Total,Total,Total,Total,2024,Counts,91,"},
+			{"/export/sdg-16-2-2.csv", ",VC_HTF_DETV,31,F,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2024,90,", ",VC_HTF_DETV,31,M,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2024,1,", ",VC_HTF_DETV,31,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,_T,2024,91,"},
+		} {
+			anon, part := get(t, srv, tc.path, nil), get(t, srv, tc.path, partner)
+			for _, row := range []string{tc.women, tc.men} {
+				if strings.Contains(anon.body, row) || !strings.Contains(part.body, row) {
+					t.Errorf("%s: %q should be the partner's only", tc.path, row)
+				}
+			}
+			if !strings.Contains(anon.body, tc.total) {
+				t.Errorf("%s: anonymous lacks the total %q", tc.path, tc.total)
+			}
+		}
+	})
 	bySex := sdmxKey(t, map[string]string{"INDICATOR": "victims_identified", "SEX": "F+M"})
 	data := sdmxBase + "/data/TIP_INDICATORS/" + bySex + "/all?startPeriod=2024&endPeriod=2024"
 	t.Run("SDMX-ML generic", func(t *testing.T) {
