@@ -397,8 +397,12 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	for i, r := range rows {
 		plain[i] = r.observationRow
 	}
-	if sup, err = s.fresh(ctx, sup, plain); err != nil {
-		return nil, err
+	if fresher, err := s.fresh(ctx, sup, plain); err != nil || fresher != sup {
+		if err != nil {
+			return nil, err
+		}
+		// Ordered and cursored by the older decision: read them again.
+		return s.FirstPages(ctx, parent, codes, f, p)
 	}
 	out := make(map[string]dataset.Page, len(codes))
 	for _, r := range rows {

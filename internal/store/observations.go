@@ -328,8 +328,13 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		return page, fmt.Errorf("list observations: %w", err)
 	}
 	rows, page.HasNextPage = trimPage(rows, first)
-	if sup, err = s.fresh(ctx, sup, rows); err != nil {
-		return page, err
+	if fresher, err := s.fresh(ctx, sup, rows); err != nil || fresher != sup {
+		if err != nil {
+			return page, err
+		}
+		// The order and the cursors came from the older decision: read
+		// the page again with the one that has seen the load.
+		return s.Observations(ctx, f, p)
 	}
 	for _, r := range rows {
 		page.Observations = append(page.Observations, r.domain(sup.Rule()))

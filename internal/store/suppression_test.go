@@ -14,8 +14,8 @@ import (
 // a row a later load wrote is never masked by a decision that has not seen
 // it, even before the load's notification arrives: the corrected file adds
 // the 1 man, and the same read then hides him and the 90 women his
-// complement; a partner still reads both, and the store's order by value
-// puts them last.
+// complement, ordered and cursored as suppressed; a partner still reads
+// both.
 func TestSuppressionFollowsLoads(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.New(t, store.WithSuppressBelow(5))
@@ -31,10 +31,15 @@ func TestSuppressionFollowsLoads(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := map[string]string{}
-		for _, o := range page.Observations {
+		for i, o := range page.Observations {
 			v := dataset.FormatValue(o.Value)
 			if o.Suppressed != "" {
 				v = string(o.Suppressed)
+				// Ordered by the decision that has seen the load: the
+				// cursor carries no value.
+				if !strings.HasPrefix(page.Cursors[i], "-Infinity\x1f") {
+					t.Errorf("%s: cursor %q", o.Key(), page.Cursors[i])
+				}
 			}
 			out[dataset.CoordinateKey(o.Coordinates)] = v
 		}
