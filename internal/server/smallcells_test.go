@@ -360,7 +360,8 @@ func TestSmallCellsNothingLeaks(t *testing.T) {
 		})
 	}
 	const exports = "/export/observations.csv /export/sdmx.csv /export/sdmx.json /export/glotip.csv /export/greta-coverage.csv /export/glotip-coverage.csv /export/sdg-16-2-2.csv " +
-		sdmxBase + "/data/TIP_INDICATORS/all?format=csvfile " + sdmxBase + "/data/TIP_INDICATORS/all?format=jsondata " + sdmxBase + "/data/TIP_INDICATORS/all"
+		sdmxBase + "/data/TIP_INDICATORS/all?format=csvfile " + sdmxBase + "/data/TIP_INDICATORS/all?format=jsondata " + sdmxBase + "/data/TIP_INDICATORS/all " +
+		sdmxBase + "/data/TIP_INDICATORS/all?includeHistory=true"
 	read := func(header map[string]string) (bodies []string, nodes []node) {
 		// The changes since revision 0 are every cell as it is now.
 		for _, read := range []func(map[string]string) ([]string, []node){observations, changes} {
