@@ -7,7 +7,8 @@ import (
 )
 
 // TestAPIConnectionsUseGenericPlans: the API's prepared statements are
-// planned once, not at every execution.
+// planned once, not at every execution, and the readers' statements are
+// never JIT-compiled.
 func TestAPIConnectionsUseGenericPlans(t *testing.T) {
 	s := testdb.New(t)
 	var mode string
@@ -16,5 +17,14 @@ func TestAPIConnectionsUseGenericPlans(t *testing.T) {
 	}
 	if mode != "force_generic_plan" {
 		t.Errorf("plan_cache_mode = %q, want force_generic_plan", mode)
+	}
+	for name, db := range map[string]interface{ Get(any, string, ...any) error }{"API": s.DB(), "export": s.ExportDB()} {
+		var jit string
+		if err := db.Get(&jit, "SHOW jit"); err != nil {
+			t.Fatal(err)
+		}
+		if jit != "off" {
+			t.Errorf("the %s connections' jit = %q, want off", name, jit)
+		}
 	}
 }

@@ -170,7 +170,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	// Connect lazily: commands that export or write nothing open no
 	// connection.
-	if s.exports, err = openObserved(readDSN, "export", obs); err != nil {
+	if s.exports, err = openObserved(withoutJIT(readDSN), "export", obs); err != nil {
 		return fail(fmt.Errorf("open database for exports: %w", err))
 	}
 	s.exports.SetMaxOpenConns(o.exportConns)
@@ -267,7 +267,18 @@ func CreateDatabase(ctx context.Context, adminDSN, name string) error {
 // and for a one-cell query planning costs twenty times what executing does.
 // lib/pq sends a connection string's unknown keys as run-time parameters.
 func withGenericPlans(dsn string) string {
-	return withParam(dsn, "plan_cache_mode", "force_generic_plan")
+	return withParam(withoutJIT(dsn), "plan_cache_mode", "force_generic_plan")
+}
+
+// withoutJIT turns JIT compilation off for the readers' connections. A
+// generic plan over the world dataset estimates millions of rows for the
+// branches it never runs (a series' default area, say), which passes
+// jit_above_cost, and PostgreSQL then compiles the whole plan at every
+// execution: 0.6 s of a 0.65 s series at 5 million observations. The
+// readers' statements are index lookups and streamed scans, which
+// compiling does not speed up.
+func withoutJIT(dsn string) string {
+	return withParam(dsn, "jit", "off")
 }
 
 // Close stops the change listeners and releases the connection pools.
