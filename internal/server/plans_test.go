@@ -97,12 +97,14 @@ func TestQueryPlans(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan"); err != nil {
+	// As the readers' connections are set (internal/store: withGenericPlans,
+	// withoutJIT).
+	if _, err := conn.ExecContext(ctx, "SET plan_cache_mode = force_generic_plan; SET jit = off"); err != nil {
 		t.Fatal(err)
 	}
 	var doc strings.Builder
 	fmt.Fprintf(&doc, "# Query plans\n\nEvery statement the API sends for each shape of request, explained with its own arguments\n"+
-		"(`EXPLAIN (ANALYZE, BUFFERS)`, generic plans as the API's connections use them) on a synthetic\n"+
+		"(`EXPLAIN (ANALYZE, BUFFERS)`, generic plans and no JIT, as the API's connections run them) on a synthetic\n"+
 		"world dataset of %d observations (%s), written by `TestQueryPlans`\n"+
 		"(`internal/server/plans_test.go`, whose comment gives the commands).\n\n"+
 		"A shape marked selective fails the test when a plan reads a whole observation table\n"+
