@@ -18,7 +18,9 @@ func TestAPIConnectionsUseGenericPlans(t *testing.T) {
 	if mode != "force_generic_plan" {
 		t.Errorf("plan_cache_mode = %q, want force_generic_plan", mode)
 	}
-	for name, db := range map[string]interface{ Get(any, string, ...any) error }{"API": s.DB(), "export": s.ExportDB()} {
+	for name, db := range map[string]interface {
+		Get(any, string, ...any) error
+	}{"API": s.DB(), "export": s.ExportDB()} {
 		var jit string
 		if err := db.Get(&jit, "SHOW jit"); err != nil {
 			t.Fatal(err)
