@@ -160,7 +160,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		readDSN, writeDSN = withParam(readDSN, "role", ReaderRole), withParam(writeDSN, "role", WriterRole)
 	}
 	s.privileges = privileges
-	if s.pool, err = openObserved(withGenericPlans(readDSN), "api", obs); err != nil {
+	if s.pool, err = openObserved(withoutJIT(withGenericPlans(readDSN)), "api", obs); err != nil {
 		return fail(fmt.Errorf("open database: %w", err))
 	}
 	s.pool.SetMaxOpenConns(apiConns)
@@ -267,7 +267,7 @@ func CreateDatabase(ctx context.Context, adminDSN, name string) error {
 // and for a one-cell query planning costs twenty times what executing does.
 // lib/pq sends a connection string's unknown keys as run-time parameters.
 func withGenericPlans(dsn string) string {
-	return withParam(withoutJIT(dsn), "plan_cache_mode", "force_generic_plan")
+	return withParam(dsn, "plan_cache_mode", "force_generic_plan")
 }
 
 // withoutJIT turns JIT compilation off for the readers' connections. A
