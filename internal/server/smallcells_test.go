@@ -432,14 +432,7 @@ func TestSmallCellsExports(t *testing.T) {
 			{"partner", partner, map[string][2]string{"F": {"90", ""}, "M": {"1", ""}}},
 		} {
 			r := get(t, srv, "/export/observations.csv?"+filter, tc.header)
-			rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-			if err != nil || len(rows) != 3 {
-				t.Fatalf("%s: %v %s", tc.name, err, r.body)
-			}
-			col := map[string]int{}
-			for i, h := range rows[0] {
-				col[h] = i
-			}
+			rows, col := csvTable(t, tc.name, r.body, 2)
 			for _, row := range rows[1:] {
 				want := tc.want[row[col["sex"]]]
 				if got := [2]string{row[col["value"]], row[col["note"]]}; got != want || (tc.header == nil && row[col["source_quote"]] != "") {
@@ -458,14 +451,7 @@ func TestSmallCellsExports(t *testing.T) {
 			{"partner", partner, "90,A,F 1,A,F"},
 		} {
 			r := get(t, srv, "/export/sdmx.csv?"+filter, tc.header)
-			rows, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-			if err != nil || len(rows) != 3 {
-				t.Fatalf("%s: %v %s", tc.name, err, r.body)
-			}
-			col := map[string]int{}
-			for i, h := range rows[0] {
-				col[h] = i
-			}
+			rows, col := csvTable(t, tc.name, r.body, 2)
 			var got []string
 			for _, row := range rows[1:] {
 				got = append(got, row[col["OBS_VALUE"]]+","+row[col["OBS_STATUS"]]+","+row[col["CONF_STATUS"]])
@@ -636,4 +622,19 @@ func TestSmallCellsValidators(t *testing.T) {
 	if off, on := tag(), tag(store.WithSuppressBelow(smallCellThreshold)); off == on {
 		t.Errorf("the same ETag %s with and without suppression", off)
 	}
+}
+
+// csvTable reads a CSV export of n rows after its header, and the column of
+// each header name.
+func csvTable(t *testing.T, name, body string, n int) (rows [][]string, col map[string]int) {
+	t.Helper()
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != n+1 {
+		t.Fatalf("%s: %v %s", name, err, body)
+	}
+	col = map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	return rows, col
 }
