@@ -82,7 +82,7 @@ func (r *indicatorResolver) Unit(ctx context.Context, obj *dataset.Indicator) (*
 
 // Agencies is the resolver for the agencies field.
 func (r *indicatorResolver) Agencies(ctx context.Context, obj *dataset.Indicator) ([]dataset.Agency, error) {
-	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	f, err := facetsOf(ctx, obj.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (r *indicatorResolver) Agencies(ctx context.Context, obj *dataset.Indicator
 
 // Periods is the resolver for the periods field.
 func (r *indicatorResolver) Periods(ctx context.Context, obj *dataset.Indicator) ([]dataset.Period, error) {
-	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	f, err := facetsOf(ctx, obj.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (r *indicatorResolver) Periods(ctx context.Context, obj *dataset.Indicator)
 
 // Dimensions is the resolver for the dimensions field.
 func (r *indicatorResolver) Dimensions(ctx context.Context, obj *dataset.Indicator) ([]dataset.Dimension, error) {
-	f, err := load(ctx, loadersFor(ctx).facets, obj.Code)
+	f, err := facetsOf(ctx, obj.Code)
 	if err != nil {
 		return nil, err
 	}

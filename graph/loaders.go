@@ -24,7 +24,6 @@ type Loaders struct {
 	alsoStated batched[int64, []dataset.Source]
 	byID       batched[int64, dataset.Observation]
 	inCell     batched[dataset.Cell, dataset.Observation]
-	facets     batched[string, dataset.IndicatorFacets]
 	agencyInds batched[string, []string]
 	firstPages batched[pageKey, dataset.Page]
 	series     batched[dataset.SeriesKey, []dataset.Observation]
@@ -63,7 +62,6 @@ func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
 		series:     newBatched(s.Series),
 		latest:     newBatched(s.Latest),
 		slices:     newBatched(s.Slices),
-		facets:     newBatched(s.FacetsOfIndicators),
 		agencyInds: newBatched(s.IndicatorsOfAgencies),
 		firstPages: newBatched(func(ctx context.Context, keys []pageKey) (map[pageKey]dataset.Page, error) {
 			return fetchFirstPages(ctx, s, keys)
@@ -83,6 +81,17 @@ func (res *Resolver) WithLoaders(next http.Handler) http.Handler {
 
 func loadersFor(ctx context.Context) *Loaders {
 	return ctx.Value(loadersKey{}).(*Loaders)
+}
+
+// facetsOf returns an indicator's facets, held with the catalog of this
+// request (CatalogCache.Facets); none for a code the catalog lacks.
+func facetsOf(ctx context.Context, code string) (dataset.IndicatorFacets, error) {
+	cat, err := catalogFor(ctx)
+	if err != nil {
+		return dataset.IndicatorFacets{}, err
+	}
+	all, err := loadersFor(ctx).catalog.cache.Facets(ctx, cat)
+	return all[code], err
 }
 
 // catalogFor returns the catalog for this request: read once from the

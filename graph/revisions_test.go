@@ -317,3 +317,30 @@ func TestChangeFeed(t *testing.T) {
 		}
 	})
 }
+
+// TestFacetsHeldWithTheCatalog: indicators' agencies, periods and
+// dimensions are read once per data version, not per request, and anew
+// after a load.
+func TestFacetsHeldWithTheCatalog(t *testing.T) {
+	a, s, _ := newStoreAPI(t)
+	// The page size differs each time, so the response cache answers none.
+	const q = `query($n: Int) { indicators(first: $n) { nodes { code periods { label } agencies { code } dimensions { code } } } }`
+	statements := func(n int) int64 {
+		t.Helper()
+		before := a.count()
+		if resp := a.post(t, q, map[string]any{"n": n}); len(resp.Errors) > 0 {
+			t.Fatalf("errors: %+v", resp.Errors)
+		}
+		return a.count() - before
+	}
+	a.post(t, `{ releases { code } }`, nil) // the code lists, read once per process
+	first, again := statements(100), statements(99)
+	if again != first-1 {
+		t.Errorf("%d statements, then %d: want the facets' one statement the first time only", first, again)
+	}
+	loadAndWait(t, s, s, nextEdition(t))
+	a.post(t, `{ releases { code } }`, nil)
+	if afterLoad := statements(98); afterLoad != first {
+		t.Errorf("%d statements after a load, want %d: the facets read anew", afterLoad, first)
+	}
+}

@@ -26,11 +26,21 @@ type Catalog struct {
 	// Revisions are every load that changed the dataset, oldest first.
 	Revisions  []Revision
 	ByRevision map[int64]Revision
+
+	// facets are every indicator's agencies, periods and dimensions, read
+	// on first use (CatalogCache.Facets): they follow from the
+	// observations, so they change only with the catalog.
+	facets *facetsMemo
+}
+
+type facetsMemo struct {
+	mu sync.Mutex
+	m  map[string]IndicatorFacets
 }
 
 // NewCatalog indexes code lists, releases and revisions.
 func NewCatalog(lists *CodeLists, releases []Release, revisions []Revision) *Catalog {
-	c := &Catalog{Lists: lists, Releases: releases, Revisions: revisions}
+	c := &Catalog{Lists: lists, Releases: releases, Revisions: revisions, facets: &facetsMemo{}}
 	c.ByRevision = make(map[int64]Revision, len(revisions))
 	for _, r := range revisions {
 		c.ByRevision[r.Number] = r
@@ -108,6 +118,25 @@ func (c *CatalogCache) Get(ctx context.Context) (*Catalog, error) {
 	}
 	c.mu.Unlock()
 	return cat, nil
+}
+
+// Facets returns every indicator's facets for cat, a catalog Get gave ctx's
+// viewer: read through the cache's reader on first use, one statement over
+// all the indicators' observations, then held with the catalog, so a
+// request naming indicators' agencies, periods or dimensions reads none at
+// world size (11 s at 5 million observations). Concurrent first callers
+// wait for the one read; a failed read is not held.
+func (c *CatalogCache) Facets(ctx context.Context, cat *Catalog) (map[string]IndicatorFacets, error) {
+	cat.facets.mu.Lock()
+	defer cat.facets.mu.Unlock()
+	if cat.facets.m == nil {
+		m, err := c.reader.FacetsOfIndicators(ctx, slices.Sorted(maps.Keys(cat.Indicators)))
+		if err != nil {
+			return nil, fmt.Errorf("read indicator facets: %w", err)
+		}
+		cat.facets.m = m
+	}
+	return cat.facets.m, nil
 }
 
 // Version is the dataset version the catalog was read at.
