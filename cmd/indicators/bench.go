@@ -26,7 +26,7 @@ func (c *cli) bench(ctx context.Context, args []string) error {
 		fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each query is measured")
 		fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "how long each query runs first, unmeasured")
 		fs.Uint64Var(&cfg.Seed, "seed", 1, "the same seed draws the same requests")
-		fs.StringVar(&queries, "queries", "", "the queries of the mix to run, comma-separated (default all: "+strings.Join(mixNames(), ",")+")")
+		fs.StringVar(&queries, "queries", "", "the queries of the mix to run, comma-separated (default all: "+strings.Join(bench.Names(), ",")+")")
 		fs.StringVar(&key, "key", "", "a partner's API key to send (its rate limits apply instead of the anonymous ones)")
 		fs.BoolVar(&floor, "sql", false, "also run each query's plain-SQL equivalent on DATABASE_URL, the floor")
 	}); err != nil {
@@ -75,12 +75,4 @@ func (c *cli) bench(ctx context.Context, args []string) error {
 	}
 	bench.Print(c.stdout, cfg, results)
 	return nil
-}
-
-func mixNames() []string {
-	var names []string
-	for _, q := range bench.Mix {
-		names = append(names, q.Name)
-	}
-	return names
 }

@@ -171,6 +171,15 @@ type cell struct {
 func (p *Pools) cell(r *rand.Rand) cell       { return p.cells[r.IntN(len(p.cells))] }
 func (p *Pools) brokenDown(r *rand.Rand) cell { return p.breakdowns[r.IntN(len(p.breakdowns))] }
 
+// Names are the names of Mix's queries, in order.
+func Names() []string {
+	names := make([]string, len(Mix))
+	for i, q := range Mix {
+		names[i] = q.Name
+	}
+	return names
+}
+
 // Select returns the queries of Mix named in names, all of them for none.
 func Select(names []string) ([]Query, error) {
 	if len(names) == 0 {
@@ -180,11 +189,7 @@ func Select(names []string) ([]Query, error) {
 	for _, n := range names {
 		i := slices.IndexFunc(Mix, func(q Query) bool { return q.Name == n })
 		if i < 0 {
-			var known []string
-			for _, q := range Mix {
-				known = append(known, q.Name)
-			}
-			return nil, fmt.Errorf("no query %q in the mix (%v)", n, known)
+			return nil, fmt.Errorf("no query %q in the mix (%v)", n, Names())
 		}
 		out = append(out, Mix[i])
 	}

@@ -22,14 +22,21 @@ func (c *StatementCounter) Count() int64 { return c.n.Load() }
 // (a prepared statement's every execution, not its preparation).
 func CountingDB(t testing.TB, dsn string) (*sql.DB, *StatementCounter) {
 	t.Helper()
+	c := &StatementCounter{}
+	return observedDB(t, dsn, func(store.SentStatement) { c.n.Add(1) }), c
+}
+
+// observedDB opens dsn through a driver that tells observe of every
+// statement, closed when the test ends.
+func observedDB(t testing.TB, dsn string, observe func(store.SentStatement)) *sql.DB {
+	t.Helper()
 	pc, err := pq.NewConnector(dsn)
 	if err != nil {
-		t.Fatalf("counting connector: %v", err)
+		t.Fatalf("observed connector: %v", err)
 	}
-	c := &StatementCounter{}
-	db := sql.OpenDB(store.ObservedConnector(pc, func(store.SentStatement) { c.n.Add(1) }))
+	db := sql.OpenDB(store.ObservedConnector(pc, observe))
 	t.Cleanup(func() { db.Close() })
-	return db, c
+	return db
 }
 
 // StatementRecorder keeps the SQL statements sent through a database
@@ -51,16 +58,10 @@ func (r *StatementRecorder) Take() []store.SentStatement {
 // RecordingDB opens dsn through a driver that keeps every query and exec.
 func RecordingDB(t testing.TB, dsn string) (*sql.DB, *StatementRecorder) {
 	t.Helper()
-	pc, err := pq.NewConnector(dsn)
-	if err != nil {
-		t.Fatalf("recording connector: %v", err)
-	}
 	r := &StatementRecorder{}
-	db := sql.OpenDB(store.ObservedConnector(pc, func(st store.SentStatement) {
+	return observedDB(t, dsn, func(st store.SentStatement) {
 		r.mu.Lock()
 		r.sent = append(r.sent, st)
 		r.mu.Unlock()
-	}))
-	t.Cleanup(func() { db.Close() })
-	return db, r
+	}), r
 }
