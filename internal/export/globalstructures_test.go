@@ -271,3 +271,44 @@ func readCodeCSV(t *testing.T, path string) map[string]string {
 	}
 	return codes
 }
+
+// unodcGLOTIPRows is what UNODC's GLOTIP data file, data_glotip.xlsx, says
+// of each country the dataset covers: its Iso3_code, Country, Region and
+// Subregion columns, the same in every row of the country. Read in the
+// file's edition of 14/04/2025 (see testdata/global-structures/README.md:
+// where it was read, its sha256, and why it is not committed here).
+var unodcGLOTIPRows = map[string]struct{ country, region, subregion string }{
+	"AZE": {"Azerbaijan", "Asia", "Western Asia"},
+}
+
+// TestGLOTIPAgainstUNODCDataFile holds glotip.csv's country, region and
+// subregion columns to UNODC's data file, whose layout the export copies:
+// every row's iso3 must be a country read there, with its name, region and
+// subregion as the file gives them.
+func TestGLOTIPAgainstUNODCDataFile(t *testing.T) {
+	_, rows := readCSV(t, exportBytes(t, loaded(t), "glotip.csv", ""))
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	seen := map[string]bool{}
+	for i, r := range rows {
+		want, ok := unodcGLOTIPRows[r["iso3"]]
+		if !ok {
+			t.Errorf("row %d: %s is not a country read in UNODC's data file", i, r["iso3"])
+			continue
+		}
+		seen[r["iso3"]] = true
+		for _, c := range []struct{ column, got, want string }{
+			{"country", r["country"], want.country},
+			{"region", r["region"], want.region},
+			{"subregion", r["subregion"], want.subregion},
+		} {
+			if c.got != c.want {
+				t.Errorf("row %d (%s): %s %q, UNODC's data file has %q", i, r["iso3"], c.column, c.got, c.want)
+			}
+		}
+	}
+	if !seen["AZE"] {
+		t.Error("no AZE rows")
+	}
+}
