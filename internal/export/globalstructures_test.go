@@ -44,6 +44,7 @@ type globalComponent struct {
 // code with its English name, keyed "AGENCY:ID(VERSION)".
 type globalStructures struct {
 	Agency     string
+	ID         string
 	Dimensions []globalComponent // in key order; TIME_PERIOD last
 	Measure    globalComponent
 	Attributes []globalComponent
@@ -77,6 +78,7 @@ func readGlobalDSD(t *testing.T) globalStructures {
 		} `xml:"Structures>Codelists>Codelist"`
 		DSDs []struct {
 			Agency     string            `xml:"agencyID,attr"`
+			ID         string            `xml:"id,attr"`
 			Dimensions []globalComponent `xml:"DataStructureComponents>DimensionList>Dimension"`
 			Time       globalComponent   `xml:"DataStructureComponents>DimensionList>TimeDimension"`
 			Attributes []globalComponent `xml:"DataStructureComponents>AttributeList>Attribute"`
@@ -90,7 +92,7 @@ func readGlobalDSD(t *testing.T) globalStructures {
 		t.Fatalf("%d data structures in %s", len(msg.DSDs), globalSDGDSD)
 	}
 	d := msg.DSDs[0]
-	g := globalStructures{Agency: d.Agency, Dimensions: append(d.Dimensions, d.Time), Measure: d.Measure,
+	g := globalStructures{Agency: d.Agency, ID: d.ID, Dimensions: append(d.Dimensions, d.Time), Measure: d.Measure,
 		Attributes: d.Attributes, Codelists: map[string]map[string]string{}}
 	for _, cl := range msg.Codelists {
 		codes := map[string]string{}
@@ -310,5 +312,45 @@ func TestGLOTIPAgainstUNODCDataFile(t *testing.T) {
 	}
 	if !seen["AZE"] {
 		t.Error("no AZE rows")
+	}
+}
+
+// globalRegistrySDGDataflow is the global SDG dataflow as the SDMX Global
+// Registry defines it (its export of every dataflow, prepared 2020-07-30;
+// see testdata/global-structures/README.md). The registry's version then
+// was 1.0; the version UN data serves now is not in any definition found,
+// so the version is not checked.
+var globalRegistrySDGDataflow = struct{ agency, id, name, structure string }{
+	agency:    "IAEG-SDGs",
+	id:        "DF_SDG_GLH",
+	name:      "SDG Harmonized Global Dataflow",
+	structure: "IAEG-SDGs:SDG",
+}
+
+var sdmxCSVDataflow = regexp.MustCompile(`^([A-Za-z0-9_.@-]+):([A-Za-z0-9_@-]+)\(([0-9.]+)\)$`)
+
+// TestSDGDataflowAgainstGlobalRegistry checks the DATAFLOW column of
+// sdg-16-2-2.csv against the dataflow's definition: the agency and id are
+// the registry's, and the data structure the dataflow is defined over is
+// the one the file is read against in TestSDGFileAgainstGlobalDSD.
+func TestSDGDataflowAgainstGlobalRegistry(t *testing.T) {
+	g := readGlobalDSD(t)
+	want := globalRegistrySDGDataflow
+	if got := g.Agency + ":" + g.ID; got != want.structure {
+		t.Fatalf("the DSD read is %s; the dataflow is defined over %s", got, want.structure)
+	}
+	_, rows := readCSV(t, exportBytes(t, loaded(t), "sdg-16-2-2.csv", ""))
+	if len(rows) == 0 {
+		t.Fatal("no rows")
+	}
+	for i, r := range rows {
+		m := sdmxCSVDataflow.FindStringSubmatch(r["DATAFLOW"])
+		if m == nil {
+			t.Errorf("row %d: DATAFLOW %q is not AGENCY:ID(VERSION)", i, r["DATAFLOW"])
+			continue
+		}
+		if m[1] != want.agency || m[2] != want.id {
+			t.Errorf("row %d: DATAFLOW %q; the global SDG dataflow is %s:%s (%s)", i, r["DATAFLOW"], want.agency, want.id, want.name)
+		}
 	}
 }

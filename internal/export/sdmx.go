@@ -159,7 +159,8 @@ var derivationCodes = map[dataset.Status]code{
 
 // sdmxUnit is the UNIT_MEASURE code of a dataset unit, from the unit code
 // list of the global SDG data structure (IAEG-SDGs CL_UNIT_MEASURE 1.8, the
-// one unit list of a global body found; SDMX itself keeps none): money in
+// one unit list of a global body found; no list of the SDMX agency's own was
+// found, see testdata/global-structures/README.md): money in
 // its ISO 4217 code (AZN), percent as PT, and every other unit, each a
 // count of what the indicator names (persons, cases, calls, …), as NUMBER.
 // The names are that list's; TestSDMXCodeListsAgainstGlobal holds them to it.
