@@ -672,34 +672,52 @@ func TestEveryTypeAndFieldIsDescribed(t *testing.T) {
 	}
 }
 
-// BenchmarkDeepQuery measures a frontend-sized request over HTTP: 100
-// observations with their indicator, agency, coordinates, source and change,
+// BenchmarkQueries measures requests over HTTP on the bundled data, each
 // executed every time (the response cache, which would answer all but the
-// first, is off: internal/server's BenchmarkResponseCache measures it).
+// first, is off: internal/server's BenchmarkResponseCache measures it). The
+// shapes are peerbench's (../shared/peerbench): one cell (Q1), a breakdown's
+// cells (Q2), a series (Q3), a frontend page of 100 with nested code-list
+// objects (Q4); and a deep page that also reads each row's previous period
+// and change through the loaders.
 //
-//	go test ./graph -run '^$' -bench DeepQuery
-func BenchmarkDeepQuery(b *testing.B) {
+//	go test ./graph -run '^$' -bench Queries
+func BenchmarkQueries(b *testing.B) {
 	_, s, _ := newStoreAPI(b)
 	a := serveStore(b, s, func(c *server.Config) {
 		c.ResponseCacheBytes = -1
 		c.RateLimit = ratelimit.New(ratelimit.Config{Anonymous: ratelimit.Policy{Points: math.MaxInt32, Concurrency: 1000}})
 	})
-	const q = `{ observations(first: 100) { totalCount nodes {
-		id value qualifier period { label } indicator { code name unit { code } }
-		agency { name } coordinates { dimension { code } member { code name } }
-		source { section quote } previous { value } change { absolute percent } } } }`
-	body, _ := json.Marshal(map[string]any{"query": q})
-	b.ReportAllocs()
-	for b.Loop() {
-		resp, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			b.Fatalf("status %d", resp.StatusCode)
-		}
+	for _, bc := range []struct{ name, query string }{
+		{"cell", `{ observations(filter: {indicators: ["victims_identified"], refAreas: ["AZE"], periods: ["2024"], exactlyBy: []}) {
+			nodes { value qualifier status source { quote } } } }`},
+		{"breakdown", `{ observations(filter: {indicators: ["victims_identified"], refAreas: ["AZE"], periods: ["2024"], exactlyBy: ["COUNTRY_OF_EXPLOITATION"]}, first: 100) {
+			nodes { value qualifier coordinates { member { code name } } } } }`},
+		{"series", `{ observations(filter: {indicators: ["victims_identified"], refAreas: ["AZE"], exactlyBy: []}, first: 100) {
+			nodes { period { start } value qualifier status } } }`},
+		{"nested", `{ observations(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node {
+			id value qualifier status period { label } indicator { code name theme unit { code name } }
+			agency { code name kind } refArea { code name iso3 } coordinates { dimension { code name } member { code name } }
+			source { section quote } } } } }`},
+		{"deep", `{ observations(first: 100) { totalCount nodes {
+			id value qualifier period { label } indicator { code name unit { code } }
+			agency { name } coordinates { dimension { code } member { code name } }
+			source { section quote } previous { value } change { absolute percent } } } }`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]any{"query": bc.query})
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := http.Post(a.url+"/graphql", "application/json", bytes.NewReader(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out struct{ Errors []any }
+				if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK || len(out.Errors) > 0 {
+					b.Fatalf("status %d, errors %v, decoding: %v", resp.StatusCode, out.Errors, err)
+				}
+				resp.Body.Close()
+			}
+		})
 	}
 }
 

@@ -2,7 +2,7 @@
 // generates from it, and thin resolvers that turn arguments into store calls.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run ./generate
 
 import "indicators/internal/dataset"
 
