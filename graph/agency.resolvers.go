@@ -16,29 +16,27 @@ func (r *agencyResolver) ID(ctx context.Context, obj *dataset.Agency) (string, e
 	return nodeID("Agency", obj.Code), nil
 }
 
-// Name is the batch resolver for the name field.
-func (r *agencyResolver) Name(ctx context.Context, objs []*dataset.Agency, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, agencyName)
+// Name is the resolver for the name field.
+func (r *agencyResolver) Name(ctx context.Context, obj *dataset.Agency, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, agencyName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *agencyResolver) Names(ctx context.Context, objs []*dataset.Agency) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, agencyName)
+// Names is the resolver for the names field.
+func (r *agencyResolver) Names(ctx context.Context, obj *dataset.Agency) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, agencyName)
 }
 
-// ShortName is the batch resolver for the shortName field.
-func (r *agencyResolver) ShortName(ctx context.Context, objs []*dataset.Agency, lang *string) ([]*string, error) {
-	return localizeOptional(ctx, objs, lang, agencyShortName)
+// ShortName is the resolver for the shortName field.
+func (r *agencyResolver) ShortName(ctx context.Context, obj *dataset.Agency, lang *string) (*string, error) {
+	return localizeOptional(ctx, obj, lang, agencyShortName)
 }
 
-// Parent is the batch resolver for the parent field.
-func (r *agencyResolver) Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error) {
-	return each(ctx, objs, func(ctx context.Context, a *dataset.Agency) (*dataset.Agency, error) {
-		if a.Parent == "" {
-			return nil, nil
-		}
-		return r.agencyByCode(ctx, a.Parent)
-	})
+// Parent is the resolver for the parent field.
+func (r *agencyResolver) Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error) {
+	if obj.Parent == "" {
+		return nil, nil
+	}
+	return r.agencyByCode(ctx, obj.Parent)
 }
 
 // Indicators is the resolver for the indicators field.

@@ -15,19 +15,19 @@ func (r *dimensionResolver) ID(ctx context.Context, obj *dataset.Dimension) (str
 	return nodeID("Dimension", obj.Code), nil
 }
 
-// Name is the batch resolver for the name field.
-func (r *dimensionResolver) Name(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, dimensionName)
+// Name is the resolver for the name field.
+func (r *dimensionResolver) Name(ctx context.Context, obj *dataset.Dimension, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, dimensionName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *dimensionResolver) Names(ctx context.Context, objs []*dataset.Dimension) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, dimensionName)
+// Names is the resolver for the names field.
+func (r *dimensionResolver) Names(ctx context.Context, obj *dataset.Dimension) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, dimensionName)
 }
 
-// Description is the batch resolver for the description field.
-func (r *dimensionResolver) Description(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]*string, error) {
-	return localizeOptional(ctx, objs, lang, dimensionDescription)
+// Description is the resolver for the description field.
+func (r *dimensionResolver) Description(ctx context.Context, obj *dataset.Dimension, lang *string) (*string, error) {
+	return localizeOptional(ctx, obj, lang, dimensionDescription)
 }
 
 // ID is the resolver for the id field.
@@ -35,41 +35,39 @@ func (r *memberResolver) ID(ctx context.Context, obj *dataset.Member) (string, e
 	return nodeID("Member", obj.Dimension, obj.Code), nil
 }
 
-// Name is the batch resolver for the name field.
-func (r *memberResolver) Name(ctx context.Context, objs []*dataset.Member, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, memberName)
+// Name is the resolver for the name field.
+func (r *memberResolver) Name(ctx context.Context, obj *dataset.Member, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, memberName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *memberResolver) Names(ctx context.Context, objs []*dataset.Member) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, memberName)
+// Names is the resolver for the names field.
+func (r *memberResolver) Names(ctx context.Context, obj *dataset.Member) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, memberName)
 }
 
-// Description is the batch resolver for the description field.
-func (r *memberResolver) Description(ctx context.Context, objs []*dataset.Member, lang *string) ([]*string, error) {
-	return localizeOptional(ctx, objs, lang, memberDescription)
+// Description is the resolver for the description field.
+func (r *memberResolver) Description(ctx context.Context, obj *dataset.Member, lang *string) (*string, error) {
+	return localizeOptional(ctx, obj, lang, memberDescription)
 }
 
-// Dimension is the batch resolver for the dimension field.
-func (r *memberResolver) Dimension(ctx context.Context, objs []*dataset.Member) ([]*dataset.Dimension, error) {
-	return each(ctx, objs, func(ctx context.Context, m *dataset.Member) (*dataset.Dimension, error) {
-		return r.dimensionByCode(ctx, m.Dimension)
-	})
+// Dimension is the resolver for the dimension field.
+func (r *memberResolver) Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
-// Iso2 is the batch resolver for the iso2 field.
-func (r *memberResolver) Iso2(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
-	return pick(objs, func(m *dataset.Member) *string { return optional(m.ISO2) })
+// Iso2 is the resolver for the iso2 field.
+func (r *memberResolver) Iso2(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.ISO2), nil
 }
 
-// Iso3 is the batch resolver for the iso3 field.
-func (r *memberResolver) Iso3(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
-	return pick(objs, func(m *dataset.Member) *string { return optional(m.ISO3) })
+// Iso3 is the resolver for the iso3 field.
+func (r *memberResolver) Iso3(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.ISO3), nil
 }
 
-// M49 is the batch resolver for the m49 field.
-func (r *memberResolver) M49(ctx context.Context, objs []*dataset.Member) ([]*string, error) {
-	return pick(objs, func(m *dataset.Member) *string { return optional(m.M49) })
+// M49 is the resolver for the m49 field.
+func (r *memberResolver) M49(ctx context.Context, obj *dataset.Member) (*string, error) {
+	return optional(obj.M49), nil
 }
 
 // Dimension returns DimensionResolver implementation.

@@ -374,11 +374,11 @@ type ComplexityRoot struct {
 type AgencyResolver interface {
 	ID(ctx context.Context, obj *dataset.Agency) (string, error)
 
-	Name(ctx context.Context, objs []*dataset.Agency, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.Agency) ([][]dataset.Localized, error)
-	ShortName(ctx context.Context, objs []*dataset.Agency, lang *string) ([]*string, error)
+	Name(ctx context.Context, obj *dataset.Agency, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.Agency) ([]dataset.Localized, error)
+	ShortName(ctx context.Context, obj *dataset.Agency, lang *string) (*string, error)
 
-	Parent(ctx context.Context, objs []*dataset.Agency) ([]*dataset.Agency, error)
+	Parent(ctx context.Context, obj *dataset.Agency) (*dataset.Agency, error)
 	Indicators(ctx context.Context, obj *dataset.Agency) ([]dataset.Indicator, error)
 	Observations(ctx context.Context, obj *dataset.Agency, filter *dataset.Filter, first *int, after *string, orderBy *dataset.Order) (*model.ObservationConnection, error)
 }
@@ -389,7 +389,7 @@ type BreakdownResolver interface {
 	By(ctx context.Context, obj *dataset.Split) (*dataset.Dimension, error)
 }
 type BreakdownMemberResolver interface {
-	Member(ctx context.Context, objs []*dataset.MemberSplit) ([]*dataset.Member, error)
+	Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error)
 }
 type CellChangeResolver interface {
 	Indicator(ctx context.Context, obj *dataset.Change) (*dataset.Indicator, error)
@@ -398,8 +398,8 @@ type CellChangeResolver interface {
 	Revision(ctx context.Context, obj *dataset.Change) (*dataset.Revision, error)
 }
 type CoordinateResolver interface {
-	Dimension(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Dimension, error)
-	Member(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Member, error)
+	Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error)
+	Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error)
 }
 type CoverageCellResolver interface {
 	Framework(ctx context.Context, obj *framework.CoverageCell) (model.ReportingFramework, error)
@@ -422,9 +422,9 @@ type CoverageSourceResolver interface {
 type DimensionResolver interface {
 	ID(ctx context.Context, obj *dataset.Dimension) (string, error)
 
-	Name(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.Dimension) ([][]dataset.Localized, error)
-	Description(ctx context.Context, objs []*dataset.Dimension, lang *string) ([]*string, error)
+	Name(ctx context.Context, obj *dataset.Dimension, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.Dimension) ([]dataset.Localized, error)
+	Description(ctx context.Context, obj *dataset.Dimension, lang *string) (*string, error)
 }
 type HeadlineResolver interface {
 	Period(ctx context.Context, obj *dataset.Headline) (*dataset.Period, error)
@@ -435,9 +435,9 @@ type HeadlineResolver interface {
 type IndicatorResolver interface {
 	ID(ctx context.Context, obj *dataset.Indicator) (string, error)
 
-	Name(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.Indicator) ([][]dataset.Localized, error)
-	Description(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error)
+	Name(ctx context.Context, obj *dataset.Indicator, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.Indicator) ([]dataset.Localized, error)
+	Description(ctx context.Context, obj *dataset.Indicator, lang *string) (string, error)
 	Unit(ctx context.Context, obj *dataset.Indicator) (*dataset.Unit, error)
 
 	Agencies(ctx context.Context, obj *dataset.Indicator) ([]dataset.Agency, error)
@@ -451,32 +451,32 @@ type IndicatorResolver interface {
 type MemberResolver interface {
 	ID(ctx context.Context, obj *dataset.Member) (string, error)
 
-	Name(ctx context.Context, objs []*dataset.Member, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.Member) ([][]dataset.Localized, error)
-	Description(ctx context.Context, objs []*dataset.Member, lang *string) ([]*string, error)
-	Dimension(ctx context.Context, objs []*dataset.Member) ([]*dataset.Dimension, error)
-	Iso2(ctx context.Context, objs []*dataset.Member) ([]*string, error)
-	Iso3(ctx context.Context, objs []*dataset.Member) ([]*string, error)
-	M49(ctx context.Context, objs []*dataset.Member) ([]*string, error)
+	Name(ctx context.Context, obj *dataset.Member, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.Member) ([]dataset.Localized, error)
+	Description(ctx context.Context, obj *dataset.Member, lang *string) (*string, error)
+	Dimension(ctx context.Context, obj *dataset.Member) (*dataset.Dimension, error)
+	Iso2(ctx context.Context, obj *dataset.Member) (*string, error)
+	Iso3(ctx context.Context, obj *dataset.Member) (*string, error)
+	M49(ctx context.Context, obj *dataset.Member) (*string, error)
 }
 type ObservationResolver interface {
 	ID(ctx context.Context, obj *dataset.Observation) (string, error)
-	Indicator(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Indicator, error)
-	RefArea(ctx context.Context, objs []*dataset.Observation) ([]*dataset.RefArea, error)
+	Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error)
+	RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error)
 
-	Value(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error)
-	Suppression(ctx context.Context, objs []*dataset.Observation) ([]*model.Suppression, error)
-	Withheld(ctx context.Context, objs []*dataset.Observation) ([][]model.Withheld, error)
-	Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error)
+	Value(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error)
+	Suppression(ctx context.Context, obj *dataset.Observation) (*model.Suppression, error)
+	Withheld(ctx context.Context, obj *dataset.Observation) ([]model.Withheld, error)
+	Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error)
 
-	StatedChange(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error)
-	Agency(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Agency, error)
+	StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error)
+	Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error)
 
-	Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error)
-	Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
+	Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
+	Note(ctx context.Context, obj *dataset.Observation) (*string, error)
 
-	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
-	Revision(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Revision, error)
+	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
+	Revision(ctx context.Context, obj *dataset.Observation) (*dataset.Revision, error)
 	Previous(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
 	Change(ctx context.Context, obj *dataset.Observation) (*model.Change, error)
 	DerivedFrom(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error)
@@ -504,18 +504,18 @@ type QueryResolver interface {
 type RefAreaResolver interface {
 	ID(ctx context.Context, obj *dataset.RefArea) (string, error)
 
-	Name(ctx context.Context, objs []*dataset.RefArea, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.RefArea) ([][]dataset.Localized, error)
-	Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
-	Iso3(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
-	M49(ctx context.Context, objs []*dataset.RefArea) ([]*string, error)
+	Name(ctx context.Context, obj *dataset.RefArea, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.RefArea) ([]dataset.Localized, error)
+	Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error)
+	Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error)
+	M49(ctx context.Context, obj *dataset.RefArea) (*string, error)
 }
 type ReleaseResolver interface {
 	ID(ctx context.Context, obj *dataset.Release) (string, error)
 
-	Publisher(ctx context.Context, objs []*dataset.Release) ([]*dataset.Agency, error)
+	Publisher(ctx context.Context, obj *dataset.Release) (*dataset.Agency, error)
 
-	Published(ctx context.Context, objs []*dataset.Release) ([]*string, error)
+	Published(ctx context.Context, obj *dataset.Release) (*string, error)
 
 	Revision(ctx context.Context, obj *dataset.Release) (*dataset.Revision, error)
 }
@@ -523,18 +523,18 @@ type RevisionResolver interface {
 	Release(ctx context.Context, obj *dataset.Revision) (*dataset.Release, error)
 }
 type SourceResolver interface {
-	Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error)
-	Section(ctx context.Context, objs []*dataset.Observation) ([]string, error)
-	Quote(ctx context.Context, objs []*dataset.Observation) ([]*string, error)
+	Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error)
+	Section(ctx context.Context, obj *dataset.Observation) (string, error)
+	Quote(ctx context.Context, obj *dataset.Observation) (*string, error)
 	AlsoStatedIn(ctx context.Context, obj *dataset.Observation) ([]dataset.Source, error)
-	DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error)
+	DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error)
 }
 type SourceLocationResolver interface {
 	Quote(ctx context.Context, obj *dataset.Source) (*string, error)
 }
 type UnitResolver interface {
-	Name(ctx context.Context, objs []*dataset.Unit, lang *string) ([]string, error)
-	Names(ctx context.Context, objs []*dataset.Unit) ([][]dataset.Localized, error)
+	Name(ctx context.Context, obj *dataset.Unit, lang *string) (string, error)
+	Names(ctx context.Context, obj *dataset.Unit) ([]dataset.Localized, error)
 }
 
 type ObservationFilterResolver interface {
@@ -3402,7 +3402,8 @@ func (ec *executionContext) _Agency_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Agency_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Agency_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -3435,30 +3436,6 @@ func (ec *executionContext) fieldContext_Agency_name(ctx context.Context, field 
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Agency_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
-	resolver := ec.Resolvers.Agency()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Agency.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.Agency{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Agency.name",
-	)
-}
 
 func (ec *executionContext) _Agency_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3469,7 +3446,7 @@ func (ec *executionContext) _Agency_names(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Agency_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Agency_names(ctx, field, obj)
+			return ec.Resolvers.Agency().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -3491,29 +3468,6 @@ func (ec *executionContext) fieldContext_Agency_names(_ context.Context, field g
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Agency_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
-	resolver := ec.Resolvers.Agency()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Agency.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.Agency{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"Agency.names",
-	)
-}
 
 func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3524,7 +3478,8 @@ func (ec *executionContext) _Agency_shortName(ctx context.Context, field graphql
 			return ec.fieldContext_Agency_shortName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Agency_shortName(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Agency().ShortName(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3556,30 +3511,6 @@ func (ec *executionContext) fieldContext_Agency_shortName(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Agency_shortName(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
-	resolver := ec.Resolvers.Agency()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.ShortName(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Agency.shortName",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.ShortName(ctx, []*dataset.Agency{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Agency.shortName",
-	)
 }
 
 func (ec *executionContext) _Agency_kind(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
@@ -3614,7 +3545,7 @@ func (ec *executionContext) _Agency_parent(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Agency_parent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Agency_parent(ctx, field, obj)
+			return ec.Resolvers.Agency().Parent(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -3635,29 +3566,6 @@ func (ec *executionContext) fieldContext_Agency_parent(_ context.Context, field 
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Agency_parent(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (any, error) {
-	resolver := ec.Resolvers.Agency()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Agency](ctx, "Agency"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Parent(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Agency](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Agency.parent",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Parent(ctx, []*dataset.Agency{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Agency](
-		ctx,
-		results,
-		err,
-		"Agency.parent",
-	)
 }
 
 func (ec *executionContext) _Agency_indicators(ctx context.Context, field graphql.CollectedField, obj *dataset.Agency) (ret graphql.Marshaler) {
@@ -4208,7 +4116,7 @@ func (ec *executionContext) _BreakdownMember_member(ctx context.Context, field g
 			return ec.fieldContext_BreakdownMember_member(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_BreakdownMember_member(ctx, field, obj)
+			return ec.Resolvers.BreakdownMember().Member(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
@@ -4229,29 +4137,6 @@ func (ec *executionContext) fieldContext_BreakdownMember_member(_ context.Contex
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_BreakdownMember_member(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (any, error) {
-	resolver := ec.Resolvers.BreakdownMember()
-	if batch, ok := graphql.BatchParentsFor[*dataset.MemberSplit](ctx, "BreakdownMember"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Member(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Member](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"BreakdownMember.member",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Member(ctx, []*dataset.MemberSplit{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Member](
-		ctx,
-		results,
-		err,
-		"BreakdownMember.member",
-	)
 }
 
 func (ec *executionContext) _BreakdownMember_value(ctx context.Context, field graphql.CollectedField, obj *dataset.MemberSplit) (ret graphql.Marshaler) {
@@ -4831,7 +4716,7 @@ func (ec *executionContext) _Coordinate_dimension(ctx context.Context, field gra
 			return ec.fieldContext_Coordinate_dimension(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Coordinate_dimension(ctx, field, obj)
+			return ec.Resolvers.Coordinate().Dimension(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
@@ -4853,29 +4738,6 @@ func (ec *executionContext) fieldContext_Coordinate_dimension(_ context.Context,
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Coordinate_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (any, error) {
-	resolver := ec.Resolvers.Coordinate()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Coordinate](ctx, "Coordinate"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Dimension(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Dimension](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Coordinate.dimension",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Dimension(ctx, []*dataset.Coordinate{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Dimension](
-		ctx,
-		results,
-		err,
-		"Coordinate.dimension",
-	)
-}
 
 func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4886,7 +4748,7 @@ func (ec *executionContext) _Coordinate_member(ctx context.Context, field graphq
 			return ec.fieldContext_Coordinate_member(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Coordinate_member(ctx, field, obj)
+			return ec.Resolvers.Coordinate().Member(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Member) graphql.Marshaler {
@@ -4907,29 +4769,6 @@ func (ec *executionContext) fieldContext_Coordinate_member(_ context.Context, fi
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Coordinate_member(ctx context.Context, field graphql.CollectedField, obj *dataset.Coordinate) (any, error) {
-	resolver := ec.Resolvers.Coordinate()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Coordinate](ctx, "Coordinate"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Member(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Member](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Coordinate.member",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Member(ctx, []*dataset.Coordinate{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Member](
-		ctx,
-		results,
-		err,
-		"Coordinate.member",
-	)
 }
 
 func (ec *executionContext) _CoverageCell_framework(ctx context.Context, field graphql.CollectedField, obj *framework.CoverageCell) (ret graphql.Marshaler) {
@@ -5533,7 +5372,8 @@ func (ec *executionContext) _Dimension_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Dimension_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Dimension_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dimension().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5566,30 +5406,6 @@ func (ec *executionContext) fieldContext_Dimension_name(ctx context.Context, fie
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Dimension_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
-	resolver := ec.Resolvers.Dimension()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Dimension.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.Dimension{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Dimension.name",
-	)
-}
 
 func (ec *executionContext) _Dimension_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5600,7 +5416,7 @@ func (ec *executionContext) _Dimension_names(ctx context.Context, field graphql.
 			return ec.fieldContext_Dimension_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Dimension_names(ctx, field, obj)
+			return ec.Resolvers.Dimension().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -5622,29 +5438,6 @@ func (ec *executionContext) fieldContext_Dimension_names(_ context.Context, fiel
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Dimension_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
-	resolver := ec.Resolvers.Dimension()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Dimension.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.Dimension{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"Dimension.names",
-	)
-}
 
 func (ec *executionContext) _Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5655,7 +5448,8 @@ func (ec *executionContext) _Dimension_description(ctx context.Context, field gr
 			return ec.fieldContext_Dimension_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Dimension_description(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dimension().Description(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5687,30 +5481,6 @@ func (ec *executionContext) fieldContext_Dimension_description(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Dimension_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (any, error) {
-	resolver := ec.Resolvers.Dimension()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Dimension](ctx, "Dimension"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Dimension.description",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Description(ctx, []*dataset.Dimension{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Dimension.description",
-	)
 }
 
 func (ec *executionContext) _Dimension_members(ctx context.Context, field graphql.CollectedField, obj *dataset.Dimension) (ret graphql.Marshaler) {
@@ -5965,7 +5735,8 @@ func (ec *executionContext) _Indicator_name(ctx context.Context, field graphql.C
 			return ec.fieldContext_Indicator_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Indicator_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5998,30 +5769,6 @@ func (ec *executionContext) fieldContext_Indicator_name(ctx context.Context, fie
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Indicator_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
-	resolver := ec.Resolvers.Indicator()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Indicator.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.Indicator{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Indicator.name",
-	)
-}
 
 func (ec *executionContext) _Indicator_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6032,7 +5779,7 @@ func (ec *executionContext) _Indicator_names(ctx context.Context, field graphql.
 			return ec.fieldContext_Indicator_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Indicator_names(ctx, field, obj)
+			return ec.Resolvers.Indicator().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -6054,29 +5801,6 @@ func (ec *executionContext) fieldContext_Indicator_names(_ context.Context, fiel
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Indicator_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
-	resolver := ec.Resolvers.Indicator()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Indicator.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.Indicator{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"Indicator.names",
-	)
-}
 
 func (ec *executionContext) _Indicator_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6087,7 +5811,8 @@ func (ec *executionContext) _Indicator_description(ctx context.Context, field gr
 			return ec.fieldContext_Indicator_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Indicator_description(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Indicator().Description(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6119,30 +5844,6 @@ func (ec *executionContext) fieldContext_Indicator_description(ctx context.Conte
 		return fc, err
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Indicator_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (any, error) {
-	resolver := ec.Resolvers.Indicator()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Indicator](ctx, "Indicator"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Indicator.description",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Description(ctx, []*dataset.Indicator{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Indicator.description",
-	)
 }
 
 func (ec *executionContext) _Indicator_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Indicator) (ret graphql.Marshaler) {
@@ -6793,7 +6494,8 @@ func (ec *executionContext) _Member_name(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -6826,30 +6528,6 @@ func (ec *executionContext) fieldContext_Member_name(ctx context.Context, field 
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Member_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.Member{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Member.name",
-	)
-}
 
 func (ec *executionContext) _Member_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6860,7 +6538,7 @@ func (ec *executionContext) _Member_names(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Member_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_names(ctx, field, obj)
+			return ec.Resolvers.Member().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -6882,29 +6560,6 @@ func (ec *executionContext) fieldContext_Member_names(_ context.Context, field g
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Member_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.Member{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"Member.names",
-	)
-}
 
 func (ec *executionContext) _Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6915,7 +6570,8 @@ func (ec *executionContext) _Member_description(ctx context.Context, field graph
 			return ec.fieldContext_Member_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_description(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Member().Description(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6948,30 +6604,6 @@ func (ec *executionContext) fieldContext_Member_description(ctx context.Context,
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Member_description(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Description(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.description",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Description(ctx, []*dataset.Member{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Member.description",
-	)
-}
 
 func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6982,7 +6614,7 @@ func (ec *executionContext) _Member_dimension(ctx context.Context, field graphql
 			return ec.fieldContext_Member_dimension(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_dimension(ctx, field, obj)
+			return ec.Resolvers.Member().Dimension(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Dimension) graphql.Marshaler {
@@ -7004,29 +6636,6 @@ func (ec *executionContext) fieldContext_Member_dimension(_ context.Context, fie
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Member_dimension(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Dimension(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Dimension](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.dimension",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Dimension(ctx, []*dataset.Member{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Dimension](
-		ctx,
-		results,
-		err,
-		"Member.dimension",
-	)
-}
 
 func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7037,7 +6646,7 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_iso2(ctx, field, obj)
+			return ec.Resolvers.Member().Iso2(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7050,29 +6659,6 @@ func (ec *executionContext) _Member_iso2(ctx context.Context, field graphql.Coll
 func (ec *executionContext) fieldContext_Member_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
-func (ec *executionContext) resolveBatch_Member_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Iso2(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.iso2",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Iso2(ctx, []*dataset.Member{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Member.iso2",
-	)
-}
 
 func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7083,7 +6669,7 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Member_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_iso3(ctx, field, obj)
+			return ec.Resolvers.Member().Iso3(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7096,29 +6682,6 @@ func (ec *executionContext) _Member_iso3(ctx context.Context, field graphql.Coll
 func (ec *executionContext) fieldContext_Member_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
 }
-func (ec *executionContext) resolveBatch_Member_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Iso3(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.iso3",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Iso3(ctx, []*dataset.Member{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Member.iso3",
-	)
-}
 
 func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7129,7 +6692,7 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Member_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Member_m49(ctx, field, obj)
+			return ec.Resolvers.Member().M49(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7141,29 +6704,6 @@ func (ec *executionContext) _Member_m49(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Member_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Member", field, true, true, "String")
-}
-func (ec *executionContext) resolveBatch_Member_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.Member) (any, error) {
-	resolver := ec.Resolvers.Member()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Member](ctx, "Member"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.M49(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Member.m49",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.M49(ctx, []*dataset.Member{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Member.m49",
-	)
 }
 
 func (ec *executionContext) _Observation_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -7198,7 +6738,7 @@ func (ec *executionContext) _Observation_indicator(ctx context.Context, field gr
 			return ec.fieldContext_Observation_indicator(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_indicator(ctx, field, obj)
+			return ec.Resolvers.Observation().Indicator(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Indicator) graphql.Marshaler {
@@ -7220,29 +6760,6 @@ func (ec *executionContext) fieldContext_Observation_indicator(_ context.Context
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Observation_indicator(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Indicator(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Indicator](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.indicator",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Indicator(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Indicator](
-		ctx,
-		results,
-		err,
-		"Observation.indicator",
-	)
-}
 
 func (ec *executionContext) _Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7253,7 +6770,7 @@ func (ec *executionContext) _Observation_refArea(ctx context.Context, field grap
 			return ec.fieldContext_Observation_refArea(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_refArea(ctx, field, obj)
+			return ec.Resolvers.Observation().RefArea(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.RefArea) graphql.Marshaler {
@@ -7274,29 +6791,6 @@ func (ec *executionContext) fieldContext_Observation_refArea(_ context.Context, 
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Observation_refArea(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.RefArea(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.RefArea](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.refArea",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.RefArea(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.RefArea](
-		ctx,
-		results,
-		err,
-		"Observation.refArea",
-	)
 }
 
 func (ec *executionContext) _Observation_period(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -7340,7 +6834,7 @@ func (ec *executionContext) _Observation_value(ctx context.Context, field graphq
 			return ec.fieldContext_Observation_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_value(ctx, field, obj)
+			return ec.Resolvers.Observation().Value(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
@@ -7353,29 +6847,6 @@ func (ec *executionContext) _Observation_value(ctx context.Context, field graphq
 func (ec *executionContext) fieldContext_Observation_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
 }
-func (ec *executionContext) resolveBatch_Observation_value(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Value(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*decimal.Decimal](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.value",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Value(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*decimal.Decimal](
-		ctx,
-		results,
-		err,
-		"Observation.value",
-	)
-}
 
 func (ec *executionContext) _Observation_suppression(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7386,7 +6857,7 @@ func (ec *executionContext) _Observation_suppression(ctx context.Context, field 
 			return ec.fieldContext_Observation_suppression(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_suppression(ctx, field, obj)
+			return ec.Resolvers.Observation().Suppression(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Suppression) graphql.Marshaler {
@@ -7408,29 +6879,6 @@ func (ec *executionContext) fieldContext_Observation_suppression(_ context.Conte
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Observation_suppression(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Suppression(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*model.Suppression](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.suppression",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Suppression(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*model.Suppression](
-		ctx,
-		results,
-		err,
-		"Observation.suppression",
-	)
-}
 
 func (ec *executionContext) _Observation_withheld(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7441,7 +6889,7 @@ func (ec *executionContext) _Observation_withheld(ctx context.Context, field gra
 			return ec.fieldContext_Observation_withheld(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_withheld(ctx, field, obj)
+			return ec.Resolvers.Observation().Withheld(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Withheld) graphql.Marshaler {
@@ -7454,29 +6902,6 @@ func (ec *executionContext) _Observation_withheld(ctx context.Context, field gra
 func (ec *executionContext) fieldContext_Observation_withheld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "Withheld")
 }
-func (ec *executionContext) resolveBatch_Observation_withheld(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Withheld(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]model.Withheld](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.withheld",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Withheld(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[[]model.Withheld](
-		ctx,
-		results,
-		err,
-		"Observation.withheld",
-	)
-}
 
 func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7487,7 +6912,7 @@ func (ec *executionContext) _Observation_unit(ctx context.Context, field graphql
 			return ec.fieldContext_Observation_unit(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_unit(ctx, field, obj)
+			return ec.Resolvers.Observation().Unit(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Unit) graphql.Marshaler {
@@ -7508,29 +6933,6 @@ func (ec *executionContext) fieldContext_Observation_unit(_ context.Context, fie
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Observation_unit(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Unit(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Unit](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.unit",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Unit(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Unit](
-		ctx,
-		results,
-		err,
-		"Observation.unit",
-	)
 }
 
 func (ec *executionContext) _Observation_qualifier(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -7588,7 +6990,7 @@ func (ec *executionContext) _Observation_statedChange(ctx context.Context, field
 			return ec.fieldContext_Observation_statedChange(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_statedChange(ctx, field, obj)
+			return ec.Resolvers.Observation().StatedChange(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
@@ -7601,29 +7003,6 @@ func (ec *executionContext) _Observation_statedChange(ctx context.Context, field
 func (ec *executionContext) fieldContext_Observation_statedChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "Float")
 }
-func (ec *executionContext) resolveBatch_Observation_statedChange(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.StatedChange(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*decimal.Decimal](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.statedChange",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.StatedChange(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*decimal.Decimal](
-		ctx,
-		results,
-		err,
-		"Observation.statedChange",
-	)
-}
 
 func (ec *executionContext) _Observation_agency(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7634,7 +7013,7 @@ func (ec *executionContext) _Observation_agency(ctx context.Context, field graph
 			return ec.fieldContext_Observation_agency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_agency(ctx, field, obj)
+			return ec.Resolvers.Observation().Agency(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -7655,29 +7034,6 @@ func (ec *executionContext) fieldContext_Observation_agency(_ context.Context, f
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Observation_agency(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Agency(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Agency](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.agency",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Agency(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Agency](
-		ctx,
-		results,
-		err,
-		"Observation.agency",
-	)
 }
 
 func (ec *executionContext) _Observation_coordinates(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -7721,7 +7077,7 @@ func (ec *executionContext) _Observation_source(ctx context.Context, field graph
 			return ec.fieldContext_Observation_source(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_source(ctx, field, obj)
+			return ec.Resolvers.Observation().Source(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Observation) graphql.Marshaler {
@@ -7743,29 +7099,6 @@ func (ec *executionContext) fieldContext_Observation_source(_ context.Context, f
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Observation_source(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Source(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Observation](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.source",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Source(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Observation](
-		ctx,
-		results,
-		err,
-		"Observation.source",
-	)
-}
 
 func (ec *executionContext) _Observation_note(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7776,7 +7109,7 @@ func (ec *executionContext) _Observation_note(ctx context.Context, field graphql
 			return ec.fieldContext_Observation_note(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_note(ctx, field, obj)
+			return ec.Resolvers.Observation().Note(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7788,29 +7121,6 @@ func (ec *executionContext) _Observation_note(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Observation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Observation", field, true, true, "String")
-}
-func (ec *executionContext) resolveBatch_Observation_note(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Note(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.note",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Note(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Observation.note",
-	)
 }
 
 func (ec *executionContext) _Observation_restricted(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -7845,7 +7155,7 @@ func (ec *executionContext) _Observation_release(ctx context.Context, field grap
 			return ec.fieldContext_Observation_release(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_release(ctx, field, obj)
+			return ec.Resolvers.Observation().Release(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
@@ -7867,29 +7177,6 @@ func (ec *executionContext) fieldContext_Observation_release(_ context.Context, 
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Observation_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Release(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Release](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.release",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Release(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Release](
-		ctx,
-		results,
-		err,
-		"Observation.release",
-	)
-}
 
 func (ec *executionContext) _Observation_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7900,7 +7187,7 @@ func (ec *executionContext) _Observation_revision(ctx context.Context, field gra
 			return ec.fieldContext_Observation_revision(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Observation_revision(ctx, field, obj)
+			return ec.Resolvers.Observation().Revision(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Revision) graphql.Marshaler {
@@ -7921,29 +7208,6 @@ func (ec *executionContext) fieldContext_Observation_revision(_ context.Context,
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Observation_revision(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Observation()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Observation"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Revision(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Revision](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Observation.revision",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Revision(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Revision](
-		ctx,
-		results,
-		err,
-		"Observation.revision",
-	)
 }
 
 func (ec *executionContext) _Observation_previous(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -9223,7 +8487,8 @@ func (ec *executionContext) _RefArea_name(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_RefArea_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.RefArea().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9256,30 +8521,6 @@ func (ec *executionContext) fieldContext_RefArea_name(ctx context.Context, field
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_RefArea_name(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
-	resolver := ec.Resolvers.RefArea()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"RefArea.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.RefArea{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"RefArea.name",
-	)
-}
 
 func (ec *executionContext) _RefArea_names(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9290,7 +8531,7 @@ func (ec *executionContext) _RefArea_names(ctx context.Context, field graphql.Co
 			return ec.fieldContext_RefArea_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_RefArea_names(ctx, field, obj)
+			return ec.Resolvers.RefArea().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -9312,29 +8553,6 @@ func (ec *executionContext) fieldContext_RefArea_names(_ context.Context, field 
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_RefArea_names(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
-	resolver := ec.Resolvers.RefArea()
-	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"RefArea.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.RefArea{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"RefArea.names",
-	)
-}
 
 func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9345,7 +8563,7 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso2(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_RefArea_iso2(ctx, field, obj)
+			return ec.Resolvers.RefArea().Iso2(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9358,29 +8576,6 @@ func (ec *executionContext) _RefArea_iso2(ctx context.Context, field graphql.Col
 func (ec *executionContext) fieldContext_RefArea_iso2(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
-func (ec *executionContext) resolveBatch_RefArea_iso2(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
-	resolver := ec.Resolvers.RefArea()
-	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Iso2(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"RefArea.iso2",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Iso2(ctx, []*dataset.RefArea{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"RefArea.iso2",
-	)
-}
 
 func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9391,7 +8586,7 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 			return ec.fieldContext_RefArea_iso3(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_RefArea_iso3(ctx, field, obj)
+			return ec.Resolvers.RefArea().Iso3(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9404,29 +8599,6 @@ func (ec *executionContext) _RefArea_iso3(ctx context.Context, field graphql.Col
 func (ec *executionContext) fieldContext_RefArea_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
 }
-func (ec *executionContext) resolveBatch_RefArea_iso3(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
-	resolver := ec.Resolvers.RefArea()
-	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Iso3(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"RefArea.iso3",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Iso3(ctx, []*dataset.RefArea{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"RefArea.iso3",
-	)
-}
 
 func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9437,7 +8609,7 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_RefArea_m49(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_RefArea_m49(ctx, field, obj)
+			return ec.Resolvers.RefArea().M49(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9449,29 +8621,6 @@ func (ec *executionContext) _RefArea_m49(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_RefArea_m49(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RefArea", field, true, true, "String")
-}
-func (ec *executionContext) resolveBatch_RefArea_m49(ctx context.Context, field graphql.CollectedField, obj *dataset.RefArea) (any, error) {
-	resolver := ec.Resolvers.RefArea()
-	if batch, ok := graphql.BatchParentsFor[*dataset.RefArea](ctx, "RefArea"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.M49(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"RefArea.m49",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.M49(ctx, []*dataset.RefArea{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"RefArea.m49",
-	)
 }
 
 func (ec *executionContext) _Release_id(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -9552,7 +8701,7 @@ func (ec *executionContext) _Release_publisher(ctx context.Context, field graphq
 			return ec.fieldContext_Release_publisher(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Release_publisher(ctx, field, obj)
+			return ec.Resolvers.Release().Publisher(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Agency) graphql.Marshaler {
@@ -9573,29 +8722,6 @@ func (ec *executionContext) fieldContext_Release_publisher(_ context.Context, fi
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Release_publisher(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (any, error) {
-	resolver := ec.Resolvers.Release()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Release](ctx, "Release"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Publisher(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Agency](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Release.publisher",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Publisher(ctx, []*dataset.Release{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Agency](
-		ctx,
-		results,
-		err,
-		"Release.publisher",
-	)
 }
 
 func (ec *executionContext) _Release_referenceYear(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -9630,7 +8756,7 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 			return ec.fieldContext_Release_published(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Release_published(ctx, field, obj)
+			return ec.Resolvers.Release().Published(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9642,29 +8768,6 @@ func (ec *executionContext) _Release_published(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Release_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Release", field, true, true, "String")
-}
-func (ec *executionContext) resolveBatch_Release_published(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (any, error) {
-	resolver := ec.Resolvers.Release()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Release](ctx, "Release"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Published(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Release.published",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Published(ctx, []*dataset.Release{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Release.published",
-	)
 }
 
 func (ec *executionContext) _Release_checksum(ctx context.Context, field graphql.CollectedField, obj *dataset.Release) (ret graphql.Marshaler) {
@@ -9855,7 +8958,7 @@ func (ec *executionContext) _Source_release(ctx context.Context, field graphql.C
 			return ec.fieldContext_Source_release(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Source_release(ctx, field, obj)
+			return ec.Resolvers.Source().Release(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *dataset.Release) graphql.Marshaler {
@@ -9877,29 +8980,6 @@ func (ec *executionContext) fieldContext_Source_release(_ context.Context, field
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Source_release(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Source()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Release(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*dataset.Release](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Source.release",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Release(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*dataset.Release](
-		ctx,
-		results,
-		err,
-		"Source.release",
-	)
-}
 
 func (ec *executionContext) _Source_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9910,7 +8990,7 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 			return ec.fieldContext_Source_section(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Source_section(ctx, field, obj)
+			return ec.Resolvers.Source().Section(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9923,29 +9003,6 @@ func (ec *executionContext) _Source_section(ctx context.Context, field graphql.C
 func (ec *executionContext) fieldContext_Source_section(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
 }
-func (ec *executionContext) resolveBatch_Source_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Source()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Section(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Source.section",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Section(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Source.section",
-	)
-}
 
 func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -9956,7 +9013,7 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Source_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Source_quote(ctx, field, obj)
+			return ec.Resolvers.Source().Quote(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9968,29 +9025,6 @@ func (ec *executionContext) _Source_quote(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Source_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "String")
-}
-func (ec *executionContext) resolveBatch_Source_quote(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Source()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Quote(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Source.quote",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Quote(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*string](
-		ctx,
-		results,
-		err,
-		"Source.quote",
-	)
 }
 
 func (ec *executionContext) _Source_alsoStatedIn(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (ret graphql.Marshaler) {
@@ -10034,7 +9068,7 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 			return ec.fieldContext_Source_dataFileLine(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Source_dataFileLine(ctx, field, obj)
+			return ec.Resolvers.Source().DataFileLine(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -10046,29 +9080,6 @@ func (ec *executionContext) _Source_dataFileLine(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Source_dataFileLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, true, "Int")
-}
-func (ec *executionContext) resolveBatch_Source_dataFileLine(ctx context.Context, field graphql.CollectedField, obj *dataset.Observation) (any, error) {
-	resolver := ec.Resolvers.Source()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Observation](ctx, "Source"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.DataFileLine(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[*int](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Source.dataFileLine",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.DataFileLine(ctx, []*dataset.Observation{obj})
-	return graphql.ResolveBatchSingleResult[*int](
-		ctx,
-		results,
-		err,
-		"Source.dataFileLine",
-	)
 }
 
 func (ec *executionContext) _SourceLocation_section(ctx context.Context, field graphql.CollectedField, obj *dataset.Source) (ret graphql.Marshaler) {
@@ -10218,7 +9229,8 @@ func (ec *executionContext) _Unit_name(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Unit_name(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Unit_name(ctx, field, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Unit().Name(ctx, obj, fc.Args["lang"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10251,30 +9263,6 @@ func (ec *executionContext) fieldContext_Unit_name(ctx context.Context, field gr
 	}
 	return fc, nil
 }
-func (ec *executionContext) resolveBatch_Unit_name(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (any, error) {
-	resolver := ec.Resolvers.Unit()
-	fc := graphql.GetFieldContext(ctx)
-	if batch, ok := graphql.BatchParentsFor[*dataset.Unit](ctx, "Unit"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Name(ctx, batch.Parents, fc.Args["lang"].(*string))
-		})
-		return graphql.ResolveBatchGroupResult[string](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Unit.name",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Name(ctx, []*dataset.Unit{obj}, fc.Args["lang"].(*string))
-	return graphql.ResolveBatchSingleResult[string](
-		ctx,
-		results,
-		err,
-		"Unit.name",
-	)
-}
 
 func (ec *executionContext) _Unit_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -10285,7 +9273,7 @@ func (ec *executionContext) _Unit_names(ctx context.Context, field graphql.Colle
 			return ec.fieldContext_Unit_names(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.resolveBatch_Unit_names(ctx, field, obj)
+			return ec.Resolvers.Unit().Names(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []dataset.Localized) graphql.Marshaler {
@@ -10306,29 +9294,6 @@ func (ec *executionContext) fieldContext_Unit_names(_ context.Context, field gra
 		},
 	}
 	return fc, nil
-}
-func (ec *executionContext) resolveBatch_Unit_names(ctx context.Context, field graphql.CollectedField, obj *dataset.Unit) (any, error) {
-	resolver := ec.Resolvers.Unit()
-	if batch, ok := graphql.BatchParentsFor[*dataset.Unit](ctx, "Unit"); ok {
-		result := batch.FieldResult(field, func() (any, error) {
-			return resolver.Names(ctx, batch.Parents)
-		})
-		return graphql.ResolveBatchGroupResult[[]dataset.Localized](
-			ctx,
-			batch.Index,
-			len(batch.Parents),
-			result,
-			"Unit.names",
-			batch.IndexMap,
-		)
-	}
-	results, err := resolver.Names(ctx, []*dataset.Unit{obj})
-	return graphql.ResolveBatchSingleResult[[]dataset.Localized](
-		ctx,
-		results,
-		err,
-		"Unit.names",
-	)
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14206,7 +13171,6 @@ func (ec *executionContext) marshalNAgency2indicatorsᚋinternalᚋdatasetᚐAge
 }
 
 func (ec *executionContext) marshalNAgency2ᚕindicatorsᚋinternalᚋdatasetᚐAgencyᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Agency) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Agency", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14320,7 +13284,6 @@ func (ec *executionContext) marshalNBreakdownMember2indicatorsᚋinternalᚋdata
 }
 
 func (ec *executionContext) marshalNBreakdownMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberSplitᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.MemberSplit) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "BreakdownMember", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14419,7 +13382,6 @@ func (ec *executionContext) marshalNCoordinate2indicatorsᚋinternalᚋdataset�
 }
 
 func (ec *executionContext) marshalNCoordinate2ᚕindicatorsᚋinternalᚋdatasetᚐCoordinateᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Coordinate) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Coordinate", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14483,7 +13445,6 @@ func (ec *executionContext) marshalNDimension2indicatorsᚋinternalᚋdatasetᚐ
 }
 
 func (ec *executionContext) marshalNDimension2ᚕindicatorsᚋinternalᚋdatasetᚐDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Dimension) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Dimension", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14566,7 +13527,6 @@ func (ec *executionContext) marshalNIndicator2indicatorsᚋinternalᚋdatasetᚐ
 }
 
 func (ec *executionContext) marshalNIndicator2ᚕindicatorsᚋinternalᚋdatasetᚐIndicatorᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Indicator) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Indicator", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14689,7 +13649,6 @@ func (ec *executionContext) marshalNMember2indicatorsᚋinternalᚋdatasetᚐMem
 }
 
 func (ec *executionContext) marshalNMember2ᚕindicatorsᚋinternalᚋdatasetᚐMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Member) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Member", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -14723,7 +13682,6 @@ func (ec *executionContext) marshalNObservation2indicatorsᚋinternalᚋdataset�
 }
 
 func (ec *executionContext) marshalNObservation2ᚕindicatorsᚋinternalᚋdatasetᚐObservationᚄ(ctx context.Context, sel ast.SelectionSet, v []dataset.Observation) graphql.Marshaler {
-	ctx = graphql.WithBatchParentValues(ctx, "Observation", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -15288,7 +14246,6 @@ func (ec *executionContext) marshalOAgency2ᚕindicatorsᚋinternalᚋdatasetᚐ
 	if v == nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithBatchParentValues(ctx, "Agency", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -15561,7 +14518,6 @@ func (ec *executionContext) marshalODimension2ᚕindicatorsᚋinternalᚋdataset
 	if v == nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithBatchParentValues(ctx, "Dimension", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -15848,7 +14804,6 @@ func (ec *executionContext) marshalORefArea2ᚕindicatorsᚋinternalᚋdataset�
 	if v == nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithBatchParentValues(ctx, "RefArea", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -15868,7 +14823,6 @@ func (ec *executionContext) marshalORelease2ᚕindicatorsᚋinternalᚋdataset�
 	if v == nil {
 		return graphql.Null
 	}
-	ctx = graphql.WithBatchParentValues(ctx, "Release", v)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

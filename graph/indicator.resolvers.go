@@ -28,11 +28,9 @@ func (r *breakdownResolver) By(ctx context.Context, obj *dataset.Split) (*datase
 	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
-// Member is the batch resolver for the member field.
-func (r *breakdownMemberResolver) Member(ctx context.Context, objs []*dataset.MemberSplit) ([]*dataset.Member, error) {
-	return each(ctx, objs, func(ctx context.Context, m *dataset.MemberSplit) (*dataset.Member, error) {
-		return r.memberByCode(ctx, m.Dimension, m.Member)
-	})
+// Member is the resolver for the member field.
+func (r *breakdownMemberResolver) Member(ctx context.Context, obj *dataset.MemberSplit) (*dataset.Member, error) {
+	return r.memberByCode(ctx, obj.Dimension, obj.Member)
 }
 
 // Period is the resolver for the period field.
@@ -60,19 +58,19 @@ func (r *indicatorResolver) ID(ctx context.Context, obj *dataset.Indicator) (str
 	return nodeID("Indicator", obj.Code), nil
 }
 
-// Name is the batch resolver for the name field.
-func (r *indicatorResolver) Name(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, indicatorName)
+// Name is the resolver for the name field.
+func (r *indicatorResolver) Name(ctx context.Context, obj *dataset.Indicator, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, indicatorName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *indicatorResolver) Names(ctx context.Context, objs []*dataset.Indicator) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, indicatorName)
+// Names is the resolver for the names field.
+func (r *indicatorResolver) Names(ctx context.Context, obj *dataset.Indicator) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, indicatorName)
 }
 
-// Description is the batch resolver for the description field.
-func (r *indicatorResolver) Description(ctx context.Context, objs []*dataset.Indicator, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, indicatorDescription)
+// Description is the resolver for the description field.
+func (r *indicatorResolver) Description(ctx context.Context, obj *dataset.Indicator, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, indicatorDescription)
 }
 
 // Unit is the resolver for the unit field.
@@ -127,14 +125,14 @@ func (r *indicatorResolver) Breakdown(ctx context.Context, obj *dataset.Indicato
 	return r.breakdown(ctx, obj.Code, by, period, refArea)
 }
 
-// Name is the batch resolver for the name field.
-func (r *unitResolver) Name(ctx context.Context, objs []*dataset.Unit, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, unitName)
+// Name is the resolver for the name field.
+func (r *unitResolver) Name(ctx context.Context, obj *dataset.Unit, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, unitName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *unitResolver) Names(ctx context.Context, objs []*dataset.Unit) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, unitName)
+// Names is the resolver for the names field.
+func (r *unitResolver) Names(ctx context.Context, obj *dataset.Unit) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, unitName)
 }
 
 // Breakdown returns BreakdownResolver implementation.

@@ -15,67 +15,51 @@ type labelText struct {
 	codes   dataset.StandardCodes
 }
 
-// localize serves each row's label in the request's language, or in lang
-// when the field names one, noting those that fell back to English. The
-// labels come from the request's catalog (the code lists held in the
-// process), whichever read produced the row, so a language costs no
-// statement.
-func localize[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]dataset.Localized, error) {
+// localize serves a row's label in the request's language, or in lang when
+// the field names one, noting it when it fell back to English. The labels
+// come from the request's catalog (the code lists held in the process),
+// whichever read produced the row, so a language costs no statement.
+func localize[T any](ctx context.Context, row *T, lang *string, text func(*dataset.Catalog, *T) labelText) (dataset.Localized, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
-		return nil, err
+		return dataset.Localized{}, err
 	}
 	use := dataset.LanguageOf(ctx)
 	served, unoffered := use.Language, false
 	if lang != nil {
 		if served, unoffered, err = dataset.LanguageArgument(*lang); err != nil {
-			return nil, err
+			return dataset.Localized{}, err
 		}
 	}
-	out := make([]dataset.Localized, len(rows))
-	for i, row := range rows {
-		t := text(c, row)
-		out[i] = dataset.Localize(t.english, t.labels, t.codes, served)
-		// Asked for a language the API does not offer, an English label
-		// fell back all the same.
-		out[i].FellBack = out[i].FellBack || unoffered && t.english != ""
-		use.Note(t.ref, out[i])
-	}
-	return out, nil
+	t := text(c, row)
+	l := dataset.Localize(t.english, t.labels, t.codes, served)
+	// Asked for a language the API does not offer, an English label fell
+	// back all the same.
+	l.FellBack = l.FellBack || unoffered && t.english != ""
+	use.Note(t.ref, l)
+	return l, nil
 }
 
 // localizeText is localize for a field that is a plain string.
-func localizeText[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]string, error) {
-	ls, err := localize(ctx, rows, lang, text)
-	return textsOf(ls, func(s string) string { return s }), err
+func localizeText[T any](ctx context.Context, row *T, lang *string, text func(*dataset.Catalog, *T) labelText) (string, error) {
+	l, err := localize(ctx, row, lang, text)
+	return l.Text, err
 }
 
 // localizeOptional is localize for a field that is null when empty.
-func localizeOptional[T any](ctx context.Context, rows []*T, lang *string, text func(*dataset.Catalog, *T) labelText) ([]*string, error) {
-	ls, err := localize(ctx, rows, lang, text)
-	return textsOf(ls, optional), err
+func localizeOptional[T any](ctx context.Context, row *T, lang *string, text func(*dataset.Catalog, *T) labelText) (*string, error) {
+	l, err := localize(ctx, row, lang, text)
+	return optional(l.Text), err
 }
 
-func textsOf[R any](ls []dataset.Localized, conv func(string) R) []R {
-	out := make([]R, len(ls))
-	for i, l := range ls {
-		out[i] = conv(l.Text)
-	}
-	return out
-}
-
-// allLabels answers a names field: each row's label in every language.
-func allLabels[T any](ctx context.Context, rows []*T, text func(*dataset.Catalog, *T) labelText) ([][]dataset.Localized, error) {
+// allLabels answers a names field: a row's label in every language.
+func allLabels[T any](ctx context.Context, row *T, text func(*dataset.Catalog, *T) labelText) ([]dataset.Localized, error) {
 	c, err := catalogFor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([][]dataset.Localized, len(rows))
-	for i, row := range rows {
-		t := text(c, row)
-		out[i] = dataset.AllLabels(t.english, t.labels, t.codes)
-	}
-	return out, nil
+	t := text(c, row)
+	return dataset.AllLabels(t.english, t.labels, t.codes), nil
 }
 
 // The labels of each kind of row, from the catalog's entry for its code

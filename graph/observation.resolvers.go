@@ -13,18 +13,14 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Dimension is the batch resolver for the dimension field.
-func (r *coordinateResolver) Dimension(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Dimension, error) {
-	return each(ctx, objs, func(ctx context.Context, c *dataset.Coordinate) (*dataset.Dimension, error) {
-		return r.dimensionByCode(ctx, c.Dimension)
-	})
+// Dimension is the resolver for the dimension field.
+func (r *coordinateResolver) Dimension(ctx context.Context, obj *dataset.Coordinate) (*dataset.Dimension, error) {
+	return r.dimensionByCode(ctx, obj.Dimension)
 }
 
-// Member is the batch resolver for the member field.
-func (r *coordinateResolver) Member(ctx context.Context, objs []*dataset.Coordinate) ([]*dataset.Member, error) {
-	return each(ctx, objs, func(ctx context.Context, c *dataset.Coordinate) (*dataset.Member, error) {
-		return r.memberByCode(ctx, c.Dimension, c.Member)
-	})
+// Member is the resolver for the member field.
+func (r *coordinateResolver) Member(ctx context.Context, obj *dataset.Coordinate) (*dataset.Member, error) {
+	return r.memberByCode(ctx, obj.Dimension, obj.Member)
 }
 
 // ID is the resolver for the id field.
@@ -32,77 +28,65 @@ func (r *observationResolver) ID(ctx context.Context, obj *dataset.Observation) 
 	return observationID(*obj), nil
 }
 
-// Indicator is the batch resolver for the indicator field.
-func (r *observationResolver) Indicator(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Indicator, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Indicator, error) {
-		return r.indicatorByCode(ctx, o.Indicator)
-	})
+// Indicator is the resolver for the indicator field.
+func (r *observationResolver) Indicator(ctx context.Context, obj *dataset.Observation) (*dataset.Indicator, error) {
+	return r.indicatorByCode(ctx, obj.Indicator)
 }
 
-// RefArea is the batch resolver for the refArea field.
-func (r *observationResolver) RefArea(ctx context.Context, objs []*dataset.Observation) ([]*dataset.RefArea, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.RefArea, error) {
-		return r.refAreaByCode(ctx, o.RefArea)
-	})
+// RefArea is the resolver for the refArea field.
+func (r *observationResolver) RefArea(ctx context.Context, obj *dataset.Observation) (*dataset.RefArea, error) {
+	return r.refAreaByCode(ctx, obj.RefArea)
 }
 
-// Value is the batch resolver for the value field.
-func (r *observationResolver) Value(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error) {
-	return pick(objs, published)
+// Value is the resolver for the value field.
+func (r *observationResolver) Value(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error) {
+	return published(obj), nil
 }
 
-// Suppression is the batch resolver for the suppression field.
-func (r *observationResolver) Suppression(ctx context.Context, objs []*dataset.Observation) ([]*model.Suppression, error) {
-	return pick(objs, suppressionOf)
+// Suppression is the resolver for the suppression field.
+func (r *observationResolver) Suppression(ctx context.Context, obj *dataset.Observation) (*model.Suppression, error) {
+	return suppressionOf(obj), nil
 }
 
-// Withheld is the batch resolver for the withheld field.
-func (r *observationResolver) Withheld(ctx context.Context, objs []*dataset.Observation) ([][]model.Withheld, error) {
-	return pick(objs, withheld)
+// Withheld is the resolver for the withheld field.
+func (r *observationResolver) Withheld(ctx context.Context, obj *dataset.Observation) ([]model.Withheld, error) {
+	return withheld(obj), nil
 }
 
-// Unit is the batch resolver for the unit field.
-func (r *observationResolver) Unit(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Unit, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Unit, error) {
-		return r.unitByCode(ctx, o.Unit)
-	})
+// Unit is the resolver for the unit field.
+func (r *observationResolver) Unit(ctx context.Context, obj *dataset.Observation) (*dataset.Unit, error) {
+	return r.unitByCode(ctx, obj.Unit)
 }
 
-// StatedChange is the batch resolver for the statedChange field.
-func (r *observationResolver) StatedChange(ctx context.Context, objs []*dataset.Observation) ([]*decimal.Decimal, error) {
-	return pick(objs, func(o *dataset.Observation) *decimal.Decimal { return o.Change })
+// StatedChange is the resolver for the statedChange field.
+func (r *observationResolver) StatedChange(ctx context.Context, obj *dataset.Observation) (*decimal.Decimal, error) {
+	return obj.Change, nil
 }
 
-// Agency is the batch resolver for the agency field.
-func (r *observationResolver) Agency(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Agency, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Agency, error) {
-		return r.agencyByCode(ctx, o.Agency)
-	})
+// Agency is the resolver for the agency field.
+func (r *observationResolver) Agency(ctx context.Context, obj *dataset.Observation) (*dataset.Agency, error) {
+	return r.agencyByCode(ctx, obj.Agency)
 }
 
-// Source is the batch resolver for the source field.
-func (r *observationResolver) Source(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Observation, error) {
+// Source is the resolver for the source field.
+func (r *observationResolver) Source(ctx context.Context, obj *dataset.Observation) (*dataset.Observation, error) {
 	// Source is a view of the observation itself.
-	return objs, nil
+	return obj, nil
 }
 
-// Note is the batch resolver for the note field.
-func (r *observationResolver) Note(ctx context.Context, objs []*dataset.Observation) ([]*string, error) {
-	return pick(objs, func(o *dataset.Observation) *string { return optional(o.Note) })
+// Note is the resolver for the note field.
+func (r *observationResolver) Note(ctx context.Context, obj *dataset.Observation) (*string, error) {
+	return optional(obj.Note), nil
 }
 
-// Release is the batch resolver for the release field.
-func (r *observationResolver) Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Release, error) {
-		return r.releaseByCode(ctx, o.Release)
-	})
+// Release is the resolver for the release field.
+func (r *observationResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
+	return r.releaseByCode(ctx, obj.Release)
 }
 
-// Revision is the batch resolver for the revision field.
-func (r *observationResolver) Revision(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Revision, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Revision, error) {
-		return r.revisionByNumber(ctx, o.Revision)
-	})
+// Revision is the resolver for the revision field.
+func (r *observationResolver) Revision(ctx context.Context, obj *dataset.Observation) (*dataset.Revision, error) {
+	return r.revisionByNumber(ctx, obj.Revision)
 }
 
 // Previous is the resolver for the previous field.
@@ -143,21 +127,19 @@ func (r *periodResolver) Label(ctx context.Context, obj *dataset.Period) (string
 	return obj.String(), nil
 }
 
-// Release is the batch resolver for the release field.
-func (r *sourceResolver) Release(ctx context.Context, objs []*dataset.Observation) ([]*dataset.Release, error) {
-	return each(ctx, objs, func(ctx context.Context, o *dataset.Observation) (*dataset.Release, error) {
-		return r.releaseByCode(ctx, o.Release)
-	})
+// Release is the resolver for the release field.
+func (r *sourceResolver) Release(ctx context.Context, obj *dataset.Observation) (*dataset.Release, error) {
+	return r.releaseByCode(ctx, obj.Release)
 }
 
-// Section is the batch resolver for the section field.
-func (r *sourceResolver) Section(ctx context.Context, objs []*dataset.Observation) ([]string, error) {
-	return pick(objs, func(o *dataset.Observation) string { return o.Source.Section })
+// Section is the resolver for the section field.
+func (r *sourceResolver) Section(ctx context.Context, obj *dataset.Observation) (string, error) {
+	return obj.Source.Section, nil
 }
 
-// Quote is the batch resolver for the quote field.
-func (r *sourceResolver) Quote(ctx context.Context, objs []*dataset.Observation) ([]*string, error) {
-	return pick(objs, func(o *dataset.Observation) *string { return quoteOf(&o.Source) })
+// Quote is the resolver for the quote field.
+func (r *sourceResolver) Quote(ctx context.Context, obj *dataset.Observation) (*string, error) {
+	return quoteOf(&obj.Source), nil
 }
 
 // AlsoStatedIn is the resolver for the alsoStatedIn field.
@@ -165,14 +147,12 @@ func (r *sourceResolver) AlsoStatedIn(ctx context.Context, obj *dataset.Observat
 	return load(ctx, loadersFor(ctx).alsoStated, obj.ID)
 }
 
-// DataFileLine is the batch resolver for the dataFileLine field.
-func (r *sourceResolver) DataFileLine(ctx context.Context, objs []*dataset.Observation) ([]*int, error) {
-	return pick(objs, func(o *dataset.Observation) *int {
-		if o.Line == 0 {
-			return nil
-		}
-		return &o.Line
-	})
+// DataFileLine is the resolver for the dataFileLine field.
+func (r *sourceResolver) DataFileLine(ctx context.Context, obj *dataset.Observation) (*int, error) {
+	if obj.Line == 0 {
+		return nil, nil
+	}
+	return &obj.Line, nil
 }
 
 // Quote is the resolver for the quote field.

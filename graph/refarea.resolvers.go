@@ -15,29 +15,29 @@ func (r *refAreaResolver) ID(ctx context.Context, obj *dataset.RefArea) (string,
 	return nodeID("RefArea", obj.Code), nil
 }
 
-// Name is the batch resolver for the name field.
-func (r *refAreaResolver) Name(ctx context.Context, objs []*dataset.RefArea, lang *string) ([]string, error) {
-	return localizeText(ctx, objs, lang, refAreaName)
+// Name is the resolver for the name field.
+func (r *refAreaResolver) Name(ctx context.Context, obj *dataset.RefArea, lang *string) (string, error) {
+	return localizeText(ctx, obj, lang, refAreaName)
 }
 
-// Names is the batch resolver for the names field.
-func (r *refAreaResolver) Names(ctx context.Context, objs []*dataset.RefArea) ([][]dataset.Localized, error) {
-	return allLabels(ctx, objs, refAreaName)
+// Names is the resolver for the names field.
+func (r *refAreaResolver) Names(ctx context.Context, obj *dataset.RefArea) ([]dataset.Localized, error) {
+	return allLabels(ctx, obj, refAreaName)
 }
 
-// Iso2 is the batch resolver for the iso2 field.
-func (r *refAreaResolver) Iso2(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
-	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.ISO2) })
+// Iso2 is the resolver for the iso2 field.
+func (r *refAreaResolver) Iso2(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.ISO2), nil
 }
 
-// Iso3 is the batch resolver for the iso3 field.
-func (r *refAreaResolver) Iso3(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
-	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.ISO3) })
+// Iso3 is the resolver for the iso3 field.
+func (r *refAreaResolver) Iso3(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.ISO3), nil
 }
 
-// M49 is the batch resolver for the m49 field.
-func (r *refAreaResolver) M49(ctx context.Context, objs []*dataset.RefArea) ([]*string, error) {
-	return pick(objs, func(a *dataset.RefArea) *string { return optional(a.M49) })
+// M49 is the resolver for the m49 field.
+func (r *refAreaResolver) M49(ctx context.Context, obj *dataset.RefArea) (*string, error) {
+	return optional(obj.M49), nil
 }
 
 // RefArea returns RefAreaResolver implementation.

@@ -15,16 +15,14 @@ func (r *releaseResolver) ID(ctx context.Context, obj *dataset.Release) (string,
 	return nodeID("Release", obj.Code), nil
 }
 
-// Publisher is the batch resolver for the publisher field.
-func (r *releaseResolver) Publisher(ctx context.Context, objs []*dataset.Release) ([]*dataset.Agency, error) {
-	return each(ctx, objs, func(ctx context.Context, rel *dataset.Release) (*dataset.Agency, error) {
-		return r.agencyByCode(ctx, rel.Publisher)
-	})
+// Publisher is the resolver for the publisher field.
+func (r *releaseResolver) Publisher(ctx context.Context, obj *dataset.Release) (*dataset.Agency, error) {
+	return r.agencyByCode(ctx, obj.Publisher)
 }
 
-// Published is the batch resolver for the published field.
-func (r *releaseResolver) Published(ctx context.Context, objs []*dataset.Release) ([]*string, error) {
-	return pick(objs, func(rel *dataset.Release) *string { return optional(rel.Published) })
+// Published is the resolver for the published field.
+func (r *releaseResolver) Published(ctx context.Context, obj *dataset.Release) (*string, error) {
+	return optional(obj.Published), nil
 }
 
 // Revision is the resolver for the revision field.
