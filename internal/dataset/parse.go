@@ -496,7 +496,8 @@ type headlineCheck struct {
 	indicator Indicator
 	line      int // of the declaration, for a streamed file's problem
 	stated    bool
-	totalLine int // the first total of the indicator, 0 when none
+	total     bool // a total of the indicator is stated
+	totalLine int  // the first total's line, 0 when none or not known (a draft's observations before it is written)
 }
 
 func (h *headlineCheck) see(o Observation) {
@@ -507,8 +508,8 @@ func (h *headlineCheck) see(o Observation) {
 	case CoordinateKey(h.indicator.Headline):
 		h.stated = true
 	case "":
-		if h.totalLine == 0 {
-			h.totalLine = o.Line
+		if !h.total {
+			h.total, h.totalLine = true, o.Line
 		}
 	}
 }
@@ -517,8 +518,10 @@ func (h *headlineCheck) problem() string {
 	switch {
 	case len(h.indicator.Headline) == 0:
 		return ""
-	case h.totalLine != 0:
+	case h.total && h.totalLine != 0:
 		return fmt.Sprintf("the file states a total of it (line %d); declare a headline cell only for an indicator without one", h.totalLine)
+	case h.total:
+		return "the file states a total of it; declare a headline cell only for an indicator without one"
 	case !h.stated:
 		return fmt.Sprintf("no observation of it with by {%s} in this file", CoordinateKey(h.indicator.Headline))
 	}

@@ -382,3 +382,28 @@ func TestParseHeadline(t *testing.T) {
 		})
 	}
 }
+
+// TestHeadlineProblemOfUnwrittenObservations: a draft's observations have no
+// lines yet (extract checks them before writing the file); a total among
+// them still rules the headline cell out, as loading the written file would.
+func TestHeadlineProblemOfUnwrittenObservations(t *testing.T) {
+	ind := Indicator{Code: "offences_detected", Headline: []Coordinate{{Dimension: "OFFENCE_TYPE", Member: "TIP"}}}
+	cell := Observation{Indicator: "offences_detected", Coordinates: []Coordinate{{Dimension: "OFFENCE_TYPE", Member: "TIP"}}}
+	total := Observation{Indicator: "offences_detected"}
+	tests := []struct {
+		name string
+		obs  []Observation
+		want string
+	}{
+		{"the cell alone", []Observation{cell}, ""},
+		{"a total beside the cell", []Observation{cell, total}, "the file states a total of it; declare a headline cell only for an indicator without one"},
+		{"no cell", nil, "no observation of it with by {OFFENCE_TYPE=TIP} in this file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := HeadlineProblem(ind, tc.obs); got != tc.want {
+				t.Errorf("HeadlineProblem = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -45,7 +45,7 @@ type accuracy struct {
 	bounds, boundsRight                   int
 	folds, foldsRight                     int
 	spurious, forced                      int
-	wrongFlagged, rightFlagged            int // figures with doubt >= Doubtful among the wrong and the right
+	wrongFlagged, rightFlagged            int // figures with doubt >= Doubtful among the wrong and the right (right proposals aside)
 	agencies, agencyRight                 int
 	misses                                []string
 }
@@ -252,7 +252,9 @@ func score(text *Text, key []keyEntry, d *dataset.Dataset) accuracy {
 			a.indicator++
 		}
 		doubt, _, _ := noteDoubt(o.Note)
-		if bothRight && doubt >= Doubtful {
+		if bothRight && doubt >= Doubtful && !proposes(o) {
+			// A right proposal is doubtful by design: the reviewer names the
+			// new indicator or member, so it is a line to read, not noise.
 			a.rightFlagged++
 		} else if !bothRight && doubt >= Doubtful {
 			a.wrongFlagged++
@@ -287,6 +289,12 @@ func score(text *Text, key []keyEntry, d *dataset.Dataset) accuracy {
 	return a
 }
 
+// proposes reports whether a drafted observation files its figure under a
+// proposed indicator or member.
+func proposes(o dataset.Observation) bool {
+	return isProposed(o.Indicator) || slices.ContainsFunc(o.Coordinates, func(c dataset.Coordinate) bool { return isProposed(c.Member) })
+}
+
 func sameBreakdown(want map[string]string, got []dataset.Coordinate) bool {
 	if len(want) != len(got) {
 		return false
@@ -318,12 +326,15 @@ func TestClassificationAccuracy(t *testing.T) {
 		key   string // "" for the curated file
 		floor floor
 	}{
-		{name: "2024 text", text: dataset.BundledReport, floor: floor{0.99, 0.94, 0}},
+		{name: "2024 text", text: dataset.BundledReport, floor: floor{0.99, 0.95, 0}},
 		{name: "variant a", text: "a", floor: floor{1.00, 0.98, 0}},
 		{name: "variant b", text: "b", floor: floor{1.00, 0.98, 0}},
 		{name: "variant c", text: "c", floor: floor{0.95, 0.92, 0}},
 		{name: "variant d", text: "d", floor: floor{0.95, 0.93, 0}},
-		{name: "variant e", text: "e", floor: floor{0.91, 0.82, 0}},
+		{name: "variant e", text: "e", floor: floor{0.91, 0.83, 0}},
+		// f was written unseen and scored 72.3% / 52.8% with 10 forced;
+		// below the 90% target and not yet free of forced figures.
+		{name: "variant f", text: "f", floor: floor{0.84, 0.74, 7}},
 	}
 	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {

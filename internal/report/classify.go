@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -34,9 +36,16 @@ type figure struct {
 	// kinds are the kinds of figure its counted words allow (countedKinds),
 	// nil when the codes file counts none of them.
 	kinds map[string]bool
-	own   ownWords
-	spelt map[string]bool // dimensions its own words name a member of
-	notes []string        // what the guesses rest on
+	// share is set for a percentage of another figure the text states
+	// ("55 victims (59 percent of the total)", "12 percent of them").
+	share bool
+	// unknownLabel is the label's noun of a figure set out after what it
+	// counts when the codes file never uses that noun ("television and
+	// radio programmes …: 48").
+	unknownLabel string
+	own          ownWords
+	spelt        map[string]bool // dimensions its own words name a member of
+	notes        []string        // what the guesses rest on
 	// readNotes say how the number was read: change, qualifier, period.
 	readNotes []string
 	doubts    []doubt
@@ -169,6 +178,16 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 		w.after.end = min(w.after.end, end+strings.IndexByte(t.norm[end:], ')')+1) // "lawyers (thirty) and prosecutorial staff …"
 	}
 	w.after.end = max(w.after.end, w.after.start)
+	if item, ok := t.respective(i, reasons); ok {
+		// "trained judges, lawyers and prosecutorial staff members: 39,
+		// 33 and 12 respectively": each figure counts its item.
+		w.before, w.after, w.follows = item, span{end, end}, false
+	} else if label, ok := t.labelled(i, end, reasons); ok {
+		// "Public unions …: 71", "the capital city, 21", "persons charged —
+		// 18 (+2)": the words before are what it counts, the words after
+		// the next item's.
+		w.before, w.after, w.follows = label, span{end, end}, false
+	}
 	w.quoted = quotedNames(t.norm[w.before.start:w.after.end])
 	if m := newClause.FindStringIndex(t.norm[w.after.start:w.after.end]); m != nil {
 		w.after.end = w.after.start + m[0]
@@ -182,6 +201,15 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	}
 	if !w.follows {
 		for term := range termSet(t.norm[w.before.start:w.before.end]) {
+			w.terms[term] = true
+		}
+	}
+	if head, ok := t.itemHead(sent, n.Start); ok && head.end <= w.before.start {
+		// "• inspections on citizens' complaints by the State Labour
+		// Inspectorate Service: 702 (+26) persons …; fines of 2,710,000
+		// manats": what an item of a list names before its colon holds for
+		// every figure of the item.
+		for term := range termSet(t.norm[head.start:head.end]) {
 			w.terms[term] = true
 		}
 	}
@@ -205,12 +233,231 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	return w
 }
 
+// labelStops end the label of a figure stated as its value ("…; persons
+// charged — 18"): the marks that separate the items of a list.
+const labelStops = ";,(:•■"
+
+// labelMark joins a label to its value: "Residence: the capital city, 21",
+// "acts of forced labour — 1 (unchanged)".
+var labelMark = regexp.MustCompile(`\s*[:,—–-]?\s*$`)
+
+// labelled finds the label of a figure written after what it counts, as a
+// list or table sets it out: a figure (with its change, written up to end)
+// that nothing but marks follow up to the end of its item, after words of
+// its own in the same item ("Victims referred to public unions: 71",
+// "“Sails of Hope” Public Union: 9", "the capital city, 21", "court
+// proceedings 66;"). The label runs back to the mark that ends the item
+// before (labelStops, outside quotation marks), the previous figure, or
+// the sentence's start. A figure in brackets after its noun has its own
+// rule (bracketed).
+func (t *Text) labelled(i, end int, reasons []string) (span, bool) {
+	n := t.numbers[i]
+	sent := t.sentence(n.Start)
+	if t.bracketed(i) || end > sent.end {
+		return span{}, false
+	}
+	rest := t.norm[end:sent.end]
+	if k := strings.IndexAny(rest, ";,)■."); k >= 0 {
+		rest = rest[:k]
+	}
+	if strings.IndexFunc(rest, unicode.IsLetter) >= 0 {
+		return span{}, false
+	}
+	stop := sent.start
+	for k := i - 1; k >= 0 && t.numbers[k].End > stop; k-- {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			stop = t.numbers[k].End
+			break
+		}
+	}
+	to := n.Start
+	if m := qualifierBefore.FindStringIndex(t.norm[max(to-20, stop):to]); m != nil {
+		to = max(to-20, stop) + m[0] // "…: around two thousand eight hundred": the qualifier is the figure's
+	}
+	label := t.labelBefore(stop, to)
+	words := strings.Fields(t.norm[label.start:label.end])
+	if len(words) == 0 {
+		return span{}, false
+	}
+	// A label ends in what it names ("criminal cases initiated — 16");
+	// prose that ends in a preposition has the figure as its object
+	// ("identity documents were arranged for 28").
+	if last := strings.ToLower(words[len(words)-1]); stopWords[last] || notNoun[last] {
+		return span{}, false
+	}
+	return label, true
+}
+
+// labelBefore is the label that ends at to, back to the mark that ends the
+// item before it (labelStops) outside quotation marks and brackets, or
+// stop: "Article 243 (Attraction to Prostitution)", "18-25", "“Clean World:
+// Assistance to Women” Public Union". The mark joining it to its figure is
+// left out.
+func (t *Text) labelBefore(stop, to int) span {
+	to = stop + len(labelMark.ReplaceAllString(t.norm[stop:to], ""))
+	from, quoted, depth := to, false, 0
+	for from > stop {
+		r, size := utf8.DecodeLastRuneInString(t.norm[:from])
+		switch {
+		case r == '”':
+			quoted = true
+		case r == '“':
+			quoted = false
+		case r == ')' && !quoted:
+			depth++
+		case r == '(' && depth > 0:
+			depth--
+		case !quoted && depth == 0 && strings.ContainsRune(labelStops, r):
+			return t.trim(span{from, to})
+		}
+		from -= size
+	}
+	return t.trim(span{from, to})
+}
+
+// figureLabel is the label of a figure written after what it counts, in a
+// list or table (labelled), a list stated "respectively", or in brackets ("employees of the State
+// Migration Service (seventy-eight)"), none for another figure.
+func (t *Text) figureLabel(i, end int, reasons []string) (span, bool) {
+	if item, ok := t.respective(i, reasons); ok {
+		return item, true
+	}
+	if label, ok := t.labelled(i, end, reasons); ok {
+		return label, true
+	}
+	if !t.bracketed(i) {
+		return span{}, false
+	}
+	open := strings.LastIndexByte(t.norm[:t.numbers[i].Start], '(')
+	label := t.labelBefore(t.sentence(t.numbers[i].Start).start, open)
+	return label, label.start < label.end
+}
+
+var (
+	// listJoin joins the items of a list: ", ", ", and ", " and ".
+	listJoin = regexp.MustCompile(`\s*,\s*(?:and\s+)?|\s+and\s+`)
+	// figureJoin joins the figures of a list, their changes included.
+	figureJoin     = regexp.MustCompile(`^(?:\s*\([^)]*\))?(?:\s*,\s*(?:and\s+)?|\s+and\s+)$`)
+	respectivelyAt = regexp.MustCompile(`^(?:\s*\([^)]*\))?\s*,?\s*respectively\b`)
+)
+
+// respective finds the item a figure of a list stated "respectively"
+// counts: the k-th figure of "judges, lawyers and prosecutorial staff
+// members: 39, 33 and 12 respectively" counts the k-th of the items named
+// right before the figures.
+func (t *Text) respective(i int, reasons []string) (span, bool) {
+	sent := t.sentence(t.numbers[i].Start)
+	isFigure := func(k int) bool {
+		return k >= 0 && k < len(t.numbers) && reasons[k] == "" && !t.numbers[k].Change && t.numbers[k].Start >= sent.start && t.numbers[k].End <= sent.end
+	}
+	var run []int
+	next := func(k int) int { // the figure after k, past its change
+		for j := k + 1; j < len(t.numbers); j++ {
+			if !t.numbers[j].Change {
+				return j
+			}
+		}
+		return -1
+	}
+	first := i
+	for prev := i - 1; prev >= 0; prev-- {
+		if t.numbers[prev].Change {
+			continue
+		}
+		if !isFigure(prev) || !figureJoin.MatchString(t.norm[t.numbers[prev].End:t.numbers[first].Start]) {
+			break
+		}
+		first = prev
+	}
+	last := first
+	run = append(run, first)
+	for k := next(first); isFigure(k) && figureJoin.MatchString(t.norm[t.numbers[last].End:t.numbers[k].Start]); k = next(k) {
+		run = append(run, k)
+		last = k
+	}
+	if len(run) < 2 || !respectivelyAt.MatchString(t.norm[t.numbers[last].End:sent.end]) {
+		return span{}, false
+	}
+	from := sent.start
+	to := from + len(strings.TrimRight(t.norm[from:t.numbers[first].Start], " :—–-"))
+	cuts := listJoin.FindAllStringIndex(t.norm[from:to], -1)
+	if len(cuts) < len(run)-1 {
+		return span{}, false
+	}
+	// The items are the last len(run) pieces of the words before the figures.
+	starts := []int{from}
+	ends := []int{}
+	for _, c := range cuts {
+		ends = append(ends, from+c[0])
+		starts = append(starts, from+c[1])
+	}
+	ends = append(ends, to)
+	k := slices.Index(run, i)
+	item := len(starts) - len(run) + k
+	return t.trim(span{starts[item], ends[item]}), true
+}
+
+// shareOf ends a percentage said of a figure before it: "12 percent of
+// them", "59 percent of the total".
+var shareOf = regexp.MustCompile(`^\s*(?:per\s?cent|%)\s+of\s+(?:them|these|those|the\s+total|all|the\s+latter)\b`)
+
+// share reports whether the figure at i, named in units, is a percentage of
+// another figure its sentence states: in brackets right after it ("55
+// victims (59 percent of the total)", "90 (86.5 percent)"), or said of
+// "them" or "the total". The codes file's percentages are figures of their
+// own (a change on a year, a share of a group), not restatements of a count.
+func (t *Text) share(i int, reasons []string, units []string) bool {
+	if !slices.Contains(units, "percent") {
+		return false
+	}
+	n := t.numbers[i]
+	sent := t.sentence(n.Start)
+	if shareOf.MatchString(t.norm[n.End:sent.end]) && t.holdsFigure(span{sent.start, n.Start}, reasons) {
+		return true
+	}
+	open := strings.LastIndexByte(t.norm[sent.start:n.Start], '(')
+	if open < 0 || strings.TrimSpace(t.norm[sent.start+open+1:n.Start]) != "" {
+		return false
+	}
+	words := strings.Fields(t.norm[sent.start : sent.start+open])
+	for k := len(words) - 1; k >= 0 && k >= len(words)-3; k-- { // "55 victims (", "90 ("
+		if ns := Numbers(words[k]); len(ns) == 1 && !ns[0].Change && k == len(words)-1 || len(ns) == 1 && !ns[0].Change {
+			return true
+		}
+	}
+	return false
+}
+
+// itemHead is what an item of a list set out one a line names before its
+// first colon ("• on-site inspections at construction sites by the Labour
+// Relations Monitoring Centre: 34, covering 1,120 workers, …"), when the
+// sentence is such an item and pos comes after the colon.
+func (t *Text) itemHead(sent span, pos int) (span, bool) {
+	if !t.row(sent.start) {
+		return span{}, false
+	}
+	for _, b := range t.boundaries(sent) {
+		if b.pos >= pos {
+			break
+		}
+		if t.norm[b.pos] == ':' {
+			return span{sent.start, b.pos}, true
+		}
+	}
+	return span{}, false
+}
+
 // bracketed reports whether the figure at i stands alone in brackets after
 // what it counts: "judges (forty-two)", "Türkiye (41)". Its own words are
-// then those before the bracket, not an aside's.
+// then those before the bracket, not an aside's. A qualifier may stand in
+// the bracket too: "volunteers (at least 65)".
 func (t *Text) bracketed(i int) bool {
 	n := t.numbers[i]
-	return strings.HasSuffix(strings.TrimRight(t.norm[:n.Start], " "), "(") && strings.HasPrefix(strings.TrimLeft(t.norm[n.End:], " "), ")")
+	before := t.norm[:n.Start]
+	if m := qualifierBefore.FindStringIndex(t.norm[max(n.Start-20, 0):n.Start]); m != nil {
+		before = t.norm[:max(n.Start-20, 0)+m[0]] // "(at least 65)", "(about 120)"
+	}
+	return strings.HasSuffix(strings.TrimRight(before, " "), "(") && strings.HasPrefix(strings.TrimLeft(t.norm[n.End:], " "), ")")
 }
 
 // partOf joins a part to its whole: "86 out of 100", "61 of 1,130", "12 of
@@ -307,12 +554,23 @@ func forms(m dataset.Member) []memberForm {
 	}
 	for _, name := range names {
 		f := memberForm{name: name, terms: termSet(name), numbers: map[string]bool{}}
-		for _, d := range digitRun.FindAllString(name, -1) {
-			f.numbers[strings.TrimLeft(d, "0")] = true
+		for _, d := range digitRun.FindAllStringIndex(name, -1) {
+			if inWord(name, d[0], d[1]) {
+				continue // "the 21st Century": a word of the name, as the text's "21st" is no figure
+			}
+			f.numbers[strings.TrimLeft(name[d[0]:d[1]], "0")] = true
 		}
 		out = append(out, f)
 	}
 	return out
+}
+
+// inWord reports whether s[from:to] is part of a word of letters and
+// digits: the 21 of "21st".
+func inWord(s string, from, to int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:from])
+	after, _ := utf8.DecodeRuneInString(s[to:])
+	return from > 0 && unicode.IsLetter(before) || to < len(s) && unicode.IsLetter(after)
 }
 
 // member returns the member of d the words name best and how well: all of
@@ -454,6 +712,15 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 			f.ranked = append(f.ranked[1:], f.ranked[0])
 		}
 	}
+	f.share = t.share(f.index, reasons, g.unitsAfter(t, n.End))
+	if label, ok := t.labelled(f.index, end, reasons); ok && t.nextFigure(f.index, reasons) == f.index && !t.holdsFigure(span{t.sentence(n.Start).start, n.Start}, reasons) {
+		// Alone in its item: a kind of figure, not a member of a list.
+		if words := labelWords(t.norm[label.start:label.end]); words != "" {
+			if head, _ := nounPhrase(words); head != "" && !g.vocabulary[head] {
+				f.unknownLabel = strings.Fields(words)[0]
+			}
+		}
+	}
 	best := f.ranked[0]
 	f.obs.Indicator = g.indicators[best.index].Code
 	f.obs.Coordinates, f.spelt = g.coordinates(f.obs.Indicator, f.own, dims)
@@ -539,6 +806,11 @@ func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]boo
 	var kinds map[string]bool
 	before := t.norm[sent.start:n.Start]
 	noun, phrase := nounPhrase(t.norm[nounAt:sent.end])
+	if label, ok := t.figureLabel(i, n.End, reasons); ok && noun == "" {
+		// "criminal cases initiated — 16 (+1)", "employees of the State
+		// Migration Service (seventy-eight)": the label's noun is counted.
+		noun, phrase = nounPhrase(labelWords(t.norm[label.start:label.end]))
+	}
 	switch {
 	case len(g.counts[phrase]) > 0:
 		kinds = g.counts[phrase] // "case of forced labour": an offence, not a criminal case
@@ -592,6 +864,30 @@ func (t *Text) clauseStart(sent span, pos int) int {
 // first noun phrase, past the words that only introduce it ("In 2025 the
 // number of identified victims" → "victim").
 func subjectNoun(clause string) string {
+	return countedNoun(subjectWords(clause))
+}
+
+// labelWords are a label's words from its noun phrase on, past its marks,
+// articles and a joining "and"; "" when it starts with a preposition
+// instead ("and within the country 3": a place, a member, not what is
+// counted).
+func labelWords(label string) string {
+	words := strings.Fields(label)
+	for len(words) > 0 {
+		lw := strings.ToLower(words[0])
+		if letters.FindString(lw) != "" && lw != "and" && lw != "the" && lw != "a" && lw != "an" {
+			break
+		}
+		words = words[1:]
+	}
+	if len(words) == 0 || stopWords[strings.ToLower(words[0])] || notNoun[strings.ToLower(words[0])] {
+		return ""
+	}
+	return strings.Join(words, " ")
+}
+
+// subjectWords are a clause's words from its first noun phrase on.
+func subjectWords(clause string) string {
 	words := strings.Fields(clause)
 	for len(words) > 0 {
 		lw := strings.ToLower(strings.Trim(words[0], ",;:()"))
@@ -600,7 +896,7 @@ func subjectNoun(clause string) string {
 		}
 		words = words[1:]
 	}
-	return countedNoun(strings.Join(words, " "))
+	return strings.Join(words, " ")
 }
 
 // introducing are the words that name a quantity rather than what it
@@ -631,7 +927,8 @@ func (g *guesser) unknownPhrase(t *Text, f *figure) (string, bool) {
 	return strings.Join(phrase, " "), true
 }
 
-// lists reads each sentence's run of figures of one indicator together:
+// lists reads each sentence's run of figures of one indicator together (a
+// list set out one item a line, with the line that leads into it, is one):
 // members carried over from the item before, members proposed where an item
 // names none in the dimension the list varies in, indicators proposed for
 // figures of a kind the codes file does not know.
@@ -639,12 +936,25 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 	for start := 0; start < len(figs); {
 		end := start + 1
 		sent := t.sentence(t.numbers[figs[start].index].Start)
-		for end < len(figs) && t.sentence(t.numbers[figs[end].index].Start) == sent && figs[end].obs.Indicator == figs[start].obs.Indicator {
+		para := t.paragraph(sent.start)
+		for end < len(figs) && figs[end].obs.Indicator == figs[start].obs.Indicator {
+			// A list set out one item a line goes on over its lines.
+			next := t.sentence(t.numbers[figs[end].index].Start)
+			if next != sent && !(t.row(next.start) && t.paragraph(next.start) == para) {
+				break
+			}
+			sent = next
 			end++
 		}
 		run := figs[start:end]
 		for _, f := range run {
 			d.proposeNumbered(t, g, f)
+			switch {
+			case f.share && !isProposed(f.obs.Indicator):
+				d.newIndicator(g, f, "share "+t.label(f.own), 1, "a percentage of a figure the text states, which no percentage of the codes file is")
+			case f.unknownLabel != "" && !isProposed(f.obs.Indicator):
+				d.newIndicator(g, f, f.unknownLabel, 1, fmt.Sprintf("the codes file never counts %q", f.unknownLabel))
+			}
 		}
 		if len(run) == 1 {
 			d.proposeIndicator(t, g, run[0])

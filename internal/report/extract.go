@@ -179,6 +179,8 @@ func (t *Text) nonFigures() []string {
 			reasons[i] = "a name in quotation marks"
 		case ageBefore.MatchString(t.norm[:n.Start]) || ageAfter.MatchString(t.norm[n.End:]) || t.ageRange(i, reasons):
 			reasons[i] = ageReason
+		case t.labelsNext(i) || i+1 < len(t.numbers) && !t.labelsNext(i) && rangeDash.MatchString(t.norm[n.End:t.numbers[i+1].Start]) && t.labelsNext(i+1):
+			reasons[i] = "a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count"
 		case strings.EqualFold(n.Text, "one") && pronounBefore.MatchString(t.norm[max(n.Start-8, 0):n.Start]):
 			reasons[i] = "a pronoun (\"every one of them\"), not a count"
 		case boundBefore.MatchString(t.norm[max(n.Start-14, 0):n.Start]):
@@ -189,7 +191,7 @@ func (t *Text) nonFigures() []string {
 		case i > 0 && reasons[i-1] != "" && !t.numbers[i-1].Change && t.norm[t.numbers[i-1].End:n.Start] == " and " &&
 			strings.HasSuffix(t.norm[:t.numbers[i-1].Start], "between "):
 			reasons[i] = reasons[i-1] // the upper bound of "between 18 and 25"
-		case i > 0 && reasons[i-1] != "" && !t.numbers[i-1].Change && rangeDash.MatchString(t.norm[t.numbers[i-1].End:n.Start]):
+		case i > 0 && reasons[i-1] != "" && !t.numbers[i-1].Change && rangeDash.MatchString(t.norm[t.numbers[i-1].End:n.Start]) && !t.labelsNext(i-1):
 			reasons[i] = reasons[i-1] // the upper end of "aged 15–18"
 		}
 	}
@@ -217,6 +219,17 @@ func (t *Text) ageRange(i int, reasons []string) bool {
 		}
 	}
 	return false
+}
+
+// labelGap joins a label to the figure it labels in a table set out in
+// text: "18–25 — 14", "over 35: 32", "under 18 — two".
+var labelGap = regexp.MustCompile(`^(?:\s?[:—–]\s|\s[—–]\s?)$`)
+
+// labelsNext reports whether the number at i labels the figure right after
+// it (labelGap): an age or a year heading a row of a table, which counts
+// nothing.
+func (t *Text) labelsNext(i int) bool {
+	return i+1 < len(t.numbers) && !t.numbers[i+1].Change && labelGap.MatchString(t.norm[t.numbers[i].End:t.numbers[i+1].Start])
 }
 
 // saidOf joins a figure to what is said of it: "44 were 25 to 35".

@@ -364,6 +364,7 @@ const (
 	fadeWords     = 3.0
 	weightHeading = 0.3
 	weightLater   = 0.4
+	weightLead    = 0.5
 )
 
 // context weighs the words of the sentence of the figure written at
@@ -378,6 +379,13 @@ func (t *Text) context(from, to int, skip span, later int) map[string]float64 {
 	weights := map[string]float64{}
 	for term := range termSet(t.section(from)) {
 		weights[term] = weightHeading
+	}
+	if lead, ok := t.listLead(from); ok {
+		// "Further assistance to victims (number of victims): • social
+		// assistance — 13": the line leading into a list speaks for its items.
+		for term := range termSet(t.norm[lead.start:lead.end]) {
+			weights[term] = max(weights[term], weightLead)
+		}
 	}
 	for k, w := range words {
 		var weight float64

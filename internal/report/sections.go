@@ -2,6 +2,7 @@ package report
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -214,16 +215,89 @@ func (t *Text) paragraph(pos int) span {
 	return span{t.blocks[first].start, t.blocks[last].end}
 }
 
+// bulletMark starts an item of a bulleted list: "• acts of trafficking …",
+// "– brochures handed …".
+var bulletMark = regexp.MustCompile(`^[•▪◦·*\-–—]\s`)
+
+// rowEnd ends a line that states a figure, closes an item or leads into a
+// list: "… Public Union: 9", "… (233);", "… in brackets):", "… distributed
+// as follows —".
+var rowEnd = regexp.MustCompile(`[\d);:—–]$`)
+
+// rowStarts finds the lines of a block that start an item of a list set
+// out one a line: a bulleted line, or a line after one ending in a figure
+// or an item's mark that starts as a new item would (a capital, a digit, a
+// quotation mark). A PDF's text breaks running prose into lines too, but
+// not after a figure before a capital; a page break starts a new block.
+func (t *Text) rowStarts(raw string) []int {
+	var rows []int
+	prev := "" // the last non-blank line of the current block
+	for offset := 0; offset < len(raw); {
+		line, _, _ := strings.Cut(raw[offset:], "\n")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			prev = ""
+		case prev != "":
+			first, _ := utf8.DecodeRuneInString(trimmed)
+			if bulletMark.MatchString(trimmed) || rowEnd.MatchString(prev) && (unicode.IsUpper(first) || unicode.IsDigit(first) || strings.ContainsRune("“\"‘«(", first)) {
+				rows = append(rows, t.normOffset(offset+strings.Index(line, trimmed)))
+			}
+			prev = trimmed
+		default:
+			prev = trimmed
+		}
+		offset += len(line) + 1
+	}
+	return rows
+}
+
+// row reports whether a list's item starts at pos (rowStarts).
+func (t *Text) row(pos int) bool {
+	_, ok := slices.BinarySearch(t.rows, pos)
+	return ok
+}
+
+// listLead is the sentence that leads into the list whose item holds pos
+// (the last sentence before its first item, in its paragraph), none when
+// pos is in no item set out one a line.
+func (t *Text) listLead(pos int) (span, bool) {
+	s := t.sentence(pos)
+	para := t.paragraph(pos)
+	if !t.row(s.start) {
+		return span{}, false
+	}
+	for s.start > para.start && t.row(s.start) {
+		s = t.sentence(s.start - 2)
+	}
+	if t.row(s.start) {
+		return span{}, false
+	}
+	return s, true
+}
+
 // sentenceBreak is the end of a sentence: final punctuation, any closing
 // quotes or brackets, a space, and a capital or digit starting the next.
 var sentenceBreak = regexp.MustCompile(`[.!?][”’"»)]*( )[“"‘«(]?[\p{Lu}\d]`)
 
-// sentence returns the span of the sentence holding pos.
+// sentence returns the span of the sentence holding pos. An item of a list
+// set out one a line is a sentence of its own (rowStarts).
 func (t *Text) sentence(pos int) span {
 	p := t.paragraph(pos)
-	start := p.start
+	var spaces []int // where one sentence ends and the next starts, a byte later
 	for _, m := range sentenceBreak.FindAllStringSubmatchIndex(t.norm[p.start:p.end], -1) {
-		space := p.start + m[2]
+		spaces = append(spaces, p.start+m[2])
+	}
+	first, _ := slices.BinarySearch(t.rows, p.start+1)
+	for _, r := range t.rows[first:] {
+		if r >= p.end {
+			break
+		}
+		spaces = append(spaces, r-1)
+	}
+	slices.Sort(spaces)
+	start := p.start
+	for _, space := range spaces {
 		if space >= pos {
 			return span{start, space}
 		}

@@ -18,6 +18,9 @@ type Text struct {
 	origin     []int
 	lineStarts []int // raw offsets at which lines start
 	blocks     []block
+	// rows are the offsets in norm where an item of a list set out one a
+	// line starts (sections.go, rowStarts): each is a sentence of its own.
+	rows []int
 }
 
 // NewText reads a report's raw text.
@@ -30,6 +33,7 @@ func NewText(raw string) *Text {
 		}
 	}
 	t.blocks = t.layout(raw)
+	t.rows = t.rowStarts(raw)
 	return t
 }
 
