@@ -116,6 +116,11 @@ func (c *cli) check(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		// What the parser checks of a YAML file's relations, now that the
+		// rows are here (load checks them against its staged rows).
+		if c.reportProblems(ds.CheckRelationCells()) {
+			return errReported
+		}
 	}
 	if below != 0 {
 		return c.suppressed(sets, below)

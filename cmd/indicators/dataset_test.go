@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"indicators/internal/testdb"
 )
 
 func TestCheckAndDictionaryCommands(t *testing.T) {
@@ -39,4 +41,55 @@ func TestCheckAndDictionaryCommands(t *testing.T) {
 	if written, _ := os.ReadFile(dict); !bytes.Equal(written, committed) || len(written) == 0 {
 		t.Error("dictionary -o wrote something other than the committed docs/data-dictionary.md")
 	}
+}
+
+// TestRelationsBesideAnObservationsFile: a data file naming an observations
+// file may state relations. `check` tests them and suppresses with them
+// once it holds the rows, as serve does from the database; a relation to a
+// cell no row fills, or to an unknown indicator, is refused at the data
+// file's line by `check` and `load` alike, and the load writes nothing (the
+// good file's load after it is the database's first revision).
+func TestRelationsBesideAnObservationsFile(t *testing.T) {
+	dsn := testdb.DSN(t)
+	dir := t.TempDir()
+	for _, f := range []string{"sums-split.yaml", "sums.csv"} {
+		b, err := os.ReadFile(filepath.Join("../../internal/dataset/testdata", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	good := filepath.Join(dir, "sums-split.yaml")
+	text, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const part = "      - {indicator: victims_exploited_abroad, period: 2024}\n"
+	broken := func(name, with string) string {
+		t.Helper()
+		if !strings.Contains(string(text), part) {
+			t.Fatalf("sums-split.yaml has no %q", part)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(strings.Replace(string(text), part, with, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	missing := broken("missing.yaml", "      - {indicator: victims_exploited_abroad, period: 2024, by: {SEX: F}}\n")
+	unknown := broken("unknown.yaml", "      - {indicator: victims_abroad, period: 2024}\n")
+	runCases(t, env("DATABASE_URL", dsn), []cliCase{
+		{"check: the relation holds", []string{"check", good}, false, "1 other relations the report implies: 0 do not hold", nil},
+		{"check: suppression uses it", []string{"check", "--suppress-below", "5", good}, false,
+			"sums-2024: COMPLEMENT: victims_exploited_abroad AZE 2024 = 17 (line 4)", nil},
+		{"check: a cell no row fills", []string{"check", missing}, true, "",
+			[]string{missing + ":36: relation: no observation victims_exploited_abroad AZE 2024 SEX=F in this file"}},
+		{"load: a cell no row fills", []string{"load", missing}, true, "",
+			[]string{missing + ":36: relation: no observation victims_exploited_abroad AZE 2024 SEX=F in this file", "nothing was loaded"}},
+		{"load: an unknown indicator", []string{"load", unknown}, true, "",
+			[]string{unknown + ":36: relation: unknown indicator \"victims_abroad\"", "nothing was loaded"}},
+		{"load: the good file is the first revision", []string{"load", good}, false, "sums-2024: loaded, 3 observations, revision 1\n", nil},
+	})
 }

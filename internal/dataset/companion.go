@@ -57,9 +57,9 @@ func (p *parser) companion(top map[string]*yaml.Node, ds *Dataset, refs referenc
 	if n := top["observations"]; n != nil {
 		p.fail(n.Line, "file: observations and observations_file exclude each other (write every observation in one of them)")
 	}
-	if n := top["relations"]; n != nil {
-		p.fail(n.Line, "file: relations cannot yet refer to the observations of an observations_file; check them in a YAML file")
-	}
+	// The cells relations name are checked against the rows once they are
+	// staged (store.Load) or held (CheckRelationCells).
+	p.relations(top["relations"], ds, refs)
 	p.ignored(top["ignored"], ds)
 	if name == "" {
 		return

@@ -160,9 +160,15 @@ func TestObservationsFileInDataFile(t *testing.T) {
 		{"observations beside it", func(s string) string {
 			return s + "observations:\n  - {indicator: hotline_calls, period: 2023, value: 1, agency: MIA, section: S, quote: \"1\"}\n"
 		}, 52, "observations and observations_file exclude each other"},
-		{"relations", func(s string) string {
+		{"relation without parts", func(s string) string {
 			return s + "relations:\n  - {name: R, kind: sum, whole: {indicator: hotline_calls, period: 2024}, parts: []}\n"
-		}, 52, "relations cannot yet refer to the observations of an observations_file"},
+		}, 52, "relation: parts are required"},
+		{"relation to an unknown indicator", func(s string) string {
+			return s + splitRelation("hotline_call", "SEX: F")
+		}, 54, `relation: unknown indicator "hotline_call"`},
+		{"relation to an unknown member", func(s string) string {
+			return s + splitRelation("victims_identified", "SEX: X")
+		}, 56, `relation: unknown member "X" of dimension SEX`},
 		{"headline with a total in the observations file", func(s string) string {
 			return strings.Replace(s, "    unit: persons\n    theme: protection\n", "    unit: persons\n    theme: protection\n    headline: {by: {SEX: F}}\n", 1)
 		}, 42, "indicator victims_identified: headline: the file states a total of it (line 2)"},
@@ -186,6 +192,59 @@ func TestObservationsFileInDataFile(t *testing.T) {
 				}
 			}
 			t.Errorf("problems %v do not include %q", verr.Problems, tc.problem)
+		})
+	}
+}
+
+// splitRelation is a sum relation for the split fixture: the 2024 victims as
+// whole, of indicator whole, and one part by the coordinates by.
+func splitRelation(whole, by string) string {
+	return "relations:\n  - name: R\n    kind: sum\n    whole: {indicator: " + whole +
+		", period: 2024}\n    parts:\n      - {indicator: victims_identified, period: 2024, by: {" + by + "}}\n"
+}
+
+// TestObservationsFileRelations: a data file with an observations file may
+// have relations. Their references are read with the code lists' checks
+// when the data file is parsed, and the cells they name are the streamed
+// rows' to fill: CheckRelationCells reports, at the data file's line, one
+// no row fills once the rows are held (the loader checks the staged rows
+// in SQL: store's TestStreamedRelations).
+func TestObservationsFileRelations(t *testing.T) {
+	tests := []struct {
+		name    string
+		by      string
+		line    int
+		problem string
+	}{
+		{"every cell streamed", "SEX: F", 0, ""},
+		{"a part no row fills", "SEX: M", 56, "relation: no observation victims_identified AZE 2024 SEX=M in this file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ds, err := splitFixture(t, func(s string) string { return s + splitRelation("victims_identified", tc.by) }, nil)
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			if len(ds.Relations) != 1 || len(ds.Relations[0].Cells) != 2 || ds.Relations[0].Parts[0] != ds.Relations[0].Cells[1].Key() {
+				t.Fatalf("relations %+v, want one of two cells", ds.Relations)
+			}
+			if ds.Observations, err = streamAll(ds); err != nil {
+				t.Fatal(err)
+			}
+			err = ds.CheckRelationCells()
+			if tc.problem == "" {
+				if err != nil {
+					t.Errorf("CheckRelationCells: %v", err)
+				}
+				return
+			}
+			var verr *ValidationError
+			if !errors.As(err, &verr) || len(verr.Problems) != 1 {
+				t.Fatalf("CheckRelationCells = %v, want one problem", err)
+			}
+			if p := verr.Problems[0]; p.Line != tc.line || p.File != ds.File || !strings.HasSuffix(p.File, "fixture-split.yaml") || p.Reason != tc.problem {
+				t.Errorf("problem %s, want fixture-split.yaml:%d: %s", p, tc.line, tc.problem)
+			}
 		})
 	}
 }

@@ -27,6 +27,9 @@ type Dataset struct {
 	ObservationsFile string
 	Ignored          []Ignored
 	Relations        []Relation
+	// File is the data file's name as Parse was given it: where problems
+	// found after parsing (a streamed file's relations) are reported.
+	File string
 
 	companion *companion // what streaming ObservationsFile needs
 }
@@ -403,9 +406,7 @@ func CoordinateKey(cs []Coordinate) string {
 }
 
 // Key identifies the cell an observation fills within a release.
-func (o Observation) Key() string {
-	return fmt.Sprintf("%s %s %s %s", o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates))
-}
+func (o Observation) Key() string { return CellOf(o).Key() }
 
 // RelationKind says how the parts of a relation stand to its whole.
 type RelationKind string
@@ -419,13 +420,23 @@ const (
 )
 
 // Relation is an arithmetic relation between figures that the report's
-// wording implies, checked by `indicators check` like a breakdown.
+// wording implies, checked by `indicators check` like a breakdown. A sum
+// relation is also an equation small-cell protection must respect
+// (Suppress): the store keeps the relations of every loaded release for it.
 type Relation struct {
 	Name  string
 	Kind  RelationKind
 	Whole string   // an observation key (Observation.Key)
 	Parts []string // observation keys
 	Line  int
+	// Cells are the figures it names, the whole first, then the parts in
+	// order: Whole and Parts are their keys.
+	Cells []Cell
+	// CellLines are the data file's lines naming each of Cells, where a
+	// reference to a cell the file does not fill is reported.
+	CellLines []int
+	// Release is the code of the release stating it; empty before loading.
+	Release string
 }
 
 // Ignored is a number in the report text that is deliberately not a figure.

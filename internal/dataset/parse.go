@@ -73,7 +73,7 @@ func Parse(name string, data []byte) (*Dataset, error) {
 		p.problems = append(p.problems, Problem{File: name, Line: yamlErrorLine(err), Reason: err.Error()})
 		return nil, &ValidationError{Problems: p.problems}
 	}
-	ds := &Dataset{}
+	ds := &Dataset{File: name}
 	if len(doc.Content) == 0 {
 		p.fail(1, "file is empty")
 	} else {
@@ -420,7 +420,10 @@ func (p *parser) document(root *yaml.Node, ds *Dataset) {
 	p.observations(top["observations"], ds, refs)
 	p.checkHeadlines(headlines, indicators, ds.Observations)
 
-	p.relations(top["relations"], ds)
+	p.relations(top["relations"], ds, refs)
+	for _, m := range ds.missingRelationCells() {
+		p.fail(m.Line, "%s", m.Reason)
+	}
 
 	p.ignored(top["ignored"], ds)
 }
@@ -846,13 +849,13 @@ func (p *parser) coordinates(n *yaml.Node, dims dimensionMembers, what string) [
 	return cs
 }
 
-// relations reads the relations and checks that each names observations the
-// file has.
-func (p *parser) relations(n *yaml.Node, ds *Dataset) {
-	keys := make(map[string]bool, len(ds.Observations))
-	for _, o := range ds.Observations {
-		keys[o.Key()] = true
-	}
+// relations reads the relations and checks each reference's indicator,
+// area, dimensions and members against the code lists. Whether the cells
+// they name are the file's is checked once its observations are known:
+// after they are parsed (missingRelationCells), or for a file whose
+// observations stream (companion.go), against the staged rows (store.Load)
+// or once `check` holds them (CheckRelationCells).
+func (p *parser) relations(n *yaml.Node, ds *Dataset, refs references) {
 	const what = "relation"
 	for _, n := range p.sequence(n, "relations") {
 		f := p.mapping(n, what, "name", "kind", "whole", "parts")
@@ -867,13 +870,18 @@ func (p *parser) relations(n *yaml.Node, ds *Dataset) {
 		if r.Kind != "" && r.Kind != PartOf && r.Kind != SumOf {
 			p.fail(f["kind"].Line, "%s: unknown kind %q (allowed: part_of, sum)", what, r.Kind)
 		}
+		refer := func(n *yaml.Node) {
+			r.Cells, r.CellLines = append(r.Cells, p.cellRef(n, ds.Release, refs)), append(r.CellLines, n.Line)
+		}
 		if f["whole"] == nil {
 			p.fail(n.Line, "%s: whole is required", what)
 		} else {
-			r.Whole = p.observationRef(f["whole"], ds.Release, keys)
+			refer(f["whole"])
+			r.Whole = r.Cells[0].Key()
 		}
 		for _, part := range p.sequence(f["parts"], what+": parts") {
-			r.Parts = append(r.Parts, p.observationRef(part, ds.Release, keys))
+			refer(part)
+			r.Parts = append(r.Parts, r.Cells[len(r.Cells)-1].Key())
 		}
 		if len(r.Parts) == 0 {
 			p.fail(n.Line, "%s: parts are required", what)
@@ -882,33 +890,76 @@ func (p *parser) relations(n *yaml.Node, ds *Dataset) {
 	}
 }
 
-// observationRef reads {indicator, period, area, by} and returns the key of
-// the observation it names, reporting one the file does not have.
-func (p *parser) observationRef(n *yaml.Node, rel Release, keys map[string]bool) string {
+// MissingRelationCell is the problem of a relation's reference to a cell
+// (key) no observation of its file fills: the loader's set-based check of
+// a streamed observations file words it as the parser does.
+func MissingRelationCell(key string) string {
+	return fmt.Sprintf("relation: no observation %s in this file", key)
+}
+
+// cellRef reads {indicator, period, area, by} and returns the cell it
+// names; its Indicator is empty when the reference names no valid cell
+// (the problem is reported).
+func (p *parser) cellRef(n *yaml.Node, rel Release, refs references) Cell {
 	const what = "relation"
 	f := p.mapping(n, what, "indicator", "period", "area", "by")
 	if f == nil {
-		return ""
+		return Cell{}
 	}
-	o := Observation{Indicator: p.text(f, "indicator", what, n.Line, true), RefArea: p.text(f, "area", what, n.Line, false)}
-	if o.RefArea == "" {
-		o.RefArea = rel.RefArea
+	before := len(p.problems)
+	c := Cell{Indicator: p.text(f, "indicator", what, n.Line, true), RefArea: p.text(f, "area", what, n.Line, false)}
+	if _, known := refs.indicators[c.Indicator]; c.Indicator != "" && !known {
+		p.fail(lineOf(f["indicator"], n.Line), "%s: unknown indicator %q", what, c.Indicator)
 	}
-	var err error
-	if o.Period, err = ParsePeriod(p.text(f, "period", what, n.Line, true)); err != nil {
-		p.fail(n.Line, "%s: %v", what, err)
-		return ""
+	if c.RefArea == "" {
+		c.RefArea = rel.RefArea
+	} else {
+		p.reference(refs.areas, c.RefArea, what+": unknown area", f["area"].Line)
 	}
-	if by := f["by"]; by != nil && by.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(by.Content); i += 2 {
-			o.Coordinates = append(o.Coordinates, Coordinate{Dimension: by.Content[i].Value, Member: by.Content[i+1].Value})
+	if s := p.text(f, "period", what, n.Line, true); s != "" {
+		var err error
+		if c.Period, err = ParsePeriod(s); err != nil {
+			p.fail(f["period"].Line, "%s: %v", what, err)
 		}
-		sort.Slice(o.Coordinates, func(i, j int) bool { return o.Coordinates[i].Dimension < o.Coordinates[j].Dimension })
 	}
-	if !keys[o.Key()] {
-		p.fail(n.Line, "%s: no observation %s in this file", what, o.Key())
+	c.CoordinateKey = CoordinateKey(p.coordinates(f["by"], refs.dimensions, what))
+	if len(p.problems) > before {
+		return Cell{}
 	}
-	return o.Key()
+	return c
+}
+
+// CheckRelationCells reports each reference of the dataset's relations to a
+// cell none of its observations fills, at the data file's line: what Parse
+// checks of a file holding its observations, for one whose observations
+// were streamed into Observations since (`indicators check`).
+func (ds *Dataset) CheckRelationCells() error {
+	if problems := ds.missingRelationCells(); len(problems) > 0 {
+		return &ValidationError{Problems: problems}
+	}
+	return nil
+}
+
+// missingRelationCells are the references of the relations to a cell no
+// observation of the dataset fills. A reference that named no valid cell
+// was reported when it was read.
+func (ds *Dataset) missingRelationCells() []Problem {
+	if len(ds.Relations) == 0 {
+		return nil
+	}
+	keys := make(map[string]bool, len(ds.Observations))
+	for _, o := range ds.Observations {
+		keys[o.Key()] = true
+	}
+	var problems []Problem
+	for _, r := range ds.Relations {
+		for i, c := range r.Cells {
+			if c.Indicator != "" && !keys[c.Key()] {
+				problems = append(problems, Problem{File: ds.File, Line: r.CellLines[i], Reason: MissingRelationCell(c.Key())})
+			}
+		}
+	}
+	return problems
 }
 
 // NamedFile is a data file's name and bytes.

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -217,6 +218,11 @@ type Cell struct {
 // CellOf returns the cell an observation fills.
 func CellOf(o Observation) Cell {
 	return Cell{o.Indicator, o.RefArea, o.Period, CoordinateKey(o.Coordinates)}
+}
+
+// Key is the cell's Observation.Key.
+func (c Cell) Key() string {
+	return fmt.Sprintf("%s %s %s %s", c.Indicator, c.RefArea, c.Period, c.CoordinateKey)
 }
 
 // SeriesKey asks for one cell of an indicator over time: every current

@@ -34,12 +34,19 @@ const smallCellThreshold = 5
 // a partner's key.
 func smallCellServer(t *testing.T) (*store.Store, *httptest.Server, map[string]string) {
 	t.Helper()
-	s := testdb.New(t, store.WithSuppressBelow(smallCellThreshold))
 	bundled, err := dataset.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	load(t, s, bundled)
+	return smallCellServerOf(t, bundled)
+}
+
+// smallCellServerOf serves the datasets sets with suppression below 5, and
+// a partner's key.
+func smallCellServerOf(t *testing.T, sets ...*dataset.Dataset) (*store.Store, *httptest.Server, map[string]string) {
+	t.Helper()
+	s := testdb.New(t, store.WithSuppressBelow(smallCellThreshold))
+	load(t, s, sets...)
 	_, key, err := s.CreateKey(context.Background(), "partner", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -108,18 +108,24 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, progress
 	res := LoadResult{Release: ds.Release.Code}
 	var stored struct {
 		Checksum      string
-		ReferenceYear int `db:"reference_year"`
+		ReferenceYear int  `db:"reference_year"`
+		Relations     bool // the release has relations stored
 	}
-	err := tx.GetContext(ctx, &stored, `SELECT checksum, reference_year FROM release WHERE code = $1`, ds.Release.Code)
+	err := tx.GetContext(ctx, &stored, `SELECT checksum, reference_year,
+		EXISTS (SELECT 1 FROM relation l WHERE l.release_id = r.id) AS relations
+		FROM release r WHERE code = $1`, ds.Release.Code)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res.Action = Loaded
 	case err != nil:
 		return res, fmt.Errorf("look up release: %w", err)
-	case stored.Checksum == ds.Release.Checksum:
+	case stored.Checksum == ds.Release.Checksum && (len(ds.Relations) == 0 || stored.Relations):
 		res.Action = Unchanged
 		return res, nil
 	default:
+		// A corrected file; or the same file of a release loaded before
+		// relations were stored (migration 0011), which replaces the
+		// release with itself, its rows all kept, to store its relations.
 		res.Action = Replaced
 	}
 	if err := upsertCodeLists(ctx, tx, ds); err != nil {
@@ -133,6 +139,10 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, progress
 		return res, err
 	}
 	if err := writeHeadlines(ctx, tx, releaseID, ds.Indicators); err != nil {
+		return res, err
+	}
+	// Staged before the rows: a streamed file's are checked with them.
+	if err := stageRelations(ctx, tx, ds); err != nil {
 		return res, err
 	}
 	if res.Revision, err = newRevision(ctx, tx, releaseID, res.Action); err != nil {
@@ -154,6 +164,9 @@ func loadRelease(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, progress
 		err = replaceObservations(ctx, tx, releaseID, res.Revision, ds.Observations, keep)
 	}
 	if err != nil {
+		return res, err
+	}
+	if err := replaceRelations(ctx, tx, releaseID, res.Revision); err != nil {
 		return res, err
 	}
 	if ds.ObservationsFile != "" && res.Action == Loaded {

@@ -36,7 +36,8 @@ func snapshot(t *testing.T, s *store.Store) string {
 	t.Helper()
 	var b strings.Builder
 	for _, table := range []string{"unit", "ref_area", "agency", "dimension", "dimension_member", "indicator",
-		"release", "indicator_headline", "revision", "observation", "observation_coordinate", "observation_also_stated", "observation_history"} {
+		"release", "indicator_headline", "revision", "observation", "observation_coordinate", "observation_also_stated", "observation_history",
+		"relation", "relation_cell"} {
 		var rows []string
 		if err := s.DB().Select(&rows, `SELECT t::text FROM `+table+` t ORDER BY 1`); err != nil {
 			t.Fatalf("snapshot %s: %v", table, err)

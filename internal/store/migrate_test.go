@@ -122,38 +122,52 @@ func indexDef(t *testing.T, s *store.Store, name string) string {
 	return def
 }
 
-// bulkLoadVersion is the migration that made refresh_current_cells
-// set-based, with an index that finds every row of a cell.
-const bulkLoadVersion = 10
-
-// A database with two releases in overlapping cells, loaded before the bulk
-// load's migration, migrates up keeping every row and current cell, loads
-// through the new refresh, and migrates down and up again.
-func TestMigrateBulkLoadWithData(t *testing.T) {
+// loadedDatabase is a fresh database, migrated, with each of loads loaded
+// in turn (as today's code writes them: the rows an older binary wrote),
+// and its address, for a test to migrate down and up from.
+func loadedDatabase(t *testing.T, loads ...[]*dataset.Dataset) (*store.Store, string) {
+	t.Helper()
 	ctx := context.Background()
 	dsn := testdb.DSN(t)
-	if err := store.MigrateDown(ctx, dsn); err != nil {
-		t.Fatal(err)
-	}
-	migrateTo(t, dsn, bulkLoadVersion-2)
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	for _, sets := range loads {
+		if _, err := s.Load(ctx, sets, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, dsn
+}
+
+// bulkLoadVersion is the migration that made refresh_current_cells
+// set-based, with an index that finds every row of a cell.
+const bulkLoadVersion = 10
+
+// A database with two releases in overlapping cells, as it stood before the
+// bulk load's migration (loaded by today's code, whose rows are those an
+// older binary wrote, and migrated down to then), migrates up keeping every
+// row and current cell, loads through the new refresh, and migrates down
+// and up again.
+func TestMigrateBulkLoadWithData(t *testing.T) {
+	ctx := context.Background()
 	b := parseFixture(t, func(s string) string {
 		return strings.Replace(strings.Replace(s, "code: fixture-2024", "code: fixture-b", 1), "value: 10254", "value: 10000", 1)
 	})
-	if _, err := s.Load(ctx, []*dataset.Dataset{parseFixture(t, nil), b}, false); err != nil {
-		t.Fatal(err)
-	}
+	s, dsn := loadedDatabase(t, []*dataset.Dataset{parseFixture(t, nil), b})
 	before := liveRows(t, s)
+	migrateTo(t, dsn, bulkLoadVersion-2)
 	migrateTo(t, dsn, bulkLoadVersion)
 	if def := indexDef(t, s, "observation_indicator_period_idx"); !strings.Contains(def, "coordinate_key") {
 		t.Errorf("after migrating up: %s; want the whole cell", def)
 	}
 	if after := liveRows(t, s); after != before {
 		t.Errorf("rows or current cells changed by the migration:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if err := store.Migrate(ctx, dsn); err != nil {
+		t.Fatal(err)
 	}
 	// fixture-b wins every cell (the greater code); fixture-2024 corrected
 	// to a later reference year wins them all back.
@@ -175,4 +189,48 @@ func TestMigrateBulkLoadWithData(t *testing.T) {
 		t.Errorf("after migrating down: %s; want migration 0001's", def)
 	}
 	migrateTo(t, dsn, bulkLoadVersion)
+}
+
+// relationsVersion is the migration that stores the data files' relations.
+const relationsVersion = 11
+
+// A database loaded before the relations were stored migrates up with its
+// rows as they were and the relation tables empty; loading the same file
+// again then stores its relations once, as a revision that keeps every row
+// (the file is the only place they are), and a third load changes nothing.
+// Down, the tables go and the rows stay.
+func TestMigrateRelations(t *testing.T) {
+	ctx := context.Background()
+	ds := parseFixture(t, nil)
+	s, dsn := loadedDatabase(t, []*dataset.Dataset{ds})
+	before := liveRows(t, s)
+	migrateTo(t, dsn, relationsVersion-1)
+	if tableExists(t, s, "relation") || tableExists(t, s, "relation_cell") {
+		t.Fatalf("down to %d: the relation tables are still there", relationsVersion-1)
+	}
+	if after := liveRows(t, s); after != before {
+		t.Errorf("rows changed by migrating down:\n%s\nwant:\n%s", after, before)
+	}
+	migrateTo(t, dsn, relationsVersion)
+	if got := count(t, s, `SELECT count(*) FROM relation`); got != 0 {
+		t.Fatalf("relations after migrating up: %d, want none yet", got)
+	}
+	for i, want := range []store.LoadAction{store.Replaced, store.Unchanged} {
+		res, err := s.Load(ctx, []*dataset.Dataset{ds}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].Action != want {
+			t.Errorf("load %d of the same file after migrating up: %s, want %s", i+2, res[0].Action, want)
+		}
+	}
+	if got := count(t, s, `SELECT count(*) FROM relation WHERE replaced_in IS NULL`); got != 1 {
+		t.Errorf("relations stored by loading the file again: %d, want the fixture's 1", got)
+	}
+	if after := liveRows(t, s); after != before {
+		t.Errorf("rows changed by loading the same file again:\n%s\nwant:\n%s", after, before)
+	}
+	if got := count(t, s, `SELECT count(*) FROM observation WHERE revision_id <> 1`); got != 0 {
+		t.Errorf("%d rows took the new revision; want every row kept with its own", got)
+	}
 }

@@ -265,18 +265,8 @@ func describeChange(c dataset.Change) string {
 // observation its release's.
 func TestMigrationGivesExistingRowsRevisions(t *testing.T) {
 	ctx := context.Background()
-	dsn := testdb.DSN(t)
-	s, err := store.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	r2024, r2025, _ := releases(t)
-	for _, ds := range []*dataset.Dataset{r2025, r2024} {
-		if _, err := s.Load(ctx, []*dataset.Dataset{ds}, false); err != nil {
-			t.Fatal(err)
-		}
-	}
+	s, dsn := loadedDatabase(t, []*dataset.Dataset{r2025}, []*dataset.Dataset{r2024})
 	before := current(t, s, dataset.Filter{})
 	if err := store.MigrateTo(ctx, dsn, 4); err != nil {
 		t.Fatalf("down to 4: %v", err)

@@ -60,7 +60,7 @@ func streamObservations(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, r
 		}
 		return 0, err
 	}
-	if err := checkStaged(ctx, tx, ds.ObservationsFile); err != nil {
+	if err := checkStaged(ctx, tx, ds); err != nil {
 		return 0, err
 	}
 	offset, err := reserveObservationIDs(ctx, tx, n)
@@ -77,10 +77,12 @@ func streamObservations(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, r
 
 // checkStaged runs the checks of a data file that need every observation
 // over the staged rows: coordinates are expanded from their keys (the
-// parser checked each member), and no two observations of the release may
-// fill one cell. Problems are reported at the file's lines, worded as the
-// parser words them.
-func checkStaged(ctx context.Context, tx *sqlx.Tx, file string) error {
+// parser checked each member), no two observations of the release may
+// fill one cell, and every cell a relation names must be one of them.
+// Problems are reported at the files' lines (the observations file's, the
+// data file's for a relation), worded as the parser words them.
+func checkStaged(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset) error {
+	file := ds.ObservationsFile
 	steps := []struct{ what, query string }{
 		{"plan the checks", `ANALYZE incoming_observation`},
 		{"expand coordinates", `INSERT INTO incoming_coordinate (observation_id, dimension_id, member_id)
@@ -121,13 +123,17 @@ func checkStaged(ctx context.Context, tx *sqlx.Tx, file string) error {
 	if err != nil {
 		return fmt.Errorf("check the staged observations: duplicate keys: %w", err)
 	}
-	if len(dups) == 0 {
-		return nil
-	}
 	verr := &dataset.ValidationError{}
 	for _, d := range dups {
 		verr.Problems = append(verr.Problems, dataset.Problem{File: file, Line: d.Line,
 			Reason: dataset.DuplicateKey(d.Key, dataset.Status(d.Status), d.First)})
+	}
+	missing, err := missingRelationCells(ctx, tx, ds)
+	if err != nil {
+		return err
+	}
+	if verr.Problems = append(verr.Problems, missing...); len(verr.Problems) == 0 {
+		return nil
 	}
 	return verr
 }

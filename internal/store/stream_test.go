@@ -146,14 +146,6 @@ func TestStreamedLoadIsAllOrNothing(t *testing.T) {
 				name += ", dry run"
 			}
 			t.Run(name, func(t *testing.T) {
-				s := testdb.New(t)
-				ctx := context.Background()
-				if _, err := s.Load(ctx, []*dataset.Dataset{parseFixture(t, func(s string) string {
-					return strings.Replace(s, "code: fixture-2024", "code: earlier-2023", 1)
-				})}, false); err != nil {
-					t.Fatal(err)
-				}
-				before := snapshot(t, s)
 				good := splitFixture(t, func(s string) string { return strings.Replace(s, "code: fixture-2024", "code: other-2024", 1) }, nil)
 				bad := splitFixture(t, nil, func(s string) string {
 					if !strings.Contains(s, tc.old) {
@@ -161,20 +153,35 @@ func TestStreamedLoadIsAllOrNothing(t *testing.T) {
 					}
 					return strings.Replace(s, tc.old, tc.new, 1)
 				})
-				_, err := s.LoadWith(ctx, []*dataset.Dataset{good, bad}, store.LoadOptions{DryRun: dryRun})
-				var verr *dataset.ValidationError
-				if !errors.As(err, &verr) {
-					t.Fatalf("load error = %v, want a ValidationError", err)
-				}
-				want := dataset.Problem{File: bad.ObservationsFile, Line: tc.line, Reason: tc.problem}
-				if len(verr.Problems) != 1 || verr.Problems[0] != want {
-					t.Errorf("problems %v, want exactly %v", verr.Problems, want)
-				}
-				if after := snapshot(t, s); after != before {
-					t.Errorf("failed load changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
-				}
+				refused(t, dryRun, []*dataset.Dataset{good, bad}, dataset.Problem{File: bad.ObservationsFile, Line: tc.line, Reason: tc.problem})
 			})
 		}
+	}
+}
+
+// refused loads sets, in a dry run or not, into a database holding an
+// earlier release, and checks that the load is refused with exactly the
+// problem want and changed nothing.
+func refused(t *testing.T, dryRun bool, sets []*dataset.Dataset, want dataset.Problem) {
+	t.Helper()
+	s := testdb.New(t)
+	ctx := context.Background()
+	if _, err := s.Load(ctx, []*dataset.Dataset{parseFixture(t, func(s string) string {
+		return strings.Replace(s, "code: fixture-2024", "code: earlier-2023", 1)
+	})}, false); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, s)
+	_, err := s.LoadWith(ctx, sets, store.LoadOptions{DryRun: dryRun})
+	var verr *dataset.ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("load error = %v, want a ValidationError", err)
+	}
+	if len(verr.Problems) != 1 || verr.Problems[0] != want {
+		t.Errorf("problems %v, want exactly %v", verr.Problems, want)
+	}
+	if after := snapshot(t, s); after != before {
+		t.Errorf("failed load changed the database:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
 

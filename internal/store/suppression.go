@@ -93,9 +93,10 @@ func (s *Store) fresh(ctx context.Context, sup *suppressed, rows []observationRo
 }
 
 // decideSuppression reads every row of every version, restricted ones
-// included, with its also-stated quotes, and the dimensions, and decides
-// the suppressed cells. The data file's sum relations are not stored, so
-// they are not among the equations (see docs/architecture.md).
+// included, with its also-stated quotes, the dimensions and the data files'
+// relations (Relations: every release's, withdrawn ones too), and decides
+// the suppressed cells by dataset.Suppress, as `indicators check
+// --suppress-below` does over the files.
 func (s *Store) decideSuppression(ctx context.Context, threshold int64) (*suppressed, error) {
 	ctx = dataset.WithViewer(ctx, dataset.Viewer{Tier: dataset.TierPartner})
 	lists, err := s.CodeLists(ctx)
@@ -117,12 +118,16 @@ func (s *Store) decideSuppression(ctx context.Context, threshold int64) (*suppre
 	for _, a := range also {
 		quotes[a.ObservationID] = append(quotes[a.ObservationID], dataset.Source{Quote: a.Quote})
 	}
+	rels, err := s.Relations(ctx)
+	if err != nil {
+		return nil, err
+	}
 	obs := make([]dataset.Observation, len(rows))
 	for i, r := range rows {
 		obs[i] = r.domain(nil)
 		obs[i].AlsoStated = quotes[r.ID]
 	}
-	h := &suppressed{rule: dataset.Suppress(obs, lists.Dimensions, nil, threshold)}
+	h := &suppressed{rule: dataset.Suppress(obs, lists.Dimensions, rels, threshold)}
 	for _, o := range obs {
 		h.revision = max(h.revision, o.Revision)
 		if _, ok := h.rule.Cell(o); ok {

@@ -1,0 +1,2 @@
+DROP TABLE relation_cell;
+DROP TABLE relation;
