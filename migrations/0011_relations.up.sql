@@ -23,7 +23,8 @@ CREATE TABLE relation (
     replaced_in bigint REFERENCES revision (id),
     CHECK (revision_id < replaced_in)
 );
-CREATE INDEX relation_release_idx ON relation (release_id) WHERE replaced_in IS NULL;
+-- A load compares the release's live relations; deleting a release cascades.
+CREATE INDEX relation_release_idx ON relation (release_id, replaced_in);
 
 -- The cells a relation names: ordinal 0 is the whole, 1, 2, ... its parts in
 -- the file's order. A cell as the observations name theirs (indicator, area,
