@@ -65,6 +65,13 @@ type Suppression struct {
 // nothing and returns nil. The result depends on the cells and values alone,
 // not on their order.
 func Suppress(obs []Observation, dims []Dimension, rels []Relation, threshold int64) *Suppression {
+	return suppress(obs, dims, rels, threshold, (*Suppression).secondary)
+}
+
+// suppress is Suppress with the rule choosing the secondary suppressions of
+// one group of equations (the tests compare it with the one it replaced).
+func suppress(obs []Observation, dims []Dimension, rels []Relation, threshold int64,
+	secondary func(*Suppression, []equation, map[string]*suppressCell)) *Suppression {
 	if threshold < 2 {
 		return nil
 	}
@@ -99,7 +106,7 @@ func Suppress(obs []Observation, dims []Dimension, rels []Relation, threshold in
 	eqs := suppressionEquations(cells, dims, rels)
 	comps := components(eqs)
 	for _, comp := range comps {
-		s.secondary(comp, cells)
+		secondary(s, comp, cells)
 	}
 	s.withholdTexts(cells, comps)
 	return s
@@ -132,11 +139,15 @@ func (s *Suppression) withholdTexts(cells map[string]*suppressCell, comps [][]eq
 			}
 		}
 	}
-	values := map[string][]decimal.Decimal{} // suppressed values by indicator and area
+	values := map[string][]decimal.Decimal{} // suppressed values by indicator and area, each once
+	seen := map[string]bool{}
 	for k := range s.cells {
 		for _, o := range cells[k].versions {
 			ia := o.Indicator + "|" + o.RefArea
-			values[ia] = append(values[ia], o.Value)
+			if v := ia + "|" + o.Value.String(); !seen[v] {
+				seen[v] = true
+				values[ia] = append(values[ia], o.Value)
+			}
 		}
 	}
 	for _, c := range cells {
@@ -258,14 +269,18 @@ func (e equation) cells() []string { return append([]string{e.whole}, e.parts...
 // A breakdown counted complete in the union of releases though no single
 // release states it whole only adds an equation, and so only hides more.
 func suppressionEquations(cells map[string]*suppressCell, dims []Dimension, rels []Relation) []equation {
-	series := map[string][]Observation{}
+	series := map[string][]*suppressCell{}
 	for _, c := range cells {
 		k := c.rep.Indicator + "|" + c.rep.RefArea + "|" + c.rep.Period.String()
-		series[k] = append(series[k], c.rep)
+		series[k] = append(series[k], c)
 	}
 	var eqs []equation
-	for _, obs := range series {
-		slices.SortFunc(obs, func(a, b Observation) int { return strings.Compare(a.Key(), b.Key()) })
+	for _, in := range series {
+		slices.SortFunc(in, func(a, b *suppressCell) int { return strings.Compare(a.key, b.key) })
+		obs := make([]Observation, len(in))
+		for i, c := range in {
+			obs[i] = c.rep
+		}
 		for _, b := range Breakdowns(obs, dims) {
 			if !b.Complete {
 				continue
@@ -299,9 +314,18 @@ func suppressionEquations(cells map[string]*suppressCell, dims []Dimension, rels
 			eqs = append(eqs, e)
 		}
 	}
-	slices.SortFunc(eqs, func(a, b equation) int {
-		return strings.Compare(strings.Join(a.cells(), "\x00"), strings.Join(b.cells(), "\x00"))
-	})
+	type sorted struct { // an equation by its cells joined
+		key string
+		e   equation
+	}
+	by := make([]sorted, len(eqs))
+	for i, e := range eqs {
+		by[i] = sorted{strings.Join(e.cells(), "\x00"), e}
+	}
+	slices.SortStableFunc(by, func(a, b sorted) int { return strings.Compare(a.key, b.key) })
+	for i := range by {
+		eqs[i] = by[i].e
+	}
 	return eqs
 }
 
@@ -345,14 +369,16 @@ func components(eqs []equation) [][]equation {
 // cell is determined by the published ones. Each round hides one cell: the
 // published cell with the smallest value (then the first key) in an
 // equation with the first determined cell, so the result is deterministic
-// and hides small members before totals.
+// and hides small members before totals. Which hidden cells are determined
+// is kept up to date as each is hidden (elimination), not decided anew.
 func (s *Suppression) secondary(eqs []equation, cells map[string]*suppressCell) {
+	x := newElimination(s, eqs, cells)
 	for {
-		det := s.determined(eqs)
-		if len(det) == 0 {
+		det := x.first()
+		if det == "" {
 			return
 		}
-		next := s.complement(eqs, cells, func(e equation) bool { return slices.Contains(e.cells(), det[0]) })
+		next := x.complement(det)
 		if next == "" { // determined by hidden cells alone: only forced to zero
 			next = s.complement(eqs, cells, func(e equation) bool {
 				return slices.ContainsFunc(e.cells(), func(k string) bool { return s.cells[k] != "" })
@@ -362,7 +388,242 @@ func (s *Suppression) secondary(eqs []equation, cells map[string]*suppressCell) 
 			return
 		}
 		s.cells[next] = SuppressedComplement
+		x.hide(next)
 	}
+}
+
+// elimination tells, for one group of equations, which suppressed cells the
+// published ones determine, and is updated one hidden cell at a time.
+//
+// Write the equations as A·x = b over the hidden cells (each row an equation
+// the client can form, b what it knows from published values). A hidden
+// cell x is determined exactly when every solution of A·v = 0 has v_x = 0:
+// otherwise a published value could be moved along v. Hiding a cell adds a
+// column to A; withholding a stated change removes its row, which is the same
+// as adding a column that is 1 in that row alone (an unknown change, which
+// the row then only determines). So only columns are ever added, and the null
+// space of A only grows: a column independent of the earlier ones adds
+// nothing to it (the new cell is determined), and a column that is a
+// combination of them adds one vector, the column minus that combination,
+// whose every cell is then free for good.
+//
+// The columns so far are kept as an echelon basis of their span (each basis
+// vector's first nonzero row, its lead, is 1 and is no other's lead), each
+// with the combination of inserted columns it is, counted only over the
+// suppressed cells that are still determined (the null vectors are needed
+// only there). Arithmetic is exact (math/big), so the answer is the one
+// Gaussian elimination of the whole system gives, in any order of hiding.
+type elimination struct {
+	s      *Suppression
+	eqs    []equation
+	cells  map[string]*suppressCell
+	byCell map[string][]int // the equations holding each cell, ascending
+	gone   []bool           // a change equation withheld (its column added)
+	basis  []vector         // over equations
+	exprs  []vector         // basis[j] as a combination of cells (by id)
+	lead   map[int]int      // lead equation → basis index
+	// each equation's cells by ascending smallest value, then key, and
+	// the first of them that may be published (hiding only ever adds)
+	ranked [][]string
+	next   []int
+	id     map[string]int // suppressed cells by id, for exprs
+	keys   []string
+	open   map[string]bool // suppressed cells the published ones determine
+	free   map[string]bool // suppressed cells some null vector moves
+}
+
+// term is one nonzero entry of a sparse vector.
+type term struct {
+	at int
+	v  *big.Rat
+}
+
+// vector is a sparse vector: its nonzero entries by ascending index.
+type vector []term
+
+func newElimination(s *Suppression, eqs []equation, cells map[string]*suppressCell) *elimination {
+	x := &elimination{s: s, eqs: eqs, cells: cells, byCell: map[string][]int{}, gone: make([]bool, len(eqs)),
+		lead: map[int]int{}, id: map[string]int{}, open: map[string]bool{}, free: map[string]bool{},
+		ranked: make([][]string, len(eqs)), next: make([]int, len(eqs))}
+	var keys []string
+	for i, e := range eqs {
+		x.ranked[i] = slices.SortedFunc(slices.Values(e.cells()), x.rank)
+		for _, k := range e.cells() {
+			in := x.byCell[k]
+			if len(in) > 0 && in[len(in)-1] == i {
+				continue
+			}
+			if len(in) == 0 {
+				keys = append(keys, k)
+			}
+			x.byCell[k] = append(in, i)
+		}
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if s.hidden(k) {
+			x.hide(k)
+		}
+	}
+	return x
+}
+
+// hide adds the hidden cell k: its column, and, if it is suppressed, the
+// columns of the stated changes withheld with it.
+func (x *elimination) hide(k string) {
+	suppressed := x.s.cells[k] != ""
+	if suppressed {
+		for _, i := range x.byCell[k] {
+			if x.eqs[i].change && !x.gone[i] {
+				x.gone[i] = true
+				x.insert(vector{{i, big.NewRat(1, 1)}}, "")
+			}
+		}
+	}
+	var col vector
+	for _, i := range x.byCell[k] {
+		e := x.eqs[i]
+		var c int64
+		if e.whole == k {
+			c++
+		}
+		for _, p := range e.parts {
+			if p == k {
+				c--
+			}
+		}
+		if c != 0 {
+			col = append(col, term{i, big.NewRat(c, 1)})
+		}
+	}
+	cell := ""
+	if suppressed {
+		cell = k
+	}
+	x.insert(col, cell)
+}
+
+// insert adds column v, the column of the suppressed cell when cell is not
+// empty: it is reduced by the basis; what is left is a new basis vector,
+// and nothing left makes the combination a null vector.
+func (x *elimination) insert(v vector, cell string) {
+	acc := map[int]*big.Rat{}
+	if cell != "" {
+		x.id[cell] = len(x.keys)
+		x.keys = append(x.keys, cell)
+		acc[x.id[cell]] = big.NewRat(1, 1)
+	}
+	for len(v) > 0 {
+		j, ok := x.lead[v[0].at]
+		if !ok {
+			break
+		}
+		f := v[0].v
+		for _, t := range x.exprs[j] {
+			if x.free[x.keys[t.at]] {
+				continue
+			}
+			a := acc[t.at]
+			if a == nil {
+				a = new(big.Rat)
+				acc[t.at] = a
+			}
+			a.Sub(a, new(big.Rat).Mul(f, t.v))
+		}
+		v = v.minus(f, x.basis[j])
+	}
+	if len(v) == 0 { // a null vector: every cell it moves is free
+		for id, c := range acc {
+			if k := x.keys[id]; c.Sign() != 0 {
+				x.free[k] = true
+				delete(x.open, k)
+			}
+		}
+		return
+	}
+	inv := new(big.Rat).Inv(v[0].v)
+	for i := range v {
+		v[i].v = new(big.Rat).Mul(v[i].v, inv)
+	}
+	var expr vector
+	for id, c := range acc {
+		if c.Sign() != 0 {
+			expr = append(expr, term{id, c.Mul(c, inv)})
+		}
+	}
+	slices.SortFunc(expr, func(a, b term) int { return a.at - b.at })
+	x.lead[v[0].at] = len(x.basis)
+	x.basis = append(x.basis, v)
+	x.exprs = append(x.exprs, expr)
+	if cell != "" {
+		x.open[cell] = true
+	}
+}
+
+// minus is v − f·b, with new entries where they change.
+func (v vector) minus(f *big.Rat, b vector) vector {
+	out := make(vector, 0, len(v)+len(b))
+	i, j := 0, 0
+	for i < len(v) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(v) && v[i].at < b[j].at:
+			out = append(out, v[i])
+			i++
+		case i == len(v) || b[j].at < v[i].at:
+			out = append(out, term{b[j].at, new(big.Rat).Neg(new(big.Rat).Mul(f, b[j].v))})
+			j++
+		default:
+			d := new(big.Rat).Mul(f, b[j].v)
+			if d.Sub(v[i].v, d); d.Sign() != 0 {
+				out = append(out, term{v[i].at, d})
+			}
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// first is the first determined suppressed cell by key; "" when none is.
+func (x *elimination) first() string {
+	first := ""
+	for k := range x.open {
+		if first == "" || k < first {
+			first = k
+		}
+	}
+	return first
+}
+
+// rank orders cells as complements are chosen: by smallest value, then key.
+func (x *elimination) rank(a, b string) int {
+	if c := x.cells[a].smallest.Cmp(x.cells[b].smallest); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// complement is Suppression.complement over the equations holding k: the
+// published cell with the smallest value (then the first key) in one the
+// client can form.
+func (x *elimination) complement(k string) string {
+	best := ""
+	for _, i := range x.byCell[k] {
+		if x.gone[i] {
+			continue
+		}
+		r := x.ranked[i]
+		for x.next[i] < len(r) && x.s.hidden(r[x.next[i]]) {
+			x.next[i]++
+		}
+		if x.next[i] == len(r) {
+			continue
+		}
+		if c := r[x.next[i]]; best == "" || x.rank(c, best) < 0 {
+			best = c
+		}
+	}
+	return best
 }
 
 // complement is the published cell, in the equations in chooses, with the
@@ -384,96 +645,6 @@ func (s *Suppression) complement(eqs []equation, cells map[string]*suppressCell,
 		}
 	}
 	return best
-}
-
-// determined returns the suppressed cells of eqs whose value follows from
-// the published ones, sorted: x is determined exactly when the unit vector of
-// x is in the row space of the equations' coefficients over the hidden cells,
-// that is, when the reduced row echelon form has a row with x alone.
-func (s *Suppression) determined(eqs []equation) []string {
-	eqs = slices.DeleteFunc(slices.Clone(eqs), func(e equation) bool { return !s.known(e) })
-	col := map[string]int{}
-	var unknown []string
-	for _, e := range eqs {
-		for _, k := range e.cells() {
-			if _, seen := col[k]; !seen && s.hidden(k) {
-				col[k] = len(unknown)
-				unknown = append(unknown, k)
-			}
-		}
-	}
-	if len(unknown) == 0 {
-		return nil
-	}
-	rows := make([][]*big.Rat, 0, len(eqs))
-	for _, e := range eqs {
-		row := make([]*big.Rat, len(unknown))
-		for i := range row {
-			row[i] = new(big.Rat)
-		}
-		add := func(k string, v int64) {
-			if i, ok := col[k]; ok {
-				row[i].Add(row[i], big.NewRat(v, 1))
-			}
-		}
-		add(e.whole, 1)
-		for _, k := range e.parts {
-			add(k, -1)
-		}
-		rows = append(rows, row)
-	}
-	var out []string
-	for _, row := range reducedRowEchelon(rows, len(unknown)) {
-		only := -1
-		for i, v := range row {
-			if v.Sign() != 0 {
-				if only >= 0 {
-					only = -2
-					break
-				}
-				only = i
-			}
-		}
-		if only >= 0 && s.cells[unknown[only]] != "" {
-			out = append(out, unknown[only])
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// reducedRowEchelon reduces rows (each of n rationals) in place and returns
-// the nonzero rows.
-func reducedRowEchelon(rows [][]*big.Rat, n int) [][]*big.Rat {
-	r := 0
-	for c := 0; c < n && r < len(rows); c++ {
-		p := -1
-		for i := r; i < len(rows); i++ {
-			if rows[i][c].Sign() != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		rows[r], rows[p] = rows[p], rows[r]
-		inv := new(big.Rat).Inv(rows[r][c])
-		for j := c; j < n; j++ {
-			rows[r][j].Mul(rows[r][j], inv)
-		}
-		for i := range rows {
-			if i == r || rows[i][c].Sign() == 0 {
-				continue
-			}
-			f := new(big.Rat).Set(rows[i][c])
-			for j := c; j < n; j++ {
-				rows[i][j].Sub(rows[i][j], new(big.Rat).Mul(f, rows[r][j]))
-			}
-		}
-		r++
-	}
-	return rows[:r]
 }
 
 // known reports whether the client can form e: a change equation is
