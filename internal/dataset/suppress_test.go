@@ -1,18 +1,18 @@
 package dataset_test
 
 import (
-	"bytes"
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
 	"indicators/internal/dataset"
-	"indicators/internal/synth"
 )
 
 var (
@@ -642,49 +642,50 @@ func TestSuppressBundled(t *testing.T) {
 	}
 }
 
-// BenchmarkSuppress decides the suppressed cells of the bundled report, and
-// of 1,000 random series (about 25,000 observations) as a world-scale load
-// might state them.
+// BenchmarkSuppress decides the suppressed cells of the bundled report, of
+// 1,000 random series (about 35,000 observations) and of the smallest
+// world-shaped file (`indicators synth`: one country in two years, 2,714
+// observations, cross-classified and linked across the years by stated
+// changes), each by the reference rule (the whole elimination redone for each
+// hidden cell, as before it was incremental) and by Suppress, one after the
+// other; with SUPPRESS_BENCH_OBSERVATIONS=N also a world-shaped file of about
+// N observations, by Suppress alone.
 func BenchmarkSuppress(b *testing.B) {
+	rules := []struct {
+		name string
+		rule func([]dataset.Observation, []dataset.Dimension, []dataset.Relation, int64) *dataset.Suppression
+	}{{"reference", dataset.SuppressReference}, {"incremental", dataset.Suppress}}
+	run := func(name string, ds *dataset.Dataset, threshold int64, reference bool) {
+		for _, r := range rules {
+			if r.name == "reference" && !reference {
+				continue
+			}
+			b.Run(name+"/"+r.name, func(b *testing.B) {
+				for b.Loop() {
+					r.rule(ds.Observations, ds.Dimensions, ds.Relations, threshold)
+				}
+			})
+		}
+	}
 	ds, err := dataset.Bundled()
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("bundled", func(b *testing.B) {
-		for b.Loop() {
-			dataset.Suppress(ds.Observations, ds.Dimensions, ds.Relations, 10)
-		}
-	})
+	run("bundled", ds, 10, true)
 	r := rand.New(rand.NewPCG(1, 2))
-	var obs []dataset.Observation
-	var dims []dataset.Dimension
+	random := &dataset.Dataset{}
 	for i := range 1000 {
 		o, d := randomDataset(r)
 		for j := range o {
 			o[j].RefArea += fmt.Sprint("-", i)
 		}
-		obs, dims = append(obs, o...), d
+		random.Observations, random.Dimensions = append(random.Observations, o...), d
 	}
-	b.Run(fmt.Sprint(len(obs)), func(b *testing.B) {
-		for b.Loop() {
-			dataset.Suppress(obs, dims, nil, 5)
-		}
-	})
-	// What serve spends once per data version with SUPPRESS_BELOW=5 over a
-	// world-shaped file (`indicators synth`) of whole country-years: its
-	// series are linked across years by stated changes, and the exact
-	// elimination is redone for each cell secondary suppression adds.
-	var buf bytes.Buffer
-	if _, err := synth.Write(&buf, synth.Options{Observations: 1000, Seed: 1}); err != nil {
-		b.Fatal(err)
+	run(fmt.Sprint("random-", len(random.Observations)), random, 5, true)
+	world := syntheticWorld(b, 1)
+	run(fmt.Sprint("synthetic-", len(world.Observations)), world, 5, true)
+	if n, _ := strconv.Atoi(os.Getenv("SUPPRESS_BENCH_OBSERVATIONS")); n > 0 {
+		world := syntheticWorld(b, n)
+		run(fmt.Sprint("synthetic-", len(world.Observations)), world, 5, false)
 	}
-	world, err := dataset.Parse("synthetic.yaml", buf.Bytes())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Run(fmt.Sprint("synthetic-", len(world.Observations)), func(b *testing.B) {
-		for b.Loop() {
-			dataset.Suppress(world.Observations, world.Dimensions, world.Relations, 5)
-		}
-	})
 }
