@@ -133,7 +133,7 @@ func TestQueryPlans(t *testing.T) {
 			}
 			plan := explain(t, ctx, conn, query, args)
 			fmt.Fprintf(&doc, "\nStatement %d:\n\n```sql\n%s\n```\n\n```\n%s```\n", i+1, strings.TrimSpace(query), plan)
-			if shape.selective && wholeTable.MatchString(plan) {
+			if shape.selective && readsWholeTable(plan) {
 				t.Errorf("%s reads a whole observation table:\n%s\n%s", shape.name, query, plan)
 			}
 		}
@@ -174,6 +174,17 @@ func syntheticDatabase(t *testing.T, n int) string {
 // observation tables: observation (or a partition of it), its coordinates,
 // its history.
 var wholeTable = regexp.MustCompile(`Seq Scan on observation\w*\b`)
+
+// readsWholeTable reports whether plan reads a whole observation table:
+// observation_tally (migration 0012), a few thousand counts, is not one.
+func readsWholeTable(plan string) bool {
+	for _, m := range wholeTable.FindAllString(plan, -1) {
+		if m != "Seq Scan on observation_tally" {
+			return true
+		}
+	}
+	return false
+}
 
 // explainable is the query of a statement EXPLAIN takes: a SELECT or WITH,
 // also the one a cursor is declared for; ok is false for anything else

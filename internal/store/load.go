@@ -423,7 +423,7 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, t observationTables, r
 		return fmt.Errorf("reserve observation ids: %w", err)
 	}
 
-	err = copyRows(ctx, tx, t.observations, strings.Split(observationTableColumns, ", "), func(emit func(...any) error) error {
+	err = copyRows(ctx, tx, t.observations, strings.Split(copiedColumns, ", "), func(emit func(...any) error) error {
 		for i, o := range obs {
 			var derivedFrom, change any
 			if o.DerivedFrom >= 0 {
@@ -435,7 +435,8 @@ func insertObservations(ctx context.Context, tx *sqlx.Tx, t observationTables, r
 			if err := emit(rowIDs[i], releaseID, ids.indicators[o.Indicator], ids.areas[o.RefArea],
 				o.Period.Start, o.Period.End, dataset.FormatValue(o.Value), ids.units[o.Unit],
 				string(o.Qualifier), string(o.Status), derivedFrom, change, ids.agencies[o.Agency],
-				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision, o.Restricted); err != nil {
+				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision, o.Restricted,
+				o.Indicator, o.RefArea); err != nil {
 				return err
 			}
 		}

@@ -16,6 +16,11 @@ const observationTableColumns = "id, release_id, indicator_id, ref_area_id, peri
 	"qualifier, status, derived_from_id, change, agency_id, source_section, source_quote, " +
 	"note, coordinate_key, source_line, revision_id, restricted"
 
+// copiedColumns are the columns a load copies into observation or its
+// staging table: the table's and the codes the key order reads from the row
+// (migration 0012); the history keeps none of these.
+const copiedColumns = observationTableColumns + ", indicator_code, ref_area_code"
+
 // sameContent holds when an old row o and an incoming row n of one cell of
 // the release state the same thing. The data-file line is not content: an
 // edit above a figure moves it without changing it. A derived row is the
@@ -94,10 +99,11 @@ func replaceStaged(ctx context.Context, tx *sqlx.Tx, releaseID, revision int64, 
 		// Derived rows of a replaced row are replaced too (keepRows), so
 		// the cascade removes none that stays.
 		{"remove replaced rows", `DELETE FROM observation o WHERE ` + goneRow, []any{releaseID}},
-		{"write new rows", `INSERT INTO observation (` + cols + `)
+		{"write new rows", `INSERT INTO observation (` + copiedColumns + `)
 			SELECT n.id + $1, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
 			       n.qualifier, n.status, COALESCE(k.old_id, n.derived_from_id + $1), n.change, n.agency_id,
-			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id, n.restricted
+			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id, n.restricted,
+			       n.indicator_code, n.ref_area_code
 			FROM incoming_observation n LEFT JOIN kept_observation k ON k.new_id = n.derived_from_id
 			WHERE NOT EXISTS (SELECT 1 FROM kept_observation kn WHERE kn.new_id = n.id)`, []any{idOffset}},
 		{"write new coordinates", `INSERT INTO observation_coordinate

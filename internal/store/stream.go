@@ -37,7 +37,7 @@ func streamObservations(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, r
 		report = func(read, size int64) { progress(ds.Release.Code, read, size) }
 	}
 	n := 0
-	err = copyRows(ctx, tx, stagingTables.observations, strings.Split(observationTableColumns, ", "), func(emit func(...any) error) error {
+	err = copyRows(ctx, tx, stagingTables.observations, strings.Split(copiedColumns, ", "), func(emit func(...any) error) error {
 		return ds.StreamObservations(report, func(o dataset.Observation) error {
 			var derivedFrom, change any
 			if o.DerivedFrom >= 0 {
@@ -50,7 +50,8 @@ func streamObservations(ctx context.Context, tx *sqlx.Tx, ds *dataset.Dataset, r
 			return emit(n-1, releaseID, ids.indicators[o.Indicator], ids.areas[o.RefArea],
 				o.Period.Start, o.Period.End, dataset.FormatValue(o.Value), ids.units[o.Unit],
 				string(o.Qualifier), string(o.Status), derivedFrom, change, ids.agencies[o.Agency],
-				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision, o.Restricted)
+				o.Source.Section, o.Source.Quote, o.Note, dataset.CoordinateKey(o.Coordinates), o.Line, revision, o.Restricted,
+				o.Indicator, o.RefArea)
 		})
 	})
 	if err != nil {
@@ -178,10 +179,11 @@ func insertStaged(ctx context.Context, tx *sqlx.Tx, releaseID, offset int64, n i
 		}
 	}
 	steps := []struct{ what, query string }{
-		{"write observations", `INSERT INTO observation (` + observationTableColumns + `, is_current)
+		{"write observations", `INSERT INTO observation (` + copiedColumns + `, is_current)
 			SELECT n.id + $1, n.release_id, n.indicator_id, n.ref_area_id, n.period_start, n.period_end, n.value, n.unit_id,
 			       n.qualifier, n.status, n.derived_from_id + $1, n.change, n.agency_id,
 			       n.source_section, n.source_quote, n.note, n.coordinate_key, n.source_line, n.revision_id, n.restricted,
+			       n.indicator_code, n.ref_area_code,
 			       NOT EXISTS (SELECT 1 FROM observation c
 			                   WHERE c.is_current AND c.indicator_id = n.indicator_id AND c.ref_area_id = n.ref_area_id
 			                     AND c.period_start = n.period_start AND c.period_end = n.period_end

@@ -1,0 +1,137 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"indicators/internal/dataset"
+	"indicators/internal/store"
+	"indicators/internal/synth"
+	"indicators/internal/testdb"
+)
+
+// keyOrderFixtures are the datasets TestKeyOrderIsTheCodesOrder pages
+// through: the bundled report and a synthetic world-shaped file.
+func keyOrderFixtures(t *testing.T) map[string][]*dataset.Dataset {
+	t.Helper()
+	b, err := os.ReadFile("../dataset/data/az-2024.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundled, err := dataset.Parse("az-2024.yaml", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := synth.Write(&buf, synth.Options{Observations: 1500, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	world, err := dataset.Parse("synthetic.yaml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string][]*dataset.Dataset{"bundled": {bundled}, "synthetic": {world}}
+}
+
+// TestKeyOrderIsTheCodesOrder pages through observations in the key order,
+// end to end by cursor, and requires the rows and cursors of the order by
+// the joined codes (indicator, area, period, coordinates, id) the API had
+// before migration 0012 gave each row its codes: the same rows in the same
+// order, and cursors of the same text, so cursors handed out before keep
+// their place. Read as it stood at the only revision (asOf), the same
+// filter sorts by the joined codes still, and must page identically.
+func TestKeyOrderIsTheCodesOrder(t *testing.T) {
+	ctx := context.Background()
+	for name, sets := range keyOrderFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			s := testdb.New(t)
+			if _, err := s.Load(ctx, sets, false); err != nil {
+				t.Fatal(err)
+			}
+			var first struct{ Indicator, Area, Other string }
+			if err := s.AdminDB().QueryRow(`SELECT (SELECT min(code) FROM indicator WHERE id IN (SELECT indicator_id FROM observation)),
+				(SELECT max(a.code) FROM ref_area a WHERE id IN (SELECT ref_area_id FROM observation)),
+				(SELECT max(code) FROM indicator WHERE id IN (SELECT indicator_id FROM observation))`).Scan(
+				&first.Indicator, &first.Area, &first.Other); err != nil {
+				t.Fatal(err)
+			}
+			release := sets[0].Release.Code
+			cases := []struct {
+				name  string
+				f     dataset.Filter
+				where string
+				args  []any
+			}{
+				{"every observation", dataset.Filter{}, `TRUE`, nil},
+				{"current cells", dataset.Filter{Current: true}, `o.is_current`, nil},
+				{"one indicator", dataset.Filter{Indicators: []string{first.Other}}, `i.code = $1`, []any{first.Other}},
+				{"two indicators", dataset.Filter{Indicators: []string{first.Other, first.Indicator}}, `i.code IN ($1, $2)`, []any{first.Other, first.Indicator}},
+				{"one area, current", dataset.Filter{Current: true, RefAreas: []string{first.Area}}, `o.is_current AND a.code = $1`, []any{first.Area}},
+				{"one release, yearly", dataset.Filter{Releases: []string{release}, PeriodLength: new(1)},
+					`r.code = $1 AND o.period_start = o.period_end`, []any{release}},
+			}
+			for _, c := range cases {
+				var want []string
+				if err := s.AdminDB().Select(&want, `
+					SELECT concat_ws(E'\x1f', i.code, a.code, o.period_start, o.period_end, o.coordinate_key, o.id)
+					FROM observation o JOIN indicator i ON i.id = o.indicator_id JOIN ref_area a ON a.id = o.ref_area_id
+					JOIN release r ON r.id = o.release_id
+					WHERE `+c.where+` ORDER BY i.code, a.code, o.period_start, o.period_end, o.coordinate_key, o.id`, c.args...); err != nil {
+					t.Fatal(err)
+				}
+				if len(want) < 2 {
+					t.Fatalf("%s: %d rows; the case orders nothing", c.name, len(want))
+				}
+				asOf := c.f
+				asOf.AsOf = &dataset.Vintage{Revision: new(1)}
+				for _, f := range []struct {
+					name string
+					f    dataset.Filter
+				}{{"now", c.f}, {"as of revision 1", asOf}} {
+					got := pageThrough(t, s, partner, f.f, 61)
+					if strings.Join(got, "\n") != strings.Join(want, "\n") {
+						t.Errorf("%s, %s: %d rows in key order, want %d; first difference at %d", c.name, f.name, len(got), len(want), firstDifference(got, want))
+					}
+				}
+			}
+		})
+	}
+}
+
+// pageThrough reads every page of f in the key order, each after the last
+// cursor of the one before, and returns each row's cursor, checking that
+// it names its row.
+func pageThrough(t *testing.T, s *store.Store, ctx context.Context, f dataset.Filter, size int) []string {
+	t.Helper()
+	var cursors []string
+	after := ""
+	for {
+		p, err := s.Observations(ctx, f, dataset.PageRequest{First: size, After: after, Order: dataset.OrderByKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, o := range p.Observations {
+			if !strings.HasSuffix(p.Cursors[i], "\x1f"+strconv.FormatInt(o.ID, 10)) {
+				t.Fatalf("cursor %q is not of observation %d", p.Cursors[i], o.ID)
+			}
+		}
+		cursors = append(cursors, p.Cursors...)
+		if !p.HasNextPage {
+			return cursors
+		}
+		after = p.Cursors[len(p.Cursors)-1]
+	}
+}
+
+func firstDifference(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
