@@ -215,6 +215,10 @@ func TestMigrateRelations(t *testing.T) {
 	if got := count(t, s, `SELECT count(*) FROM relation`); got != 0 {
 		t.Fatalf("relations after migrating up: %d, want none yet", got)
 	}
+	// Today's loader writes the columns of later migrations too (0012).
+	if err := store.Migrate(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
 	for i, want := range []store.LoadAction{store.Replaced, store.Unchanged} {
 		res, err := s.Load(ctx, []*dataset.Dataset{ds}, false)
 		if err != nil {
