@@ -101,14 +101,7 @@ func TestSuppressMatchesReference(t *testing.T) {
 // are, some cells stating their change on the previous year, sum relations
 // between the indicators' totals, cells restricted, in one release or two.
 func randomSystem(r *rand.Rand) ([]dataset.Observation, []dataset.Dimension, []dataset.Relation) {
-	dim := func(code string) dataset.Dimension {
-		d := dataset.Dimension{Code: code}
-		for i := range 2 + r.IntN(2) {
-			d.Members = append(d.Members, dataset.Member{Code: fmt.Sprintf("%s%d", code, i)})
-		}
-		return d
-	}
-	d1, d2 := dim("d1"), dim("d2")
+	d1, d2 := randomDimension("d1", 2+r.IntN(2)), randomDimension("d2", 2+r.IntN(2))
 	indicators := 1 + r.IntN(3)
 	areas, years := 1+r.IntN(3), 2+r.IntN(3)
 	var obs []dataset.Observation

@@ -307,19 +307,21 @@ func TestSuppressionProperty(t *testing.T) {
 	}
 }
 
+// randomDimension is a dimension of n members, code0 to code(n-1).
+func randomDimension(code string, n int) dataset.Dimension {
+	d := dataset.Dimension{Code: code}
+	for i := range n {
+		d.Members = append(d.Members, dataset.Member{Code: fmt.Sprintf("%s%d", code, i)})
+	}
+	return d
+}
+
 // randomDataset draws one to three series (victims in an area and period)
 // with totals that add up, broken down by one dimension, or two with their
 // cross-classified cells or without; release b restates some series with
 // other values, and release a's revision 2 corrects one of them.
 func randomDataset(r *rand.Rand) ([]dataset.Observation, []dataset.Dimension) {
-	dim := func(code string) dataset.Dimension {
-		d := dataset.Dimension{Code: code}
-		for i := range 2 + r.IntN(3) {
-			d.Members = append(d.Members, dataset.Member{Code: fmt.Sprintf("%s%d", code, i)})
-		}
-		return d
-	}
-	d1, d2 := dim("d1"), dim("d2")
+	d1, d2 := randomDimension("d1", 2+r.IntN(3)), randomDimension("d2", 2+r.IntN(3))
 	var obs []dataset.Observation
 	for s := range 1 + r.IntN(3) {
 		var dims []dataset.Dimension
