@@ -574,6 +574,7 @@ func (p *parser) release(n *yaml.Node, line int, ds *Dataset, agencies, areas de
 func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
 	agencies := declared{}
 	parents := map[string]string{}
+	var agencyLines []int // each agency's line, in ds.Agencies' order
 	for _, n := range p.sequence(n, "agencies") {
 		f := p.mapping(n, "agency", "code", "name", "short_name", "kind", "parent")
 		if f == nil {
@@ -592,12 +593,14 @@ func (p *parser) agencies(n *yaml.Node, ds *Dataset) declared {
 		p.declare(agencies, a.Code, "agency", n.Line)
 		parents[a.Code] = a.Parent
 		ds.Agencies = append(ds.Agencies, a)
+		agencyLines = append(agencyLines, n.Line)
 	}
-	for _, a := range ds.Agencies {
+	for i, a := range ds.Agencies {
 		if a.Parent == "" {
 			continue
 		}
-		line := agencies[a.Code]
+		// The agency's own line: one without a code is not declared.
+		line := agencyLines[i]
 		if _, ok := agencies[a.Parent]; !ok {
 			p.fail(line, "agency %q: unknown parent %q", a.Code, a.Parent)
 			continue
