@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,4 +135,90 @@ func firstDifference(a, b []string) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestFirstPagesAreEachParentsPage requires FirstPages, which answers the
+// nested connections of many parents in one statement, to give each parent
+// the page Observations gives for it alone: the same rows, cursors, next
+// page and count. Indicators in the key order over the live table take the
+// key order's index and the tally; any other parent, order or revision a
+// window over the parents' rows. An unknown code gets an empty page.
+func TestFirstPagesAreEachParentsPage(t *testing.T) {
+	ctx := context.Background()
+	for name, sets := range keyOrderFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			s := testdb.New(t)
+			if _, err := s.Load(ctx, sets, false); err != nil {
+				t.Fatal(err)
+			}
+			var indicators, agencies []string
+			if err := s.AdminDB().Select(&indicators, `SELECT code FROM indicator WHERE id IN (SELECT indicator_id FROM observation) ORDER BY code`); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AdminDB().Select(&agencies, `SELECT code FROM agency WHERE id IN (SELECT agency_id FROM observation) ORDER BY code`); err != nil {
+				t.Fatal(err)
+			}
+			var area string
+			if err := s.AdminDB().Get(&area, `SELECT a.code FROM observation o JOIN ref_area a ON a.id = o.ref_area_id GROUP BY a.code ORDER BY count(*) DESC, a.code LIMIT 1`); err != nil {
+				t.Fatal(err)
+			}
+			cases := []struct {
+				name   string
+				parent dataset.Parent
+				f      dataset.Filter
+				order  dataset.Order
+			}{
+				{"indicators, everything", dataset.ByIndicator, dataset.Filter{}, dataset.OrderByKey},
+				{"indicators, current (tallied)", dataset.ByIndicator, dataset.Filter{Current: true}, dataset.OrderByKey},
+				{"indicators, one area (counted)", dataset.ByIndicator, dataset.Filter{RefAreas: []string{area}}, dataset.OrderByKey},
+				{"indicators, totals from 2020", dataset.ByIndicator, dataset.Filter{ExactlyBy: []string{}, PeriodFrom: 2020}, dataset.OrderByKey},
+				{"indicators, as of revision 1", dataset.ByIndicator, dataset.Filter{AsOf: &dataset.Vintage{Revision: new(1)}}, dataset.OrderByKey},
+				{"indicators, newest first", dataset.ByIndicator, dataset.Filter{Current: true}, dataset.OrderByPeriodDesc},
+				{"indicators, largest first", dataset.ByIndicator, dataset.Filter{}, dataset.OrderByValueDesc},
+				{"agencies, everything", dataset.ByAgency, dataset.Filter{}, dataset.OrderByKey},
+			}
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					codes := indicators
+					if c.parent == dataset.ByAgency {
+						codes = agencies
+					}
+					codes = append(slices.Clone(codes), "no_such_code")
+					for _, first := range []int{1, 7} {
+						p := dataset.PageRequest{First: first, Order: c.order, Count: true}
+						pages, err := s.FirstPages(partner, c.parent, codes, c.f, p)
+						if err != nil {
+							t.Fatal(err)
+						}
+						nonEmpty := 0
+						for _, code := range codes {
+							f := c.f
+							if c.parent == dataset.ByAgency {
+								f.Agencies = []string{code}
+							} else {
+								f.Indicators = []string{code}
+							}
+							want, err := s.Observations(partner, f, p)
+							if err != nil {
+								t.Fatal(err)
+							}
+							got := pages[code]
+							if got.TotalCount != want.TotalCount || got.HasNextPage != want.HasNextPage ||
+								!slices.Equal(got.Cursors, want.Cursors) || len(got.Observations) != len(want.Observations) {
+								t.Errorf("first %d of %s: %d rows of %d (next %v), want %d of %d (next %v); cursors %q, want %q", first, code,
+									len(got.Observations), got.TotalCount, got.HasNextPage, len(want.Observations), want.TotalCount, want.HasNextPage,
+									got.Cursors, want.Cursors)
+							}
+							if len(want.Observations) > 0 {
+								nonEmpty++
+							}
+						}
+						if nonEmpty < 2 {
+							t.Fatalf("%d parents with rows: the case compares nothing", nonEmpty)
+						}
+					}
+				})
+			}
+		})
+	}
 }
