@@ -286,8 +286,9 @@ func HeadlineOf(o Observation) Headline {
 	return Headline{Kind: HeadlineCell, Observation: o}
 }
 
-// SliceKey asks for every current observation of an indicator in one area
-// and period: a total and the cells that break it down. An empty RefArea
+// SliceKey asks for the current observations of an indicator in one area
+// and period that a breakdown by Dimension reads: the total and the cells
+// broken down by Dimension, alone or with others. An empty RefArea
 // means the indicator's main area; a zero Period means the latest period in
 // which the indicator is broken down by Dimension in that area.
 type SliceKey struct {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -218,6 +219,78 @@ func TestFirstPagesAreEachParentsPage(t *testing.T) {
 						}
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestSlicesHoldWhatSplitByReads requires Slices, which reads a breakdown's
+// cells, to keep every row dataset.SplitBy reads: for each current cell
+// (indicator, area, period) of the fixtures and each dimension, the split of
+// what Slices returns is the split of every current observation of the
+// cell. It also requires Slices to leave rows out, which is what it is for.
+func TestSlicesHoldWhatSplitByReads(t *testing.T) {
+	ctx := context.Background()
+	for name, sets := range keyOrderFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			s := testdb.New(t)
+			if _, err := s.Load(ctx, sets, false); err != nil {
+				t.Fatal(err)
+			}
+			codes, err := s.CodeLists(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for who, viewer := range map[string]context.Context{"anonymous": ctx, "partner": partner} {
+				type cell struct {
+					indicator, area string
+					period          dataset.Period
+				}
+				cells := map[cell][]dataset.Observation{}
+				for after := ""; ; {
+					p, err := s.Observations(viewer, dataset.Filter{Current: true}, dataset.PageRequest{First: 500, After: after, Order: dataset.OrderByKey})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, o := range p.Observations {
+						c := cell{o.Indicator, o.RefArea, o.Period}
+						cells[c] = append(cells[c], o)
+					}
+					if !p.HasNextPage {
+						break
+					}
+					after = p.Cursors[len(p.Cursors)-1]
+				}
+				var keys []dataset.SliceKey
+				want := map[dataset.SliceKey]dataset.Split{}
+				for c, obs := range cells {
+					for _, dim := range codes.Dimensions {
+						if split, ok := dataset.SplitBy(obs, dim); ok {
+							k := dataset.SliceKey{Indicator: c.indicator, RefArea: c.area, Dimension: dim.Code, Period: c.period}
+							keys = append(keys, k)
+							want[k] = split
+						}
+					}
+				}
+				got, err := s.Slices(viewer, keys)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fewer := 0
+				for _, k := range keys {
+					dim, _ := codes.Dimension(k.Dimension)
+					split, ok := dataset.SplitBy(got[k], dim)
+					if !ok || !reflect.DeepEqual(split, want[k]) {
+						t.Errorf("%s: %+v: the split of the slice's %d rows differs from the cell's (%d rows)", who, k, len(got[k]), len(cells[cell{k.Indicator, k.RefArea, k.Period}]))
+					}
+					if len(got[k]) < len(cells[cell{k.Indicator, k.RefArea, k.Period}]) {
+						fewer++
+					}
+				}
+				if len(keys) < 10 || fewer == 0 {
+					t.Fatalf("%s: %d breakdowns, %d of them read fewer rows than their cell: the test compares too little", who, len(keys), fewer)
+				}
+				t.Logf("%s: %d breakdowns, %d read fewer rows than their cell", who, len(keys), fewer)
 			}
 		})
 	}
