@@ -38,6 +38,8 @@ var planShapes = []planShape{
 	{"observations of one year", `{ observations(first: 100, filter: {periodFrom: 2020, periodTo: 2020}) { totalCount nodes { value } } }`, "", false},
 	{"observations of one member", `{ observations(first: 100, filter: {indicators: ["victims_identified"], members: [{dimension: "SEX", members: ["F"]}]}) { totalCount nodes { value } } }`, "", true},
 	{"totals of one indicator and area", `{ observations(first: 100, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], exactlyBy: []}) { totalCount nodes { value } } }`, "", true},
+	{"one cell", `{ observations(first: 20, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], periodFrom: 2020, periodTo: 2020, exactlyBy: []}) { nodes { value } } }`, "", true},
+	{"nested pages of indicators", `{ indicators(first: 20) { nodes { observations(first: 5, filter: {refAreas: ["AFG"]}) { totalCount nodes { value } } all: observations(first: 5) { totalCount nodes { value } } } } }`, "", true},
 	{"unfiltered first page", `{ observations(first: 100) { totalCount nodes { value } } }`, "", false},
 	{"latest", `{ indicator(code: "victims_identified") { latest(refArea: "AFG") { value } } }`, "", true},
 	{"series", `{ indicator(code: "victims_identified") { series(refArea: "AFG") { value } } }`, "", true},

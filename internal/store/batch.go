@@ -365,8 +365,8 @@ var parentColumns = map[dataset.Parent]struct{ column, table, code string }{
 }
 
 // FirstPages returns, per parent code, the first page of the observations
-// matching f with that parent: one statement for every parent in a response
-// instead of one each.
+// matching f with that parent (which replaces what f says of its kind): one
+// statement for every parent in a response instead of one each.
 func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []string, f dataset.Filter, p dataset.PageRequest) (map[string]dataset.Page, error) {
 	sup, err := s.suppressionOf(ctx)
 	if err != nil {
@@ -421,7 +421,20 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 	if !ok {
 		return "", nil, fmt.Errorf("unknown parent %q", parent)
 	}
+	// The parent replaces what f says of its own kind.
+	switch parent {
+	case dataset.ByIndicator:
+		f.Indicators = nil
+	case dataset.ByAgency:
+		f.Agencies = nil
+	}
+	inKeyRanges := parent == dataset.ByIndicator && p.Order == dataset.OrderByKey && f.AsOf == nil
 	source, where, args := where(ctx, f, nil)
+	if inKeyRanges {
+		// Areas by the row's codes: with the parent's, a range of the
+		// key order's index, in its order (orderedWhere).
+		source, where, args = byRowCodes(ctx, f)
+	}
 	exprs, desc, ok := orderFor(p.Order, f, sup, &args)
 	if !ok {
 		return "", nil, fmt.Errorf("unknown order %q", p.Order)
@@ -437,7 +450,7 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 	args = append(args, p.First+1)
 	limit := "$" + strconv.Itoa(len(args))
 
-	if parent == dataset.ByIndicator && p.Order == dataset.OrderByKey && f.AsOf == nil {
+	if inKeyRanges {
 		// Each indicator's page is a range of the key order's index
 		// (migration 0012) read up to the page's end, and its count a
 		// sum over the tally where the filter allows: what a parent costs
@@ -449,6 +462,8 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 		if p.Count {
 			total = `(SELECT count(*) FROM ` + source + where + ` AND o.indicator_code = wanted.code)`
 			if tallied(f) {
+				// A tallied filter names no indicator or area: where is on
+				// the tally's columns.
 				total = `(SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + where +
 					` AND o.indicator_id = (SELECT id FROM indicator WHERE indicator.code = wanted.code))`
 			}

@@ -295,3 +295,56 @@ func TestSlicesHoldWhatSplitByReads(t *testing.T) {
 		})
 	}
 }
+
+// TestCountsAreTheRowsCounted requires totalCount, a sum over the tally for
+// the filters it can answer and a count of rows for the others, to be the
+// number of rows paging through the filter reads, for anonymous viewers
+// (restricted rows left out) and partners.
+func TestCountsAreTheRowsCounted(t *testing.T) {
+	ctx := context.Background()
+	for name, sets := range keyOrderFixtures(t) {
+		t.Run(name, func(t *testing.T) {
+			s := testdb.New(t)
+			if _, err := s.Load(ctx, sets, false); err != nil {
+				t.Fatal(err)
+			}
+			var first struct{ Indicator, Agency, Area string }
+			if err := s.AdminDB().QueryRow(`SELECT i.code, ag.code, a.code FROM observation o JOIN indicator i ON i.id = o.indicator_id
+				JOIN agency ag ON ag.id = o.agency_id JOIN ref_area a ON a.id = o.ref_area_id
+				GROUP BY 1, 2, 3 ORDER BY count(*) DESC, 1, 2, 3 LIMIT 1`).Scan(&first.Indicator, &first.Agency, &first.Area); err != nil {
+				t.Fatal(err)
+			}
+			year := sets[0].Observations[len(sets[0].Observations)/2].Period
+			cases := []struct {
+				name string
+				f    dataset.Filter
+			}{
+				{"everything", dataset.Filter{}},
+				{"current", dataset.Filter{Current: true}},
+				{"one indicator", dataset.Filter{Indicators: []string{first.Indicator}}},
+				{"one agency, current", dataset.Filter{Current: true, Agencies: []string{first.Agency}}},
+				{"from a year", dataset.Filter{PeriodFrom: year.Start}},
+				{"up to a year, one indicator", dataset.Filter{PeriodTo: year.End, Indicators: []string{first.Indicator}}},
+				{"one period", dataset.Filter{Periods: []dataset.Period{year}}},
+				{"yearly, current", dataset.Filter{Current: true, PeriodLength: new(1)}},
+				{"one indicator and area", dataset.Filter{Indicators: []string{first.Indicator}, RefAreas: []string{first.Area}}},
+				{"totals of one indicator and area", dataset.Filter{Indicators: []string{first.Indicator}, RefAreas: []string{first.Area}, ExactlyBy: []string{}}},
+			}
+			for _, c := range cases {
+				for who, viewer := range map[string]context.Context{"anonymous": ctx, "partner": partner} {
+					p, err := s.Observations(viewer, c.f, dataset.PageRequest{First: 1, Order: dataset.OrderByKey, Count: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					rows := len(pageThrough(t, s, viewer, c.f, 500))
+					if p.TotalCount != rows {
+						t.Errorf("%s, %s: totalCount %d, %d rows", c.name, who, p.TotalCount, rows)
+					}
+					if rows == 0 {
+						t.Errorf("%s, %s: no rows; the case counts nothing", c.name, who)
+					}
+				}
+			}
+		})
+	}
+}

@@ -280,12 +280,13 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	}
 	if p.Count {
 		// The filter names only observation's own columns: no join.
-		source, where, args := where(ctx, f, nil)
-		countQuery := `SELECT count(*) FROM ` + source + where
+		source, clause, args := countedWhere(ctx, f)
+		countQuery := `SELECT count(*) FROM ` + source + clause
 		if tallied(f) {
 			// The same conditions, on the counts kept at load: every
-			// column they name is one of the tally's.
-			countQuery = `SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + where
+			// column they name is one of the tally's (a tallied filter
+			// names no area, so the clause is on ids).
+			countQuery = `SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + clause
 		}
 		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
 			return page, fmt.Errorf("count observations: %w", err)
@@ -371,6 +372,25 @@ func orderedWhere(ctx context.Context, f dataset.Filter, o dataset.Order) (sourc
 	if o != dataset.OrderByKey || f.AsOf != nil || len(f.Indicators) == 0 {
 		return where(ctx, f, nil)
 	}
+	return byRowCodes(ctx, f)
+}
+
+// countedWhere is where for counting f's rows one by one. Indicators and
+// areas named together are a tight range of the key order's index, and
+// are named by the row's codes (byRowCodes): by id, the indicator-period
+// index was read over the indicator's every period (41,542 pages, 245 ms,
+// for the 20 totals of one world indicator and area). Otherwise the ids:
+// the period index reads an indicator's one year from its range.
+func countedWhere(ctx context.Context, f dataset.Filter) (source, clause string, args []any) {
+	if f.AsOf != nil || len(f.Indicators) == 0 || len(f.RefAreas) == 0 {
+		return where(ctx, f, nil)
+	}
+	return byRowCodes(ctx, f)
+}
+
+// byRowCodes is where with f's indicators and areas named by the row's own
+// codes (keyCodes) instead of their ids; f reads the live table.
+func byRowCodes(ctx context.Context, f dataset.Filter) (source, clause string, args []any) {
 	indicators, areas := f.Indicators, f.RefAreas
 	f.Indicators, f.RefAreas = nil, nil
 	source, clause, args = where(ctx, f, nil)
@@ -393,13 +413,15 @@ func orderedWhere(ctx context.Context, f dataset.Filter, o dataset.Order) (sourc
 
 // tallied reports whether the count of f is a sum over observation_tally
 // (migration 0012): a filter of the live observations, current or all,
-// that names nothing but indicators or themes. Any other is counted row by
-// row: the tally is exact for these alone.
+// that names nothing but indicators, themes, agencies and periods, the
+// tally's own columns (where's conditions on them read the same on it).
+// Any other is counted row by row: the tally is exact for these alone.
 func tallied(f dataset.Filter) bool {
 	if f.AsOf != nil || len(f.Releases) > 0 {
 		return false
 	}
-	f.Current, f.Indicators, f.Themes = false, nil, nil
+	f.Current, f.Indicators, f.Themes, f.Agencies = false, nil, nil, nil
+	f.PeriodFrom, f.PeriodTo, f.Periods, f.PeriodLength = 0, 0, nil, nil
 	return reflect.ValueOf(f).IsZero()
 }
 
