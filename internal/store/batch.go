@@ -462,9 +462,9 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 		if p.Count {
 			total = `(SELECT count(*) FROM ` + source + where + ` AND o.indicator_code = wanted.code)`
 			if tallied(f) {
-				// A tallied filter names no indicator or area: where is on
-				// the tally's columns.
-				total = `(SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + where +
+				var tally string
+				tally, args = tallyWhere(ctx, f, args)
+				total = `(SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + tally +
 					` AND o.indicator_id = (SELECT id FROM indicator WHERE indicator.code = wanted.code))`
 			}
 		}

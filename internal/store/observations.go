@@ -201,6 +201,18 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 		// The coordinate key lists the dimensions in code order, so the set
 		// of dimensions is a pattern on the key.
 		conds = append(conds, "o.coordinate_key ~ "+arg(exactlyByPattern(f.ExactlyBy)))
+		if f.AsOf == nil {
+			// No index reads the pattern: a set of dimensions the
+			// indicators are never broken down by read each of their rows
+			// to find none (11 s for the largest world indicator). The
+			// tally knows the sets there are; asked once, before any row.
+			gate := "EXISTS (SELECT 1 FROM observation_tally t WHERE t.n > 0 AND t.dimensions = " +
+				arg(strings.Join(slices.Sorted(slices.Values(f.ExactlyBy)), ";"))
+			if len(f.Indicators) > 0 {
+				gate += " AND t.indicator_id = ANY(" + idsOf("indicator", "code", arg(pq.Array(f.Indicators))) + ")"
+			}
+			conds = append(conds, gate+")")
+		}
 	}
 	// The other conditions on the coordinates hold for every row of a series
 	// or for none, so lastN may rank before them (below).
@@ -283,9 +295,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		source, clause, args := countedWhere(ctx, f)
 		countQuery := `SELECT count(*) FROM ` + source + clause
 		if tallied(f) {
-			// The same conditions, on the counts kept at load: every
-			// column they name is one of the tally's (a tallied filter
-			// names no area, so the clause is on ids).
+			clause, args = tallyWhere(ctx, f, nil)
 			countQuery = `SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + clause
 		}
 		if err := s.db.GetContext(ctx, &page.TotalCount, countQuery, args...); err != nil {
@@ -413,16 +423,32 @@ func byRowCodes(ctx context.Context, f dataset.Filter) (source, clause string, a
 
 // tallied reports whether the count of f is a sum over observation_tally
 // (migration 0012): a filter of the live observations, current or all,
-// that names nothing but indicators, themes, agencies and periods, the
-// tally's own columns (where's conditions on them read the same on it).
-// Any other is counted row by row: the tally is exact for these alone.
+// that names nothing but indicators, themes, agencies, periods and the
+// exact set of dimensions, the tally's own columns. Any other is counted
+// row by row: the tally is exact for these alone.
 func tallied(f dataset.Filter) bool {
 	if f.AsOf != nil || len(f.Releases) > 0 {
 		return false
 	}
 	f.Current, f.Indicators, f.Themes, f.Agencies = false, nil, nil, nil
-	f.PeriodFrom, f.PeriodTo, f.Periods, f.PeriodLength = 0, 0, nil, nil
+	f.PeriodFrom, f.PeriodTo, f.Periods, f.PeriodLength, f.ExactlyBy = 0, 0, nil, nil, nil
 	return reflect.ValueOf(f).IsZero()
+}
+
+// tallyWhere is the WHERE clause of a tallied filter over observation_tally,
+// aliased o: where's conditions on the columns the tally shares with
+// observation read the same on it (the codes by ids), and the set of
+// dimensions is its dimensions column instead of a pattern on the
+// coordinate key. args continue from len(args).
+func tallyWhere(ctx context.Context, f dataset.Filter, args []any) (string, []any) {
+	exactly := f.ExactlyBy
+	f.ExactlyBy = nil
+	_, clause, args := where(ctx, f, args)
+	if exactly != nil {
+		args = append(args, strings.Join(slices.Sorted(slices.Values(exactly)), ";"))
+		clause += " AND o.dimensions = $" + strconv.Itoa(len(args))
+	}
+	return clause, args
 }
 
 // orderFor is ordering o's sort expressions, over the relation filter f
