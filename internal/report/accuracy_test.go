@@ -335,6 +335,9 @@ func TestClassificationAccuracy(t *testing.T) {
 		// f was written unseen and scored 72.3% / 52.8% with 10 forced;
 		// below the 90% target and not yet free of forced figures.
 		{name: "variant f", text: "f", floor: floor{0.84, 0.74, 7}},
+		// g was written unseen (by another hand, in another order) and scored
+		// 83.0% / 73.9% with 7 forced.
+		{name: "variant g", text: "g", floor: floor{0.82, 0.73, 7}},
 	}
 	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {
