@@ -222,8 +222,9 @@ func (t *Text) ageRange(i int, reasons []string) bool {
 }
 
 // labelGap joins a label to the figure it labels in a table set out in
-// text: "18–25 — 14", "over 35: 32", "under 18 — two".
-var labelGap = regexp.MustCompile(`^(?:\s?[:—–]\s|\s[—–]\s?)$`)
+// text: "18–25 — 14", "over 35: 32", "under 18 — two", and a chart
+// legend's spaced hyphen ("18-25 - 17", "under 18 - 3").
+var labelGap = regexp.MustCompile(`^(?:\s?[:—–]\s|\s[—–]\s?|\s-\s)$`)
 
 // labelsNext reports whether the number at i labels the figure right after
 // it (labelGap): an age or a year heading a row of a table, which counts

@@ -307,6 +307,8 @@ func TestReadFigures(t *testing.T) {
 			"30 exact - 2024 | 9 exact - 2024 | [18: a bound of a group (\"under 18\"), not a count] | 12 exact - 2024 | [25: a bound of a range (\"between 25 and 35\"), not a count] | [35: a bound of a range (\"between 25 and 35\"), not a count] | 4 exact - 2024 | [35: an age, not a count] | 66 exact - 2024 | [15: an age, not a count] | [18: an age, not a count] | 100 more_than - 2024"},
 		{"ranges of ages written with to", "Heading\n\nBy age, 8 victims were 18 to 25 years old, 30 were 25 to 35 and 20 older than 35; 6 cases went from 10 to 12.",
 			"8 exact - 2024 | [18: an age, not a count] | [25: an age, not a count] | 30 exact - 2024 | [25: an age, not a count] | [35: an age, not a count] | 20 exact - 2024 | [35: a bound of a group (\"under 18\"), not a count] | 6 exact - 2024 | 10 exact - 2024 | 12 exact - 2024"},
+		{"a chart legend's rows: ages heading a spaced hyphen are labels", "Heading\n\nText.\n\nAge Distribution\n\nunder 18 - 3 ■ 18-25 - 17 ■ over 35 - 36",
+			"[18: a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count] | 3 exact - 2024 | [18: a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count] | [25: a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count] | 17 exact - 2024 | [35: a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count] | 36 exact - 2024"},
 		{"approximations", "Heading\n\nSome 3,400 brochures, roughly 90 victims, an estimated 12 channels and no fewer than 7 shelters.",
 			"3400 approximately - 2024 | 90 approximately - 2024 | 12 approximately - 2024 | 7 at_least - 2024"},
 		{"a plan's span is no period", "Heading\n\nThe Plan for 2025–2030 was drafted and 7 meetings held.",
