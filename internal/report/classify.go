@@ -1181,6 +1181,11 @@ func slug(label string) string {
 // one already proposed under the same label (a chart legend naming the
 // country its sentence named).
 func (d *Draft) propose(dim, label, quote string) string {
+	for i := range d.Codes.Dimensions {
+		if dd := &d.Codes.Dimensions[i]; dd.Code == dim && placeNames(dd) {
+			label = properName(label)
+		}
+	}
 	code := proposedMemberPrefix + strings.ToUpper(slug(label))
 	for i := range d.Codes.Dimensions {
 		dd := &d.Codes.Dimensions[i]
@@ -1193,6 +1198,53 @@ func (d *Draft) propose(dim, label, quote string) string {
 		}
 	}
 	return code
+}
+
+// placeNames reports whether a dimension's members are countries or areas:
+// its known members carry ISO 3166 or M49 codes.
+func placeNames(d *dataset.Dimension) bool {
+	for _, m := range d.Members {
+		if !isProposed(m.Code) && (m.ISO2 != "" || m.M49 != "") {
+			return true
+		}
+	}
+	return false
+}
+
+// properName is the name a label gives a place: its longest run of
+// capitalised words, joined by "of", "the" and "and" ("Russian Federation"
+// of "victims were exploited in the Russian Federation", "Uzbekistan" of
+// "foreign nationals, citizens of Uzbekistan"); the label itself where it
+// has none.
+func properName(label string) string {
+	words := strings.Fields(label)
+	best, bestLen := "", 0
+	for i := 0; i < len(words); i++ {
+		if !capitalised(words[i]) || stopWords[strings.ToLower(words[i])] {
+			continue // a run starts at a name's word, not at "The"
+		}
+		j, end := i, i+1
+		for j = i + 1; j < len(words); j++ {
+			if capitalised(words[j]) {
+				end = j + 1
+			} else if w := strings.ToLower(words[j]); w != "of" && w != "the" && w != "and" {
+				break
+			}
+		}
+		if n := end - i; n > bestLen {
+			best, bestLen = strings.Trim(strings.Join(words[i:end], " "), " ,;:.()"), n
+		}
+		i = end - 1
+	}
+	if best == "" {
+		return label
+	}
+	return best
+}
+
+func capitalised(w string) bool {
+	r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, "“\"'("))
+	return unicode.IsUpper(r)
 }
 
 // proposeIndicator files a figure alone in its sentence whose counted words
@@ -1246,7 +1298,7 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	if len(o.Coordinates) > 0 {
 		for k := len(d.Observations) - 1; k >= 0; k-- {
 			e := &d.Observations[k]
-			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && within(o.Coordinates, e.Coordinates) {
+			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) {
 				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
 				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
 				return false
@@ -1316,9 +1368,33 @@ func sameChange(a, b *decimal.Decimal) bool {
 }
 
 // within reports whether every coordinate of part is one of whole's.
-func within(part, whole []dataset.Coordinate) bool {
+// within reports whether every member of part is one of whole's; two
+// proposed members of a dimension are one where one's name holds all the
+// other's words (a legend's "Bahrain" and the text's "Kingdom of Bahrain").
+func (d *Draft) within(part, whole []dataset.Coordinate) bool {
 	for _, c := range part {
-		if !slices.Contains(whole, c) {
+		if !slices.ContainsFunc(whole, func(w dataset.Coordinate) bool {
+			return w == c || w.Dimension == c.Dimension && isProposed(w.Member) && isProposed(c.Member) &&
+				d.sameProposal(c.Dimension, c.Member, w.Member)
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameProposal reports whether the names of two proposed members of a
+// dimension are one in more or fewer words.
+func (d *Draft) sameProposal(dim, a, b string) bool {
+	wa, wb := termSet(memberName(&d.Codes, dim, a)), termSet(memberName(&d.Codes, dim, b))
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
+	}
+	if len(wa) > len(wb) {
+		wa, wb = wb, wa
+	}
+	for w := range wa {
+		if !wb[w] {
 			return false
 		}
 	}
