@@ -1247,11 +1247,50 @@ func capitalised(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// uncounted is the noun phrase right after the figure when no figure of the codes
+// file counts it nor any word of its phrase before it ("52 programmes",
+// guessed from the word as graduates enrolled in training programmes): a
+// kind of figure the codes file does not have. "" otherwise.
+func (g *guesser) uncounted(t *Text, f *figure) string {
+	if f.kinds != nil || isProposed(f.obs.Indicator) {
+		return ""
+	}
+	n := t.numbers[f.index]
+	after := t.norm[n.End:t.sentence(n.Start).end]
+	head, _ := nounPhrase(after)
+	if head == "" || sharedNoun.MatchString(after) {
+		return "" // "58 district and city police departments"
+	}
+	var words []string
+	for _, w := range strings.Fields(after) {
+		term := ""
+		for term = range termSet(w) {
+		}
+		if len(g.counts[term]) > 0 {
+			return "" // "472 case files went …": files are counted
+		}
+		words = append(words, strings.ToLower(strings.Trim(w, ",.;:()“”\"")))
+		if term == head {
+			break
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// sharedNoun starts the words after a figure whose noun comes after another
+// word and a conjunction: "58 district and city police departments".
+var sharedNoun = regexp.MustCompile(`^\s*\pL+\s+(?:and|or)\s`)
+
 // proposeIndicator files a figure alone in its sentence whose counted words
 // the codes file does not know, or that no indicator's words describe, under
 // a proposed new indicator instead of forcing it into an unrelated one.
 func (d *Draft) proposeIndicator(t *Text, g *guesser, f *figure) {
 	phrase, unknown := g.unknownPhrase(t, f)
+	if words := g.uncounted(t, f); words != "" && !unknown {
+		// "aired 52 programmes on the subject": the codes file counts no
+		// programmes, and the best guess's own words name none either.
+		phrase, unknown = words, true
+	}
 	if !unknown && f.ranked[0].score > 0 {
 		return
 	}
