@@ -1247,6 +1247,37 @@ func capitalised(w string) bool {
 	return unicode.IsUpper(r)
 }
 
+// ofThem joins a part to the figure before it: "31 … events, 12 of them
+// online", "104 children …, of whom 90", "among them 4".
+var (
+	ofThemAfter  = regexp.MustCompile(`^\s*(?:\([^)]*\)\s*)?of\s+(?:them|these|those|which|whom)\b`)
+	ofThemBefore = regexp.MustCompile(`(?i)\b(?:of\s+(?:them|these|which|whom)|among\s+them)[,\s]*$`)
+)
+
+// partOfProposed files a part ("12 of them online") of the figure before it
+// in its sentence under a proposed indicator when that figure is one: the
+// part of a kind of figure the codes file does not know is of that kind,
+// not a figure of a known indicator its other words suggest.
+func (d *Draft) partOfProposed(t *Text, g *guesser, whole, part *figure) bool {
+	if !isProposed(whole.obs.Indicator) || isProposed(part.obs.Indicator) {
+		return false
+	}
+	w, p := t.numbers[whole.index], t.numbers[part.index]
+	sent := t.sentence(p.Start)
+	if w.Start < sent.start || !ofThemAfter.MatchString(t.norm[p.End:sent.end]) && !ofThemBefore.MatchString(t.norm[sent.start:p.Start]) {
+		return false
+	}
+	wholeName := whole.obs.Indicator
+	for _, ind := range d.Codes.Indicators {
+		if ind.Code == whole.obs.Indicator {
+			wholeName = ind.Name
+		}
+	}
+	label := fmt.Sprintf("%s, part: %s", wholeName, t.label(part.own))
+	d.newIndicator(g, part, label, 2, fmt.Sprintf("a part of the figure %s, which is proposed as %s", w.Text, whole.obs.Indicator))
+	return true
+}
+
 // uncounted is the noun phrase right after the figure when no figure of the codes
 // file counts it nor any word of its phrase before it ("52 programmes",
 // guessed from the word as graduates enrolled in training programmes): a

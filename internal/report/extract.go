@@ -84,6 +84,9 @@ func Extract(t *Text, codes *dataset.Dataset, opt ExtractOptions) (*Draft, error
 			ignoredTo = d.ignore(t, i, reasons)
 		case reasons[i] == "" && !n.Change:
 			f := figs[next]
+			if next > 0 {
+				d.partOfProposed(t, g, figs[next-1], f)
+			}
 			next++
 			if d.claim(t, g, f, keys) {
 				f.finish(g, f.readNotes)
