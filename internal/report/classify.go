@@ -399,6 +399,11 @@ func (t *Text) respective(i int, reasons []string) (span, bool) {
 
 // shareOf ends a percentage said of a figure before it: "12 percent of
 // them", "59 percent of the total".
+var (
+	shareOfThe   = regexp.MustCompile(`^\s*(?:per\s?cent|%)\s+of\s+(?:the|its|their)\s+\pL`)
+	percentAfter = regexp.MustCompile(`^\s*(?:\([^)]*\)\s*)?(?:per\s?cent|%)`)
+)
+
 var shareOf = regexp.MustCompile(`^\s*(?:per\s?cent|%)\s+of\s+(?:them|these|those|the\s+total|all|the\s+latter)\b`)
 
 // share reports whether the figure at i, named in units, is a percentage of
@@ -414,6 +419,17 @@ func (t *Text) share(i int, reasons []string, units []string) bool {
 	sent := t.sentence(n.Start)
 	if shareOf.MatchString(t.norm[n.End:sent.end]) && t.holdsFigure(span{sent.start, n.Start}, reasons) {
 		return true
+	}
+	if shareOfThe.MatchString(t.norm[n.End:sent.end]) {
+		// "received some 11,300 calls …; roughly 18 percent of the callers
+		// were under 18": a share of what a count before it in the
+		// sentence counts, unless that figure is a percentage too ("went
+		// up by 38 percent …, yet just 16 percent of convictions").
+		for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+			if reasons[k] == "" && !t.numbers[k].Change {
+				return !percentAfter.MatchString(t.norm[t.numbers[k].End:sent.end])
+			}
+		}
 	}
 	open := strings.LastIndexByte(t.norm[sent.start:n.Start], '(')
 	if open < 0 || strings.TrimSpace(t.norm[sent.start+open+1:n.Start]) != "" {
