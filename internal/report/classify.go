@@ -979,6 +979,7 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 		}
 		start = end
 	}
+	d.yearMembers(t, figs)
 	carryContext(t, g, figs, d.Codes.Dimensions)
 }
 
@@ -1062,10 +1063,11 @@ func memberNumbers(d dataset.Dimension) map[string]bool {
 	return out
 }
 
-// numbered reports whether every member of d is named by numbers.
+// numbered reports whether every known member of d is named by numbers
+// (a member the draft proposed may not be).
 func numbered(d dataset.Dimension) bool {
 	for _, m := range d.Members {
-		if !digitRun.MatchString(m.Name) {
+		if !digitRun.MatchString(m.Name) && !isProposed(m.Code) {
 			return false
 		}
 	}
@@ -1126,6 +1128,46 @@ func (d *Draft) readList(t *Text, g *guesser, run []*figure) {
 				d.setMember(f, c.Dimension, c.Member)
 				f.notes = append(f.notes, fmt.Sprintf("%s carried over from the figure before it in the list", c.Dimension))
 				f.doubts = append(f.doubts, doubt{0.3, c.Dimension + " carried over from the list"})
+			}
+		}
+	}
+}
+
+// yearMembers gives a figure whose own words name only the year of its
+// period ("Seventy had been exploited between 2016 and 2024, and fourteen in
+// 2025", "…; the other 21 were exploited during 2025 only") a member of the
+// dimension of years the figure of its indicator next to it in its
+// paragraph is broken down by: there the year says which member, not only
+// when. The member is proposed unless the year names a known one.
+func (d *Draft) yearMembers(t *Text, figs []*figure) {
+	for k, f := range figs {
+		year := strconv.Itoa(f.obs.Period.Start)
+		if f.obs.Period.Start != f.obs.Period.End || !f.own.numbers[year] || len(f.own.numbers) != 1 {
+			continue
+		}
+		para := t.paragraph(t.numbers[f.index].Start)
+		for _, j := range []int{k - 1, k + 1} {
+			if j < 0 || j >= len(figs) || figs[j].obs.Indicator != f.obs.Indicator || t.paragraph(t.numbers[figs[j].index].Start) != para {
+				continue
+			}
+			for _, c := range figs[j].obs.Coordinates {
+				dim, ok := d.Codes.Dimension(c.Dimension)
+				if member(f.obs.Coordinates, c.Dimension) != "" || !ok || !numbered(dim) || !yearsIn(memberNumbers(dim)) {
+					continue
+				}
+				code := ""
+				for _, m := range dim.Members {
+					if !isProposed(m.Code) && len(forms(m)) > 0 && maps.Equal(forms(m)[0].numbers, map[string]bool{year: true}) {
+						code = m.Code
+					}
+				}
+				if code == "" {
+					code = d.propose(c.Dimension, year, f.obs.Source.Quote)
+					f.doubts = append(f.doubts, doubt{0.7, "proposed new " + c.Dimension + " member"})
+				}
+				d.setMember(f, c.Dimension, code)
+				f.spelt[c.Dimension] = true
+				f.notes = append(f.notes, fmt.Sprintf("its year names a %s member, as the figure beside it names its own", c.Dimension))
 			}
 		}
 	}
