@@ -836,7 +836,14 @@ func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]boo
 		verb := sent.start + quantityVerb.FindStringIndex(before)[0]
 		kinds = g.counts[subjectNoun(t.norm[t.clauseStart(sent, verb):verb])]
 	default:
-		for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+		from := sent.start
+		if saidOfStart.MatchString(t.norm[n.End:sent.end]) && strings.TrimSpace(t.norm[sent.start:n.Start]) == "" {
+			// "… 102 victims … . Ninety-four were women": a figure opening
+			// its sentence with what is said of it counts what the figure
+			// before it in its paragraph counts.
+			from = t.paragraph(n.Start).start
+		}
+		for k := i - 1; k >= 0 && t.numbers[k].Start >= from; k-- {
 			if reasons[k] == "" && !t.numbers[k].Change {
 				kinds, _ := g.countedKinds(t, k, reasons)
 				return kinds, ""
@@ -853,6 +860,9 @@ func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]boo
 	}
 	return kinds, phrase
 }
+
+// saidOfStart opens what is said of a figure: "Ninety-four were women".
+var saidOfStart = regexp.MustCompile(`^\s(?:were|was|are|is|had|have)\s`)
 
 // holdsFigure reports whether a figure is written inside s: "assisted 95
 // victims: 61 in court …" lists the parts of 95, not what 61 amounts to.
@@ -1107,17 +1117,26 @@ func (d *Draft) readList(t *Text, g *guesser, run []*figure) {
 			listDim, most = dim, count
 		}
 	}
+	varies := listDim // the dimension the list varies in at this item
 	for k, f := range run {
 		f.listDim = listDim
 		d.dropHomonyms(f, listDim)
+		d.dropHomonymsByName(f)
 		if k == 0 && len(f.obs.Coordinates) == 0 && f.obs.Value.GreaterThan(maxValue) {
 			continue // the list's total: "Of the 97 victims, 57 … 30 …"
 		}
-		if listDim != "" && !f.spelt[listDim] {
+		if switched := f.switchedDim(varies, members); switched != "" && slices.ContainsFunc(run[:k], func(e *figure) bool { return e.spelt[varies] }) {
+			// "Ninety-four were women and eight were men; 99 were citizens
+			// of Azerbaijan and three were foreign nationals": from here
+			// on the list goes on in citizenship, not in sex.
+			varies = switched
+			continue
+		}
+		if varies != "" && !f.spelt[varies] {
 			if label := t.label(f.own); label != "" {
-				d.setMember(f, listDim, d.propose(listDim, label, f.obs.Source.Quote))
-				f.notes = append(f.notes, fmt.Sprintf("its list varies in %s and it names no known member: proposed %q", listDim, label))
-				f.doubts = append(f.doubts, doubt{0.7, "proposed new " + listDim + " member"})
+				d.setMember(f, varies, d.propose(varies, label, f.obs.Source.Quote))
+				f.notes = append(f.notes, fmt.Sprintf("its list varies in %s and it names no known member: proposed %q", varies, label))
+				f.doubts = append(f.doubts, doubt{0.7, "proposed new " + varies + " member"})
 			}
 		}
 		if k == 0 || len(f.obs.Coordinates) == 0 {
@@ -1168,6 +1187,54 @@ func (d *Draft) yearMembers(t *Text, figs []*figure) {
 				d.setMember(f, c.Dimension, code)
 				f.spelt[c.Dimension] = true
 				f.notes = append(f.notes, fmt.Sprintf("its year names a %s member, as the figure beside it names its own", c.Dimension))
+			}
+		}
+	}
+}
+
+// switchedDim is the dimension an item of a list names a member of in place
+// of one of the dimension the list has varied in so far (an earlier item
+// names one: the caller checks), when no other item
+// of the list names one of that dimension: the list goes on in it. "" when
+// the item stays in the list's dimension.
+func (f *figure) switchedDim(varies string, members map[string]map[string]bool) string {
+	if varies == "" || f.spelt[varies] {
+		return ""
+	}
+	for _, c := range f.obs.Coordinates {
+		if c.Dimension != varies && f.spelt[c.Dimension] && len(members[c.Dimension]) == 1 && !isProposed(c.Member) {
+			return c.Dimension
+		}
+	}
+	return ""
+}
+
+// dropHomonymsByName keeps, of two members of one name in different
+// dimensions ("Azerbaijan" as a citizenship and as a country of
+// exploitation), the one whose dimension's name the figure's own words use
+// ("99 were citizens of Azerbaijan"), when they use one's only.
+func (d *Draft) dropHomonymsByName(f *figure) {
+	named := func(dim string) bool {
+		dd, _ := d.Codes.Dimension(dim)
+		for term := range termSet(dd.Name) {
+			for own := range f.own.terms {
+				if len(own) >= 5 && len(term) >= 5 && (strings.HasPrefix(term, own) || strings.HasPrefix(own, term)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, a := range f.obs.Coordinates {
+		for _, b := range f.obs.Coordinates {
+			if a.Dimension == b.Dimension || !f.spelt[a.Dimension] || !f.spelt[b.Dimension] ||
+				fold(memberName(&d.Codes, a.Dimension, a.Member)) != fold(memberName(&d.Codes, b.Dimension, b.Member)) {
+				continue
+			}
+			if named(a.Dimension) && !named(b.Dimension) {
+				f.obs.Coordinates = slices.DeleteFunc(f.obs.Coordinates, func(c dataset.Coordinate) bool { return c.Dimension == b.Dimension })
+				delete(f.spelt, b.Dimension)
+				return
 			}
 		}
 	}
