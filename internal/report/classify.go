@@ -959,6 +959,7 @@ func (g *guesser) unknownPhrase(t *Text, f *figure) (string, bool) {
 // names none in the dimension the list varies in, indicators proposed for
 // figures of a kind the codes file does not know.
 func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
+	partsOfWhole(t, g, figs, d.Codes.Dimensions)
 	for start := 0; start < len(figs); {
 		end := start + 1
 		sent := t.sentence(t.numbers[figs[start].index].Start)
@@ -1378,6 +1379,45 @@ var (
 	ofThemAfter  = regexp.MustCompile(`^\s*(?:\([^)]*\)\s*)?of\s+(?:them|these|those|which|whom)\b`)
 	ofThemBefore = regexp.MustCompile(`(?i)\b(?:of\s+(?:them|these|which|whom)|among\s+them)[,\s]*$`)
 )
+
+// bracketParts leads from a figure's change to its parts: "15 (+1; 12
+// women, 3 men)".
+var bracketParts = regexp.MustCompile(`^\s*\([^()]*;\s*$`)
+
+// partsOfWhole files the parts said "of them" of the figure before them in
+// their sentence ("persons charged — 18 (+2), of them 14 women and 4 men"),
+// or in its bracket after its change ("15 (+1; 12 women, 3 men)"),
+// under that figure's indicator when they name a member of a dimension it
+// is broken down by and nothing else: a breakdown of the whole, not another
+// figure their member's words also fit (victims by sex). A part said with
+// its own predicate and no member ("Of these, 16 persons … were
+// apprehended") keeps its own indicator.
+func partsOfWhole(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension) {
+	for k := 1; k < len(figs); k++ {
+		whole, first := figs[k-1], figs[k]
+		w, p := t.numbers[whole.index], t.numbers[first.index]
+		sent := t.sentence(p.Start)
+		if w.Start < sent.start || !ofThemBefore.MatchString(t.norm[w.End:p.Start]) && !bracketParts.MatchString(t.norm[w.End:p.Start]) {
+			continue
+		}
+		for j := k; j < len(figs) && t.numbers[figs[j].index].Start < sent.end; j++ {
+			f := figs[j]
+			if j > k && strings.ContainsAny(t.norm[t.numbers[figs[j-1].index].End:t.numbers[f.index].Start], ";:)") {
+				break
+			}
+			if f.obs.Indicator == whole.obs.Indicator || len(f.spelt) == 0 {
+				continue
+			}
+			coords, spelt := g.coordinates(whole.obs.Indicator, f.own, dims)
+			if len(coords) == 0 || len(spelt) != len(f.spelt) {
+				continue
+			}
+			f.notes = append(f.notes, fmt.Sprintf("a part of the figure %s said of it (\"of them\"), broken down as %s is", w.Text, whole.obs.Indicator))
+			f.obs.Indicator, f.ranked, f.kinds = whole.obs.Indicator, whole.ranked, whole.kinds
+			f.obs.Coordinates, f.spelt = coords, spelt
+		}
+	}
+}
 
 // partOfProposed files a part ("12 of them online") of the figure before it
 // in its sentence under a proposed indicator when that figure is one: the
