@@ -687,6 +687,63 @@ func (g *guesser) coordinates(indicator string, w ownWords, dims []dataset.Dimen
 	return out, spelt
 }
 
+// leadMember is, for an indicator the codes file only ever breaks down and
+// by one short dimension (work permits issued or extended), the member of
+// that dimension whose own word (one no other member's name has) stands
+// nearest before the figure in its sentence, else nearest after it: "Work
+// permits were issued … to 4,380 foreign nationals and extended for
+// 5,240". "" when its sentence names none.
+func (g *guesser) leadMember(t *Text, f *figure, dims []dataset.Dimension) (string, string) {
+	used := g.dims[f.obs.Indicator]
+	if len(used) != 1 || g.totals[f.obs.Indicator] > 0 {
+		return "", ""
+	}
+	i := slices.IndexFunc(dims, func(d dataset.Dimension) bool { return d.Code == used[0] })
+	if i < 0 || len(dims[i].Members) > leadMembers {
+		return "", ""
+	}
+	seen := map[string]int{}
+	terms := make([]map[string]bool, len(dims[i].Members))
+	for k, m := range dims[i].Members {
+		terms[k] = map[string]bool{}
+		for _, form := range forms(m) {
+			maps.Copy(terms[k], form.terms)
+		}
+		for term := range terms[k] {
+			seen[term]++
+		}
+	}
+	names := func(word span) string {
+		for term := range termSet(t.norm[word.start:word.end]) {
+			for k, m := range dims[i].Members {
+				if seen[term] == 1 && terms[k][term] && !isProposed(m.Code) {
+					return m.Code
+				}
+			}
+		}
+		return ""
+	}
+	n := t.numbers[f.index]
+	sent := t.sentence(n.Start)
+	before := t.words(span{sent.start, n.Start})
+	for k := len(before) - 1; k >= 0; k-- {
+		if m := names(before[k]); m != "" {
+			return m, used[0]
+		}
+	}
+	for _, w := range t.words(span{n.End, sent.end}) {
+		if m := names(w); m != "" {
+			return m, used[0]
+		}
+	}
+	return "", ""
+}
+
+// leadMembers is how many members a dimension may have for its member to be
+// read off the lead clause: a choice of two or three (issued or extended,
+// on-site or on complaints), not a list of audiences.
+const leadMembers = 3
+
 func sortCoordinates(cs []dataset.Coordinate) {
 	sort.Slice(cs, func(a, b int) bool { return cs[a].Dimension < cs[b].Dimension })
 }
@@ -992,6 +1049,23 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 	}
 	d.yearMembers(t, figs)
 	carryContext(t, g, figs, d.Codes.Dimensions)
+	for _, f := range figs {
+		// What neither its own words nor its list or paragraph gave it: a
+		// member of a short code list its sentence names.
+		if len(f.obs.Coordinates) == 0 && !isProposed(f.obs.Indicator) {
+			sent := t.sentence(t.numbers[f.index].Start)
+			if m, dim := g.leadMember(t, f, d.Codes.Dimensions); m != "" && !slices.ContainsFunc(figs, func(e *figure) bool {
+				// Its sentence's figures that name their members have them:
+				// "66 children … received vocational guidance, resulting in
+				// 15 being referred to Regional Employment Branches".
+				return e != f && e.obs.Indicator == f.obs.Indicator && e.spelt[dim] && t.sentence(t.numbers[e.index].Start) == sent
+			}) {
+				d.setMember(f, dim, m)
+				f.notes = append(f.notes, fmt.Sprintf("%s from the word of its sentence nearest to it", dim))
+				f.doubts = append(f.doubts, doubt{0.3, dim + " from a word of its sentence"})
+			}
+		}
+	}
 }
 
 // carryContext gives a figure that names no member of its own the members
