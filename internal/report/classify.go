@@ -785,6 +785,18 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 			f.ranked = append(f.ranked[1:], f.ranked[0])
 		}
 	}
+	if len(f.ranked) > 1 && f.ranked[1].score >= closeRival*f.ranked[0].score && f.ranked[0].score > 0 &&
+		kind(g.indicators[f.ranked[0].index]) == kind(g.indicators[f.ranked[1].index]) {
+		// Two indicators of one kind fit nearly as well: the one whose own name's
+		// words, those the other's name lacks, its own words use more
+		// ("Vocational guidance was given to 70 children deprived of
+		// parental care": guidance given, not children referred).
+		a, b := g.named[f.ranked[0].index], g.named[f.ranked[1].index]
+		if words := f.own.terms; distinct(b, a, words) > distinct(a, b, words) {
+			f.notes = append(f.notes, fmt.Sprintf("%s's own words fit its sentence better than %s's", g.indicators[f.ranked[1].index].Code, g.indicators[f.ranked[0].index].Code))
+			f.ranked[0], f.ranked[1] = f.ranked[1], f.ranked[0]
+		}
+	}
 	f.share = t.share(f.index, reasons, g.unitsAfter(t, n.End))
 	if label, ok := t.labelled(f.index, end, reasons); ok && t.nextFigure(f.index, reasons) == f.index && !t.holdsFigure(span{t.sentence(n.Start).start, n.Start}, reasons) {
 		// Alone in its item: a kind of figure, not a member of a list.
@@ -813,6 +825,21 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	}
 	f.obs.Agency, f.agencyNote = g.agency(t, n.Start, publisher)
 	f.byPublisher = f.obs.Agency == publisher && !strings.HasPrefix(f.agencyNote, "agency from")
+}
+
+// closeRival is how near the second guess's score must come to the first's
+// for their own names to decide between them.
+const closeRival = 0.8
+
+// distinct counts the words of a's name that b's lacks and words has.
+func distinct(a, b, words map[string]bool) int {
+	n := 0
+	for w := range a {
+		if !b[w] && words[w] {
+			n++
+		}
+	}
+	return n
 }
 
 // rankFigure ranks the indicators for the figure at i, written up to end:
@@ -1381,6 +1408,11 @@ func slug(label string) string {
 // one already proposed under the same label (a chart legend naming the
 // country its sentence named).
 func (d *Draft) propose(dim, label, quote string) string {
+	if strings.TrimSpace(label) == "" {
+		// A name is required: the quote stands in until the reviewer names it.
+		words := strings.Fields(quote)
+		label = strings.Join(words[:min(len(words), 8)], " ")
+	}
 	for i := range d.Codes.Dimensions {
 		if dd := &d.Codes.Dimensions[i]; dd.Code == dim && placeNames(dd) {
 			label = properName(label)
