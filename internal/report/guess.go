@@ -471,13 +471,22 @@ func termSet(texts ...string) map[string]bool {
 			if s, ok := synonyms[w]; ok {
 				w = s
 			}
-			if stopWords[w] {
-				continue
+			if stopWords[w] || isNumberWord(w) {
+				continue // "two" of "under 18 — two" says how many, not of what
 			}
 			out[stem(w)] = true
 		}
 	}
 	return out
+}
+
+// isNumberWord reports whether w is a number written in words ("two",
+// "twenty", "hundred"): a value, which names no indicator or member.
+func isNumberWord(w string) bool {
+	_, small := smallNumbers[w]
+	_, ten := tens[w]
+	_, scale := scales[w]
+	return small || ten || scale
 }
 
 // diacritics maps the letters with marks the reports use (Azerbaijani and
