@@ -596,6 +596,13 @@ func inWord(s string, from, to int) bool {
 func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score int) {
 	words := w.terms
 	if len(w.shared) > 0 {
+		// The words it shares with the next figure ("30 central and 69
+		// local executive authorities") complete its own, but a member its
+		// own words name whole ("41 judges and 16 prosecutorial staff
+		// members") is its.
+		if code, score = g.memberIn(d, w, w.terms, false); code != "" && score >= wholeName {
+			return code, score
+		}
 		words = maps.Clone(w.terms)
 		maps.Copy(words, w.shared)
 	}
