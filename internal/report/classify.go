@@ -926,6 +926,15 @@ func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]boo
 	case quantityVerb.MatchString(before) && !t.holdsFigure(span{t.clauseStart(sent, sent.start+quantityVerb.FindStringIndex(before)[0]), n.Start}, reasons):
 		verb := sent.start + quantityVerb.FindStringIndex(before)[0]
 		kinds = g.counts[subjectNoun(t.norm[t.clauseStart(sent, verb):verb])]
+	case ofTheNoun.MatchString(t.norm[n.End:sent.end]) && len(g.counts[countedNoun(ofTheNoun.FindStringSubmatch(t.norm[n.End:sent.end])[1])]) > 0:
+		// "home to 23 of the victims", "on 17 (+2) of these facts": the
+		// figure counts the noun it is a part of.
+		kinds = g.counts[countedNoun(ofTheNoun.FindStringSubmatch(t.norm[n.End:sent.end])[1])]
+	case passiveClause(t.norm[t.clauseStart(sent, n.Start):n.Start]) && !t.holdsFigure(span{t.clauseStart(sent, n.Start), n.Start}, reasons) &&
+		len(g.counts[subjectNoun(t.norm[t.clauseStart(sent, n.Start):n.Start])]) > 0:
+		// "Criminal cases were opened on 17 (+2) of these facts": a figure
+		// naming no noun of its own in a passive clause counts its subject.
+		kinds = g.counts[subjectNoun(t.norm[t.clauseStart(sent, n.Start):n.Start])]
 	default:
 		from := sent.start
 		if saidOfStart.MatchString(t.norm[n.End:sent.end]) && strings.TrimSpace(t.norm[sent.start:n.Start]) == "" {
@@ -951,6 +960,17 @@ func (g *guesser) countedKinds(t *Text, i int, reasons []string) (map[string]boo
 	}
 	return kinds, phrase
 }
+
+// passiveClause reports whether a clause states what was done to its
+// subject: "Criminal cases were opened on …".
+func passiveClause(clause string) bool {
+	return passive.MatchString(clause)
+}
+
+var passive = regexp.MustCompile(`(?i)^\s*\pL[\pL\s-]*\s(?:were|was)\s+\pL+ed\b`)
+
+// ofTheNoun is the noun a figure is a part of: "23 of the victims".
+var ofTheNoun = regexp.MustCompile(`^\s*(?:\([^)]*\)\s*)?of\s+(?:the|these|those)\s+(\pL+)`)
 
 // saidOfStart opens what is said of a figure: "Ninety-four were women".
 var saidOfStart = regexp.MustCompile(`^\s(?:were|was|are|is|had|have)\s`)

@@ -459,6 +459,8 @@ var stopWords = map[string]bool{
 var synonyms = map[string]string{
 	"women": "female", "woman": "female", "girls": "female", "men": "male", "man": "male", "boys": "male",
 	"labor": "labour", "offenses": "offences", "offense": "offence",
+	// criminal procedure: a case is opened, instituted or initiated
+	"opened": "initiated", "instituted": "initiated",
 }
 
 // termSet is the set of meaningful words of the texts, lower-cased, with
