@@ -1133,23 +1133,30 @@ func carryContext(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension)
 		if len(f.obs.Coordinates) > 0 || isProposed(f.obs.Indicator) {
 			continue
 		}
+		if _, known := g.dims[f.obs.Indicator]; !known {
+			continue
+		}
 		para := t.paragraph(t.numbers[f.index].Start)
-		for _, dim := range g.allowed(f.obs.Indicator, dims) {
-			if _, known := g.dims[f.obs.Indicator]; !known {
-				break
+		sent := t.sentence(t.numbers[f.index].Start)
+		// The nearest figure lends first; a member is lent only beside
+		// members of dimensions the codes file breaks the indicator down by
+		// together with its own ("fines of 5,000 manats" for employment of
+		// children under 15 are no fines of the complaint inspections
+		// the paragraph began with).
+		for _, j := range contextOrder(t, figs, k, para, sent) {
+			src := figs[j]
+			if src.obs.Indicator == f.obs.Indicator {
+				continue
 			}
-			sent := t.sentence(t.numbers[f.index].Start)
-			for _, j := range contextOrder(t, figs, k, para, sent) {
-				src := figs[j]
-				if src.obs.Indicator == f.obs.Indicator {
+			for _, dim := range g.allowed(f.obs.Indicator, dims) {
+				m := member(src.obs.Coordinates, dim.Code)
+				if m == "" || !src.spelt[dim.Code] || src.listDim == dim.Code || member(f.obs.Coordinates, dim.Code) != "" ||
+					slices.ContainsFunc(f.obs.Coordinates, func(c dataset.Coordinate) bool { return !g.combined[f.obs.Indicator][c.Dimension+"|"+dim.Code] }) {
 					continue
 				}
-				if m := member(src.obs.Coordinates, dim.Code); m != "" && src.spelt[dim.Code] && src.listDim != dim.Code {
-					f.obs.Coordinates = append(f.obs.Coordinates, dataset.Coordinate{Dimension: dim.Code, Member: m})
-					f.notes = append(f.notes, fmt.Sprintf("%s from the figure %s before it in the paragraph", dim.Code, dataset.FormatValue(src.obs.Value)))
-					f.doubts = append(f.doubts, doubt{0.4, dim.Code + " from the paragraph's context"})
-					break
-				}
+				f.obs.Coordinates = append(f.obs.Coordinates, dataset.Coordinate{Dimension: dim.Code, Member: m})
+				f.notes = append(f.notes, fmt.Sprintf("%s from the figure %s before it in the paragraph", dim.Code, dataset.FormatValue(src.obs.Value)))
+				f.doubts = append(f.doubts, doubt{0.4, dim.Code + " from the paragraph's context"})
 			}
 		}
 		sortCoordinates(f.obs.Coordinates)

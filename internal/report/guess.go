@@ -29,8 +29,11 @@ type guesser struct {
 	idf       map[string]float64  // how telling a word is among the indicators
 	unitTerms map[string][]string // word → unit codes it names ("manats" → AZN)
 	dims      map[string][]string // indicator → dimensions its observations use
-	uses      []int               // per indicator, how many observations it has
-	totals    map[string]int      // indicator → how many of its observations are totals
+	// combined maps an indicator to the pairs of dimensions ("A|B") one of
+	// its observations is broken down by together.
+	combined map[string]map[string]bool
+	uses     []int          // per indicator, how many observations it has
+	totals   map[string]int // indicator → how many of its observations are totals
 	// conventions maps an indicator to the one agency all its observations
 	// in the codes file have.
 	conventions map[string]string
@@ -57,6 +60,7 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		idf:         map[string]float64{},
 		unitTerms:   map[string][]string{},
 		dims:        map[string][]string{},
+		combined:    map[string]map[string]bool{},
 		uses:        make([]int, len(codes.Indicators)),
 		totals:      map[string]int{},
 		conventions: map[string]string{},
@@ -143,6 +147,12 @@ func (g *guesser) learn(observations []dataset.Observation) {
 		for _, c := range o.Coordinates {
 			if !slices.Contains(g.dims[o.Indicator], c.Dimension) {
 				g.dims[o.Indicator] = append(g.dims[o.Indicator], c.Dimension)
+			}
+			for _, e := range o.Coordinates {
+				if g.combined[o.Indicator] == nil {
+					g.combined[o.Indicator] = map[string]bool{}
+				}
+				g.combined[o.Indicator][c.Dimension+"|"+e.Dimension] = true
 			}
 		}
 	}
