@@ -110,6 +110,11 @@ type ownWords struct {
 	lead map[string]bool
 }
 
+// toNext is the clause leading into a figure by a preposition after another
+// figure of its sentence: "…, and psychological support to 40", "… and
+// extended for 5,240". Group 1 is the joining mark, group 2 the clause.
+var toNext = regexp.MustCompile(`(,\s*(?:and\s+)?|\s+and\s+)([^,;:()]*\s(?:to|for))\s*$`)
+
 // partitive is a clause naming the group the next figure is part of ("Of
 // the identified female victims, 60 percent", "Among male victims, 45
 // percent"), which is the figure's own; another opening clause ("Regarding
@@ -171,7 +176,18 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	for k := i + 1; k < len(t.numbers); k++ {
 		if t.numbers[k].Start >= end && reasons[k] == "" && !t.numbers[k].Change {
 			w.after.end = min(w.after.end, t.numbers[k].Start)
+			if m := toNext.FindStringSubmatchIndex(t.norm[end:t.numbers[k].Start]); m != nil {
+				w.after.end = min(w.after.end, end+m[2]) // "… to 17 of them | and psychological support to 40"
+			}
 			break
+		}
+	}
+	if w.follows {
+		if m := toNext.FindStringSubmatchIndex(t.norm[w.before.start:n.Start]); m != nil {
+			// "legal assistance to 17 of them and psychological support to
+			// 40": what the clause leading to it by a preposition names is
+			// its own, not the figure's before it.
+			w.before.start, w.follows = w.before.start+m[3], false
 		}
 	}
 	if t.bracketed(i) {
@@ -792,16 +808,35 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 			f.ranked = append(f.ranked[1:], f.ranked[0])
 		}
 	}
-	if len(f.ranked) > 1 && f.ranked[1].score >= closeRival*f.ranked[0].score && f.ranked[0].score > 0 &&
-		kind(g.indicators[f.ranked[0].index]) == kind(g.indicators[f.ranked[1].index]) {
-		// Two indicators of one kind fit nearly as well: the one whose own name's
-		// words, those the other's name lacks, its own words use more
-		// ("Vocational guidance was given to 70 children deprived of
-		// parental care": guidance given, not children referred).
-		a, b := g.named[f.ranked[0].index], g.named[f.ranked[1].index]
-		if words := f.own.terms; distinct(b, a, words) > distinct(a, b, words) {
-			f.notes = append(f.notes, fmt.Sprintf("%s's own words fit its sentence better than %s's", g.indicators[f.ranked[1].index].Code, g.indicators[f.ranked[0].index].Code))
-			f.ranked[0], f.ranked[1] = f.ranked[1], f.ranked[0]
+	if len(f.ranked) > 1 && f.ranked[0].score > 0 {
+		// Indicators of one kind that fit nearly as well: the one whose own
+		// name's words, those the best guess's name lacks, its own words use
+		// more ("Vocational guidance was given to 70 children …": guidance
+		// given, not children referred).
+		best, a := 0, g.named[f.ranked[0].index]
+		for k := 1; k < len(f.ranked) && f.ranked[k].score >= closeRival*f.ranked[0].score; k++ {
+			if kind(g.indicators[f.ranked[k].index]) != kind(g.indicators[f.ranked[0].index]) {
+				continue
+			}
+			b := g.named[f.ranked[k].index]
+			if distinct(b, a, f.own.terms) > distinct(a, b, f.own.terms) && (best == 0 || distinct(b, a, f.own.terms) > distinct(g.named[f.ranked[best].index], a, f.own.terms)) {
+				best = k
+			}
+		}
+		if best > 0 {
+			f.notes = append(f.notes, fmt.Sprintf("%s's own words fit its words better than %s's", g.indicators[f.ranked[best].index].Code, g.indicators[f.ranked[0].index].Code))
+			f.ranked[0], f.ranked[best] = f.ranked[best], f.ranked[0]
+		}
+	}
+	if prev := t.prevFigure(f.index, reasons); whole < 0 && prev >= 0 && len(f.ranked) > 1 && f.ranked[1].score > 0 {
+		// The whole of a part before it ("legal assistance to 13 of the 63
+		// referred victims"): the same rule from the whole's side.
+		if _, w := t.partWhole(prev, reasons); w == f.index {
+			pr := g.rankFigure(t, prev, t.numbers[prev].End, reasons)
+			if pr[0].index == f.ranked[0].index && pr[0].score > 0 && len(pr) > 1 && f.ranked[1].score/f.ranked[0].score > pr[1].score/pr[0].score {
+				f.notes = append(f.notes, fmt.Sprintf("the whole of the figure %s, which %s counts", t.numbers[prev].Text, g.indicators[pr[0].index].Code))
+				f.ranked = append(f.ranked[1:], f.ranked[0])
+			}
 		}
 	}
 	f.share = t.share(f.index, reasons, g.unitsAfter(t, n.End))
@@ -832,6 +867,17 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	}
 	f.obs.Agency, f.agencyNote = g.agency(t, n.Start, publisher)
 	f.byPublisher = f.obs.Agency == publisher && !strings.HasPrefix(f.agencyNote, "agency from")
+}
+
+// prevFigure is the figure before the one at i in its sentence, -1 for none.
+func (t *Text) prevFigure(i int, reasons []string) int {
+	sent := t.sentence(t.numbers[i].Start)
+	for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
+		if reasons[k] == "" && !t.numbers[k].Change {
+			return k
+		}
+	}
+	return -1
 }
 
 // closeRival is how near the second guess's score must come to the first's
@@ -1109,10 +1155,10 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 		if len(f.obs.Coordinates) == 0 && !isProposed(f.obs.Indicator) {
 			sent := t.sentence(t.numbers[f.index].Start)
 			if m, dim := g.leadMember(t, f, d.Codes.Dimensions); m != "" && !slices.ContainsFunc(figs, func(e *figure) bool {
-				// Its sentence's figures that name their members have them:
+				// A member a figure of its sentence names is that figure's:
 				// "66 children … received vocational guidance, resulting in
 				// 15 being referred to Regional Employment Branches".
-				return e != f && e.obs.Indicator == f.obs.Indicator && e.spelt[dim] && t.sentence(t.numbers[e.index].Start) == sent
+				return e != f && e.obs.Indicator == f.obs.Indicator && e.spelt[dim] && member(e.obs.Coordinates, dim) == m && t.sentence(t.numbers[e.index].Start) == sent
 			}) {
 				d.setMember(f, dim, m)
 				f.notes = append(f.notes, fmt.Sprintf("%s from the word of its sentence nearest to it", dim))
