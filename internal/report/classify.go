@@ -1116,6 +1116,7 @@ func (g *guesser) unknownPhrase(t *Text, f *figure) (string, bool) {
 // names none in the dimension the list varies in, indicators proposed for
 // figures of a kind the codes file does not know.
 func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
+	d.newNamedMembers(t, g, figs)
 	partsOfWhole(t, g, figs, d.Codes.Dimensions)
 	for start := 0; start < len(figs); {
 		end := start + 1
@@ -1569,6 +1570,56 @@ var (
 // bracketParts leads from a figure's change to its parts: "15 (+1; 12
 // women, 3 men)".
 var bracketParts = regexp.MustCompile(`^\s*\([^()]*;\s*$`)
+
+// newNamedMembers reads a figure after a name in quotation marks the code
+// lists do not have, followed by the words that end the names of members of
+// a dimension ("the newly accredited “Bright Path” Public Union 6" beside
+// “Sails of Hope” Public Union and the others), as a new member of that
+// dimension, of the indicator of the figure before it in its paragraph that
+// is broken down by it: a new public union in a list of public unions, not
+// a figure of whatever indicator its other words suggest.
+func (d *Draft) newNamedMembers(t *Text, g *guesser, figs []*figure) {
+	for k := 1; k < len(figs); k++ {
+		f, prev := figs[k], figs[k-1]
+		n := t.numbers[f.index]
+		if t.paragraph(t.numbers[prev.index].Start) != t.paragraph(n.Start) {
+			continue
+		}
+		before := t.norm[t.numbers[prev.index].End:n.Start]
+		m := quotedTail.FindStringSubmatch(before)
+		if m == nil {
+			continue
+		}
+		name, tail := strings.TrimSpace(m[1]), fold(strings.TrimSpace(m[2]))
+		for _, dim := range d.Codes.Dimensions {
+			if member(prev.obs.Coordinates, dim.Code) == "" || !slices.Contains(g.dims[prev.obs.Indicator], dim.Code) {
+				continue
+			}
+			ending, known := 0, false
+			for _, mem := range dim.Members {
+				if strings.HasSuffix(fold(mem.Name), tail) && tail != "" {
+					ending++
+				}
+				known = known || slices.Contains(quotedNames(mem.Name), fold(name))
+			}
+			if ending < 2 || known {
+				continue
+			}
+			f.obs.Indicator, f.ranked, f.kinds = prev.obs.Indicator, prev.ranked, prev.kinds
+			f.obs.Coordinates, f.spelt = nil, map[string]bool{}
+			label := "“" + name + "” " + strings.TrimSpace(m[2])
+			d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
+			f.spelt[dim.Code] = true
+			f.notes = append(f.notes, fmt.Sprintf("a name the %s code list lacks, written as its members are: proposed %q", dim.Code, label))
+			f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
+			break
+		}
+	}
+}
+
+// quotedTail is a name in quotation marks and the words after it, right
+// before a figure: "the newly accredited “Bright Path” Public Union ".
+var quotedTail = regexp.MustCompile(`“([^”]+)”\s+([\pL\s]+?)\s*[:,—–-]?\s*$`)
 
 // partsOfWhole files the parts said "of them" of the figure before them in
 // their sentence ("persons charged — 18 (+2), of them 14 women and 4 men"),
