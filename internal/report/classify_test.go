@@ -191,3 +191,20 @@ func sortedFigures(lines []string) []string {
 	}
 	return out
 }
+
+// TestStem pins that the stemmer makes a verb and its noun meet.
+func TestStem(t *testing.T) {
+	tests := []struct{ name, a, b string }{
+		{"a verb and its plural noun", "charged", "charges"},
+		{"a verb and its noun in -ment", "employed", "employment"},
+		{"a participle and its agent's verb", "prosecuted", "prosecute"},
+		{"plural and singular", "offences", "offence"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if stem(tc.a) != stem(tc.b) {
+				t.Errorf("stem(%q) = %q, stem(%q) = %q", tc.a, stem(tc.a), tc.b, stem(tc.b))
+			}
+		})
+	}
+}

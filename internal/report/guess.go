@@ -534,5 +534,8 @@ func stem(w string) string {
 			break
 		}
 	}
+	if len(w) >= 5 && strings.HasSuffix(w, "e") && !strings.HasSuffix(w, "ee") {
+		w = w[:len(w)-1] // "charges" → "charge" meets "charged" → "charg"
+	}
 	return w
 }
