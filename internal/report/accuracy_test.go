@@ -326,18 +326,18 @@ func TestClassificationAccuracy(t *testing.T) {
 		key   string // "" for the curated file
 		floor floor
 	}{
-		{name: "2024 text", text: dataset.BundledReport, floor: floor{0.99, 0.96, 0}},
-		{name: "variant a", text: "a", floor: floor{1.00, 0.98, 0}},
+		{name: "2024 text", text: dataset.BundledReport, floor: floor{0.99, 0.97, 0}},
+		{name: "variant a", text: "a", floor: floor{1.00, 1.00, 0}},
 		{name: "variant b", text: "b", floor: floor{1.00, 0.98, 0}},
-		{name: "variant c", text: "c", floor: floor{0.97, 0.97, 0}},
+		{name: "variant c", text: "c", floor: floor{1.00, 1.00, 0}},
 		{name: "variant d", text: "d", floor: floor{0.97, 0.95, 0}},
-		{name: "variant e", text: "e", floor: floor{0.94, 0.89, 0}},
+		{name: "variant e", text: "e", floor: floor{0.95, 0.91, 0}},
 		// f was written unseen and scored 72.3% / 52.8% with 10 forced;
 		// below the 90% target and not yet free of forced figures.
-		{name: "variant f", text: "f", floor: floor{0.88, 0.80, 4}},
+		{name: "variant f", text: "f", floor: floor{0.88, 0.81, 4}},
 		// g was written unseen (by another hand, in another order) and scored
-		// 83.0% / 73.9% with 7 forced; below the target too.
-		{name: "variant g", text: "g", floor: floor{0.91, 0.84, 1}},
+		// 83.0% / 73.9% with 7 forced; still below the target.
+		{name: "variant g", text: "g", floor: floor{0.92, 0.86, 0}},
 	}
 	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {
