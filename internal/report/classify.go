@@ -1148,6 +1148,7 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 		}
 		start = end
 	}
+	d.listMajority(t, g, figs)
 	d.yearMembers(t, figs)
 	carryContext(t, g, figs, d.Codes.Dimensions)
 	for _, f := range figs {
@@ -1570,6 +1571,78 @@ var (
 // bracketParts leads from a figure's change to its parts: "15 (+1; 12
 // women, 3 men)".
 var bracketParts = regexp.MustCompile(`^\s*\([^()]*;\s*$`)
+
+// listMajority files the first figure of an item of a list set out one a
+// line under the indicator the first figures of most of the list's items
+// have (three fifths, four items at least), when its own guess is of another
+// kind: an item naming a new audience ("family physicians and nurses … —
+// Ministry of Health (95)") among items of persons trained is one more of
+// them, not a figure of the victims assisted the list's lead line ("… and
+// referral of victims") suggests. Its member comes from its own words, else
+// is proposed (for an indicator the codes file breaks down by one
+// dimension): an item of a list is no total.
+func (d *Draft) listMajority(t *Text, g *guesser, figs []*figure) {
+	lists := map[span][]*figure{} // the line leading into a list → the first figure of each of its items
+	seen := map[span]bool{}       // items already counted
+	for _, f := range figs {
+		sent := t.sentence(t.numbers[f.index].Start)
+		lead, ok := t.listLead(sent.start)
+		if !ok || seen[sent] {
+			continue
+		}
+		seen[sent] = true
+		lists[lead] = append(lists[lead], f)
+	}
+	for _, items := range lists {
+		if len(items) < 4 {
+			continue
+		}
+		count := map[string]int{}
+		for _, f := range items {
+			count[f.obs.Indicator]++
+		}
+		major := ""
+		for ind, n := range count {
+			if 5*n >= 3*len(items) && !isProposed(ind) {
+				major = ind
+			}
+		}
+		k := slices.IndexFunc(g.indicators, func(i dataset.Indicator) bool { return i.Code == major })
+		if k < 0 {
+			continue
+		}
+		for _, f := range items {
+			if f.obs.Indicator == major || kind(g.indicators[k]) == kindOf(f.obs.Indicator, d) {
+				continue
+			}
+			f.notes = append(f.notes, fmt.Sprintf("an item of a list whose other items are %s", major))
+			f.obs.Indicator = major
+			if r := slices.IndexFunc(f.ranked, func(r scored) bool { return r.index == k }); r > 0 {
+				f.ranked[0], f.ranked[r] = f.ranked[r], f.ranked[0]
+			}
+			f.obs.Coordinates, f.spelt = g.coordinates(major, f.own, d.Codes.Dimensions)
+			if len(f.obs.Coordinates) > 0 || len(g.dims[major]) != 1 {
+				continue
+			}
+			if label := t.label(f.own); label != "" {
+				dim := g.dims[major][0]
+				d.setMember(f, dim, d.propose(dim, label, f.obs.Source.Quote))
+				f.spelt[dim] = true
+				f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim + " member"})
+			}
+		}
+	}
+}
+
+// kindOf is the kind of a known or proposed indicator.
+func kindOf(code string, d *Draft) string {
+	for _, ind := range d.Codes.Indicators {
+		if ind.Code == code {
+			return kind(ind)
+		}
+	}
+	return ""
+}
 
 // newNamedMembers reads a figure after a name in quotation marks the code
 // lists do not have, followed by the words that end the names of members of
