@@ -552,10 +552,10 @@ func (t *Text) partWhole(i int, reasons []string) (skip span, whole int) {
 // indicator: "Russian Federation" for "6 in the Russian Federation".
 func (t *Text) label(w ownWords) string {
 	s := w.after
-	if len(t.words(s)) == 0 || w.follows && len(t.words(s)) == 0 {
-		s = w.before
+	if !letters.MatchString(t.norm[s.start:s.end]) {
+		s = w.before // "… — Ministry of Health (95)": its words are before it
 	}
-	words := strings.Fields(strings.Trim(t.norm[s.start:s.end], " ,;:.()■-–—"))
+	words := strings.Fields(strings.Trim(t.norm[s.start:s.end], " ,;:.()■•-–—"))
 	for len(words) > 0 && (stopWords[strings.ToLower(words[0])] || strings.Trim(words[0], "()+-–0123456789,;") == "") {
 		words = words[1:]
 	}
@@ -1579,8 +1579,8 @@ var bracketParts = regexp.MustCompile(`^\s*\([^()]*;\s*$`)
 // Ministry of Health (95)") among items of persons trained is one more of
 // them, not a figure of the victims assisted the list's lead line ("… and
 // referral of victims") suggests. Its member comes from its own words, else
-// is proposed (for an indicator the codes file breaks down by one
-// dimension): an item of a list is no total.
+// is proposed in the dimension the list's other items vary in: an item of a
+// list is no total.
 func (d *Draft) listMajority(t *Text, g *guesser, figs []*figure) {
 	lists := map[span][]*figure{} // the line leading into a list → the first figure of each of its items
 	seen := map[span]bool{}       // items already counted
@@ -1621,11 +1621,24 @@ func (d *Draft) listMajority(t *Text, g *guesser, figs []*figure) {
 				f.ranked[0], f.ranked[r] = f.ranked[r], f.ranked[0]
 			}
 			f.obs.Coordinates, f.spelt = g.coordinates(major, f.own, d.Codes.Dimensions)
-			if len(f.obs.Coordinates) > 0 || len(g.dims[major]) != 1 {
+			dims := map[string]int{} // the dimension the list's other items vary in
+			for _, e := range items {
+				for _, c := range e.obs.Coordinates {
+					if e.spelt[c.Dimension] {
+						dims[c.Dimension]++
+					}
+				}
+			}
+			dim, most := "", 1
+			for code, n := range dims {
+				if n > most || n == most && code < dim {
+					dim, most = code, n
+				}
+			}
+			if len(f.obs.Coordinates) > 0 || dim == "" {
 				continue
 			}
 			if label := t.label(f.own); label != "" {
-				dim := g.dims[major][0]
 				d.setMember(f, dim, d.propose(dim, label, f.obs.Source.Quote))
 				f.spelt[dim] = true
 				f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim + " member"})
