@@ -796,6 +796,7 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	f.own.numbers = f.ownNumbers()
 	_, whole := t.partWhole(f.index, reasons)
 	f.ranked = g.rankFigure(t, f.index, end, reasons)
+	g.favourNamedMembers(f, dims)
 	f.kinds, _ = g.countedKinds(t, f.index, reasons)
 	if whole >= 0 && len(f.ranked) > 1 && f.ranked[1].score > 0 {
 		// A part and its whole are counted by different indicators: where
@@ -893,6 +894,35 @@ func distinct(a, b, words map[string]bool) int {
 		}
 	}
 	return n
+}
+
+// memberWeight is how much more likely an indicator is when the figure's own
+// words name a member of a dimension it is broken down by, whole.
+const memberWeight = 1.5
+
+// favourNamedMembers raises the indicators broken down by a dimension whose
+// member the figure's own words name whole ("employment of persons under
+// 15: three cases": a labour violation, so cases of labour violations, not
+// criminal cases).
+func (g *guesser) favourNamedMembers(f *figure, dims []dataset.Dimension) {
+	named := map[string]bool{}
+	for _, d := range dims {
+		if _, score := g.memberIn(d, f.own, f.own.terms, false); score >= wholeName {
+			named[d.Code] = true
+		}
+	}
+	if len(named) == 0 {
+		return
+	}
+	for k := range f.ranked {
+		for _, dim := range g.dims[g.indicators[f.ranked[k].index].Code] {
+			if named[dim] {
+				f.ranked[k].score *= memberWeight
+				break
+			}
+		}
+	}
+	sort.SliceStable(f.ranked, func(a, b int) bool { return f.ranked[a].score > f.ranked[b].score })
 }
 
 // rankFigure ranks the indicators for the figure at i, written up to end:
