@@ -712,8 +712,9 @@ func (g *guesser) coordinates(indicator string, w ownWords, dims []dataset.Dimen
 
 // leadMember is, for an indicator the codes file only ever breaks down and
 // by one short dimension (work permits issued or extended), the member of
-// that dimension whose own word (one no other member's name has) stands
-// nearest before the figure in its sentence, else nearest after it: "Work
+// that dimension whose own word (one no other member's name has) the
+// figure's own words use, else the one whose word stands nearest before the
+// figure in its sentence, else nearest after it: "Work
 // permits were issued … to 4,380 foreign nationals and extended for
 // 5,240". "" when its sentence names none.
 func (g *guesser) leadMember(t *Text, f *figure, dims []dataset.Dimension) (string, string) {
@@ -748,6 +749,13 @@ func (g *guesser) leadMember(t *Text, f *figure, dims []dataset.Dimension) (stri
 	}
 	n := t.numbers[f.index]
 	sent := t.sentence(n.Start)
+	for _, s := range []span{f.own.before, f.own.after} {
+		for _, w := range t.words(s) {
+			if m := names(w); m != "" {
+				return m, used[0] // its own words first: "… 3,400 brochures were given to the seminar participants"
+			}
+		}
+	}
 	before := t.words(span{sent.start, n.Start})
 	for k := len(before) - 1; k >= 0; k-- {
 		if m := names(before[k]); m != "" {
