@@ -1894,7 +1894,11 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	if len(o.Coordinates) > 0 {
 		for k := len(d.Observations) - 1; k >= 0; k-- {
 			e := &d.Observations[k]
-			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) {
+			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) &&
+				!(f.kinds != nil && !f.kinds[kindOf(e.Indicator, d)]) {
+				// (A figure whose counted noun is of another kind than the
+				// earlier one's restates nothing: "two (+1) criminal cases"
+				// are no "two (+1) acts of forced labour".)
 				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
 				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
 				return false
