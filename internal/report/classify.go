@@ -163,6 +163,19 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 			break
 		}
 	}
+	if bare := strings.TrimSpace(t.norm[w.before.start:n.Start]); bare != "" && stopWords[strings.ToLower(bare)] && w.before.start > sent.start {
+		// "… the Republic of Türkiye, with 55 victims": a figure its own
+		// clause only joins by a preposition is said of the clause before.
+		from := sent.start // the clause before: from the boundary before it
+		for _, b := range t.boundaries(sent) {
+			if b.pos < w.before.start-1 && b.end < w.before.start {
+				from = b.end
+			}
+		}
+		if !t.holdsFigure(span{from, w.before.start}, reasons) {
+			w.before.start = from
+		}
+	}
 	for k := i - 1; k >= 0 && t.numbers[k].End > w.before.start; k-- {
 		if reasons[k] == "" && !t.numbers[k].Change {
 			w.before.start = t.numbers[k].End
