@@ -591,11 +591,18 @@ var digitRun = regexp.MustCompile(`\d+`)
 // "(customs)". A report may name the member without it.
 var bracketed = regexp.MustCompile(`\s*\([^)]*\)`)
 
+// describedAs is the name a member's description gives it in brackets at
+// its end: "The capital city (Baku)".
+var describedAs = regexp.MustCompile(`\(([\pL][\pL\s'’-]*)\)\s*\.?$`)
+
 func forms(m dataset.Member) []memberForm {
 	var out []memberForm
 	names := append([]string{m.Name}, m.Synonyms...)
 	if short := bracketed.ReplaceAllString(m.Name, ""); short != m.Name && strings.TrimSpace(short) != "" {
 		names = append(names, short)
+	}
+	if aside := describedAs.FindStringSubmatch(m.Description); aside != nil && !strings.HasPrefix(m.Description, "REVIEW") {
+		names = append(names, aside[1]) // "The capital city (Baku)": the report may name it so
 	}
 	for _, name := range names {
 		f := memberForm{name: name, terms: termSet(name), numbers: map[string]bool{}}
