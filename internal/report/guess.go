@@ -296,7 +296,7 @@ func nounPhrase(s string) (head, key string) {
 		word := strings.TrimRight(w, ",.;:)”\"")
 		lw := strings.ToLower(word)
 		if k == unitWords+1 || stopWords[lw] || notNoun[lw] || !wordOnly.MatchString(word) ||
-			len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing")) {
+			len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing")) && !(k == 0 && adjective.MatchString(lw) && word == w && k+1 < len(fields) && wordOnly.MatchString(strings.TrimRight(fields[k+1], ",.;:)”\"")) && !stopWords[strings.ToLower(fields[k+1])]) {
 			break // "children deprived of …", "3 (+1) acts involving …"
 		}
 		head = word
@@ -329,6 +329,10 @@ func nounPhrase(s string) (head, key string) {
 	}
 	return head, key
 }
+
+// adjective is an -ised or -ized word that, right after a figure and before
+// a noun, qualifies it: "12 specialised NGOs".
+var adjective = regexp.MustCompile(`i[sz]ed$`)
 
 // ruleOut lowers the indicators of another kind than those the figure's
 // counted words allow (countedKinds): 64 medical workers trained are no
