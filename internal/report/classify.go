@@ -304,6 +304,21 @@ func (t *Text) labelled(i, end int, reasons []string) (span, bool) {
 		to = max(to-20, stop) + m[0] // "…: around two thousand eight hundred": the qualifier is the figure's
 	}
 	label := t.labelBefore(stop, to)
+	if stop == sent.start && t.row(sent.start) {
+		// "- young people, Ministry of Youth and Sports: 175": the only
+		// figure of an item set out one a line has the item's words, back
+		// to its mark, commas and all.
+		whole := t.trim(span{sent.start, sent.start + len(labelMark.ReplaceAllString(t.norm[sent.start:to], ""))})
+		for whole.start < whole.end && strings.ContainsRune("-–—•■*", rune(t.norm[whole.start])) {
+			whole.start++
+		}
+		if strings.HasPrefix(t.norm[whole.start:whole.end], "•") {
+			whole.start += len("•")
+		}
+		if w := t.trim(whole); !strings.ContainsAny(t.norm[w.start:w.end], ":;") {
+			label = w
+		}
+	}
 	words := strings.Fields(t.norm[label.start:label.end])
 	if len(words) == 0 {
 		return span{}, false
