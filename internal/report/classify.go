@@ -108,6 +108,9 @@ type ownWords struct {
 	// own words only begin to name ("Awareness-raising seminars were held
 	// …, where 2,400 brochures were handed out to participants").
 	lead map[string]bool
+	// pairs are the pairs of meaningful words its own words write side by
+	// side, folded: "forced begging".
+	pairs []string
 }
 
 // toNext is the clause leading into a figure by a preposition after another
@@ -247,6 +250,18 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 		leadFrom = t.sentence(sent.start - 2).start
 	}
 	w.lead = termSet(t.norm[leadFrom:w.before.start])
+	own := []span{w.after}
+	if !w.follows {
+		own = append(own, w.before)
+	}
+	for _, s := range own {
+		words := letters.FindAllString(fold(t.norm[s.start:s.end]), -1)
+		for k := 0; k+1 < len(words); k++ {
+			if !stopWords[words[k]] && !stopWords[words[k+1]] {
+				w.pairs = append(w.pairs, words[k]+" "+words[k+1])
+			}
+		}
+	}
 	w.numbers = map[string]bool{}
 	spans := []span{w.after}
 	if !w.follows {
@@ -714,6 +729,12 @@ func (g *guesser) memberIn(d dataset.Dimension, w ownWords, words map[string]boo
 			}
 			matched, total := matchedWords+nums, len(f.terms)+len(f.numbers)
 			ok := total > 0 && (anchor || !anchored) && (matched == total && len(f.numbers) == 0 || matched >= 2 && 5*matched >= 3*total && len(f.numbers) == 0 ||
+				// Two words of the name side by side, as the name writes
+				// them: "5 for forced begging" of "Criminal activities,
+				// forced begging or other purposes".
+				!anchored && len(f.numbers) == 0 && slices.ContainsFunc(w.pairs, func(p string) bool {
+					return strings.Contains(" "+strings.Join(letters.FindAllString(fold(f.name), -1), " ")+" ", " "+p+" ")
+				}) ||
 				len(f.numbers) > 0 && nums == len(f.numbers) && len(f.numbers) == len(w.numbers) && matchedWords+nums > 0)
 			// A name matched whole beats one matched in part ("On-site
 			// inspections at construction sites" over a name whose bracketed
