@@ -334,10 +334,10 @@ func TestClassificationAccuracy(t *testing.T) {
 		{name: "variant e", text: "e", floor: floor{0.95, 0.91, 0}},
 		// f was written unseen and scored 72.3% / 52.8% with 10 forced;
 		// below the 90% target and not yet free of forced figures.
-		{name: "variant f", text: "f", floor: floor{0.92, 0.84, 2}},
+		{name: "variant f", text: "f", floor: floor{0.92, 0.86, 2}},
 		// g was written unseen (by another hand, in another order) and scored
-		// 83.0% / 73.9% with 7 forced; still below the target.
-		{name: "variant g", text: "g", floor: floor{0.92, 0.87, 0}},
+		// 83.0% / 73.9% with 7 forced.
+		{name: "variant g", text: "g", floor: floor{0.93, 0.90, 0}},
 	}
 	var wrong, wrongFlagged, right, rightFlagged int
 	for _, ed := range editions {
