@@ -206,8 +206,7 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 			// indicators are never broken down by read each of their rows
 			// to find none (11 s for the largest world indicator). The
 			// tally knows the sets there are; asked once, before any row.
-			gate := "EXISTS (SELECT 1 FROM observation_tally t WHERE t.n > 0 AND t.dimensions = " +
-				arg(strings.Join(slices.Sorted(slices.Values(f.ExactlyBy)), ";"))
+			gate := "EXISTS (SELECT 1 FROM observation_tally t WHERE t.n > 0 AND t.dimensions = " + arg(dimensionSet(f.ExactlyBy))
 			if len(f.Indicators) > 0 {
 				gate += " AND t.indicator_id = ANY(" + idsOf("indicator", "code", arg(pq.Array(f.Indicators))) + ")"
 			}
@@ -263,6 +262,12 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 // value of the array parameter param: computed once for the statement.
 func idsOf(table, column, param string) string {
 	return "ARRAY(SELECT id FROM " + table + " WHERE " + column + " = ANY(" + param + "))"
+}
+
+// dimensionSet is dims as the tally's dimensions column writes a set of
+// dimensions: in code order, as the coordinate key lists them, joined by ";".
+func dimensionSet(dims []string) string {
+	return strings.Join(slices.Sorted(slices.Values(dims)), ";")
 }
 
 func exactlyByPattern(dims []string) string {
@@ -445,7 +450,7 @@ func tallyWhere(ctx context.Context, f dataset.Filter, args []any) (string, []an
 	f.ExactlyBy = nil
 	_, clause, args := where(ctx, f, args)
 	if exactly != nil {
-		args = append(args, strings.Join(slices.Sorted(slices.Values(exactly)), ";"))
+		args = append(args, dimensionSet(exactly))
 		clause += " AND o.dimensions = $" + strconv.Itoa(len(args))
 	}
 	return clause, args
