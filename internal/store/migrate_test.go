@@ -238,3 +238,24 @@ func TestMigrateRelations(t *testing.T) {
 		t.Errorf("%d rows took the new revision; want every row kept with its own", got)
 	}
 }
+
+// TestMigrateConcurrently starts several migrations of one database at once,
+// as replicas starting together do: each must succeed (the grants on the
+// same objects, side by side, failed with "tuple concurrently updated").
+func TestMigrateConcurrently(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.DSN(t)
+	if err := store.MigrateDown(ctx, dsn); err != nil {
+		t.Fatal(err)
+	}
+	const replicas = 6
+	errs := make(chan error, replicas)
+	for range replicas {
+		go func() { errs <- store.Migrate(ctx, dsn) }()
+	}
+	for range replicas {
+		if err := <-errs; err != nil {
+			t.Errorf("a replica's migration: %v", err)
+		}
+	}
+}

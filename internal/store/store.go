@@ -494,11 +494,26 @@ func Migrate(ctx context.Context, dsn string) error {
 		return fmt.Errorf("open database for roles: %w", err)
 	}
 	defer db.Close()
+	// Replicas starting together migrate together: golang-migrate locks
+	// its own steps, and this lock the grants, which PostgreSQL refuses to
+	// run side by side on one object ("tuple concurrently updated").
+	lock, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect for roles: %w", err)
+	}
+	defer lock.Close()
+	if _, err := lock.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, rolesLockKey); err != nil {
+		return fmt.Errorf("lock roles: %w", err)
+	}
+	defer lock.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, rolesLockKey) //nolint:errcheck // closing the session frees it too
 	if err := ensureRoles(ctx, db); err != nil {
 		return fmt.Errorf("migrate roles: %w", err)
 	}
 	return nil
 }
+
+// rolesLockKey serialises Migrate's grants (loadLockKey's neighbour).
+const rolesLockKey = loadLockKey + 1
 
 // MigrateDown removes every table the migrations created.
 func MigrateDown(ctx context.Context, dsn string) error {
