@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -257,7 +258,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		status = http.StatusServiceUnavailable
 		info.outcome, info.code = outcomeUnavailable, string(dataset.ErrDatabaseUnavailable)
 	}
-	body := marshalJSON(resp)
+	body := responseBody(resp)
 	if cacheable && status == http.StatusOK && len(resp.Errors) == 0 {
 		t.cache.put(key, body)
 	}
@@ -451,6 +452,38 @@ func reject(w http.ResponseWriter, media string, status int, msg string) {
 }
 
 func writeJSON(w io.Writer, v any) { w.Write(marshalJSON(v)) }
+
+// responseBody is json.Marshal(resp) without re-reading the data: Marshal
+// validates and compacts a json.RawMessage byte by byte, a tenth of the CPU
+// of a page of 100 observations. gqlgen writes the data compact and valid,
+// so it goes in as it is, HTML-escaped as Marshal escapes it (the same
+// bytes). A response of an incremental delivery (label, path, hasNext),
+// which this transport does not send, is marshalled whole.
+func responseBody(resp *graphql.Response) []byte {
+	if resp.Label != "" || resp.Path != nil || resp.HasNext != nil {
+		return marshalJSON(resp)
+	}
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 256)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		b.WriteString(`"errors":`)
+		b.Write(marshalJSON(resp.Errors))
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	if resp.Data == nil {
+		b.WriteString("null")
+	} else {
+		json.HTMLEscape(&b, resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		b.WriteString(`,"extensions":`)
+		b.Write(marshalJSON(resp.Extensions))
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
 
 func marshalJSON(v any) []byte {
 	b, err := json.Marshal(v)
