@@ -214,11 +214,14 @@ func (a *Admission) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 
 type budgetKey struct{}
 
-// budget counts the field values of one response.
-type budget struct{ values atomic.Int64 }
+// budget counts the field values of one response against its limit.
+type budget struct {
+	values atomic.Int64
+	limit  int64
+}
 
 func (a *Admission) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, budgetKey{}, &budget{}))
+	return next(context.WithValue(ctx, budgetKey{}, &budget{limit: int64(a.Limits.Values)}))
 }
 
 // InterceptField stops execution once the response holds its budget of
@@ -229,11 +232,25 @@ func (a *Admission) InterceptField(ctx context.Context, next graphql.Resolver) (
 		// The server sets the deadline with a coded cause (TIMEOUT).
 		return nil, context.Cause(ctx)
 	}
-	if b, ok := ctx.Value(budgetKey{}).(*budget); ok && b.values.Add(1) > int64(a.Limits.Values) {
+	if !reserve(ctx, 1) {
 		return nil, &dataset.Error{Code: CodeResponseLimit, Message: fmt.Sprintf(
 			"the response would hold more than %d values; ask for smaller pages or fewer fields", a.Limits.Values)}
 	}
 	return next(ctx)
+}
+
+// reserve takes n values of the response's budget, or none if it has fewer
+// left (a request run without Admission has no budget).
+func reserve(ctx context.Context, n int64) bool {
+	b, ok := ctx.Value(budgetKey{}).(*budget)
+	if !ok {
+		return true
+	}
+	if b.values.Add(n) > b.limit {
+		b.values.Add(-n)
+		return false
+	}
+	return true
 }
 
 // InterceptResponse reports the cost and caps the errors.

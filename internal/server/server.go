@@ -64,6 +64,10 @@ type Config struct {
 	// (__schema, __type), "did you mean" suggestions in validation errors,
 	// and the GraphiQL page at /.
 	NoIntrospection, NoFieldSuggestions, NoGraphiQL bool
+	// NoPageWriter leaves every page of observations to gqlgen's own
+	// execution (graph.PageWriter writes the pages it covers in one pass):
+	// the switch to throw should the two ever answer differently.
+	NoPageWriter bool
 	// Load shedding: at most MaxConcurrent GraphQL requests execute at once
 	// (default 32, twice the database pool); up to MaxQueued more wait up to
 	// QueueWait (default 64 and 2 s) for a slot, the rest get 503 with
@@ -169,7 +173,7 @@ func New(cfg Config) http.Handler {
 		}
 	}
 	exec := graph.NewExecutableSchema(graph.Config{Resolvers: res})
-	gql := res.WithLoaders(graphQLHandler(exec, cfg, limits, cache, func(ctx context.Context) (dataset.Version, error) {
+	gql := res.WithLoaders(graphQLHandler(exec, res, cfg, limits, cache, func(ctx context.Context) (dataset.Version, error) {
 		c, err := res.Catalogs.Get(ctx)
 		if err != nil {
 			return dataset.Version{}, err
@@ -223,7 +227,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 
 // graphQLHandler serves exec; version gives the dataset version that GET
 // answers' validators derive from.
-func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimits, cache *responseCache, version func(context.Context) (dataset.Version, error)) http.Handler {
+func graphQLHandler(exec graphql.ExecutableSchema, resolvers graph.ResolverRoot, cfg Config, limits *rateLimits, cache *responseCache, version func(context.Context) (dataset.Version, error)) http.Handler {
 	log := cfg.Logger
 	srv := handler.New(exec)
 	// GET and POST per the GraphQL-over-HTTP spec draft (transport.go);
@@ -238,6 +242,11 @@ func graphQLHandler(exec graphql.ExecutableSchema, cfg Config, limits *rateLimit
 	// Before admission, which parses the document the hash stands for.
 	srv.Use(newPersistedQueries())
 	srv.Use(&graph.Admission{Limits: cfg.Limits, Introspection: !cfg.NoIntrospection, Cache: docs})
+	if !cfg.NoPageWriter {
+		// After admission: a page it writes is one field to the deadline
+		// and takes its values from the budget at once.
+		srv.Use(graph.PageWriter{Resolvers: resolvers})
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "resolver panicked", "panic", fmt.Sprint(v), "operation", operationName(ctx))

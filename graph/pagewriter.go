@@ -1,0 +1,487 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/shopspring/decimal"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"indicators/graph/model"
+	"indicators/graph/scalar"
+	"indicators/internal/dataset"
+)
+
+// PageWriter writes a page of observations (any field whose value is an
+// ObservationConnection) in one pass over its rows, where gqlgen would
+// execute each field of each row on its own.
+//
+// Why: gqlgen gives every field it executes a FieldContext, a context, a
+// turn through the field middleware, a marshaler and, for an object, a
+// field set and a deferred group with its path: some fifteen allocations a
+// field. A page of 100 rows with nested code-list objects is some 3,500
+// fields, so a page cost twenty times one cell, almost all of it in that
+// machinery (docs/benchmarks.md). The writer covers the fields of an
+// observation and of the code-list objects it nests whose resolvers read
+// only the row and the catalog, and it calls those same resolvers: what a
+// field answers is still decided in one place. A selection with any other
+// field (one that reads other rows, such as `previous`, or one with
+// arguments the writer does not read), a resolver's error, a null where
+// the schema wants a value, @defer, a passed deadline or a value budget the
+// page would overrun leave the page to gqlgen, which answers it in full,
+// errors and paths included. TestPageWriterAnswersAsGqlgen holds the two to
+// the same bytes.
+type PageWriter struct{ Resolvers ResolverRoot }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+} = PageWriter{}
+
+func (PageWriter) ExtensionName() string                          { return "PageWriter" }
+func (PageWriter) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+// InterceptField resolves the field as usual and, when it resolved to a
+// page the writer covers, answers with the page's JSON.
+func (p PageWriter) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	conn, ok := res.(*model.ObservationConnection)
+	if err != nil || !ok || conn == nil || ctx.Err() != nil {
+		return res, err
+	}
+	fc := graphql.GetFieldContext(ctx)
+	w := p.writer(ctx)
+	w.connection(fc.Field.Selections, conn)
+	if w.failed || !reserve(ctx, w.values) {
+		return res, nil
+	}
+	return graphql.WriterFunc(func(out io.Writer) { _, _ = out.Write(w.buf.Bytes()) }), nil
+}
+
+func (p PageWriter) writer(ctx context.Context) *pageWriter {
+	r := p.Resolvers
+	return &pageWriter{
+		ctx: ctx, oc: graphql.GetOperationContext(ctx),
+		observation: r.Observation(), indicator: r.Indicator(), agency: r.Agency(), refArea: r.RefArea(),
+		unit: r.Unit(), dimension: r.Dimension(), member: r.Member(), coordinate: r.Coordinate(),
+		period: r.Period(), source: r.Source(),
+	}
+}
+
+// pageWriter writes one page. failed is set at the first thing it does not
+// cover; what it wrote by then is dropped.
+type pageWriter struct {
+	ctx    context.Context
+	oc     *graphql.OperationContext
+	buf    bytes.Buffer
+	values int64 // fields written, as the value budget counts them
+	failed bool
+
+	observation ObservationResolver
+	indicator   IndicatorResolver
+	agency      AgencyResolver
+	refArea     RefAreaResolver
+	unit        UnitResolver
+	dimension   DimensionResolver
+	member      MemberResolver
+	coordinate  CoordinateResolver
+	period      PeriodResolver
+	source      SourceResolver
+}
+
+// object writes the fields sel collects for an object of the given
+// implementors; field writes one field's value and says whether it covers
+// the field.
+func (w *pageWriter) object(sel ast.SelectionSet, implementors []string, typeName string, field func(f graphql.CollectedField) bool) {
+	if w.failed {
+		return
+	}
+	w.buf.WriteByte('{')
+	for i, f := range graphql.CollectFields(w.oc, sel, implementors) {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.quoted(f.Alias)
+		w.buf.WriteByte(':')
+		switch {
+		case f.IsDeferred():
+			w.failed = true
+		case f.Name == "__typename":
+			w.quoted(typeName)
+		default:
+			w.values++
+			if !field(f) {
+				w.failed = true
+			}
+		}
+		if w.failed {
+			return
+		}
+	}
+	w.buf.WriteByte('}')
+}
+
+func (w *pageWriter) connection(sel ast.SelectionSet, c *model.ObservationConnection) {
+	w.object(sel, observationConnectionImplementors, "ObservationConnection", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "edges":
+			w.list(len(c.Edges), func(i int) {
+				e := &c.Edges[i]
+				w.object(f.Selections, observationEdgeImplementors, "ObservationEdge", func(f graphql.CollectedField) bool {
+					switch f.Name {
+					case "cursor":
+						w.quoted(e.Cursor)
+					case "node":
+						w.observationObject(f.Selections, e.Node)
+					default:
+						return false
+					}
+					return true
+				})
+			})
+		case "nodes":
+			w.list(len(c.Nodes), func(i int) { w.observationObject(f.Selections, &c.Nodes[i]) })
+		case "pageInfo":
+			info := c.PageInfo
+			w.object(f.Selections, pageInfoImplementors, "PageInfo", func(f graphql.CollectedField) bool {
+				switch f.Name {
+				case "hasNextPage":
+					w.boolean(info.HasNextPage)
+				case "hasPreviousPage":
+					w.boolean(info.HasPreviousPage)
+				case "startCursor":
+					w.optionalStr(info.StartCursor, nil)
+				case "endCursor":
+					w.optionalStr(info.EndCursor, nil)
+				default:
+					return false
+				}
+				return true
+			})
+		case "totalCount":
+			graphql.MarshalInt(c.TotalCount).MarshalGQL(&w.buf)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) observationObject(sel ast.SelectionSet, o *dataset.Observation) {
+	ctx, r := w.ctx, w.observation
+	w.object(sel, observationImplementors, "Observation", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, o))
+		case "indicator":
+			if v, err := r.Indicator(ctx, o); w.present(v != nil, err) {
+				w.indicatorObject(f.Selections, v)
+			}
+		case "refArea":
+			if v, err := r.RefArea(ctx, o); w.present(v != nil, err) {
+				w.refAreaObject(f.Selections, v)
+			}
+		case "period":
+			w.periodObject(f.Selections, &o.Period)
+		case "value":
+			w.optionalDecimal(r.Value(ctx, o))
+		case "statedChange":
+			w.optionalDecimal(r.StatedChange(ctx, o))
+		case "unit":
+			if v, err := r.Unit(ctx, o); w.present(v != nil, err) {
+				w.unitObject(f.Selections, v)
+			}
+		case "qualifier":
+			w.enum(marshalNQualifier2indicatorsᚋinternalᚋdatasetᚐQualifier[o.Qualifier])
+		case "status":
+			w.enum(marshalNObservationStatus2indicatorsᚋinternalᚋdatasetᚐStatus[o.Status])
+		case "agency":
+			if v, err := r.Agency(ctx, o); w.present(v != nil, err) {
+				w.agencyObject(f.Selections, v)
+			}
+		case "coordinates":
+			w.list(len(o.Coordinates), func(i int) { w.coordinateObject(f.Selections, &o.Coordinates[i]) })
+		case "source":
+			if v, err := r.Source(ctx, o); w.present(v != nil, err) {
+				w.sourceObject(f.Selections, v)
+			}
+		case "note":
+			w.optionalStr(r.Note(ctx, o))
+		case "restricted":
+			w.boolean(o.Restricted)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) indicatorObject(sel ast.SelectionSet, v *dataset.Indicator) {
+	ctx, r := w.ctx, w.indicator
+	w.object(sel, indicatorImplementors, "Indicator", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, v))
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(r.Name(ctx, v, w.lang(f)))
+		case "description":
+			w.text(r.Description(ctx, v, w.lang(f)))
+		case "unit":
+			if u, err := r.Unit(ctx, v); w.present(u != nil, err) {
+				w.unitObject(f.Selections, u)
+			}
+		case "theme":
+			w.enum(marshalNTheme2indicatorsᚋinternalᚋdatasetᚐTheme[v.Theme])
+		case "restricted":
+			w.boolean(v.Restricted)
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) agencyObject(sel ast.SelectionSet, v *dataset.Agency) {
+	ctx, r := w.ctx, w.agency
+	w.object(sel, agencyImplementors, "Agency", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, v))
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(r.Name(ctx, v, w.lang(f)))
+		case "shortName":
+			w.optionalStr(r.ShortName(ctx, v, w.lang(f)))
+		case "kind":
+			w.enum(marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind[v.Kind])
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) refAreaObject(sel ast.SelectionSet, v *dataset.RefArea) {
+	ctx, r := w.ctx, w.refArea
+	w.object(sel, refAreaImplementors, "RefArea", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, v))
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(r.Name(ctx, v, w.lang(f)))
+		case "iso2":
+			w.optionalStr(r.Iso2(ctx, v))
+		case "iso3":
+			w.optionalStr(r.Iso3(ctx, v))
+		case "m49":
+			w.optionalStr(r.M49(ctx, v))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) unitObject(sel ast.SelectionSet, v *dataset.Unit) {
+	w.object(sel, unitImplementors, "Unit", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(w.unit.Name(w.ctx, v, w.lang(f)))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) coordinateObject(sel ast.SelectionSet, v *dataset.Coordinate) {
+	ctx := w.ctx
+	w.object(sel, coordinateImplementors, "Coordinate", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "dimension":
+			if d, err := w.coordinate.Dimension(ctx, v); w.present(d != nil, err) {
+				w.dimensionObject(f.Selections, d)
+			}
+		case "member":
+			if m, err := w.coordinate.Member(ctx, v); w.present(m != nil, err) {
+				w.memberObject(f.Selections, m)
+			}
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) dimensionObject(sel ast.SelectionSet, v *dataset.Dimension) {
+	ctx, r := w.ctx, w.dimension
+	w.object(sel, dimensionImplementors, "Dimension", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, v))
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(r.Name(ctx, v, w.lang(f)))
+		case "description":
+			w.optionalStr(r.Description(ctx, v, w.lang(f)))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) memberObject(sel ast.SelectionSet, v *dataset.Member) {
+	ctx, r := w.ctx, w.member
+	w.object(sel, memberImplementors, "Member", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "id":
+			w.id(r.ID(ctx, v))
+		case "code":
+			w.quoted(v.Code)
+		case "name":
+			w.text(r.Name(ctx, v, w.lang(f)))
+		case "description":
+			w.optionalStr(r.Description(ctx, v, w.lang(f)))
+		case "iso2":
+			w.optionalStr(r.Iso2(ctx, v))
+		case "iso3":
+			w.optionalStr(r.Iso3(ctx, v))
+		case "m49":
+			w.optionalStr(r.M49(ctx, v))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) periodObject(sel ast.SelectionSet, v *dataset.Period) {
+	w.object(sel, periodImplementors, "Period", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "start":
+			graphql.MarshalInt(v.Start).MarshalGQL(&w.buf)
+		case "end":
+			graphql.MarshalInt(v.End).MarshalGQL(&w.buf)
+		case "label":
+			w.text(w.period.Label(w.ctx, v))
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) sourceObject(sel ast.SelectionSet, v *dataset.Observation) {
+	ctx, r := w.ctx, w.source
+	w.object(sel, sourceImplementors, "Source", func(f graphql.CollectedField) bool {
+		switch f.Name {
+		case "section":
+			w.text(r.Section(ctx, v))
+		case "quote":
+			w.optionalStr(r.Quote(ctx, v))
+		case "dataFileLine":
+			line, err := r.DataFileLine(ctx, v)
+			switch {
+			case !w.present(true, err):
+			case line == nil:
+				w.buf.WriteString("null")
+			default:
+				graphql.MarshalInt(*line).MarshalGQL(&w.buf)
+			}
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+func (w *pageWriter) list(n int, element func(i int)) {
+	w.buf.WriteByte('[')
+	for i := 0; i < n && !w.failed; i++ {
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		element(i)
+	}
+	w.buf.WriteByte(']')
+}
+
+// present says whether a resolver gave what the field may answer: no
+// error, and a value where the schema wants one (gqlgen would answer an
+// error there).
+func (w *pageWriter) present(ok bool, err error) bool {
+	if err != nil || !ok {
+		w.failed = true
+	}
+	return !w.failed
+}
+
+// lang is a name's lang argument, as gqlgen would pass it.
+func (w *pageWriter) lang(f graphql.CollectedField) *string {
+	if len(f.Arguments) == 0 {
+		return nil
+	}
+	switch v := f.ArgumentMap(w.oc.Variables)["lang"].(type) {
+	case nil:
+		return nil
+	case string:
+		return &v
+	default:
+		w.failed = true
+		return nil
+	}
+}
+
+func (w *pageWriter) quoted(s string) { graphql.MarshalString(s).MarshalGQL(&w.buf) }
+
+func (w *pageWriter) text(s string, err error) {
+	if w.present(true, err) {
+		w.quoted(s)
+	}
+}
+
+func (w *pageWriter) id(s string, err error) {
+	if w.present(true, err) {
+		graphql.MarshalID(s).MarshalGQL(&w.buf)
+	}
+}
+
+// enum writes an enum value's name; "" is a value gqlgen's map lacks.
+func (w *pageWriter) enum(name string) {
+	if w.present(name != "", nil) {
+		w.quoted(name)
+	}
+}
+
+func (w *pageWriter) boolean(b bool) { graphql.MarshalBoolean(b).MarshalGQL(&w.buf) }
+
+func (w *pageWriter) optionalStr(s *string, err error) {
+	switch {
+	case !w.present(true, err):
+	case s == nil:
+		w.buf.WriteString("null")
+	default:
+		w.quoted(*s)
+	}
+}
+
+func (w *pageWriter) optionalDecimal(d *decimal.Decimal, err error) {
+	switch {
+	case !w.present(true, err):
+	case d == nil:
+		w.buf.WriteString("null")
+	default:
+		scalar.MarshalDecimal(*d).MarshalGQL(&w.buf)
+	}
+}
