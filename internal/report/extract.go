@@ -153,6 +153,11 @@ var (
 	betweenBefore = regexp.MustCompile(`(?i)\bbetween\s$`)
 	andNumber     = regexp.MustCompile(`^\s(?:and|to)\s\S`)
 	rangeDash     = regexp.MustCompile(`^\s?[-–—]\s?$|^\sto\s$`)
+	// A day of the month is written before the month's name: "On 30 July".
+	monthAfter = regexp.MustCompile(`^\s(?:January|February|March|April|May|June|July|August|September|October|November|December)\b`)
+	// A length of time per a longer one says how often, not how many: "a
+	// hotline staffed 24 hours a day", "7 days a week".
+	schedule = regexp.MustCompile(`(?i)^[\s-](?:hours?|days?)\s+(?:a|per|each)\s+(?:day|week|month|year)\b`)
 	// ageReason is why an age is no figure.
 	ageReason = "an age, not a count"
 	// "One" after a determiner is a pronoun: "every one of them was
@@ -184,6 +189,10 @@ func (t *Text) nonFigures() []string {
 			reasons[i] = ageReason
 		case t.labelsNext(i) || i+1 < len(t.numbers) && !t.labelsNext(i) && rangeDash.MatchString(t.norm[n.End:t.numbers[i+1].Start]) && t.labelsNext(i+1):
 			reasons[i] = "a label of the figure after it (\"18–25 — 14\", \"over 35: 32\"), not a count"
+		case n.Value.IsInteger() && n.Value.IntPart() >= 1 && n.Value.IntPart() <= 31 && monthAfter.MatchString(t.norm[n.End:]):
+			reasons[i] = "a day of a date (\"On 30 July\"), not a count"
+		case schedule.MatchString(t.norm[n.End:]):
+			reasons[i] = "a length of time said of a schedule (\"24 hours a day\"), not a count"
 		case strings.EqualFold(n.Text, "one") && pronounBefore.MatchString(t.norm[max(n.Start-8, 0):n.Start]):
 			reasons[i] = "a pronoun (\"every one of them\"), not a count"
 		case boundBefore.MatchString(t.norm[max(n.Start-14, 0):n.Start]):
