@@ -1212,6 +1212,7 @@ func (g *guesser) unknownPhrase(t *Text, f *figure) (string, bool) {
 func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 	d.newNamedMembers(t, g, figs)
 	partsOfWhole(t, g, figs, d.Codes.Dimensions)
+	sentenceMajority(t, g, figs, d.Codes.Dimensions)
 	for start := 0; start < len(figs); {
 		end := start + 1
 		sent := t.sentence(t.numbers[figs[start].index].Start)
@@ -1262,6 +1263,70 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 			}
 		}
 	}
+}
+
+// sentenceMajority files the one figure of a sentence whose other figures
+// (two at least) are all of one known indicator under that indicator, when
+// it names no noun the codes file counts and is no whole of a part: an item
+// of a list written in running text ("As to age, 3 were younger than 18, 15
+// were 18 to 25 years old, …", "… 110; kindergarten teachers … 175") is one
+// more of the list, with the list's member proposed for it, not a figure of
+// whatever indicator a word of its own ("age", "teachers") suggests.
+func sentenceMajority(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension) {
+	for start := 0; start < len(figs); {
+		sent := t.sentence(t.numbers[figs[start].index].Start)
+		end := start + 1
+		for end < len(figs) && t.sentence(t.numbers[figs[end].index].Start) == sent {
+			end++
+		}
+		run := figs[start:end]
+		start = end
+		if len(run) < 3 {
+			continue
+		}
+		count := map[string]int{}
+		for _, f := range run {
+			count[f.obs.Indicator]++
+		}
+		if len(count) != 2 {
+			continue
+		}
+		for _, odd := range run {
+			major := ""
+			for ind, n := range count {
+				if ind != odd.obs.Indicator && n == len(run)-1 {
+					major = ind
+				}
+			}
+			k := slices.IndexFunc(g.indicators, func(i dataset.Indicator) bool { return i.Code == major })
+			if k < 0 || odd.kinds != nil || odd.share {
+				continue
+			}
+			if paired(t, run, odd) {
+				continue
+			}
+			odd.notes = append(odd.notes, fmt.Sprintf("the other figures of its sentence are %s", major))
+			odd.obs.Indicator, odd.unknownLabel = major, ""
+			if r := slices.IndexFunc(odd.ranked, func(r scored) bool { return r.index == k }); r > 0 {
+				odd.ranked[0], odd.ranked[r] = odd.ranked[r], odd.ranked[0]
+			}
+			odd.obs.Coordinates, odd.spelt = g.coordinates(major, odd.own, dims)
+			odd.doubts = append(odd.doubts, doubt{0.4, "indicator from the other figures of its sentence"})
+		}
+	}
+}
+
+// paired reports whether the figure is the part or the whole of a part and
+// its whole written side by side in its run ("13 of the 63 referred
+// victims").
+func paired(t *Text, run []*figure, f *figure) bool {
+	k := slices.Index(run, f)
+	for _, j := range []int{k - 1, k} {
+		if j >= 0 && j+1 < len(run) && partOf.MatchString(t.norm[t.numbers[run[j].index].End:t.numbers[run[j+1].index].Start]) {
+			return true
+		}
+	}
+	return false
 }
 
 // carryContext gives a figure that names no member of its own the members

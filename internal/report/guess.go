@@ -466,7 +466,7 @@ var stopWords = map[string]bool{
 	"their": true, "this": true, "that": true, "these": true, "those": true, "which": true, "who": true,
 	"whom": true, "whose": true, "it": true, "they": true, "also": true, "into": true, "within": true,
 	"such": true, "than": true, "all": true, "each": true, "other": true, "another": true, "not": true,
-	"no": true, "under": true, "during": true, "including": true, "well": true, "per": true,
+	"no": true, "under": true, "during": true, "including": true, "well": true, "per": true, "them": true,
 }
 
 // synonyms bring the report's words to those the code lists use.
