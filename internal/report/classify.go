@@ -1608,15 +1608,30 @@ func memberName(cl *dataset.CodeLists, dim, code string) string {
 }
 
 // contextOrder lists the figures that may lend the figure at k a member:
-// those before it in its paragraph, nearest first, then those after it in
-// its sentence ("in seven cases, officials were fined 8,000 manats for
-// compelling employees to perform work not related to …").
+// those of its own sentence, nearest first ("Officials were fined 7,000
+// manats in 6 cases for compelling employees to perform work not related
+// to …": the 6 cases, not the complaint inspections of the sentence
+// before), then those before it in its paragraph, nearest first.
 func contextOrder(t *Text, figs []*figure, k int, para, sent span) []int {
 	var out []int
-	for j := k - 1; j >= 0 && t.numbers[figs[j].index].Start >= para.start; j-- {
-		out = append(out, j)
+	pos := t.numbers[figs[k].index].Start
+	before, after := k-1, k+1
+	for {
+		b := before >= 0 && t.numbers[figs[before].index].Start >= sent.start
+		a := after < len(figs) && t.numbers[figs[after].index].Start < sent.end
+		switch {
+		case b && (!a || pos-t.numbers[figs[before].index].End <= t.numbers[figs[after].index].Start-pos):
+			out = append(out, before)
+			before--
+			continue
+		case a:
+			out = append(out, after)
+			after++
+			continue
+		}
+		break
 	}
-	for j := k + 1; j < len(figs) && t.numbers[figs[j].index].Start < sent.end; j++ {
+	for j := before; j >= 0 && t.numbers[figs[j].index].Start >= para.start; j-- {
 		out = append(out, j)
 	}
 	return out
@@ -2029,6 +2044,21 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	if !keys[o.Key()] {
 		keys[o.Key()] = true
 		return true
+	}
+	if len(o.Coordinates) == 0 {
+		for k := len(d.Observations) - 1; k >= 0; k-- {
+			e := &d.Observations[k]
+			if e.Indicator == o.Indicator && len(e.Coordinates) == 0 && e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) {
+				// A total of the indicator whose total an earlier figure of
+				// the same value states, in this section ("… 97 (+6) victims
+				// … Of the 97, ninety-three …") or another ("Victims
+				// identified: 97" in a summary), restates it; filed under
+				// the next guess it would take another figure's place.
+				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
+				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
+				return false
+			}
+		}
 	}
 	first := o.Indicator + " " + dataset.CoordinateKey(o.Coordinates)
 	for _, r := range f.ranked[1:] {
