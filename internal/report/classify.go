@@ -1894,7 +1894,8 @@ func partsOfWhole(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension)
 		whole, first := figs[k-1], figs[k]
 		w, p := t.numbers[whole.index], t.numbers[first.index]
 		sent := t.sentence(p.Start)
-		if w.Start < sent.start || !ofThemBefore.MatchString(t.norm[w.End:p.Start]) && !bracketParts.MatchString(t.norm[w.End:p.Start]) {
+		if w.Start < sent.start || !ofThemBefore.MatchString(t.norm[w.End:p.Start]) && !bracketParts.MatchString(t.norm[w.End:p.Start]) &&
+			!(ofThemAfter.MatchString(t.norm[p.End:sent.end]) && !strings.ContainsAny(t.norm[w.End:p.Start], ";:")) {
 			continue
 		}
 		for j := k; j < len(figs) && t.numbers[figs[j].index].Start < sent.end; j++ {
@@ -1902,7 +1903,23 @@ func partsOfWhole(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension)
 			if j > k && strings.ContainsAny(t.norm[t.numbers[figs[j-1].index].End:t.numbers[f.index].Start], ";:)") {
 				break
 			}
-			if f.obs.Indicator == whole.obs.Indicator || len(f.spelt) == 0 {
+			if f.obs.Indicator == whole.obs.Indicator {
+				// A part of a part ("7 were exploited inside the country, 6
+				// of them for labour") is of the whole's members too, in
+				// the dimensions the codes file breaks the indicator down by
+				// together with its own.
+				for _, c := range whole.obs.Coordinates {
+					if member(f.obs.Coordinates, c.Dimension) == "" && len(f.spelt) > 0 && !slices.ContainsFunc(f.obs.Coordinates, func(own dataset.Coordinate) bool {
+						return !g.combined[f.obs.Indicator][own.Dimension+"|"+c.Dimension]
+					}) {
+						f.obs.Coordinates = append(f.obs.Coordinates, c)
+						f.notes = append(f.notes, fmt.Sprintf("%s of the figure %s it is a part of", c.Dimension, w.Text))
+					}
+				}
+				sortCoordinates(f.obs.Coordinates)
+				continue
+			}
+			if len(f.spelt) == 0 {
 				continue
 			}
 			coords, spelt := g.coordinates(whole.obs.Indicator, f.own, dims)
