@@ -1831,8 +1831,8 @@ func kindOf(code string, d *Draft) string {
 	return ""
 }
 
-// newNamedMembers reads a figure after a name in quotation marks the code
-// lists do not have, followed by the words that end the names of members of
+// newNamedMembers reads a figure after (or right before) a name in
+// quotation marks the code lists do not have, followed by the words that end the names of members of
 // a dimension ("the newly accredited “Bright Path” Public Union 6" beside
 // “Sails of Hope” Public Union and the others), as a new member of that
 // dimension, of the indicator of the figure before it in its paragraph that
@@ -1846,40 +1846,56 @@ func (d *Draft) newNamedMembers(t *Text, g *guesser, figs []*figure) {
 			continue
 		}
 		before := t.norm[t.numbers[prev.index].End:n.Start]
-		m := quotedTail.FindStringSubmatch(before)
-		if m == nil {
-			continue
-		}
-		name, tail := strings.TrimSpace(m[1]), fold(strings.TrimSpace(m[2]))
-		for _, dim := range d.Codes.Dimensions {
-			if member(prev.obs.Coordinates, dim.Code) == "" || !slices.Contains(g.dims[prev.obs.Indicator], dim.Code) {
-				continue
+		// The name before the figure, else (figures first, names after:
+		// "… and 3 to the “Hope Bridge” Public Union") the one after it.
+		for _, m := range [][]string{quotedTail.FindStringSubmatch(before), quotedHead.FindStringSubmatch(t.norm[n.End:t.sentence(n.Start).end])} {
+			if m != nil && d.newNamedMember(g, f, prev, m) {
+				break
 			}
-			ending, known := 0, false
-			for _, mem := range dim.Members {
-				if strings.HasSuffix(fold(mem.Name), tail) && tail != "" {
-					ending++
-				}
-				known = known || slices.Contains(quotedNames(mem.Name), fold(name))
-			}
-			if ending < 2 || known {
-				continue
-			}
-			f.obs.Indicator, f.ranked, f.kinds = prev.obs.Indicator, prev.ranked, prev.kinds
-			f.obs.Coordinates, f.spelt = nil, map[string]bool{}
-			label := "“" + name + "” " + strings.TrimSpace(m[2])
-			d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
-			f.spelt[dim.Code] = true
-			f.notes = append(f.notes, fmt.Sprintf("a name the %s code list lacks, written as its members are: proposed %q", dim.Code, label))
-			f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
-			break
 		}
 	}
+}
+
+// newNamedMember files f under a proposed member named m[1] (the name in
+// quotation marks) and m[2] (the words after it), when the name is not one
+// of a dimension prev's indicator is broken down by and the words end the
+// names of two of its members at least.
+func (d *Draft) newNamedMember(g *guesser, f, prev *figure, m []string) bool {
+	name, tail := strings.TrimSpace(m[1]), fold(strings.TrimSpace(m[2]))
+	for _, dim := range d.Codes.Dimensions {
+		if member(prev.obs.Coordinates, dim.Code) == "" || !slices.Contains(g.dims[prev.obs.Indicator], dim.Code) {
+			continue
+		}
+		ending, known := 0, false
+		for _, mem := range dim.Members {
+			if strings.HasSuffix(fold(mem.Name), tail) && tail != "" {
+				ending++
+			}
+			known = known || slices.Contains(quotedNames(mem.Name), fold(name))
+		}
+		if ending < 2 || known {
+			continue
+		}
+		f.obs.Indicator, f.ranked, f.kinds = prev.obs.Indicator, prev.ranked, prev.kinds
+		f.obs.Coordinates, f.spelt = nil, map[string]bool{}
+		label := "“" + name + "” " + strings.TrimSpace(m[2])
+		d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
+		f.spelt[dim.Code] = true
+		f.notes = append(f.notes, fmt.Sprintf("a name the %s code list lacks, written as its members are: proposed %q", dim.Code, label))
+		f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
+		return true
+	}
+	return false
 }
 
 // quotedTail is a name in quotation marks and the words after it, right
 // before a figure: "the newly accredited “Bright Path” Public Union ".
 var quotedTail = regexp.MustCompile(`“([^”]+)”\s+([\pL\s]+?)\s*[:,—–-]?\s*$`)
+
+// quotedHead is a name in quotation marks right after a figure, a word or
+// three of a preposition and an article between, and the capitalised words
+// after it: "3 to the “Hope Bridge” Public Union".
+var quotedHead = regexp.MustCompile(`^(?:\s*\([^)]*\))?\s+(?:\pL+\s+){0,3}“([^”]+)”\s+(\p{Lu}\pL*(?:\s+\p{Lu}\pL*)*)`)
 
 // partsOfWhole files the parts said "of them" of the figure before them in
 // their sentence ("persons charged — 18 (+2), of them 14 women and 4 men"),
