@@ -2094,8 +2094,12 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 		}
 	}
 	first := o.Indicator + " " + dataset.CoordinateKey(o.Coordinates)
+	// A figure whose noun no figure of the codes file counts ("whose
+	// average stay was 38 days") is a new kind of figure, not the next
+	// guess of its sentence's words.
+	uncounted := g.uncounted(t, f) != ""
 	for _, r := range f.ranked[1:] {
-		if r.score <= 0 || r.score < f.ranked[0].score/2 {
+		if r.score <= 0 || r.score < f.ranked[0].score/2 || uncounted {
 			break
 		}
 		if !f.mayCount(g, r.index) {
