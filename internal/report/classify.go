@@ -267,6 +267,9 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	if !w.follows {
 		spans = append(spans, w.before)
 	}
+	if head, ok := t.itemHead(sent, n.Start); ok && head.end <= w.before.start {
+		spans = append(spans, head) // "• employment of persons under 15: three cases"
+	}
 	for _, s := range spans {
 		for _, k := range t.numbersIn(s) {
 			if reasons[k] != "" && !t.numbers[k].Change && !strings.HasPrefix(reasons[k], "part of") && !strings.HasPrefix(reasons[k], "a name") {
