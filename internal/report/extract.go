@@ -276,8 +276,11 @@ func (t *Text) attachChanges(reasons []string) map[int]int {
 // period of the figures around it.
 var (
 	inYear      = regexp.MustCompile(`\b[Ii]n ((?:19|20|21)\d\d)\b`)
-	betweenSpan = regexp.MustCompile(`\bBetween ((?:19|20|21)\d\d) and ((?:19|20|21)\d\d),`)
-	titleSpan   = regexp.MustCompile(`\b((?:19|20|21)\d\d)\s?[-–]\s?((?:19|20|21)\d\d)\b`)
+	betweenSpan = regexp.MustCompile(`\b(?:Between ((?:19|20|21)\d\d) and|From ((?:19|20|21)\d\d) to) ((?:19|20|21)\d\d),`)
+	// clauseSpan is a span of years inside a clause: "went up by 38 percent
+	// between 2019 and 2022".
+	clauseSpan = regexp.MustCompile(`\b(?:[Bb]etween ((?:19|20|21)\d\d) and|[Ff]rom ((?:19|20|21)\d\d) to) ((?:19|20|21)\d\d)\b`)
+	titleSpan  = regexp.MustCompile(`\b((?:19|20|21)\d\d)\s?[-–]\s?((?:19|20|21)\d\d)\b`)
 )
 
 // periodMark is a place where the text names a period. A mark with an end
@@ -349,6 +352,12 @@ func (t *Text) ownPeriod(i int, reasons []string, marks []periodMark) (periodMar
 		if m.pos >= n.End && m.pos < end && m.end == 0 && strings.HasPrefix(strings.ToLower(m.phrase), "in ") {
 			return m, true
 		}
+		if m.pos >= n.End && m.pos < end && m.end == m.pos+len(m.phrase) && percentAfter.MatchString(t.norm[n.End:]) {
+			// "went up by 38 percent between 2019 and 2022": a change in
+			// percent is over the span its clause names. (A count's span,
+			// "78 were exploited between 2015 and 2023", is a member.)
+			return m, true
+		}
 	}
 	return periodMark{}, false
 }
@@ -367,8 +376,21 @@ func (t *Text) periodMarks() []periodMark {
 		y := t.norm[m[2]:m[3]]
 		add(m, t.norm[m[0]:m[1]], y, y, 0)
 	}
+	// from is the first year of a span "Between 2019 and 2022" or "From
+	// 2019 to 2022" (group 1 or 2; group 3 is the last).
+	from := func(m []int) string {
+		if m[2] >= 0 {
+			return t.norm[m[2]:m[3]]
+		}
+		return t.norm[m[4]:m[5]]
+	}
 	for _, m := range betweenSpan.FindAllStringSubmatchIndex(t.norm, -1) {
-		add(m, t.norm[m[0]:m[1]-1], t.norm[m[2]:m[3]], t.norm[m[4]:m[5]], t.sentence(m[0]).end)
+		add(m, t.norm[m[0]:m[1]-1], from(m), t.norm[m[6]:m[7]], t.sentence(m[0]).end)
+	}
+	for _, m := range clauseSpan.FindAllStringSubmatchIndex(t.norm, -1) {
+		if loc := betweenSpan.FindStringIndex(t.norm[m[0]:]); loc == nil || loc[0] != 0 {
+			add(m, t.norm[m[0]:m[1]], from(m), t.norm[m[6]:m[7]], m[1]) // holds for its own clause's percentage only (ownPeriod)
+		}
 	}
 	for _, b := range t.blocks {
 		if b.kind != headingBlock {
