@@ -968,13 +968,13 @@ func distinct(a, b, words map[string]bool) int {
 const memberWeight = 1.5
 
 // favourNamedMembers raises the indicators broken down by a dimension whose
-// member the figure's own words name whole ("employment of persons under
+// member the figure's own words name whole, or by its numbers alone ("employment of persons under
 // 15: three cases": a labour violation, so cases of labour violations, not
 // criminal cases).
 func (g *guesser) favourNamedMembers(f *figure, dims []dataset.Dimension) {
 	named := map[string]bool{}
 	for _, d := range dims {
-		if _, score := g.memberIn(d, f.own, f.own.terms, false); score >= wholeName {
+		if code, score := g.memberIn(d, f.own, f.own.terms, false); score >= wholeName || code != "" && namedByNumbers(d, code, f.own.numbers) {
 			named[d.Code] = true
 		}
 	}
@@ -990,6 +990,18 @@ func (g *guesser) favourNamedMembers(f *figure, dims []dataset.Dimension) {
 		}
 	}
 	sort.SliceStable(f.ranked, func(a, b int) bool { return f.ranked[a].score > f.ranked[b].score })
+}
+
+// namedByNumbers reports whether the member is one of a numbered
+// dimension whose numbers are exactly the figure's own ("22 percent above
+// its 2019 level": compared with 2019), which names it as surely as its
+// name whole.
+func namedByNumbers(d dataset.Dimension, code string, numbers map[string]bool) bool {
+	m, ok := d.Member(code)
+	if !ok || !numbered(d) || len(numbers) == 0 {
+		return false
+	}
+	return slices.ContainsFunc(forms(m), func(f memberForm) bool { return maps.Equal(f.numbers, numbers) })
 }
 
 // rankFigure ranks the indicators for the figure at i, written up to end:
