@@ -760,7 +760,11 @@ func (g *guesser) coordinates(indicator string, w ownWords, dims []dataset.Dimen
 	var out []dataset.Coordinate
 	spelt := map[string]bool{}
 	for _, d := range g.allowed(indicator, dims) {
-		if m, _ := g.member(d, w); m != "" {
+		m, _ := g.member(d, w)
+		if m == "" {
+			m = g.learnedMember(indicator, d.Code, w) // "4 (+1) human traffickers", as last year's quote named them
+		}
+		if m != "" {
 			out = append(out, dataset.Coordinate{Dimension: d.Code, Member: m})
 			spelt[d.Code] = true
 		}
@@ -978,12 +982,9 @@ func (g *guesser) favourNamedMembers(f *figure, dims []dataset.Dimension) {
 			named[d.Code] = true
 		}
 	}
-	if len(named) == 0 {
-		return
-	}
 	for k := range f.ranked {
 		for _, dim := range g.dims[g.indicators[f.ranked[k].index].Code] {
-			if named[dim] {
+			if named[dim] || g.learnedMember(g.indicators[f.ranked[k].index].Code, dim, f.own) != "" {
 				f.ranked[k].score *= memberWeight
 				break
 			}

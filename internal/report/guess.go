@@ -50,6 +50,17 @@ type guesser struct {
 	// vocabulary is every word the codes file uses for what it counts:
 	// indicators, units, dimensions and members, the quotes of its figures.
 	vocabulary map[string]bool
+	// learned maps an indicator to the members last year's quotes name by
+	// the noun phrase right after a figure of that member ("including 3
+	// (-2) human traffickers": the persons apprehended for trafficking in
+	// persons).
+	learned map[string][]learnedName
+}
+
+// learnedName is a name of a member one indicator's quotes use.
+type learnedName struct {
+	dim, member string
+	terms       map[string]bool
 }
 
 type agencyName struct{ code, name string }
@@ -67,6 +78,7 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		vocabulary:  map[string]bool{},
 		counts:      map[string]map[string]bool{},
 		phrases:     map[string]map[int]bool{},
+		learned:     map[string][]learnedName{},
 	}
 	for _, ind := range codes.Indicators {
 		g.named = append(g.named, termSet(append([]string{strings.ReplaceAll(ind.Code, "_", " "), ind.Name, ind.Description}, ind.Synonyms...)...))
@@ -76,6 +88,7 @@ func newGuesser(codes *dataset.Dataset) *guesser {
 		g.count(ind.Name, i) // "Victims sheltered", "Brochures distributed"
 	}
 	g.learn(codes.Observations)
+	g.learnNames(codes.Observations)
 	for _, ts := range g.terms {
 		maps.Copy(g.vocabulary, ts)
 	}
@@ -156,6 +169,100 @@ func (g *guesser) learn(observations []dataset.Observation) {
 			}
 		}
 	}
+}
+
+// learnNames learns, per indicator, the noun phrases of two words or more
+// its quotes write right after a figure broken down by one member ("3 (-2)
+// human traffickers"), when the phrase names that member alone in its
+// dimension, its head is not what the indicator's name counts ("persons
+// apprehended": persons), and no total of the indicator is counted by it.
+func (g *guesser) learnNames(observations []dataset.Observation) {
+	type key struct{ ind, dim, phrase string }
+	members := map[key]map[string]bool{}
+	totals := map[string]map[string]bool{} // indicator → phrases of its totals
+	terms := map[key]map[string]bool{}
+	for _, o := range observations {
+		if o.Status != dataset.Reported || len(o.Coordinates) > 1 {
+			continue
+		}
+		for _, src := range sources(o) {
+			for _, n := range Numbers(src.Quote) {
+				if n.Change || !n.Value.Equal(o.Value) {
+					continue
+				}
+				words := termSet(nounWords(src.Quote[n.End:])...)
+				if len(words) < 2 {
+					continue
+				}
+				phrase := strings.Join(slices.Sorted(maps.Keys(words)), " ")
+				if len(o.Coordinates) == 0 {
+					if totals[o.Indicator] == nil {
+						totals[o.Indicator] = map[string]bool{}
+					}
+					totals[o.Indicator][phrase] = true
+					continue
+				}
+				c := o.Coordinates[0]
+				k := key{o.Indicator, c.Dimension, phrase}
+				if members[k] == nil {
+					members[k] = map[string]bool{}
+				}
+				members[k][c.Member] = true
+				terms[k] = words
+			}
+		}
+	}
+	heads := map[string]string{}
+	for _, ind := range g.indicators {
+		heads[ind.Code] = countedNoun(ind.Name)
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(members), func(a, b key) int { return strings.Compare(a.ind+a.dim+a.phrase, b.ind+b.dim+b.phrase) }) {
+		if len(members[k]) != 1 || totals[k.ind][k.phrase] || terms[k][heads[k.ind]] {
+			continue
+		}
+		for m := range members[k] {
+			g.learned[k.ind] = append(g.learned[k.ind], learnedName{k.dim, m, terms[k]})
+		}
+	}
+}
+
+// nounWords are the words of the noun phrase that starts s, past a
+// bracketed aside: "human traffickers" of " (-2) human traffickers, were".
+func nounWords(s string) []string {
+	if aside := leadingAside.FindString(s); aside != "" {
+		s = s[len(aside):]
+	}
+	var words []string
+	for _, w := range strings.Fields(s) {
+		word := strings.TrimRight(w, ",.;:)”\"")
+		lw := strings.ToLower(word)
+		if stopWords[lw] || notNoun[lw] || !wordOnly.MatchString(word) || len(lw) > 4 && (strings.HasSuffix(lw, "ed") || strings.HasSuffix(lw, "ing")) {
+			break
+		}
+		words = append(words, word)
+		if word != w {
+			break
+		}
+	}
+	return words
+}
+
+// learnedMember is the member of dim that one of the indicator's learned
+// names, all of whose words the figure's own words use, names; "" for none.
+func (g *guesser) learnedMember(indicator, dim string, w ownWords) string {
+	for _, l := range g.learned[indicator] {
+		if l.dim != dim {
+			continue
+		}
+		all := true
+		for term := range l.terms {
+			all = all && w.terms[term]
+		}
+		if all {
+			return l.member
+		}
+	}
+	return ""
 }
 
 // count records that the indicator at index i counts the noun phrase that
