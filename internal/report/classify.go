@@ -895,6 +895,17 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 				best = k
 			}
 		}
+		if best == 0 && !g.nameWhole(f.ranked[0].index, f.own.terms) {
+			// "criminal cases initiated — 16": of indicators of one kind that
+			// fit as well, the one whose very name the figure's own words
+			// are, not one whose longer name they only begin.
+			for k := 1; k < len(f.ranked) && f.ranked[k].score >= closeRival*f.ranked[0].score; k++ {
+				if kind(g.indicators[f.ranked[k].index]) == kind(g.indicators[f.ranked[0].index]) && g.nameWhole(f.ranked[k].index, f.own.terms) {
+					best = k
+					break
+				}
+			}
+		}
 		if best > 0 {
 			f.notes = append(f.notes, fmt.Sprintf("%s's own words fit its words better than %s's", g.indicators[f.ranked[best].index].Code, g.indicators[f.ranked[0].index].Code))
 			f.ranked[0], f.ranked[best] = f.ranked[best], f.ranked[0]
@@ -939,6 +950,18 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	}
 	f.obs.Agency, f.agencyNote = g.agency(t, n.Start, publisher)
 	f.byPublisher = f.obs.Agency == publisher && !strings.HasPrefix(f.agencyNote, "agency from")
+}
+
+// nameWhole reports whether the words use every word of the name of the
+// indicator at index i.
+func (g *guesser) nameWhole(i int, words map[string]bool) bool {
+	name := termSet(g.indicators[i].Name)
+	for w := range name {
+		if !words[w] {
+			return false
+		}
+	}
+	return len(name) > 0
 }
 
 // prevFigure is the figure before the one at i in its sentence, -1 for none.
