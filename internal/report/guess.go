@@ -367,7 +367,11 @@ func kind(ind dataset.Indicator) string { return ind.Unit + "/" + string(ind.The
 
 // notNoun are words that end a noun phrase without being stop words.
 var notNoun = map[string]bool{"out": true, "among": true, "between": true, "over": true, "about": true, "against": true,
-	"after": true, "before": true, "through": true, "via": true, "did": true, "do": true, "does": true, "received": true}
+	"after": true, "before": true, "through": true, "via": true, "did": true, "do": true, "does": true, "received": true,
+	// participles that do not end in -ed: "brochures given to the
+	// participants", "cases brought", "fines paid"
+	"given": true, "taken": true, "held": true, "sent": true, "made": true, "paid": true, "found": true, "brought": true,
+	"shown": true, "seen": true, "kept": true, "spent": true, "done": true, "known": true, "written": true, "chosen": true}
 
 var leadingAside = regexp.MustCompile(`^\s*\([^)]*\)`)
 
