@@ -192,6 +192,11 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 	for k := i + 1; k < len(t.numbers); k++ {
 		if t.numbers[k].Start >= end && reasons[k] == "" && !t.numbers[k].Change {
 			w.after.end = min(w.after.end, t.numbers[k].Start)
+			if open := strings.LastIndexByte(t.norm[end:t.numbers[k].Start], '('); open >= 0 && !strings.Contains(t.norm[end+open:t.numbers[k].Start], ")") {
+				// "101 victims in total (court proceedings 66; …)": a bracket
+				// holding the next figure lists the parts, its words theirs.
+				w.after.end = min(w.after.end, end+open)
+			}
 			if m := toNext.FindStringSubmatchIndex(t.norm[end:t.numbers[k].Start]); m != nil {
 				w.after.end = min(w.after.end, end+m[2]) // "… to 17 of them | and psychological support to 40"
 			}
