@@ -111,6 +111,10 @@ type ownWords struct {
 	// pairs are the pairs of meaningful words its own words write side by
 	// side, folded: "forced begging".
 	pairs []string
+	// bodies are the words its own words use only inside the names of
+	// bodies the codes file knows, each with those bodies: "social" of "the
+	// Social Services Agency", "assistance" of "the Assistance Center …".
+	bodies map[string]map[string]bool
 }
 
 // toNext is the clause leading into a figure by a preposition after another
@@ -691,6 +695,86 @@ func (g *guesser) member(d dataset.Dimension, w ownWords) (code string, score in
 	return code, score
 }
 
+// scatteredOverBodies are the words of a member's name the words use only
+// inside the names of bodies, when no one body's name holds them all: a
+// name pieced together from the names of two bodies is a coincidence of
+// words ("Social Services Agency" and "Assistance Center" make no "social
+// assistance"), where one body's name may well name a member ("through the
+// State Employment Agency": employment).
+func scatteredOverBodies(name, words map[string]bool, bodies map[string]map[string]bool) map[string]bool {
+	var common map[string]bool
+	in := map[string]bool{}
+	for term := range name {
+		b, ok := bodies[term]
+		if !ok || !words[term] {
+			continue
+		}
+		in[term] = true
+		if common == nil {
+			common = maps.Clone(b)
+			continue
+		}
+		maps.DeleteFunc(common, func(code string, _ bool) bool { return !b[code] })
+	}
+	if len(in) < 2 || len(common) > 0 {
+		return nil
+	}
+	return in
+}
+
+// bodyTerms are the terms of the figure's own words that occur there only
+// inside the names of bodies the codes file knows, with the bodies.
+func (g *guesser) bodyTerms(t *Text, w ownWords) map[string]map[string]bool {
+	inside, outside := map[string]map[string]bool{}, map[string]bool{}
+	spans := []span{w.after}
+	if !w.follows {
+		spans = append(spans, w.before)
+	}
+	for _, s := range spans {
+		text := t.norm[s.start:s.end]
+		covered := make([]string, len(text)) // the body whose name covers each byte
+		for _, a := range g.agencies {
+			for from := 0; ; {
+				k := strings.Index(text[from:], a.name)
+				if k < 0 {
+					break
+				}
+				for j := from + k; j < from+k+len(a.name); j++ {
+					covered[j] = a.code
+				}
+				from += k + len(a.name)
+			}
+		}
+		for _, m := range letters.FindAllStringIndex(text, -1) {
+			for term := range termSet(text[m[0]:m[1]]) {
+				if code := covered[m[0]]; code != "" {
+					if inside[term] == nil {
+						inside[term] = map[string]bool{}
+					}
+					inside[term][code] = true
+				} else {
+					outside[term] = true
+				}
+			}
+		}
+	}
+	for term := range outside {
+		delete(inside, term)
+	}
+	return inside
+}
+
+// namesBody reports whether a member's name holds the name of a body the
+// codes file knows ("Employees of the State Migration Service").
+func (g *guesser) namesBody(name string) bool {
+	for _, a := range g.agencies {
+		if strings.Contains(name, a.name) {
+			return true
+		}
+	}
+	return false
+}
+
 // wholeName is what a member's name matched whole scores over any matched
 // in part.
 const wholeName = 100
@@ -721,7 +805,14 @@ func (g *guesser) memberIn(d dataset.Dimension, w ownWords, words map[string]boo
 				continue
 			}
 			matchedWords, nums, own, anchor := 0, 0, 0, false
+			skip := map[string]bool{}
+			if !g.namesBody(f.name) {
+				skip = scatteredOverBodies(f.terms, words, w.bodies)
+			}
 			for term := range f.terms {
+				if skip[term] {
+					continue // "the Assistance Center … of the Social Services Agency" names no social assistance
+				}
 				if words[term] {
 					matchedWords++
 				}
@@ -870,6 +961,7 @@ func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []da
 	n := t.numbers[f.index]
 	f.own = t.own(f.index, end, reasons)
 	f.own.numbers = f.ownNumbers()
+	f.own.bodies = g.bodyTerms(t, f.own)
 	_, whole := t.partWhole(f.index, reasons)
 	f.ranked = g.rankFigure(t, f.index, end, reasons)
 	g.favourNamedMembers(f, dims)
