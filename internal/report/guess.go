@@ -586,6 +586,8 @@ var synonyms = map[string]string{
 	"labor": "labour", "offenses": "offences", "offense": "offence",
 	// criminal procedure: a case is opened, instituted or initiated
 	"opened": "initiated", "instituted": "initiated",
+	// people are individuals ("young people", "young individuals")
+	"people": "individuals",
 }
 
 // termSet is the set of meaningful words of the texts, lower-cased, with
