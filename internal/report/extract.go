@@ -277,6 +277,8 @@ func (t *Text) attachChanges(reasons []string) map[int]int {
 var (
 	inYear      = regexp.MustCompile(`\b[Ii]n ((?:19|20|21)\d\d)\b`)
 	betweenSpan = regexp.MustCompile(`\b(?:Between ((?:19|20|21)\d\d) and|From ((?:19|20|21)\d\d) to) ((?:19|20|21)\d\d),`)
+	// sinceYear opens a sentence whose figures are totals from a year on.
+	sinceYear = regexp.MustCompile(`\bSince ((?:19|20|21)\d\d),`)
 	// clauseSpan is a span of years inside a clause: "went up by 38 percent
 	// between 2019 and 2022".
 	clauseSpan = regexp.MustCompile(`\b(?:[Bb]etween ((?:19|20|21)\d\d) and|[Ff]rom ((?:19|20|21)\d\d) to) ((?:19|20|21)\d\d)\b`)
@@ -326,6 +328,9 @@ func (t *Text) periods(year int, reasons []string) []periodMark {
 		out[i] = current
 		if own, ok := t.ownPeriod(i, reasons, marks); ok {
 			out[i] = own
+		}
+		if out[i].period.End == 0 {
+			out[i].period.End = year // "Since 2005,": up to the reference year
 		}
 	}
 	return out
@@ -386,6 +391,11 @@ func (t *Text) periodMarks() []periodMark {
 	}
 	for _, m := range betweenSpan.FindAllStringSubmatchIndex(t.norm, -1) {
 		add(m, t.norm[m[0]:m[1]-1], from(m), t.norm[m[6]:m[7]], t.sentence(m[0]).end)
+	}
+	for _, m := range sinceYear.FindAllStringSubmatchIndex(t.norm, -1) {
+		// "Since 2005, 1,538 victims have been identified": from that year
+		// to the reference year (periods fills in the end).
+		add(m, t.norm[m[0]:m[1]-1], t.norm[m[2]:m[3]], "0", t.sentence(m[0]).end)
 	}
 	for _, m := range clauseSpan.FindAllStringSubmatchIndex(t.norm, -1) {
 		if loc := betweenSpan.FindStringIndex(t.norm[m[0]:]); loc == nil || loc[0] != 0 {
