@@ -1365,6 +1365,7 @@ func (d *Draft) lists(t *Text, g *guesser, figs []*figure) {
 		run := figs[start:end]
 		for _, f := range run {
 			d.proposeNumbered(t, g, f)
+			d.proposeNamedDimension(t, g, f)
 			switch {
 			case f.share && !isProposed(f.obs.Indicator):
 				d.newIndicator(g, f, "share "+t.label(f.own), 1, "a percentage of a figure the text states, which no percentage of the codes file is")
@@ -1526,6 +1527,40 @@ func (d *Draft) proposeNumbered(t *Text, g *guesser, f *figure) {
 		d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
 		f.spelt[dim.Code] = true
 		f.notes = append(f.notes, fmt.Sprintf("its numbers name no %s member: proposed %q", dim.Code, label))
+		f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
+		return
+	}
+}
+
+// proposeNamedDimension proposes a member for a figure whose own words name
+// a dimension its indicator is broken down by (every word of the
+// dimension's name, or a word it begins: "citizens" of "Citizenship") but
+// none of its members: "the other four were citizens of Georgia".
+func (d *Draft) proposeNamedDimension(t *Text, g *guesser, f *figure) {
+	if isProposed(f.obs.Indicator) {
+		return
+	}
+	for _, dim := range d.Codes.Dimensions {
+		if !slices.Contains(g.dims[f.obs.Indicator], dim.Code) || f.spelt[dim.Code] || member(f.obs.Coordinates, dim.Code) != "" {
+			continue
+		}
+		name := termSet(dim.Name)
+		all := len(name) > 0
+		for term := range name {
+			all = all && slices.ContainsFunc(slices.Collect(maps.Keys(f.own.terms)), func(own string) bool {
+				return own == term || len(own) >= 5 && strings.HasPrefix(term, own)
+			})
+		}
+		if !all {
+			continue
+		}
+		label := t.label(f.own)
+		if label == "" {
+			continue
+		}
+		d.setMember(f, dim.Code, d.propose(dim.Code, label, f.obs.Source.Quote))
+		f.spelt[dim.Code] = true
+		f.notes = append(f.notes, fmt.Sprintf("its words name %s but no member of it: proposed %q", dim.Code, label))
 		f.doubts = append(f.doubts, doubt{0.7, "proposed new " + dim.Code + " member"})
 		return
 	}
