@@ -331,7 +331,7 @@ func TestClassificationAccuracy(t *testing.T) {
 		{name: "variant d", text: "d", floor: floor{0.99, 0.97}},
 		{name: "variant e", text: "e", floor: floor{0.95, 0.91}},
 		// f was written unseen and scored 72.3% / 52.8% with 10 forced.
-		{name: "variant f", text: "f", floor: floor{0.97, 0.92}},
+		{name: "variant f", text: "f", floor: floor{0.97, 0.94}},
 		// g was written unseen (by another hand, in another order) and scored
 		// 83.0% / 73.9% with 7 forced.
 		{name: "variant g", text: "g", floor: floor{0.95, 0.92}},

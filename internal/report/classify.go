@@ -159,6 +159,12 @@ func (t *Text) nextFigure(i int, reasons []string) int {
 
 // own reads the words of the figure at i, written up to end.
 func (t *Text) own(i, end int, reasons []string) ownWords {
+	return t.ownFrom(i, end, reasons, -1)
+}
+
+// ownFrom reads the words of the figure at i, written up to end, none of
+// them before from (when from >= 0).
+func (t *Text) ownFrom(i, end int, reasons []string, from int) ownWords {
 	n := t.numbers[i]
 	sent := t.sentence(n.Start)
 	w := ownWords{before: span{sent.start, n.Start}, after: span{end, sent.end}}
@@ -228,6 +234,9 @@ func (t *Text) own(i, end int, reasons []string) ownWords {
 		// 18 (+2)": the words before are what it counts, the words after
 		// the next item's.
 		w.before, w.after, w.follows = label, span{end, end}, false
+	}
+	if from >= 0 {
+		w.before.start = min(max(w.before.start, from), w.before.end)
 	}
 	w.quoted = quotedNames(t.norm[w.before.start:w.after.end])
 	if m := newClause.FindStringIndex(t.norm[w.after.start:w.after.end]); m != nil {
@@ -960,6 +969,13 @@ func (g *guesser) allowed(indicator string, dims []dataset.Dimension) []dataset.
 func (g *guesser) guess(t *Text, f *figure, end int, reasons []string, dims []dataset.Dimension, publisher string) {
 	n := t.numbers[f.index]
 	f.own = t.own(f.index, end, reasons)
+	if verb := g.subjectOfOtherKind(t, f.index, f.own); verb >= 0 {
+		// "Criminal cases on trafficking in persons and forced labour
+		// identified 93 (+2) victims": the subject that did the counting
+		// is another kind of thing than the figure counts, and its words
+		// (forced labour) are not the figure's members.
+		f.own = t.ownFrom(f.index, end, reasons, verb)
+	}
 	f.own.numbers = f.ownNumbers()
 	f.own.bodies = g.bodyTerms(t, f.own)
 	_, whole := t.partWhole(f.index, reasons)
@@ -1059,6 +1075,40 @@ func (g *guesser) nameWhole(i int, words map[string]bool) bool {
 		}
 	}
 	return len(name) > 0
+}
+
+// activeVerb ends the words before a figure that is the object of its
+// clause's verb: "Criminal cases on … identified 93 (+2) victims".
+var activeVerb = regexp.MustCompile(`\S\s+(\pL+ed)\s+$`)
+
+// subjectOfOtherKind is where the verb starts when the figure at i is the
+// object of its clause's verb (activeVerb), names a noun of its own, and
+// the subject before the verb is counted by the codes file, by kinds none
+// of which the figure's noun is counted by; -1 otherwise.
+func (g *guesser) subjectOfOtherKind(t *Text, i int, w ownWords) int {
+	if w.follows {
+		return -1
+	}
+	n := t.numbers[i]
+	before := t.norm[w.before.start:n.Start]
+	m := activeVerb.FindStringSubmatchIndex(before)
+	if m == nil {
+		return -1
+	}
+	noun := countedNoun(t.norm[n.End:t.sentence(n.Start).end])
+	if aside := leadingAside.FindString(t.norm[n.End:]); aside != "" {
+		noun = countedNoun(t.norm[n.End+len(aside) : t.sentence(n.Start).end])
+	}
+	subject := g.counts[subjectNoun(before[:m[2]])]
+	if len(g.counts[noun]) == 0 || len(subject) == 0 {
+		return -1
+	}
+	for k := range g.counts[noun] {
+		if subject[k] {
+			return -1
+		}
+	}
+	return w.before.start + m[2]
 }
 
 // prevFigure is the figure before the one at i in its sentence, -1 for none.
@@ -2234,11 +2284,13 @@ func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool
 	if len(o.Coordinates) > 0 {
 		for k := len(d.Observations) - 1; k >= 0; k-- {
 			e := &d.Observations[k]
-			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) &&
+			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) && e.Indicator == o.Indicator &&
 				!(f.kinds != nil && !f.kinds[kindOf(e.Indicator, d)]) {
 				// (A figure whose counted noun is of another kind than the
 				// earlier one's restates nothing: "two (+1) criminal cases"
-				// are no "two (+1) acts of forced labour".)
+				// are no "two (+1) acts of forced labour"; nor does one
+				// guessed for another indicator: the victims' "four men"
+				// are not the persons charged "4 men".)
 				e.AlsoStated = append(e.AlsoStated, dataset.Source{Section: o.Source.Section, Quote: o.Source.Quote})
 				e.Note += fmt.Sprintf("; restated by %q under %q (folded as also:)", o.Source.Quote, o.Source.Section)
 				return false
