@@ -102,8 +102,8 @@ func recordKeyUse(ctx context.Context, log *slog.Logger, s *store.Store) {
 }
 
 // serverConfig reads the server's settings from the environment: the
-// production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL: on, or
-// off), the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
+// production switches (INTROSPECTION, FIELD_SUGGESTIONS, GRAPHIQL and
+// PAGE_WRITER: on, or off), the load-shedding bounds (MAX_CONCURRENT_REQUESTS,
 // MAX_QUEUED_REQUESTS), what an export costs (EXPORT_COST), the failed
 // authentications an address may make a minute (AUTH_FAILURES_PER_MINUTE),
 // the proxies trusted to name the client (TRUSTED_PROXIES) and the response
@@ -113,7 +113,7 @@ func (c *cli) serverConfig() (server.Config, error) {
 	for _, sw := range []struct {
 		name string
 		off  *bool
-	}{{"INTROSPECTION", &cfg.NoIntrospection}, {"FIELD_SUGGESTIONS", &cfg.NoFieldSuggestions}, {"GRAPHIQL", &cfg.NoGraphiQL}} {
+	}{{"INTROSPECTION", &cfg.NoIntrospection}, {"FIELD_SUGGESTIONS", &cfg.NoFieldSuggestions}, {"GRAPHIQL", &cfg.NoGraphiQL}, {"PAGE_WRITER", &cfg.NoPageWriter}} {
 		switch v := strings.ToLower(c.getenv(sw.name)); v {
 		case "", "on":
 		case "off":

@@ -6,28 +6,29 @@ import (
 	"time"
 
 	"indicators/internal/ratelimit"
+	"indicators/internal/server"
 )
 
 func TestServerConfigFromEnvironment(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
-		check   func(t *testing.T, noIntro, noSugg, noGraphiQL bool, conc, queue int)
+		check   func(t *testing.T, cfg server.Config)
 		wantErr bool
 	}{
-		{"defaults: everything on", nil, func(t *testing.T, a, b, c bool, conc, queue int) {
-			if a || b || c || conc != 0 || queue != 0 {
-				t.Errorf("%v %v %v %d %d", a, b, c, conc, queue)
+		{"defaults: everything on", nil, func(t *testing.T, cfg server.Config) {
+			if cfg.NoIntrospection || cfg.NoFieldSuggestions || cfg.NoGraphiQL || cfg.NoPageWriter || cfg.MaxConcurrent != 0 || cfg.MaxQueued != 0 {
+				t.Errorf("%+v", cfg)
 			}
 		}, false},
-		{"each switch off", map[string]string{"INTROSPECTION": "off", "FIELD_SUGGESTIONS": "OFF", "GRAPHIQL": "off"}, func(t *testing.T, a, b, c bool, _, _ int) {
-			if !a || !b || !c {
-				t.Errorf("%v %v %v", a, b, c)
+		{"each switch off", map[string]string{"INTROSPECTION": "off", "FIELD_SUGGESTIONS": "OFF", "GRAPHIQL": "off", "PAGE_WRITER": "off"}, func(t *testing.T, cfg server.Config) {
+			if !cfg.NoIntrospection || !cfg.NoFieldSuggestions || !cfg.NoGraphiQL || !cfg.NoPageWriter {
+				t.Errorf("%+v", cfg)
 			}
 		}, false},
-		{"load shedding bounds", map[string]string{"MAX_CONCURRENT_REQUESTS": "8", "MAX_QUEUED_REQUESTS": "16"}, func(t *testing.T, _, _, _ bool, conc, queue int) {
-			if conc != 8 || queue != 16 {
-				t.Errorf("%d %d", conc, queue)
+		{"load shedding bounds", map[string]string{"MAX_CONCURRENT_REQUESTS": "8", "MAX_QUEUED_REQUESTS": "16"}, func(t *testing.T, cfg server.Config) {
+			if cfg.MaxConcurrent != 8 || cfg.MaxQueued != 16 {
+				t.Errorf("%d %d", cfg.MaxConcurrent, cfg.MaxQueued)
 			}
 		}, false},
 		{"a switch neither on nor off", map[string]string{"GRAPHIQL": "no"}, nil, true},
@@ -42,7 +43,7 @@ func TestServerConfigFromEnvironment(t *testing.T) {
 				t.Fatalf("err = %v, want error %v", err, tc.wantErr)
 			}
 			if tc.check != nil {
-				tc.check(t, cfg.NoIntrospection, cfg.NoFieldSuggestions, cfg.NoGraphiQL, cfg.MaxConcurrent, cfg.MaxQueued)
+				tc.check(t, cfg)
 			}
 		})
 	}
