@@ -36,6 +36,7 @@ var planShapes = []planShape{
 	{"observations of one indicator", `{ observations(first: 100, filter: {indicators: ["victims_identified"]}) { totalCount nodes { value } } }`, "", true},
 	{"observations of one area", `{ observations(first: 100, filter: {refAreas: ["AFG"]}) { totalCount nodes { value } } }`, "", true},
 	{"observations of one year", `{ observations(first: 100, filter: {periodFrom: 2020, periodTo: 2020}) { totalCount nodes { value } } }`, "", false},
+	{"observations of one area and year", `{ observations(first: 100, filter: {refAreas: ["AFG"], periodFrom: 2020, periodTo: 2020}) { totalCount nodes { value } } }`, "", true},
 	{"observations of one member", `{ observations(first: 100, filter: {indicators: ["victims_identified"], members: [{dimension: "SEX", members: ["F"]}]}) { totalCount nodes { value } } }`, "", true},
 	{"totals of one indicator and area", `{ observations(first: 100, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], exactlyBy: []}) { totalCount nodes { value } } }`, "", true},
 	{"one cell", `{ observations(first: 20, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], periodFrom: 2020, periodTo: 2020, exactlyBy: []}) { nodes { value } } }`, "", true},

@@ -173,11 +173,19 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 	byCode("o.release_id", "release", "code", f.Releases)
 	in("o.status", stringsOf(f.Statuses))
 	in("o.qualifier", stringsOf(f.Qualifiers))
-	if f.PeriodFrom != 0 {
-		conds = append(conds, "o.period_start >= "+arg(f.PeriodFrom))
-	}
-	if f.PeriodTo != 0 {
-		conds = append(conds, "o.period_end <= "+arg(f.PeriodTo))
+	switch {
+	case f.PeriodFrom != 0 && f.PeriodFrom == f.PeriodTo:
+		// A period starts no later than it ends, so the one period within
+		// a single year is that year; as equalities, the period columns of
+		// the indexes that follow the area's (migration 0013) are read.
+		conds = append(conds, "o.period_start = "+arg(f.PeriodFrom), "o.period_end = "+arg(f.PeriodTo))
+	default:
+		if f.PeriodFrom != 0 {
+			conds = append(conds, "o.period_start >= "+arg(f.PeriodFrom))
+		}
+		if f.PeriodTo != 0 {
+			conds = append(conds, "o.period_end <= "+arg(f.PeriodTo))
+		}
 	}
 	if len(f.Periods) > 0 {
 		starts, ends := make([]int64, len(f.Periods)), make([]int64, len(f.Periods))
@@ -384,10 +392,24 @@ var keyCodes = map[string]string{"i.code": "o.indicator_code", "a.code": "o.ref_
 // add to them: with both, a generic plan takes them as independent,
 // estimates a few hundred rows for 4.4 million and sorts them all.
 func orderedWhere(ctx context.Context, f dataset.Filter, o dataset.Order) (source, clause string, args []any) {
-	if o != dataset.OrderByKey || f.AsOf != nil || len(f.Indicators) == 0 {
+	switch {
+	case o != dataset.OrderByKey || f.AsOf != nil:
 		return where(ctx, f, nil)
+	case len(f.Indicators) > 0:
+		return byRowCodes(ctx, f)
+	case len(f.RefAreas) == 1 && f.PeriodFrom != 0 && f.PeriodFrom == f.PeriodTo:
+		// One area's year, any indicator (a country page): the area is
+		// named by its code as well, so that the key order's second column
+		// is fixed and the area's index, read by its id and the year, is
+		// the key order from there on (migration 0013). Not without the
+		// year: the planner, taking id and code as independent, then
+		// expects a few rows and sorts the area's 27,000 (146 ms for a
+		// world area, against 7 ms walking the key order's index).
+		source, clause, args = where(ctx, f, nil)
+		args = append(args, f.RefAreas[0])
+		return source, clause + " AND o.ref_area_code = $" + strconv.Itoa(len(args)), args
 	}
-	return byRowCodes(ctx, f)
+	return where(ctx, f, nil)
 }
 
 // countedWhere is where for counting f's rows one by one. Indicators and
