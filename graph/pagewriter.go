@@ -222,12 +222,6 @@ func (w *pageWriter) indicatorObject(sel ast.SelectionSet, v *dataset.Indicator)
 	ctx, r := w.ctx, w.indicator
 	w.object(sel, indicatorImplementors, "Indicator", func(f graphql.CollectedField) bool {
 		switch f.Name {
-		case "id":
-			w.id(r.ID(ctx, v))
-		case "code":
-			w.quoted(v.Code)
-		case "name":
-			w.text(r.Name(ctx, v, w.lang(f)))
 		case "description":
 			w.text(r.Description(ctx, v, w.lang(f)))
 		case "unit":
@@ -239,7 +233,7 @@ func (w *pageWriter) indicatorObject(sel ast.SelectionSet, v *dataset.Indicator)
 		case "restricted":
 			w.boolean(v.Restricted)
 		default:
-			return false
+			return namedField(w, r, v, v.Code, f)
 		}
 		return true
 	})
@@ -249,44 +243,67 @@ func (w *pageWriter) agencyObject(sel ast.SelectionSet, v *dataset.Agency) {
 	ctx, r := w.ctx, w.agency
 	w.object(sel, agencyImplementors, "Agency", func(f graphql.CollectedField) bool {
 		switch f.Name {
-		case "id":
-			w.id(r.ID(ctx, v))
-		case "code":
-			w.quoted(v.Code)
-		case "name":
-			w.text(r.Name(ctx, v, w.lang(f)))
 		case "shortName":
 			w.optionalStr(r.ShortName(ctx, v, w.lang(f)))
 		case "kind":
 			w.enum(marshalNAgencyKind2indicatorsᚋinternalᚋdatasetᚐAgencyKind[v.Kind])
 		default:
-			return false
+			return namedField(w, r, v, v.Code, f)
 		}
 		return true
 	})
 }
 
 func (w *pageWriter) refAreaObject(sel ast.SelectionSet, v *dataset.RefArea) {
-	ctx, r := w.ctx, w.refArea
 	w.object(sel, refAreaImplementors, "RefArea", func(f graphql.CollectedField) bool {
-		switch f.Name {
-		case "id":
-			w.id(r.ID(ctx, v))
-		case "code":
-			w.quoted(v.Code)
-		case "name":
-			w.text(r.Name(ctx, v, w.lang(f)))
-		case "iso2":
-			w.optionalStr(r.Iso2(ctx, v))
-		case "iso3":
-			w.optionalStr(r.Iso3(ctx, v))
-		case "m49":
-			w.optionalStr(r.M49(ctx, v))
-		default:
-			return false
-		}
-		return true
+		return placeField(w, w.refArea, v, v.Code, f)
 	})
+}
+
+// namedResolver is what the resolvers of every code list's objects share:
+// a global id and a name in the request's language.
+type namedResolver[T any] interface {
+	ID(ctx context.Context, obj *T) (string, error)
+	Name(ctx context.Context, obj *T, lang *string) (string, error)
+}
+
+// namedField writes a code-list object's id, code or name.
+func namedField[T any](w *pageWriter, r namedResolver[T], v *T, code string, f graphql.CollectedField) bool {
+	switch f.Name {
+	case "id":
+		w.id(r.ID(w.ctx, v))
+	case "code":
+		w.quoted(code)
+	case "name":
+		w.text(r.Name(w.ctx, v, w.lang(f)))
+	default:
+		return false
+	}
+	return true
+}
+
+// placeResolver is what a reference area's and a member's resolvers share
+// besides: a member may be a country, with the area's codes.
+type placeResolver[T any] interface {
+	namedResolver[T]
+	Iso2(ctx context.Context, obj *T) (*string, error)
+	Iso3(ctx context.Context, obj *T) (*string, error)
+	M49(ctx context.Context, obj *T) (*string, error)
+}
+
+// placeField writes one of the fields placeResolver resolves, or the code.
+func placeField[T any](w *pageWriter, r placeResolver[T], v *T, code string, f graphql.CollectedField) bool {
+	switch f.Name {
+	case "iso2":
+		w.optionalStr(r.Iso2(w.ctx, v))
+	case "iso3":
+		w.optionalStr(r.Iso3(w.ctx, v))
+	case "m49":
+		w.optionalStr(r.M49(w.ctx, v))
+	default:
+		return namedField(w, r, v, code, f)
+	}
+	return true
 }
 
 func (w *pageWriter) unitObject(sel ast.SelectionSet, v *dataset.Unit) {
@@ -323,46 +340,22 @@ func (w *pageWriter) coordinateObject(sel ast.SelectionSet, v *dataset.Coordinat
 }
 
 func (w *pageWriter) dimensionObject(sel ast.SelectionSet, v *dataset.Dimension) {
-	ctx, r := w.ctx, w.dimension
 	w.object(sel, dimensionImplementors, "Dimension", func(f graphql.CollectedField) bool {
-		switch f.Name {
-		case "id":
-			w.id(r.ID(ctx, v))
-		case "code":
-			w.quoted(v.Code)
-		case "name":
-			w.text(r.Name(ctx, v, w.lang(f)))
-		case "description":
-			w.optionalStr(r.Description(ctx, v, w.lang(f)))
-		default:
-			return false
+		if f.Name == "description" {
+			w.optionalStr(w.dimension.Description(w.ctx, v, w.lang(f)))
+			return true
 		}
-		return true
+		return namedField(w, w.dimension, v, v.Code, f)
 	})
 }
 
 func (w *pageWriter) memberObject(sel ast.SelectionSet, v *dataset.Member) {
-	ctx, r := w.ctx, w.member
 	w.object(sel, memberImplementors, "Member", func(f graphql.CollectedField) bool {
-		switch f.Name {
-		case "id":
-			w.id(r.ID(ctx, v))
-		case "code":
-			w.quoted(v.Code)
-		case "name":
-			w.text(r.Name(ctx, v, w.lang(f)))
-		case "description":
-			w.optionalStr(r.Description(ctx, v, w.lang(f)))
-		case "iso2":
-			w.optionalStr(r.Iso2(ctx, v))
-		case "iso3":
-			w.optionalStr(r.Iso3(ctx, v))
-		case "m49":
-			w.optionalStr(r.M49(ctx, v))
-		default:
-			return false
+		if f.Name == "description" {
+			w.optionalStr(w.member.Description(w.ctx, v, w.lang(f)))
+			return true
 		}
-		return true
+		return placeField(w, w.member, v, v.Code, f)
 	})
 }
 
