@@ -15,8 +15,8 @@ import (
 )
 
 // PageWriter writes a page of observations (any field whose value is an
-// ObservationConnection) in one pass over its rows, where gqlgen would
-// execute each field of each row on its own.
+// ObservationConnection, or a list of observations) in one pass over its
+// rows, where gqlgen would execute each field of each row on its own.
 //
 // Why: gqlgen gives every field it executes a FieldContext, a context, a
 // turn through the field middleware, a marshaler and, for an object, a
@@ -44,16 +44,31 @@ func (PageWriter) ExtensionName() string                          { return "Page
 func (PageWriter) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 // InterceptField resolves the field as usual and, when it resolved to a
-// page the writer covers, answers with the page's JSON.
+// page or a list of observations (an indicator's series, a breakdown
+// member's cells) the writer covers, answers with its JSON.
 func (p PageWriter) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	conn, ok := res.(*model.ObservationConnection)
-	if err != nil || !ok || conn == nil || ctx.Err() != nil {
+	if err != nil || ctx.Err() != nil {
 		return res, err
 	}
-	fc := graphql.GetFieldContext(ctx)
+	var write func(w *pageWriter, sel ast.SelectionSet)
+	switch v := res.(type) {
+	case *model.ObservationConnection:
+		if v != nil {
+			write = func(w *pageWriter, sel ast.SelectionSet) { w.connection(sel, v) }
+		}
+	case []dataset.Observation:
+		if v != nil {
+			write = func(w *pageWriter, sel ast.SelectionSet) {
+				w.list(len(v), func(i int) { w.observationObject(sel, &v[i]) })
+			}
+		}
+	}
+	if write == nil {
+		return res, nil
+	}
 	w := p.writer(ctx)
-	w.connection(fc.Field.Selections, conn)
+	write(w, graphql.GetFieldContext(ctx).Field.Selections)
 	if w.failed || !reserve(ctx, w.values) {
 		return res, nil
 	}

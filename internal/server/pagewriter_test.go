@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"indicators/graph"
@@ -62,31 +63,36 @@ func TestPageWriterAnswersAsGqlgen(t *testing.T) {
 		name  string
 		query string
 		vars  map[string]any
+		// holds is a piece of the answer that shows the query selected data.
+		holds string
 	}{
-		{"every field, one page", `{ observations(first: 100) { totalCount nodes {` + everyWrittenField + ` } } }`, nil},
-		{"every field, a later page by value", `{ observations(first: 50, orderBy: VALUE_DESC, after: null) { edges { cursor node {` + everyWrittenField + ` } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil},
+		{"every field, one page", `{ observations(first: 100) { totalCount nodes {` + everyWrittenField + ` } } }`, nil, ""},
+		{"every field, a later page by value", `{ observations(first: 50, orderBy: VALUE_DESC, after: null) { edges { cursor node {` + everyWrittenField + ` } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil, ""},
 		{"edges, nodes and page info of a filtered page", `{ observations(filter: {indicators: ["victims_identified"]}, first: 30) {
 			totalCount pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
-			edges { cursor node { id value coordinates { member { code name } } } } nodes { value } } }`, nil},
-		{"an empty page", `{ observations(filter: {periods: ["1999"]}) { totalCount nodes { value } pageInfo { startCursor endCursor hasNextPage } } }`, nil},
+			edges { cursor node { id value coordinates { member { code name } } } } nodes { value } } }`, nil, ""},
+		{"an empty page", `{ observations(filter: {periods: ["1999"]}) { totalCount nodes { value } pageInfo { startCursor endCursor hasNextPage } } }`, nil, ""},
 		{"aliases, repeats and __typename", `{ o: observations(first: 20) { __typename n: totalCount nodes { __typename v: value value
-			i: indicator { __typename c: code code } } nodes { id } } }`, nil},
+			i: indicator { __typename c: code code } } nodes { id } } }`, nil, ""},
 		{"fragments", `query { observations(first: 20) { ...Page nodes { ... on Observation { status } ... on Node { id } } } }
 			fragment Page on ObservationConnection { totalCount nodes { ...Row } }
 			fragment Row on Observation { value agency { ...Named } refArea { ...Named } }
-			fragment Named on Node { id ... on Agency { name kind } ... on RefArea { name iso3 } }`, nil},
+			fragment Named on Node { id ... on Agency { name kind } ... on RefArea { name iso3 } }`, nil, ""},
 		{"skip and include", `query($yes: Boolean!, $no: Boolean!) { observations(first: 20) {
 			totalCount @skip(if: $yes) nodes { value @include(if: $yes) qualifier @include(if: $no) source @skip(if: $no) { quote } } } }`,
-			map[string]any{"yes": true, "no": false}},
+			map[string]any{"yes": true, "no": false}, ""},
 		{"languages", `query($lang: String) { observations(first: 40) { nodes {
 			indicator { name(lang: "az") description(lang: $lang) unit { name(lang: "ru") } }
 			agency { name(lang: $lang) shortName(lang: "az") } refArea { name(lang: "az") }
 			coordinates { dimension { name(lang: $lang) description(lang: "az") } member { name(lang: "az") description(lang: $lang) } } } } }`,
-			map[string]any{"lang": "az"}},
-		{"a page nested in an indicator", `{ indicator(code: "victims_identified") { code observations(first: 25) { totalCount nodes { value period { label } coordinates { member { code } } } } } }`, nil},
-		{"two pages side by side", `{ a: observations(first: 10) { nodes { id } } b: observations(first: 10, orderBy: PERIOD_DESC) { nodes { id period { label } } } }`, nil},
-		{"a field the writer leaves to gqlgen", `{ observations(first: 20) { nodes { value previous { value } change { absolute } } } }`, nil},
-		{"a field of a nested object the writer leaves to gqlgen", `{ observations(first: 20) { nodes { value indicator { code latest { value } } } } }`, nil},
+			map[string]any{"lang": "az"}, ""},
+		{"a page nested in an indicator", `{ indicator(code: "victims_identified") { code observations(first: 25) { totalCount nodes { value period { label } coordinates { member { code } } } } } }`, nil, ""},
+		{"a series and a breakdown's cells", `{ indicator(code: "victims_identified") { series(refArea: "AZE") { period { start end label } value qualifier status source { quote } }
+			breakdown(by: "SEX", refArea: "AZE", period: "2024") { members { member { code } observations { id value coordinates { member { name } } } } } } }`, nil,
+			`"observations":[{"id":`},
+		{"two pages side by side", `{ a: observations(first: 10) { nodes { id } } b: observations(first: 10, orderBy: PERIOD_DESC) { nodes { id period { label } } } }`, nil, ""},
+		{"a field the writer leaves to gqlgen", `{ observations(first: 20) { nodes { value previous { value } change { absolute } } } }`, nil, ""},
+		{"a field of a nested object the writer leaves to gqlgen", `{ observations(first: 20) { nodes { value indicator { code latest { value } } } } }`, nil, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, who := range []struct {
@@ -104,6 +110,9 @@ func TestPageWriterAnswersAsGqlgen(t *testing.T) {
 					same := got.body == want.body
 					if codes := errorCodes(t, want.body); len(codes) > 0 {
 						same = slices.Equal(errorCodes(t, got.body), codes)
+					}
+					if !strings.Contains(want.body, tc.holds) {
+						t.Errorf("%s: the answer lacks %s: %s", who.name, tc.holds, want.body)
 					}
 					if got.status != want.status || !same {
 						t.Errorf("%s, %s: the writer answered\n%d %s\ngqlgen\n%d %s", who.name, pair.name, got.status, got.body, want.status, want.body)
