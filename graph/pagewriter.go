@@ -48,7 +48,7 @@ func (PageWriter) Validate(schema graphql.ExecutableSchema) error { return nil }
 // member's cells) the writer covers, answers with its JSON.
 func (p PageWriter) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	if err != nil || ctx.Err() != nil {
+	if err != nil {
 		return res, err
 	}
 	var write func(w *pageWriter, sel ast.SelectionSet)
@@ -64,7 +64,8 @@ func (p PageWriter) InterceptField(ctx context.Context, next graphql.Resolver) (
 			}
 		}
 	}
-	if write == nil {
+	// This runs for every field: the deadline is asked only of a page.
+	if write == nil || ctx.Err() != nil {
 		return res, nil
 	}
 	w := p.writer(ctx)

@@ -174,10 +174,9 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 	in("o.status", stringsOf(f.Statuses))
 	in("o.qualifier", stringsOf(f.Qualifiers))
 	switch {
-	case f.PeriodFrom != 0 && f.PeriodFrom == f.PeriodTo:
-		// A period starts no later than it ends, so the one period within
-		// a single year is that year; as equalities, the period columns of
-		// the indexes that follow the area's (migration 0013) are read.
+	case oneYear(f):
+		// As equalities, the period columns of the indexes that follow
+		// the area's (migration 0013) are read.
 		conds = append(conds, "o.period_start = "+arg(f.PeriodFrom), "o.period_end = "+arg(f.PeriodTo))
 	default:
 		if f.PeriodFrom != 0 {
@@ -270,6 +269,12 @@ func where(ctx context.Context, f dataset.Filter, args []any) (source, clause st
 // value of the array parameter param: computed once for the statement.
 func idsOf(table, column, param string) string {
 	return "ARRAY(SELECT id FROM " + table + " WHERE " + column + " = ANY(" + param + "))"
+}
+
+// oneYear reports whether f's period bounds are one year: a period starts
+// no later than it ends, so the one period within them is that year.
+func oneYear(f dataset.Filter) bool {
+	return f.PeriodFrom != 0 && f.PeriodFrom == f.PeriodTo
 }
 
 // dimensionSet is dims as the tally's dimensions column writes a set of
@@ -397,7 +402,7 @@ func orderedWhere(ctx context.Context, f dataset.Filter, o dataset.Order) (sourc
 		return where(ctx, f, nil)
 	case len(f.Indicators) > 0:
 		return byRowCodes(ctx, f)
-	case len(f.RefAreas) == 1 && f.PeriodFrom != 0 && f.PeriodFrom == f.PeriodTo:
+	case len(f.RefAreas) == 1 && oneYear(f):
 		// One area's year, any indicator (a country page): the area is
 		// named by its code as well, so that the key order's second column
 		// is fixed and the area's index, read by its id and the year, is
