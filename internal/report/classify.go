@@ -477,13 +477,15 @@ func (t *Text) respective(i int, reasons []string) (span, bool) {
 	return t.trim(span{starts[item], ends[item]}), true
 }
 
-// shareOf ends a percentage said of a figure before it: "12 percent of
-// them", "59 percent of the total".
 var (
+	// shareOfThe ends a percentage said of what a count before it counts
+	// ("18 percent of the callers"); percentAfter follows a percentage.
 	shareOfThe   = regexp.MustCompile(`^\s*(?:per\s?cent|%)\s+of\s+(?:the|its|their)\s+\pL`)
 	percentAfter = regexp.MustCompile(`^\s*(?:\([^)]*\)\s*)?(?:per\s?cent|%)`)
 )
 
+// shareOf ends a percentage said of a figure before it: "12 percent of
+// them", "59 percent of the total".
 var shareOf = regexp.MustCompile(`^\s*(?:per\s?cent|%)\s+of\s+(?:them|these|those|the\s+total|all|the\s+latter)\b`)
 
 // share reports whether the figure at i, named in units, is a percentage of
@@ -505,10 +507,8 @@ func (t *Text) share(i int, reasons []string, units []string) bool {
 		// were under 18": a share of what a count before it in the
 		// sentence counts, unless that figure is a percentage too ("went
 		// up by 38 percent …, yet just 16 percent of convictions").
-		for k := i - 1; k >= 0 && t.numbers[k].Start >= sent.start; k-- {
-			if reasons[k] == "" && !t.numbers[k].Change {
-				return !percentAfter.MatchString(t.norm[t.numbers[k].End:sent.end])
-			}
+		if k := t.prevFigure(i, reasons); k >= 0 {
+			return !percentAfter.MatchString(t.norm[t.numbers[k].End:sent.end])
 		}
 	}
 	open := strings.LastIndexByte(t.norm[sent.start:n.Start], '(')
@@ -652,7 +652,7 @@ func forms(m dataset.Member) []memberForm {
 	if short := bracketed.ReplaceAllString(m.Name, ""); short != m.Name && strings.TrimSpace(short) != "" {
 		names = append(names, short)
 	}
-	if aside := describedAs.FindStringSubmatch(m.Description); aside != nil && !strings.HasPrefix(m.Description, "REVIEW") {
+	if aside := describedAs.FindStringSubmatch(m.Description); aside != nil && !strings.HasPrefix(m.Description, reviewPrefix) {
 		names = append(names, aside[1]) // "The capital city (Baku)": the report may name it so
 	}
 	for _, name := range names {
@@ -2174,24 +2174,23 @@ func partsOfWhole(t *Text, g *guesser, figs []*figure, dims []dataset.Dimension)
 // in its sentence under a proposed indicator when that figure is one: the
 // part of a kind of figure the codes file does not know is of that kind,
 // not a figure of a known indicator its other words suggest.
-func (d *Draft) partOfProposed(t *Text, g *guesser, whole, part *figure) bool {
+func (d *Draft) partOfProposed(t *Text, g *guesser, whole, part *figure) {
 	if !isProposed(whole.obs.Indicator) || isProposed(part.obs.Indicator) {
-		return false
+		return
 	}
 	w, p := t.numbers[whole.index], t.numbers[part.index]
 	sent := t.sentence(p.Start)
 	if w.Start < sent.start || !ofThemAfter.MatchString(t.norm[p.End:sent.end]) && !ofThemBefore.MatchString(t.norm[sent.start:p.Start]) {
-		return false
+		return
 	}
-	wholeName := whole.obs.Indicator
+	name := whole.obs.Indicator
 	for _, ind := range d.Codes.Indicators {
 		if ind.Code == whole.obs.Indicator {
-			wholeName = ind.Name
+			name = ind.Name
 		}
 	}
-	label := fmt.Sprintf("%s, part: %s", wholeName, t.label(part.own))
+	label := fmt.Sprintf("%s, part: %s", name, t.label(part.own))
 	d.newIndicator(g, part, label, 2, fmt.Sprintf("a part of the figure %s, which is proposed as %s", w.Text, whole.obs.Indicator))
-	return true
 }
 
 // uncounted is the noun phrase right after the figure when no figure of the codes
@@ -2210,8 +2209,11 @@ func (g *guesser) uncounted(t *Text, f *figure) string {
 	}
 	var words []string
 	for _, w := range strings.Fields(after) {
+		// A hyphenated word's last term is its head ("non-governmental"):
+		// taken in order, so that every run drafts the same.
 		term := ""
-		for term = range termSet(w) {
+		if ts := terms(w); len(ts) > 0 {
+			term = ts[len(ts)-1]
 		}
 		if len(g.counts[term]) > 0 {
 			return "" // "472 case files went …": files are counted
@@ -2281,11 +2283,12 @@ func (d *Draft) newIndicator(g *guesser, f *figure, label string, nth int, why s
 // reports whether the figure became an observation of its own.
 func (d *Draft) claim(t *Text, g *guesser, f *figure, keys map[string]bool) bool {
 	o := &f.obs
-	if len(o.Coordinates) > 0 {
+	// What an earlier figure restates is of its own indicator, so whether
+	// this one's counted noun allows that kind is asked once.
+	if len(o.Coordinates) > 0 && (f.kinds == nil || f.kinds[kindOf(o.Indicator, d)]) {
 		for k := len(d.Observations) - 1; k >= 0; k-- {
 			e := &d.Observations[k]
-			if e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) && e.Indicator == o.Indicator &&
-				!(f.kinds != nil && !f.kinds[kindOf(e.Indicator, d)]) {
+			if e.Indicator == o.Indicator && e.Value.Equal(o.Value) && e.Period == o.Period && sameChange(e.Change, o.Change) && e.Source.Section != o.Source.Section && d.within(o.Coordinates, e.Coordinates) {
 				// (A figure whose counted noun is of another kind than the
 				// earlier one's restates nothing: "two (+1) criminal cases"
 				// are no "two (+1) acts of forced labour"; nor does one
@@ -2378,7 +2381,6 @@ func sameChange(a, b *decimal.Decimal) bool {
 	return a == nil || b == nil || a.Equal(*b)
 }
 
-// within reports whether every coordinate of part is one of whole's.
 // within reports whether every member of part is one of whole's; two
 // proposed members of a dimension are one where one's name holds all the
 // other's words (a legend's "Bahrain" and the text's "Kingdom of Bahrain").

@@ -596,15 +596,24 @@ var synonyms = map[string]string{
 func termSet(texts ...string) map[string]bool {
 	out := map[string]bool{}
 	for _, text := range texts {
-		for _, w := range letters.FindAllString(fold(text), -1) {
-			if s, ok := synonyms[w]; ok {
-				w = s
-			}
-			if stopWords[w] || isNumberWord(w) {
-				continue // "two" of "under 18 — two" says how many, not of what
-			}
-			out[stem(w)] = true
+		for _, term := range terms(text) {
+			out[term] = true
 		}
+	}
+	return out
+}
+
+// terms are the terms of text in the order its words come.
+func terms(text string) []string {
+	var out []string
+	for _, w := range letters.FindAllString(fold(text), -1) {
+		if s, ok := synonyms[w]; ok {
+			w = s
+		}
+		if stopWords[w] || isNumberWord(w) {
+			continue // "two" of "under 18 — two" says how many, not of what
+		}
+		out = append(out, stem(w))
 	}
 	return out
 }
