@@ -49,17 +49,21 @@ func (s *Store) ObservationsByID(ctx context.Context, ids []int64) (map[int64]da
 	if err != nil {
 		return nil, err
 	}
-	var rows []observationRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom("observation_all o")+`
-		WHERE o.id = ANY($1) AND `+visibleObservation(ctx, "o"), pq.Array(ids)); err != nil {
+	rows, err := selectObservations(ctx, s.db, `SELECT `+observationColumns+`, '' AS sort_key FROM observation_all o
+		WHERE o.id = ANY($1) AND `+visibleObservation(ctx, "o"), pq.Array(ids))
+	if err != nil {
 		return nil, fmt.Errorf("read observations by id: %w", err)
 	}
 	if sup, err = s.fresh(ctx, sup, rows); err != nil {
 		return nil, err
 	}
+	codes, err := s.codeIndex(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64]dataset.Observation, len(rows))
 	for _, r := range rows {
-		out[r.ID] = r.domain(sup.Rule())
+		out[r.ID] = r.domain(codes, sup.Rule())
 	}
 	return out, nil
 }
@@ -77,10 +81,9 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 		inds, areas, keys = append(inds, c.Indicator), append(areas, c.RefArea), append(keys, c.CoordinateKey)
 		starts, ends = append(starts, int64(c.Period.Start)), append(ends, int64(c.Period.End))
 	}
-	var rows []observationRow
-	err = s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+	rows, err := selectObservations(ctx, s.db, `SELECT `+observationColumns+`, '' AS sort_key FROM observation o
 		JOIN unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::text[]) AS k(ind, area, ps, pe, ck)
-		  ON i.code = k.ind AND a.code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
+		  ON o.indicator_code = k.ind AND o.ref_area_code = k.area AND o.period_start = k.ps AND o.period_end = k.pe AND o.coordinate_key = k.ck
 		WHERE o.is_current AND `+visibleObservation(ctx, "o"),
 		pq.Array(inds), pq.Array(areas), pq.Array(starts), pq.Array(ends), pq.Array(keys))
 	if err != nil {
@@ -89,9 +92,13 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 	if sup, err = s.fresh(ctx, sup, rows); err != nil {
 		return nil, err
 	}
+	codes, err := s.codeIndex(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[dataset.Cell]dataset.Observation, len(rows))
 	for _, r := range rows {
-		o := r.domain(sup.Rule())
+		o := r.domain(codes, sup.Rule())
 		out[dataset.CellOf(o)] = o
 	}
 	return out, nil
@@ -134,8 +141,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 	}
 	inKey := ` o.indicator_id = ki.id AND o.ref_area_id = ka.area_id AND o.coordinate_key = k.ck AND o.is_current
 		AND ` + visibleObservation(ctx, "o") + ` AND (k.pfrom = 0 OR o.period_start >= k.pfrom) AND (k.pto = 0 OR o.period_end <= k.pto)`
-	var rows []keyedRow
-	err := s.db.SelectContext(ctx, &rows, `
+	rows, err := selectKeyed(ctx, s.db, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[]) WITH ORDINALITY AS k(ind, area, ck, pfrom, pto, len, ord)
 		JOIN indicator ki ON ki.code = k.ind
@@ -144,7 +150,7 @@ func (s *Store) Series(ctx context.Context, keys []dataset.SeriesKey) (map[datas
 			SELECT o.period_end - o.period_start + 1 FROM observation o WHERE`+inKey+`
 			ORDER BY `+headlineOrder("o")+` LIMIT 1) END AS len) kl
 		CROSS JOIN LATERAL (
-			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
+			SELECT `+observationColumns+`, '' AS sort_key FROM observation o
 			WHERE`+inKey+` AND o.period_end - o.period_start + 1 = kl.len
 			OFFSET 0
 		) x
@@ -169,8 +175,7 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 	// series: an index lookup of its few periods, not a scan of every
 	// breakdown cell of the indicator in the area; only the row picked is
 	// joined to its codes.
-	var rows []keyedRow
-	err := s.db.SelectContext(ctx, &rows, `
+	rows, err := selectKeyed(ctx, s.db, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(ind, area, len, ord)
 		JOIN indicator ki ON ki.code = k.ind
@@ -189,7 +194,7 @@ func (s *Store) Latest(ctx context.Context, keys []dataset.LatestKey) (map[datas
 			LIMIT 1
 		) pick
 		CROSS JOIN LATERAL (
-			SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+` WHERE o.id = pick.id OFFSET 0
+			SELECT `+observationColumns+`, '' AS sort_key FROM observation o WHERE o.id = pick.id OFFSET 0
 		) x`,
 		pq.Array(inds), pq.Array(areas), pq.Array(lens))
 	if err != nil {
@@ -223,8 +228,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 		inds[i], areas[i], dims[i] = k.Indicator, k.RefArea, k.Dimension
 		starts[i], ends[i] = int64(k.Period.Start), int64(k.Period.End)
 	}
-	var rows []keyedRow
-	err := s.db.SelectContext(ctx, &rows, `
+	rows, err := selectKeyed(ctx, s.db, `
 		SELECT k.ord, x.*
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[]) WITH ORDINALITY AS k(ind, area, dim, ps, pe, ord)
 		JOIN indicator ki ON ki.code = k.ind
@@ -244,7 +248,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 			-- rows' status, and only those joined: a generic plan takes a
 			-- cell for one row, and joined the 1,200 of a world cell
 			-- before choosing.
-			SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom(`(
+			SELECT `+observationColumns+`, '' AS sort_key FROM (
 				SELECT c.id FROM (
 					SELECT so.id, n.has_dim, n.dims, min(n.dims) FILTER (WHERE n.has_dim) OVER (PARTITION BY so.status) AS coarsest
 					FROM observation so
@@ -254,7 +258,7 @@ func (s *Store) Slices(ctx context.Context, keys []dataset.SliceKey) (map[datase
 					  AND so.period_start = kp.ps AND so.period_end = kp.pe AND so.is_current AND `+visibleObservation(ctx, "so")+`
 					  AND (so.coordinate_key = '' OR n.has_dim)
 				) c WHERE NOT c.has_dim OR c.dims = c.coarsest
-			) chosen JOIN observation o ON o.id = chosen.id`)+`
+			) chosen JOIN observation o ON o.id = chosen.id
 			OFFSET 0
 		) x
 		ORDER BY k.ord, x.coordinate_key`,
@@ -272,6 +276,12 @@ type keyedRow struct {
 	observationRow
 }
 
+// selectKeyed is selectRows for statements that read the key's ordinal,
+// then observationColumns and a sort key.
+func selectKeyed(ctx context.Context, q querier, query string, args ...any) ([]keyedRow, error) {
+	return selectRows(ctx, q, query, args, func(r *keyedRow) []any { return append([]any{&r.Ord}, r.fields()...) })
+}
+
 // groupByKey collects the rows of each key, in the order they came, as
 // the viewer of ctx reads them.
 func groupByKey[K comparable](ctx context.Context, s *Store, keys []K, rows []keyedRow) (map[K][]dataset.Observation, error) {
@@ -286,10 +296,14 @@ func groupByKey[K comparable](ctx context.Context, s *Store, keys []K, rows []ke
 	if sup, err = s.fresh(ctx, sup, plain); err != nil {
 		return nil, err
 	}
+	codes, err := s.codeIndex(ctx, plain)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[K][]dataset.Observation, len(keys))
 	for _, r := range rows {
 		k := keys[r.Ord-1]
-		out[k] = append(out[k], r.domain(sup.Rule()))
+		out[k] = append(out[k], r.domain(codes, sup.Rule()))
 	}
 	return out, nil
 }
@@ -377,13 +391,16 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
+	type parentRow struct {
 		observationRow
-		Parent string
 		Rn     int
+		Parent string
 		Total  int
 	}
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	rows, err := selectRows(ctx, s.db, query, args, func(r *parentRow) []any {
+		return append(r.fields(), &r.Rn, &r.Parent, &r.Total)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("list first pages of observations: %w", err)
 	}
 	plain := make([]observationRow, len(rows))
@@ -397,6 +414,10 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		// Ordered and cursored by the older decision: read them again.
 		return s.FirstPages(ctx, parent, codes, f, p)
 	}
+	index, err := s.codeIndex(ctx, plain)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string]dataset.Page, len(codes))
 	for _, r := range rows {
 		page := out[r.Parent]
@@ -404,7 +425,7 @@ func (s *Store) FirstPages(ctx context.Context, parent dataset.Parent, codes []s
 		if r.Rn > first {
 			page.HasNextPage = true
 		} else {
-			page.Observations = append(page.Observations, r.domain(sup.Rule()))
+			page.Observations = append(page.Observations, r.domain(index, sup.Rule()))
 			page.Cursors = append(page.Cursors, r.SortKey)
 		}
 		out[r.Parent] = page
@@ -471,8 +492,8 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 		return `WITH parent AS MATERIALIZED (
 			SELECT wanted.code, ` + total + ` AS total FROM unnest(` + codesArg + `::text[]) AS wanted(code))
 		SELECT x.*, parent.code AS parent, parent.total FROM parent CROSS JOIN LATERAL (
-			SELECT ` + observationColumns + `, ` + sortKey + `, row_number() OVER (ORDER BY ` + orderBy + `) AS rn` +
-			joinsFrom(source) + where + ` AND o.indicator_code = parent.code
+			SELECT ` + observationColumns + `, ` + sortKey + `, row_number() OVER (ORDER BY ` + orderBy + `) AS rn
+			FROM ` + source + codeJoins(exprs...) + where + ` AND o.indicator_code = parent.code
 			ORDER BY ` + orderBy + ` LIMIT ` + limit + `
 		) x ORDER BY parent.code, x.rn`, args, nil
 	}
@@ -486,9 +507,9 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 	}
 	return `SELECT * FROM (
 		SELECT ` + observationColumns + `, ` + sortKey + `,
-		       ` + pc.code + ` AS parent,
 		       row_number() OVER (PARTITION BY ` + pc.column + ` ORDER BY ` + orderBy + `) AS rn,
-		       ` + total + ` AS total` + joinsFrom(source) + where + `
+		       ` + pc.code + ` AS parent,
+		       ` + total + ` AS total FROM ` + source + codeJoins(append(exprs, pc.code)...) + where + `
 	) x WHERE rn <= ` + limit + ` ORDER BY parent, rn`, args, nil
 }
 
@@ -499,9 +520,8 @@ func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, 
 	if err != nil {
 		return dataset.Observation{}, false, err
 	}
-	var rows []observationRow
-	err = s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+observationJoins+`
-		WHERE r.code = $1 AND i.code = $2 AND a.code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6
+	rows, err := selectObservations(ctx, s.db, `SELECT `+observationColumns+`, '' AS sort_key FROM observation o
+		WHERE o.release_id = (SELECT id FROM release WHERE code = $1) AND o.indicator_code = $2 AND o.ref_area_code = $3 AND o.period_start = $4 AND o.period_end = $5 AND o.coordinate_key = $6
 		  AND `+visibleObservation(ctx, "o"),
 		release, c.Indicator, c.RefArea, c.Period.Start, c.Period.End, c.CoordinateKey)
 	if err != nil {
@@ -513,5 +533,9 @@ func (s *Store) ObservationOfCellInRelease(ctx context.Context, release string, 
 	if sup, err = s.fresh(ctx, sup, rows); err != nil {
 		return dataset.Observation{}, false, err
 	}
-	return rows[0].domain(sup.Rule()), true, nil
+	codes, err := s.codeIndex(ctx, rows)
+	if err != nil {
+		return dataset.Observation{}, false, err
+	}
+	return rows[0].domain(codes, sup.Rule()), true, nil
 }

@@ -66,6 +66,12 @@ func (s *Store) CodeLists(ctx context.Context) (*dataset.CodeLists, error) {
 	if err := s.readLabels(ctx, c); err != nil {
 		return nil, err
 	}
+	// The catalog is read again after every load: so is what decodes the
+	// observations' code-list ids, and the first read after a load pays no
+	// statement of its own for the ids it made.
+	if _, err := s.refreshCodeIndex(ctx); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

@@ -27,40 +27,46 @@ var orderColumns = map[dataset.Order]struct {
 	dataset.OrderByValueDesc:  {[]string{"o.value", "o.id"}, true},
 }
 
+// observationColumns are an observation row's columns (observationRow).
+// Its code-list references come as ids, which codeNames turns into codes:
+// the statements join no code table.
 const observationColumns = `
-	o.id, r.code AS release, i.code AS indicator, a.code AS ref_area, o.period_start, o.period_end,
-	o.value, u.code AS unit, o.qualifier, o.status, o.change,
-	ag.code AS agency, o.coordinate_key, o.source_section, o.source_quote, o.note,
+	o.id, o.release_id, o.indicator_id, o.ref_area_id, o.period_start, o.period_end,
+	o.value, o.unit_id, o.qualifier, o.status, o.change,
+	o.agency_id, o.coordinate_key, o.source_section, o.source_quote, o.note,
 	COALESCE(o.source_line, 0) AS source_line, COALESCE(o.derived_from_id, 0) AS derived_from_id,
 	o.revision_id, o.restricted`
 
-// observationJoins reads live observations; joinsFrom reads them from
-// another relation aliased o, such as an earlier revision's (see where).
-var observationJoins = joinsFrom("observation o")
-
-func joinsFrom(source string) string {
-	return `
-	FROM ` + source + `
-	JOIN release r ON r.id = o.release_id
-	JOIN indicator i ON i.id = o.indicator_id
-	JOIN ref_area a ON a.id = o.ref_area_id
-	JOIN unit u ON u.id = o.unit_id
-	JOIN agency ag ON ag.id = o.agency_id`
+// codeJoins joins the code tables that exprs name (i.code, a.code,
+// ag.code), each once: an order over a revision's relation, which lacks the
+// live table's own copies of the codes, or a batch's parent.
+func codeJoins(exprs ...string) string {
+	var joins string
+	for _, t := range []struct{ alias, join string }{
+		{"i.", " JOIN indicator i ON i.id = o.indicator_id"},
+		{"a.", " JOIN ref_area a ON a.id = o.ref_area_id"},
+		{"ag.", " JOIN agency ag ON ag.id = o.agency_id"},
+	} {
+		if slices.ContainsFunc(exprs, func(e string) bool { return strings.HasPrefix(e, t.alias) }) {
+			joins += t.join
+		}
+	}
+	return joins
 }
 
 type observationRow struct {
 	ID            int64
-	Release       string
-	Indicator     string
-	RefArea       string          `db:"ref_area"`
+	ReleaseID     int64           `db:"release_id"`
+	IndicatorID   int64           `db:"indicator_id"`
+	RefAreaID     int64           `db:"ref_area_id"`
 	PeriodStart   int             `db:"period_start"`
 	PeriodEnd     int             `db:"period_end"`
 	Value         decimal.Decimal // numeric scanned from its text: exact
-	Unit          string
+	UnitID        int64           `db:"unit_id"`
 	Qualifier     string
 	Status        string
 	Change        *decimal.Decimal
-	Agency        string
+	AgencyID      int64  `db:"agency_id"`
 	CoordinateKey string `db:"coordinate_key"`
 	SourceSection string `db:"source_section"`
 	SourceQuote   string `db:"source_quote"`
@@ -72,22 +78,62 @@ type observationRow struct {
 	Restricted    bool
 }
 
-// domain is the row as the viewer reads it: masked by sup, the viewer's
-// suppression (nil for none).
-func (r observationRow) domain(sup *dataset.Suppression) dataset.Observation {
+// fields are the destinations of observationColumns and the sort key, in
+// their order.
+func (r *observationRow) fields() []any {
+	return []any{&r.ID, &r.ReleaseID, &r.IndicatorID, &r.RefAreaID, &r.PeriodStart, &r.PeriodEnd,
+		&r.Value, &r.UnitID, &r.Qualifier, &r.Status, &r.Change,
+		&r.AgencyID, &r.CoordinateKey, &r.SourceSection, &r.SourceQuote, &r.Note,
+		&r.SourceLine, &r.DerivedFromID, &r.RevisionID, &r.Restricted, &r.SortKey}
+}
+
+// selectRows runs query and scans each row into a T through the
+// destinations fields gives, in the statement's column order.
+//
+// Why not sqlx's struct scan: it maps every column to its field by
+// reflection on every row, 40% of scanning a page (pprof, Q2 on
+// peerbench's dataset).
+func selectRows[T any](ctx context.Context, q querier, query string, args []any, fields func(*T) []any) ([]T, error) {
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var t T
+		if err := rows.Scan(fields(&t)...); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	// A connection lost mid-rows is the database away, as before them.
+	return out, unavailable(rows.Err())
+}
+
+// selectObservations is selectRows for statements that read observationColumns
+// and a sort key.
+func selectObservations(ctx context.Context, q querier, query string, args ...any) ([]observationRow, error) {
+	return selectRows(ctx, q, query, args, (*observationRow).fields)
+}
+
+// domain is the row as the viewer reads it: its codes from x (which knows
+// them: Store.codeIndex), masked by sup, the viewer's suppression (nil for
+// none).
+func (r observationRow) domain(x *codeIndex, sup *dataset.Suppression) dataset.Observation {
 	o := dataset.Observation{
 		ID:            r.ID,
-		Release:       r.Release,
+		Release:       x.releases[r.ReleaseID],
 		DerivedFromID: r.DerivedFromID,
-		Indicator:     r.Indicator,
-		RefArea:       r.RefArea,
+		Indicator:     x.indicators[r.IndicatorID],
+		RefArea:       x.refAreas[r.RefAreaID],
 		Period:        dataset.Period{Start: r.PeriodStart, End: r.PeriodEnd},
 		Value:         r.Value,
-		Unit:          r.Unit,
+		Unit:          x.units[r.UnitID],
 		Qualifier:     dataset.Qualifier(r.Qualifier),
 		Status:        dataset.Status(r.Status),
 		Change:        r.Change,
-		Agency:        r.Agency,
+		Agency:        x.agencies[r.AgencyID],
 		Coordinates:   ParseCoordinateKey(r.CoordinateKey),
 		Source:        dataset.Source{Section: r.SourceSection, Quote: r.SourceQuote},
 		Note:          r.Note,
@@ -328,7 +374,7 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	after, first := p.After, p.First
 
 	sortKey := "concat_ws(E'\\x1f', " + textExprs(exprs) + ")"
-	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key` + joinsFrom(source) + where
+	query := `SELECT ` + observationColumns + `, ` + sortKey + ` AS sort_key FROM ` + source + codeJoins(exprs...) + where
 	if after != "" {
 		values := strings.Split(after, "\x1f")
 		if len(values) != len(exprs) {
@@ -358,8 +404,8 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	args = append(args, first+1)
 	query += " LIMIT $" + strconv.Itoa(len(args))
 
-	var rows []observationRow
-	if err := s.db.SelectContext(ctx, &rows, query, args...); err != nil {
+	rows, err := selectObservations(ctx, s.db, query, args...)
+	if err != nil {
 		return page, fmt.Errorf("list observations: %w", err)
 	}
 	rows, page.HasNextPage = trimPage(rows, first)
@@ -371,8 +417,12 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 		// the page again with the one that has seen the load.
 		return s.Observations(ctx, f, p)
 	}
+	codes, err := s.codeIndex(ctx, rows)
+	if err != nil {
+		return page, err
+	}
 	for _, r := range rows {
-		page.Observations = append(page.Observations, r.domain(sup.Rule()))
+		page.Observations = append(page.Observations, r.domain(codes, sup.Rule()))
 		page.Cursors = append(page.Cursors, r.SortKey)
 	}
 	return page, nil
@@ -565,8 +615,14 @@ func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(d
 	// rows through its index, as before, and sorts them.
 	source, where, args := where(ctx, f, nil)
 	exprs, _, _ := orderFor(dataset.OrderByKey, f, nil, &args)
-	query := `SELECT ` + observationColumns + `, '' AS sort_key` + joinsFrom(source) + where +
+	query := `SELECT ` + observationColumns + `, '' AS sort_key FROM ` + source + codeJoins(exprs...) + where +
 		` ORDER BY ` + strings.Join(exprs, ", ")
+	// Read before the rows, which hold the connection while they stream:
+	// in a snapshot it knows every id the rows name.
+	codes, err := s.refreshCodeIndex(ctx)
+	if err != nil {
+		return err
+	}
 	rows, err := s.db.QueryxContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("query observations: %w", err)
@@ -574,13 +630,20 @@ func (s *Store) EachObservation(ctx context.Context, f dataset.Filter, fn func(d
 	defer rows.Close()
 	for rows.Next() {
 		var r observationRow
-		if err := rows.StructScan(&r); err != nil {
+		if err := rows.Scan(r.fields()...); err != nil {
 			return fmt.Errorf("read observation: %w", err)
 		}
-		if sup, err = s.fresh(ctx, sup, []observationRow{r}); err != nil {
+		row := []observationRow{r}
+		if sup, err = s.fresh(ctx, sup, row); err != nil {
 			return err
 		}
-		if err := fn(r.domain(sup.Rule())); err != nil {
+		if !codes.has(row) {
+			// Outside a snapshot the rows may name ids loaded since.
+			if codes, err = s.codeIndex(ctx, row); err != nil {
+				return err
+			}
+		}
+		if err := fn(r.domain(codes, sup.Rule())); err != nil {
 			return err
 		}
 	}

@@ -49,6 +49,10 @@ type Store struct {
 	keys keyCache
 	used lastUsed
 
+	// codes turns the code-list ids of observation rows into codes; a
+	// snapshot's Store shares it.
+	codes *codeNames
+
 	// suppression is small-cell protection's cache, nil when it is off;
 	// a snapshot's Store shares it (see suppressionOf).
 	suppression *suppressionCache
@@ -143,7 +147,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	}
 	admin.SetMaxOpenConns(adminConns)
 	admin.SetMaxIdleConns(0)
-	s := &Store{admin: admin, dsn: dsn, observer: obs}
+	s := &Store{admin: admin, dsn: dsn, observer: obs, codes: &codeNames{}}
 	if o.suppressBelow >= 2 {
 		s.suppression = &suppressionCache{threshold: o.suppressBelow}
 	}
@@ -473,7 +477,7 @@ func (s *Store) Snapshot(ctx context.Context, fn func(dataset.Reader) error) err
 	}
 	// Read only: there is nothing to commit.
 	defer tx.Rollback() //nolint:errcheck
-	return fn(&Store{db: tx, suppression: s.suppression})
+	return fn(&Store{db: tx, codes: s.codes, suppression: s.suppression})
 }
 
 // Migrate brings the schema at dsn up to the newest migration, then the
@@ -562,5 +566,5 @@ func withMigrator(ctx context.Context, dsn string, do func(*migrate.Migrate) err
 // Every role is db's user.
 func New(db *sql.DB, dsn string) *Store {
 	x := sqlx.NewDb(db, "postgres")
-	return &Store{db: newPreparedPool(x), pool: x, exports: x, admin: x, writer: x, dsn: dsn}
+	return &Store{db: newPreparedPool(x), pool: x, exports: x, admin: x, writer: x, dsn: dsn, codes: &codeNames{}}
 }

@@ -103,8 +103,8 @@ func (s *Store) decideSuppression(ctx context.Context, threshold int64) (*suppre
 	if err != nil {
 		return nil, err
 	}
-	var rows []observationRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+observationColumns+`, '' AS sort_key`+joinsFrom("observation_all o")); err != nil {
+	rows, err := selectObservations(ctx, s.db, `SELECT `+observationColumns+`, '' AS sort_key FROM observation_all o`)
+	if err != nil {
 		return nil, fmt.Errorf("read every observation: %w", err)
 	}
 	var also []struct {
@@ -122,9 +122,13 @@ func (s *Store) decideSuppression(ctx context.Context, threshold int64) (*suppre
 	if err != nil {
 		return nil, err
 	}
+	codes, err := s.codeIndex(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
 	obs := make([]dataset.Observation, len(rows))
 	for i, r := range rows {
-		obs[i] = r.domain(nil)
+		obs[i] = r.domain(codes, nil)
 		obs[i].AlsoStated = quotes[r.ID]
 	}
 	h := &suppressed{rule: dataset.Suppress(obs, lists.Dimensions, rels, threshold)}
