@@ -25,6 +25,9 @@ func TestResponseBodyIsMarshal(t *testing.T) {
 			Extensions: map[string]any{"cost": map[string]int{"requested": 3}, "language": map[string]string{"served": "en"}}}},
 		{"HTML and line separators in strings", graphql.Response{Data: json.RawMessage("{\"q\":\"a < b && c > d \u2028 \u2029\"}")}},
 		{"non-ASCII", graphql.Response{Data: json.RawMessage(`{"n":"Türkiye — Azərbaycan"}`)}},
+		{"a line separator alone", graphql.Response{Data: json.RawMessage("{\"q\":\"a\u2028b\"}")}},
+		{"an ampersand alone", graphql.Response{Data: json.RawMessage(`{"q":"R&D"}`)}},
+		{"a lead byte 0xE2 that begins no separator", graphql.Response{Data: json.RawMessage(`{"q":"€ 5 – 7"}`)}},
 		{"incremental", graphql.Response{Data: json.RawMessage(`{}`), Label: "l", Path: ast.Path{ast.PathName("x")}, HasNext: &yes}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

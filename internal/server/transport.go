@@ -475,7 +475,7 @@ func responseBody(resp *graphql.Response) []byte {
 	if resp.Data == nil {
 		b.WriteString("null")
 	} else {
-		json.HTMLEscape(&b, resp.Data)
+		writeHTMLEscaped(&b, resp.Data)
 	}
 	if len(resp.Extensions) > 0 {
 		b.WriteString(`,"extensions":`)
@@ -483,6 +483,20 @@ func responseBody(resp *graphql.Response) []byte {
 	}
 	b.WriteByte('}')
 	return b.Bytes()
+}
+
+// writeHTMLEscaped writes data as json.HTMLEscape does. Most responses
+// hold none of what it escapes (<, >, &, U+2028, U+2029; the last two begin
+// with the byte 0xE2), so those bytes are looked for first with IndexByte,
+// a fraction of what escaping's byte-by-byte copy costs.
+func writeHTMLEscaped(b *bytes.Buffer, data []byte) {
+	for _, c := range []byte{'<', '>', '&', 0xE2} {
+		if bytes.IndexByte(data, c) >= 0 {
+			json.HTMLEscape(b, data)
+			return
+		}
+	}
+	b.Write(data)
 }
 
 func marshalJSON(v any) []byte {
