@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +98,7 @@ func TestResponseCache(t *testing.T) {
 		{"first time", cachedQuery, map[string]any{"period": 2024}, nil, ""},
 		{"again", cachedQuery, map[string]any{"period": 2024}, nil, "first time"},
 		{"laid out otherwise", reformatted, map[string]any{"period": 2024}, nil, "first time"},
+		{"laid out otherwise again", reformatted, map[string]any{"period": 2024}, nil, "first time"},
 		{"other variables", cachedQuery, map[string]any{"period": 2023}, nil, ""},
 		{"other variables again", cachedQuery, map[string]any{"period": 2023}, nil, "other variables"},
 		{"another language", cachedQuery, map[string]any{"period": 2024}, map[string]string{"Accept-Language": "az"}, ""},
@@ -108,7 +110,8 @@ func TestResponseCache(t *testing.T) {
 		{"an error", partlyWrong, nil, nil, ""},
 		{"an error again", partlyWrong, nil, nil, ""},
 	}
-	bodies := map[string]string{}
+	bodies, charged := map[string]string{}, map[string]int{}
+	used := 0 // the anonymous budget spent so far
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := counter.Count()
@@ -124,6 +127,18 @@ func TestResponseCache(t *testing.T) {
 				t.Errorf("cached body\n%s\ndiffers from %q's\n%s", r.body, tc.cached, bodies[tc.cached])
 			}
 			bodies[tc.name] = r.body
+			// An answer from the cache is charged what executing it was.
+			now, err := strconv.Atoi(r.header.Get("X-RateLimit-Used"))
+			if err != nil {
+				t.Fatalf("X-RateLimit-Used: %v", err)
+			}
+			charged[tc.name], used = now-used, now
+			if charged[tc.name] <= 0 {
+				t.Errorf("charged %d points", charged[tc.name])
+			}
+			if tc.cached != "" && charged[tc.name] != charged[tc.cached] {
+				t.Errorf("charged %d points from the cache, %q was charged %d", charged[tc.name], tc.cached, charged[tc.cached])
+			}
 		})
 	}
 	if bodies["another language"] == bodies["first time"] {

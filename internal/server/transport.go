@@ -174,6 +174,19 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		readVersion()
 	}
 
+	// A request that arrived before as it is now is answered from the
+	// cache before it is parsed, charged what its operation cost then.
+	raw, rawOK := t.cache.rawKey(ctx, params, version)
+	if rawOK {
+		if a, body, ok := t.cache.lookup(raw); ok {
+			info.operation = a.operation
+			if _, ok := t.charge(w, r, client, media, info, a.points); ok {
+				t.answerCached(ctx, w, info, isGET, tag, version, body)
+			}
+			return
+		}
+	}
+
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Operation != nil {
 		// Known once the document validates, even when a limit refuses it.
@@ -203,24 +216,16 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 	// The cost admission computed is charged before anything runs.
 	cost, _ := graph.CostOf(graphql.WithOperationContext(ctx, opCtx))
-	charged, err := t.limits.limiter.Charge(client, cost.Points)
-	if err != nil {
-		t.limits.refused(w, r, err, jsonRefusal(media+"; charset=utf-8"))
+	charged, ok := t.charge(w, r, client, media, info, cost.Points)
+	if !ok {
 		return
 	}
-	info.cost = charged.Cost
-	setRateLimitHeaders(h, charged)
 	ctx = ratelimit.WithStatus(ctx, charged)
 
 	key, cacheable := t.cache.key(ctx, opCtx, version)
 	if cacheable {
 		if body, ok := t.cache.get(key); ok {
-			info.outcome, info.cache = outcomeOK, cacheHit
-			if isGET {
-				setCaching(ctx, w, tag, *version)
-			}
-			w.WriteHeader(http.StatusOK)
-			w.Write(body)
+			t.answerCached(ctx, w, info, isGET, tag, version, body)
 			return
 		}
 		info.cache = cacheMiss
@@ -260,9 +265,32 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	body := responseBody(resp)
 	if cacheable && status == http.StatusOK && len(resp.Errors) == 0 {
-		t.cache.put(key, body)
+		t.cache.put(key, raw, rawOK, alias{operation: info.operation, points: cost.Points}, body)
 	}
 	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// charge charges client points for a request, writing the rate-limit
+// headers, or answers the refusal; ok is false when it refused.
+func (t httpTransport) charge(w http.ResponseWriter, r *http.Request, client ratelimit.Client, media string, info *requestInfo, points int) (charged ratelimit.Status, ok bool) {
+	charged, err := t.limits.limiter.Charge(client, points)
+	if err != nil {
+		t.limits.refused(w, r, err, jsonRefusal(media+"; charset=utf-8"))
+		return charged, false
+	}
+	info.cost = charged.Cost
+	setRateLimitHeaders(w.Header(), charged)
+	return charged, true
+}
+
+// answerCached answers with a body from the response cache.
+func (t httpTransport) answerCached(ctx context.Context, w http.ResponseWriter, info *requestInfo, isGET bool, tag string, version *dataset.Version, body []byte) {
+	info.outcome, info.cache = outcomeOK, cacheHit
+	if isGET {
+		setCaching(ctx, w, tag, *version)
+	}
+	w.WriteHeader(http.StatusOK)
 	w.Write(body)
 }
 
