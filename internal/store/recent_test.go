@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -328,4 +329,81 @@ func TestHeadlineDeclarationsFollowTheirRelease(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestKeyedReadsNamingEveryArea: a batch whose keys all name their area is
+// read by a statement without the main-area lookup (areaOfKey); its answers
+// are those the same keys get in a batch that needs the lookup, an unknown
+// area giving nothing.
+func TestKeyedReadsNamingEveryArea(t *testing.T) {
+	s := loadedBundled(t, false)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		read func(mainAreaToo bool) (map[string]string, error)
+	}{
+		{"latest", func(mainAreaToo bool) (map[string]string, error) {
+			keys := []dataset.LatestKey{{Indicator: "victims_identified", RefArea: "AZE"}, {Indicator: "glotip_countries_covered", RefArea: "WLD"},
+				{Indicator: "victims_identified", RefArea: "WLD"}, {Indicator: "victims_identified", RefArea: "NOWHERE"}}
+			got, err := s.Latest(ctx, append(keys, dataset.LatestKey{Indicator: "victims_identified"})[:len(keys)+boolInt(mainAreaToo)])
+			out := map[string]string{}
+			for _, k := range keys {
+				if h, ok := got[k]; ok {
+					out[k.Indicator+" "+k.RefArea] = string(h.Kind) + " " + brief([]dataset.Observation{h.Observation})
+				}
+			}
+			return out, err
+		}},
+		{"series", func(mainAreaToo bool) (map[string]string, error) {
+			keys := []dataset.SeriesKey{{Indicator: "victims_identified", RefArea: "AZE"}, {Indicator: "offences_detected", RefArea: "AZE", CoordinateKey: "OFFENCE_TYPE=TIP"},
+				{Indicator: "victims_identified", RefArea: "NOWHERE"}}
+			got, err := s.Series(ctx, append(keys, dataset.SeriesKey{Indicator: "victims_identified"})[:len(keys)+boolInt(mainAreaToo)])
+			out := map[string]string{}
+			for _, k := range keys {
+				out[k.Indicator+" "+k.RefArea+" "+k.CoordinateKey] = brief(got[k])
+			}
+			return out, err
+		}},
+		{"slices", func(mainAreaToo bool) (map[string]string, error) {
+			y2024 := dataset.Period{Start: 2024, End: 2024}
+			keys := []dataset.SliceKey{{Indicator: "victims_identified", RefArea: "AZE", Dimension: "SEX", Period: y2024},
+				{Indicator: "victims_identified", RefArea: "AZE", Dimension: "AGE"}, {Indicator: "victims_identified", RefArea: "NOWHERE", Dimension: "SEX"}}
+			got, err := s.Slices(ctx, append(keys, dataset.SliceKey{Indicator: "victims_identified", Dimension: "SEX"})[:len(keys)+boolInt(mainAreaToo)])
+			out := map[string]string{}
+			for _, k := range keys {
+				out[k.Indicator+" "+k.RefArea+" "+k.Dimension+" "+k.Period.String()] = brief(got[k])
+			}
+			return out, err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			named, err := tc.read(false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			beside, err := tc.read(true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(named, beside) {
+				t.Errorf("keys naming every area:\n%v\nthe same beside a main-area key:\n%v", named, beside)
+			}
+			if nonEmpty := slices.ContainsFunc(slices.Collect(maps.Values(named)), func(v string) bool { return v != "" }); !nonEmpty {
+				t.Errorf("every key read nothing: %v", named)
+			}
+			for k, v := range named {
+				if strings.Contains(k, "NOWHERE") && v != "" {
+					t.Errorf("%s: an unknown area read %s", k, v)
+				}
+			}
+		})
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
