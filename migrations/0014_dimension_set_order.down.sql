@@ -1,0 +1,1 @@
+DROP INDEX observation_dimensions_order_idx;
