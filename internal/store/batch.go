@@ -110,7 +110,8 @@ func (s *Store) CurrentObservations(ctx context.Context, cells []dataset.Cell) (
 // ki.id (the indicator). The main area is in the statement only when one of
 // areas (the keys') is ”: PostgreSQL builds the hash table of its
 // aggregate when the statement starts, whether or not a row reaches it,
-// and at world size that was two thirds of a series' database time.
+// and at world size that was four fifths of a series' database CPU
+// (1 ms a request against 0.2 ms without it).
 func areaOfKey(ctx context.Context, areas []string) string {
 	if !slices.Contains(areas, "") {
 		return `CROSS JOIN LATERAL (SELECT id AS area_id FROM ref_area WHERE code = k.area) ka`
