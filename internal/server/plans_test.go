@@ -39,6 +39,8 @@ var planShapes = []planShape{
 	{"observations of one area and year", `{ observations(first: 100, filter: {refAreas: ["AFG"], periodFrom: 2020, periodTo: 2020}) { totalCount nodes { value } } }`, "", true},
 	{"observations of one indicator by one dimension", `{ observations(first: 100, filter: {indicators: ["victims_identified"], exactlyBy: ["SEX"]}) { totalCount nodes { value } } }`, "", true},
 	{"observations of one member", `{ observations(first: 100, filter: {indicators: ["victims_identified"], members: [{dimension: "SEX", members: ["F"]}]}) { totalCount nodes { value } } }`, "", true},
+	{"observations broken down by one dimension, any indicator", `{ observations(first: 100, filter: {brokenDownBy: ["COUNTRY_OF_EXPLOITATION"]}) { totalCount nodes { value } } }`, "", true},
+	{"observations of one indicator, totals over one dimension", `{ observations(first: 100, filter: {indicators: ["victims_identified"], totalOver: ["SEX"]}) { totalCount nodes { value } } }`, "", true},
 	{"totals of one indicator and area", `{ observations(first: 100, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], exactlyBy: []}) { totalCount nodes { value } } }`, "", true},
 	{"one cell", `{ observations(first: 20, filter: {indicators: ["victims_identified"], refAreas: ["AFG"], periodFrom: 2020, periodTo: 2020, exactlyBy: []}) { nodes { value } } }`, "", true},
 	{"nested pages of indicators", `{ indicators(first: 20) { nodes { observations(first: 5, filter: {refAreas: ["AFG"]}) { totalCount nodes { value } } all: observations(first: 5) { totalCount nodes { value } } } } }`, "", true},

@@ -490,9 +490,9 @@ func firstPagesQuery(ctx context.Context, parent dataset.Parent, codes []string,
 		if p.Count {
 			total = `(SELECT count(*) FROM ` + source + where + ` AND o.indicator_code = wanted.code)`
 			if tallied(f) {
-				var tally string
-				tally, args = tallyWhere(ctx, f, args)
-				total = `(SELECT COALESCE(sum(o.n), 0) FROM observation_tally o` + tally +
+				var from, tally string
+				from, tally, args = tallyWhere(ctx, f, args)
+				total = `(SELECT COALESCE(sum(o.n), 0) FROM ` + from + tally +
 					` AND o.indicator_id = (SELECT id FROM indicator WHERE indicator.code = wanted.code))`
 			}
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,9 +12,9 @@ import (
 	"indicators/internal/testdb"
 )
 
-// tallyDrift is every group where observation_tally (migration 0012)
-// disagrees with the live observations counted afresh: empty when the
-// triggers kept it.
+// tallyDrift is every group where observation_tally (migration 0012) or
+// observation_key_tally (0015) disagrees with the live observations counted
+// afresh: empty when the triggers kept them.
 func tallyDrift(t *testing.T, s *store.Store) string {
 	t.Helper()
 	var drift []string
@@ -22,12 +23,20 @@ func tallyDrift(t *testing.T, s *store.Store) string {
 		    SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end,
 		           regexp_replace(coordinate_key, '=[^;]*', '', 'g') AS dimensions, count(*) AS n
 		    FROM observation GROUP BY 1, 2, 3, 4, 5, 6, 7),
-		kept AS (SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, dimensions, n FROM observation_tally)
+		kept AS (SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, dimensions, n FROM observation_tally),
+		keys_counted AS (
+		    SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, coordinate_key, count(*) AS n
+		    FROM observation GROUP BY 1, 2, 3, 4, 5, 6, 7),
+		keys_kept AS (SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, coordinate_key, n FROM observation_key_tally)
 		SELECT 'counted ' || c::text FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) c
 		UNION ALL
 		SELECT 'kept ' || k::text FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) k
+		UNION ALL
+		SELECT 'counted by key ' || c::text FROM (SELECT * FROM keys_counted EXCEPT SELECT * FROM keys_kept) c
+		UNION ALL
+		SELECT 'kept by key ' || k::text FROM (SELECT * FROM keys_kept EXCEPT SELECT * FROM keys_counted) k
 		ORDER BY 1`); err != nil {
-		t.Fatalf("compare the tally: %v", err)
+		t.Fatalf("compare the tallies: %v", err)
 	}
 	return strings.Join(drift, "\n")
 }
@@ -67,6 +76,8 @@ func renderFacets(facets map[string]dataset.IndicatorFacets) string {
 func pqText(v []string) string {
 	return strings.Join(sortedStrings(append([]string(nil), v...)), ",")
 }
+
+func sortedIDs(ids []int64) []int64 { return slices.Sorted(slices.Values(ids)) }
 
 func sortedStrings(v []string) []string {
 	for i := 1; i < len(v); i++ {
@@ -148,6 +159,21 @@ func TestTallyFollowsLoads(t *testing.T) {
 		{"one indicator, current", dataset.Filter{Current: true, Indicators: []string{"hotline_calls"}}},
 		{"two indicators", dataset.Filter{Indicators: []string{"victims_identified", "hotline_calls"}}},
 		{"a theme, current", dataset.Filter{Current: true, Themes: []dataset.Theme{"protection"}}},
+		{"one member", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
+		{"one member of a finer cell", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}}}},
+		{"members of two dimensions, current", dataset.Filter{Current: true, Indicators: []string{"victims_identified"},
+			Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F", "M"}}, {Dimension: "COUNTRY_OF_EXPLOITATION", Members: []string{"TUR"}}}}},
+		{"a member no cell has", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"X"}}}}},
+		{"a member named with another's text", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F;COUNTRY_OF_EXPLOITATION=TUR"}}}}},
+		{"a dimension no indicator has", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "FORM", Members: []string{"F"}}}}},
+		{"no member listed", dataset.Filter{Members: []dataset.MemberFilter{{Dimension: "SEX"}}}},
+		{"totals over a dimension", dataset.Filter{TotalOver: []string{"COUNTRY_OF_EXPLOITATION"}}},
+		{"totals over two dimensions, current", dataset.Filter{Current: true, TotalOver: []string{"SEX", "COUNTRY_OF_EXPLOITATION"}}},
+		{"broken down by a dimension", dataset.Filter{BrokenDownBy: []string{"SEX"}}},
+		{"broken down by two, in a period", dataset.Filter{BrokenDownBy: []string{"SEX", "COUNTRY_OF_EXPLOITATION"}, PeriodFrom: 2024, PeriodTo: 2024}},
+		{"broken down by one, totals over another", dataset.Filter{BrokenDownBy: []string{"SEX"}, TotalOver: []string{"COUNTRY_OF_EXPLOITATION"}}},
+		{"exactly by a dimension, of one member", dataset.Filter{ExactlyBy: []string{"SEX"}, Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
+		{"the totals", dataset.Filter{ExactlyBy: []string{}}},
 	}
 	sawRestricted := false
 	viewers := []struct {
@@ -169,16 +195,25 @@ func TestTallyFollowsLoads(t *testing.T) {
 		}
 		for _, v := range viewers {
 			for _, f := range filters {
-				p, err := s.Observations(v.ctx, f.f, dataset.PageRequest{First: 1, Order: dataset.OrderByKey, Count: true})
+				p, err := s.Observations(v.ctx, f.f, dataset.PageRequest{First: 100, Order: dataset.OrderByKey, Count: true})
 				if err != nil {
 					t.Fatalf("%s, %s, %s: %v", st.name, v.name, f.name, err)
 				}
-				rows := 0
-				if err := s.EachObservation(v.ctx, f.f, func(dataset.Observation) error { rows++; return nil }); err != nil {
+				var rows []int64
+				if err := s.EachObservation(v.ctx, f.f, func(o dataset.Observation) error { rows = append(rows, o.ID); return nil }); err != nil {
 					t.Fatal(err)
 				}
-				if p.TotalCount != rows {
-					t.Errorf("%s, %s, %s: totalCount %d, rows %d", st.name, v.name, f.name, p.TotalCount, rows)
+				if p.TotalCount != len(rows) {
+					t.Errorf("%s, %s, %s: totalCount %d, rows %d", st.name, v.name, f.name, p.TotalCount, len(rows))
+				}
+				// The page, which the tally narrows to the indicators
+				// with such cells, holds the same rows.
+				var page []int64
+				for _, o := range p.Observations {
+					page = append(page, o.ID)
+				}
+				if p.HasNextPage || !slices.Equal(sortedIDs(page), sortedIDs(rows)) {
+					t.Errorf("%s, %s, %s: the page holds %v (more: %v), the rows are %v", st.name, v.name, f.name, page, p.HasNextPage, rows)
 				}
 			}
 			facets, err := s.FacetsOfIndicators(v.ctx, []string{"victims_identified", "hotline_calls"})
