@@ -76,6 +76,8 @@ Environment:
   LOG_FORMAT        json (default for serve) or text (default for the other commands)
   PPROF_ADDR        serve: address of a net/http/pprof listener (default none)
   RESPONSE_CACHE_MB serve: megabytes of GraphQL responses held for repeated queries (default 64; 0: none)
+  GOGC, GOMEMLIMIT  Go's garbage collector; unset, serve runs at GOGC=400 with a soft limit of
+                    512 MiB plus twice the response cache
   RATE_LIMIT_POINTS, RATE_LIMIT_CONCURRENCY, RATE_LIMIT_PARTNER_POINTS,
   RATE_LIMIT_PARTNER_CONCURRENCY, RATE_LIMIT_WINDOW, RATE_LIMIT_FLUSH_INTERVAL,
   EXPORT_COST, AUTH_FAILURES_PER_MINUTE, TRUSTED_PROXIES
