@@ -4,9 +4,9 @@
 -- largest world indicator. observation_key_tally counts the live
 -- observations as observation_tally (migration 0012) does, by the
 -- coordinate key itself instead of its set of dimensions, so such a count is
--- a sum over the groups whose keys hold the members (27,140 rows at world
--- size, against observation_tally's 1,820, which stays for every count and
--- facet that needs no member: 15 ms).
+-- a sum over the groups whose keys hold the members: 11 ms over 27,140
+-- groups at world size. observation_tally's 1,820 groups still serve every
+-- count and facet that names no member.
 CREATE TABLE observation_key_tally (
     indicator_id   integer  NOT NULL,
     restricted     boolean  NOT NULL,

@@ -9,9 +9,9 @@ import (
 // serveGCPercent is the garbage collector's target for serve when the
 // environment leaves it to the binary: serving allocates much per request
 // and holds little, so at Go's default (100) the collector ran often over a
-// small heap. On the world dataset, uncached, GOGC=400 served 8–13% more
-// one-cell requests, 27–29% more pages of 100 and 17% more nested pages
-// than the default in the same run (docs/benchmarks.md).
+// small heap. On the world dataset, uncached, the same build at GOGC=400
+// served 17–27% more pages of 100 and nested pages than at 100, in the same
+// run, and as many one-cell requests (docs/benchmarks.md).
 const serveGCPercent = 400
 
 // serveMemoryHeadroom is the soft memory limit's part apart from the

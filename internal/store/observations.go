@@ -507,11 +507,11 @@ func byRowCodes(ctx context.Context, f dataset.Filter) (source, clause string, a
 }
 
 // tallied reports whether the count of f is a sum over a tally
-// (tallyCoordinates): a filter of the live observations, current or all, that names
-// nothing but indicators, themes, agencies, periods and coordinates
-// (members, totals over or breakdowns by dimensions, an exact set of them),
-// the tallies' own columns. Any other is counted row by row: the tallies
-// are exact for these alone.
+// (tallyCoordinates): a filter of the live observations, current or all,
+// that names nothing but indicators, themes, agencies, periods and
+// coordinates (members, totals over or breakdowns by dimensions, an exact
+// set of them), the tallies' own columns. Any other is counted row by row:
+// the tallies are exact for these alone.
 func tallied(f dataset.Filter) bool {
 	if f.AsOf != nil || len(f.Releases) > 0 {
 		return false
@@ -522,8 +522,8 @@ func tallied(f dataset.Filter) bool {
 	return reflect.ValueOf(f).IsZero()
 }
 
-// tallyWhere is the table a tallied filter is counted from (tallyCoordinates),
-// aliased o, and the WHERE clause over it: where's conditions on the
+// tallyWhere is the table a tallied filter is counted from
+// (tallyCoordinates), aliased o, and the WHERE clause over it: where's conditions on the
 // columns the tallies share with observation read the same on them (the
 // codes by ids), and the coordinates are tallyCoordinates. args continue
 // from len(args).
@@ -567,7 +567,7 @@ func tallyCoordinates(t string, f dataset.Filter, args []any) (table string, con
 }
 
 // dimensionConds are the conditions on a set of dimensions, the text dims
-// ("AGE;SEX", ” for a total), that it is exactly exactlyBy (when not nil),
+// ("AGE;SEX"; empty for a total), that it is exactly exactlyBy (when not nil),
 // names none of totalOver and every one of brokenDownBy.
 func dimensionConds(dims string, exactlyBy, totalOver, brokenDownBy []string, arg func(any) string) []string {
 	var conds []string
