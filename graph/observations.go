@@ -133,16 +133,20 @@ func (r *Resolver) nestedObservations(ctx context.Context, parent dataset.Parent
 }
 
 func observationConnection(page dataset.Page, order dataset.Order, afterGiven bool) *model.ObservationConnection {
+	// The edges point into the nodes: a page's observations are held once.
+	nodes := page.Observations
+	if nodes == nil {
+		nodes = []dataset.Observation{}
+	}
 	conn := &model.ObservationConnection{
-		Edges:      []model.ObservationEdge{},
-		Nodes:      []dataset.Observation{},
+		Edges:      make([]model.ObservationEdge, len(nodes)),
+		Nodes:      nodes,
 		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: afterGiven},
 		TotalCount: page.TotalCount,
 	}
-	for i, o := range page.Observations {
-		node := o
-		conn.Edges = append(conn.Edges, model.ObservationEdge{Cursor: encodeCursor("observation/"+string(order), page.Cursors[i]), Node: &node})
-		conn.Nodes = append(conn.Nodes, node)
+	kind := "observation/" + string(order)
+	for i := range nodes {
+		conn.Edges[i] = model.ObservationEdge{Cursor: encodeCursor(kind, page.Cursors[i]), Node: &nodes[i]}
 	}
 	if len(conn.Edges) > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor

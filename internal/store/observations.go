@@ -411,9 +411,10 @@ func (s *Store) Observations(ctx context.Context, f dataset.Filter, p dataset.Pa
 	if err != nil {
 		return page, err
 	}
-	for _, r := range rows {
-		page.Observations = append(page.Observations, r.domain(codes, sup.Rule()))
-		page.Cursors = append(page.Cursors, r.SortKey)
+	page.Observations = make([]dataset.Observation, len(rows))
+	page.Cursors = make([]string, len(rows))
+	for i, r := range rows {
+		page.Observations[i], page.Cursors[i] = r.domain(codes, sup.Rule()), r.SortKey
 	}
 	return page, nil
 }
