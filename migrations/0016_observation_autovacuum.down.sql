@@ -1,0 +1,2 @@
+ALTER TABLE observation RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
+ALTER TABLE observation_coordinate RESET (autovacuum_vacuum_scale_factor, autovacuum_analyze_scale_factor);
