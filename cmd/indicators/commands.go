@@ -67,7 +67,7 @@ func (c *cli) serve(ctx context.Context, args []string) error {
 		defer stopPprof()
 	}
 	cfg.Store, cfg.Ready = db.store, db.ready
-	c.tuneGC(cfg.ResponseCacheBytes)
+	c.tuneGC(cfg)
 	h := server.New(cfg)
 	addr := orDefault(c.getenv("ADDR"), "127.0.0.1:8080")
 	return server.Serve(ctx, addr, h, func(a net.Addr) {

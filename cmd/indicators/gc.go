@@ -23,24 +23,20 @@ const serveMemoryHeadroom = 512 << 20
 // gcSettings are serve's garbage-collector settings: GOGC serveGCPercent
 // and a soft memory limit of serveMemoryHeadroom plus twice the response
 // cache (its bodies and their index), so the larger target cannot grow the
-// heap without bound. Either of Go's own variables, GOGC or GOMEMLIMIT, in
-// the environment leaves both to Go (apply false): the operator has chosen.
+// heap without bound. cacheBytes is the cache's size
+// (server.Config.ResponseCacheSize). Either of Go's own variables, GOGC or
+// GOMEMLIMIT, in the environment leaves both to Go (apply false): the
+// operator has chosen.
 func gcSettings(getenv func(string) string, cacheBytes int64) (percent int, limit int64, apply bool) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return 0, 0, false
-	}
-	switch {
-	case cacheBytes == 0:
-		cacheBytes = server.DefaultResponseCacheBytes
-	case cacheBytes < 0: // no cache
-		cacheBytes = 0
 	}
 	return serveGCPercent, serveMemoryHeadroom + 2*cacheBytes, true
 }
 
 // tuneGC applies gcSettings to this process and logs them.
-func (c *cli) tuneGC(cacheBytes int64) {
-	percent, limit, apply := gcSettings(c.getenv, cacheBytes)
+func (c *cli) tuneGC(cfg server.Config) {
+	percent, limit, apply := gcSettings(c.getenv, cfg.ResponseCacheSize())
 	if !apply {
 		return
 	}

@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"indicators/internal/server"
+)
 
 func TestGCSettings(t *testing.T) {
 	const mb = 1 << 20
@@ -21,7 +25,8 @@ func TestGCSettings(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			percent, limit, apply := gcSettings(func(k string) string { return tc.env[k] }, tc.cacheBytes)
+			size := server.Config{ResponseCacheBytes: tc.cacheBytes}.ResponseCacheSize()
+			percent, limit, apply := gcSettings(func(k string) string { return tc.env[k] }, size)
 			if percent != tc.percent || limit != tc.limit || apply != tc.apply {
 				t.Errorf("gcSettings = %d, %d MiB, %v; want %d, %d MiB, %v",
 					percent, limit/mb, apply, tc.percent, tc.limit/mb, tc.apply)

@@ -133,10 +133,20 @@ func (cfg Config) withDefaults() Config {
 	if cfg.ExportCost <= 0 {
 		cfg.ExportCost = DefaultExportCost
 	}
-	if cfg.ResponseCacheBytes == 0 {
-		cfg.ResponseCacheBytes = DefaultResponseCacheBytes
-	}
 	return cfg
+}
+
+// ResponseCacheSize is the most the response cache holds under c:
+// DefaultResponseCacheBytes when ResponseCacheBytes is 0, nothing when it is
+// negative.
+func (c Config) ResponseCacheSize() int64 {
+	switch {
+	case c.ResponseCacheBytes == 0:
+		return DefaultResponseCacheBytes
+	case c.ResponseCacheBytes < 0:
+		return 0
+	}
+	return c.ResponseCacheBytes
 }
 
 // New returns the service's HTTP handler.
@@ -161,7 +171,7 @@ func New(cfg Config) http.Handler {
 	// Responses are held likewise, and emptied after the catalog is
 	// dropped (callbacks run in order), so a response is never computed
 	// from the old catalog after the cache was emptied.
-	cache := newResponseCache(cfg.ResponseCacheBytes, res.Catalogs)
+	cache := newResponseCache(cfg.ResponseCacheSize(), res.Catalogs)
 	if err := cfg.Store.OnChange(res.Catalogs.Changed); err != nil {
 		log.Warn("code lists will be read for every request, and no response is cached", "error", err)
 		res.Catalogs.Disable()

@@ -463,8 +463,9 @@ func orderedWhere(ctx context.Context, f dataset.Filter, o dataset.Order) (sourc
 		// exploitation, which one world indicator has, after some 550,000
 		// rows of others). The tally names the indicators with such cells;
 		// the walk is of those alone (2.3 ms).
-		table, conds, tallyArgs := tallyCoordinates("t", f, args)
-		args = tallyArgs
+		var table string
+		var conds []string
+		table, conds, args = tallyCoordinates("t", f, args)
 		clause += " AND o.indicator_code = ANY(ARRAY(SELECT i.code FROM indicator i WHERE EXISTS (" +
 			"SELECT 1 FROM " + table + " t WHERE t.indicator_id = i.id AND " + strings.Join(conds, " AND ") + ")))"
 	}
