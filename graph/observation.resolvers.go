@@ -25,7 +25,7 @@ func (r *coordinateResolver) Member(ctx context.Context, obj *dataset.Coordinate
 
 // ID is the resolver for the id field.
 func (r *observationResolver) ID(ctx context.Context, obj *dataset.Observation) (string, error) {
-	return observationID(*obj), nil
+	return observationID(obj), nil
 }
 
 // Indicator is the resolver for the indicator field.

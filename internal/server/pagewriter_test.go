@@ -74,6 +74,9 @@ func TestPageWriterAnswersAsGqlgen(t *testing.T) {
 		{"an empty page", `{ observations(filter: {periods: ["1999"]}) { totalCount nodes { value } pageInfo { startCursor endCursor hasNextPage } } }`, nil, ""},
 		{"aliases, repeats and __typename", `{ o: observations(first: 20) { __typename n: totalCount nodes { __typename v: value value
 			i: indicator { __typename c: code code } } nodes { id } } }`, nil, ""},
+		{"one code-list object under two aliases, repeated on every row", `{ observations(first: 12) { nodes {
+			a: indicator { code name } b: indicator { name unit { code } } refArea { code } r: refArea { name }
+			coordinates { member { code } } c: coordinates { dimension { name } member { name } } } } }`, nil, `"b":{"name":`},
 		{"fragments", `query { observations(first: 20) { ...Page nodes { ... on Observation { status } ... on Node { id } } } }
 			fragment Page on ObservationConnection { totalCount nodes { ...Row } }
 			fragment Row on Observation { value agency { ...Named } refArea { ...Named } }
