@@ -87,7 +87,8 @@ func (r *observationRow) fields() []any {
 }
 
 // selectRows runs query and scans each row into a T through the
-// destinations fields gives, in the statement's column order.
+// destinations fields gives, in the statement's column order; fields is
+// called once, so the destinations must be t's own fields.
 //
 // Why not sqlx's struct scan: it maps every column to its field by
 // reflection on every row, 40% of scanning a page (pprof, Q2 on
@@ -99,9 +100,14 @@ func selectRows[T any](ctx context.Context, q querier, query string, args []any,
 	}
 	defer rows.Close()
 	var out []T
+	// One row to scan into, its destinations taken once: the slice of
+	// them was an allocation a row.
+	var t T
+	dest := fields(&t)
 	for rows.Next() {
-		var t T
-		if err := rows.Scan(fields(&t)...); err != nil {
+		var zero T
+		t = zero
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		out = append(out, t)
