@@ -20,7 +20,7 @@ func (c *cli) bench(ctx context.Context, args []string) error {
 	cfg := bench.Config{}
 	var queries, key string
 	var floor bool
-	if _, err := c.flags("bench", "[--url URL] [--concurrency N] [--duration D] [--warmup D] [--queries a,b] [--seed S] [--key KEY] [--sql]", args, func(fs *flag.FlagSet) {
+	if _, err := c.flags("bench", "[--url URL] [--concurrency N] [--duration D] [--warmup D] [--queries a,b] [--seed S] [--key KEY] [--sql | --mixed]", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "the running service")
 		fs.IntVar(&cfg.Concurrency, "concurrency", 8, "requests in flight at once")
 		fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long each query is measured")
@@ -29,6 +29,7 @@ func (c *cli) bench(ctx context.Context, args []string) error {
 		fs.StringVar(&queries, "queries", "", "the queries of the mix to run, comma-separated (default all: "+strings.Join(bench.Names(), ",")+")")
 		fs.StringVar(&key, "key", "", "a partner's API key to send (its rate limits apply instead of the anonymous ones)")
 		fs.BoolVar(&floor, "sql", false, "also run each query's plain-SQL equivalent on DATABASE_URL, the floor")
+		fs.BoolVar(&cfg.Mixed, "mixed", false, "run the queries at once, each request drawn from them at random, instead of one after another")
 	}); err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ Commands:
   synth [--observations N] [--seed S] [-o F]
                              write a synthetic world-sized data file (default 5M
                              observations) shaped like the report, for benchmarks
-  bench [--url U] [--concurrency N] [--duration D] [--queries a,b] [--key K] [--sql]
+  bench [--url U] [--concurrency N] [--duration D] [--queries a,b] [--key K] [--sql | --mixed]
                              drive a running service with the fixed query mix and print
                              throughput, latency, SQL statements and database time per request
 

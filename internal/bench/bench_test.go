@@ -86,6 +86,34 @@ func TestMixAnswers(t *testing.T) {
 		t.Errorf("a query answering errors: %d requests, %d errors counted", r.Requests, r.Errors)
 	}
 
+	// A mixed run: every query of it drawn and answered, each counted
+	// once, and the service's spending on the line of all of them.
+	t.Run("mixed", func(t *testing.T) {
+		mixed := bench.Config{URL: srv.URL, Concurrency: 2, Duration: 300 * time.Millisecond, Queries: bench.Mix, Mixed: true, Client: client}
+		results, err := bench.Run(ctx, mixed, pools)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(results) != len(bench.Mix)+1 {
+			t.Fatalf("%d results, want one a query and one of all: %+v", len(results), results)
+		}
+		sum := 0
+		for i, r := range results[:len(bench.Mix)] {
+			if r.Query != bench.Mix[i].Name || r.System != "mixed" || r.Requests == 0 || r.Errors > 0 || r.Statements != 0 {
+				t.Errorf("%+v: want %s, mixed, some requests, no errors and no spending of its own", r, bench.Mix[i].Name)
+			}
+			sum += r.Requests
+		}
+		all := results[len(bench.Mix)]
+		if all.Query != "all" || all.Requests != sum || all.Statements <= 0 || all.P95 < all.P50 {
+			t.Errorf("the line of all: %+v, want %d requests and the service's statements", all, sum)
+		}
+		mixed.DB = db
+		if _, err := bench.Run(ctx, mixed, pools); err == nil {
+			t.Error("a mixed run with the plain-SQL floor ran; want it refused")
+		}
+	})
+
 	// The floors: the same draw asked of the service and as SQL answers
 	// the same values.
 	for _, q := range bench.Mix {

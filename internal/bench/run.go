@@ -32,6 +32,10 @@ type Config struct {
 	Seed uint64
 	// Queries are the steps, in order (Mix or a Select of it).
 	Queries []Query
+	// Mixed runs the queries at once instead of one after another: each
+	// request is one of them drawn at random, so each query's latencies
+	// are measured beside the others' load, as a deployment serves them.
+	Mixed bool
 	// DB, when not nil, is the service's database: each query with a SQL
 	// equivalent is also run as plain SQL, prepared, through lib/pq.
 	DB *sql.DB
@@ -64,7 +68,8 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // Result is one step: a query on one system.
 type Result struct {
 	Query string
-	// System is "service" or "sql" (the floor).
+	// System is "service", "sql" (the floor) or, in a mixed run, "mixed";
+	// a mixed run's last result, Query "all", is every request of it.
 	System   string
 	Requests int
 	// Errors are answers other than 200 or with GraphQL errors, and
@@ -88,35 +93,33 @@ func (r Result) Throughput() float64 {
 	return float64(r.Requests) / r.Elapsed.Seconds()
 }
 
-// Run measures every query of cfg, one after another, drawing variables
-// from pools.
+// Run measures every query of cfg, one after another or, with cfg.Mixed,
+// all at once, drawing variables from pools.
 func Run(ctx context.Context, cfg Config, pools *Pools) ([]Result, error) {
 	if cfg.Concurrency < 1 {
 		return nil, errors.New("bench: concurrency must be at least 1")
 	}
+	if cfg.Mixed && cfg.DB != nil {
+		return nil, errors.New("bench: the plain-SQL floor is measured one query at a time, not in a mixed run")
+	}
 	if cfg.Client == nil {
 		cfg.Client = NewClient(cfg.Concurrency, "")
 	}
+	if cfg.Mixed {
+		return runMixed(ctx, cfg, pools)
+	}
 	var out []Result
 	for _, q := range cfg.Queries {
-		before, err := serviceSpending(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		res, err := measure(ctx, cfg, func(r *rand.Rand) (bool, error) { return serviceRequest(ctx, cfg, q, r, pools) })
+		res, err := measureService(ctx, cfg, 1, func(r *rand.Rand) (int, bool, error) {
+			ok, err := serviceRequest(ctx, cfg, q, r, pools)
+			return 0, ok, err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("bench %s: %w", q.Name, err)
 		}
-		after, err := serviceSpending(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		res.Query, res.System = q.Name, "service"
-		if n := float64(after.requests(before)); n > 0 {
-			res.Statements = (after.statements - before.statements) / n
-			res.DBTime = time.Duration((after.seconds - before.seconds) / n * float64(time.Second))
-		}
-		out = append(out, res)
+		service := res[len(res)-1]
+		service.Query, service.System = q.Name, "service"
+		out = append(out, service)
 		if cfg.DB == nil || q.SQL == "" {
 			continue
 		}
@@ -124,33 +127,80 @@ func Run(ctx context.Context, cfg Config, pools *Pools) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bench %s: prepare its SQL: %w", q.Name, err)
 		}
-		res, err = measure(ctx, cfg, func(r *rand.Rand) (bool, error) {
+		floor, err := measure(ctx, cfg, 1, func(r *rand.Rand) (int, bool, error) {
 			rows, err := stmt.QueryContext(ctx, q.SQLArgs(r, pools)...)
 			if err != nil {
-				return false, err
+				return 0, false, err
 			}
 			for rows.Next() {
 			}
-			return true, errors.Join(rows.Err(), rows.Close())
+			return 0, true, errors.Join(rows.Err(), rows.Close())
 		})
 		stmt.Close()
 		if err != nil {
 			return nil, fmt.Errorf("bench %s as SQL: %w", q.Name, err)
 		}
-		res.Query, res.System, res.Statements = q.Name, "sql", 1
-		out = append(out, res)
+		floor[1].Query, floor[1].System, floor[1].Statements = q.Name, "sql", 1
+		out = append(out, floor[1])
 	}
 	return out, nil
 }
 
+// runMixed measures cfg's queries in one run, each request drawn from
+// them at random: a result for each query, then one for all of them, which
+// alone carries the service's spending (its metrics do not tell the
+// queries apart).
+func runMixed(ctx context.Context, cfg Config, pools *Pools) ([]Result, error) {
+	n := len(cfg.Queries)
+	res, err := measureService(ctx, cfg, n, func(r *rand.Rand) (int, bool, error) {
+		i := r.IntN(n)
+		ok, err := serviceRequest(ctx, cfg, cfg.Queries[i], r, pools)
+		return i, ok, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bench the mix: %w", err)
+	}
+	for i, q := range cfg.Queries {
+		res[i].Query, res[i].System = q.Name, "mixed"
+	}
+	res[n].Query, res[n].System = "all", "mixed"
+	return res, nil
+}
+
+// measureService is measure of requests to the service, with what the
+// service spent on them from its metrics: known only over all of them, it
+// is set on the last result, the one of every request.
+func measureService(ctx context.Context, cfg Config, kinds int, send func(*rand.Rand) (int, bool, error)) ([]Result, error) {
+	before, err := serviceSpending(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, err := measure(ctx, cfg, kinds, send)
+	if err != nil {
+		return nil, err
+	}
+	after, err := serviceSpending(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if n := float64(after.requests(before)); n > 0 {
+		last := &res[len(res)-1]
+		last.Statements = (after.statements - before.statements) / n
+		last.DBTime = time.Duration((after.seconds - before.seconds) / n * float64(time.Second))
+	}
+	return res, nil
+}
+
 // measure runs send from cfg.Concurrency workers, unmeasured for
-// cfg.Warmup, then measured for cfg.Duration. send reports whether the
-// answer was a good one; an error ends the run only when ctx is done.
-func measure(ctx context.Context, cfg Config, send func(*rand.Rand) (bool, error)) (Result, error) {
+// cfg.Warmup, then measured for cfg.Duration. send says which of kinds the
+// request was and whether the answer was a good one; an error ends the run
+// only when ctx is done. The results are one a kind, then one of every
+// request.
+func measure(ctx context.Context, cfg Config, kinds int, send func(*rand.Rand) (int, bool, error)) ([]Result, error) {
 	var (
 		mu        sync.Mutex
-		latencies []time.Duration
-		res       Result
+		latencies = make([][]time.Duration, kinds)
+		errs      = make([]int, kinds)
 		wg        sync.WaitGroup
 	)
 	start := time.Now()
@@ -158,37 +208,51 @@ func measure(ctx context.Context, cfg Config, send func(*rand.Rand) (bool, error
 	for w := range cfg.Concurrency {
 		r := rand.New(rand.NewPCG(cfg.Seed, uint64(w)))
 		wg.Go(func() {
-			var mine []time.Duration
-			errs := 0
+			mine, myErrs := make([][]time.Duration, kinds), make([]int, kinds)
 			for ctx.Err() == nil {
 				t0 := time.Now()
 				if !t0.Before(end) {
 					break
 				}
-				ok, err := send(r)
+				kind, ok, err := send(r)
 				if t0.Before(measureFrom) {
 					continue
 				}
-				mine = append(mine, time.Since(t0))
+				mine[kind] = append(mine[kind], time.Since(t0))
 				if !ok || err != nil {
-					errs++
+					myErrs[kind]++
 				}
 			}
 			mu.Lock()
-			latencies = append(latencies, mine...)
-			res.Errors += errs
+			for k := range kinds {
+				latencies[k] = append(latencies[k], mine[k]...)
+				errs[k] += myErrs[k]
+			}
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return nil, err
 	}
-	res.Elapsed = min(time.Since(measureFrom), cfg.Duration+time.Since(end))
-	res.Requests = len(latencies)
-	slices.Sort(latencies)
-	res.P50, res.P95, res.P99 = percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99)
-	return res, nil
+	elapsed := min(time.Since(measureFrom), cfg.Duration+time.Since(end))
+	latencies = append(latencies, slices.Concat(latencies...))
+	errs = append(errs, sumOf(errs))
+	out := make([]Result, len(latencies))
+	for k, l := range latencies {
+		slices.Sort(l)
+		out[k] = Result{Requests: len(l), Errors: errs[k], Elapsed: elapsed,
+			P50: percentile(l, 50), P95: percentile(l, 95), P99: percentile(l, 99)}
+	}
+	return out, nil
+}
+
+func sumOf(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
 
 // percentile is the nearest-rank percentile of sorted.
@@ -299,12 +363,15 @@ func Print(w io.Writer, cfg Config, results []Result) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
 	for _, r := range results {
 		stmts, db := "", ""
-		if r.System == "service" {
+		if r.System == "service" || r.Query == "all" {
 			stmts, db = fmt.Sprintf("%.2f", r.Statements), ms(r.DBTime)
 		}
 		fmt.Fprintf(w, "%-10s %-8s %10.1f %9s %9s %9s %7d %10s %10s\n", r.Query, r.System, r.Throughput(), ms(r.P50), ms(r.P95), ms(r.P99), r.Errors, stmts, db)
 	}
 	fmt.Fprintf(w, "\n%d at once, %s measured after %s of warm-up, seed %d.\n", cfg.Concurrency, cfg.Duration, cfg.Warmup, cfg.Seed)
+	if cfg.Mixed {
+		fmt.Fprintln(w, "Mixed: every request is one of the queries drawn at random, all of them in one run;\n`all` is every request of it, and the service's spending is known only for all.")
+	}
 	for _, q := range cfg.Queries {
 		fmt.Fprintf(w, "  %-10s %s\n", q.Name, q.About)
 	}
