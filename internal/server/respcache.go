@@ -89,27 +89,21 @@ func (c *responseCache) changed(int64) {
 	c.aliases.InvalidateAll()
 }
 
-// rawKey is the alias key of params as they arrived, read at version in
-// ctx's language by ctx's viewer; ok is false when there is none to look
-// up. A request registering a persisted query (its text and its hash) has
-// none: it must reach the persisted-query cache.
-func (c *responseCache) rawKey(ctx context.Context, params *graphql.RawParams, version *dataset.Version) (k cacheKey, ok bool) {
-	if c == nil || version == nil || params.Query != "" && params.Extensions["persistedQuery"] != nil {
-		return cacheKey{}, false
-	}
-	vars, err := json.Marshal(params.Variables)
-	if err != nil {
-		return cacheKey{}, false
-	}
-	exts, err := json.Marshal(params.Extensions)
-	if err != nil {
+// rawKey is the alias key of a request as it arrived (method, and the
+// bytes of its body or URL query), read at version in ctx's language by
+// ctx's viewer; ok is false when there is none to look up. Keyed before the
+// request is decoded, a repeat is answered without decoding it: the same
+// request written another way is only a miss, answered by the entry its
+// operation keys.
+func (c *responseCache) rawKey(ctx context.Context, method string, arrived []byte, version *dataset.Version) (k cacheKey, ok bool) {
+	if c == nil || version == nil {
 		return cacheKey{}, false
 	}
 	viewer := dataset.ViewerOf(ctx)
 	h := sha256.New()
-	fmt.Fprintf(h, "raw\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", version, viewer.Tier, viewer.Client(),
-		dataset.LanguageOf(ctx).Language, params.OperationName, vars, exts)
-	h.Write([]byte(params.Query))
+	fmt.Fprintf(h, "raw\x00%s\x00%s\x00%s\x00%s\x00%s\x00", version, viewer.Tier, viewer.Client(),
+		dataset.LanguageOf(ctx).Language, method)
+	h.Write(arrived)
 	k.version = *version
 	h.Sum(k.sum[:0])
 	c.mu.Lock()

@@ -88,34 +88,45 @@ func TestResponseCache(t *testing.T) {
 	srv, _, counter := cachingServer(t, dsn, 0)
 
 	reformatted := "# the same query, laid out otherwise\n" + strings.Join(strings.Fields(cachedQuery), " ")
+	quoted, _ := json.Marshal(cachedQuery)
+	// The same request in other bytes: another alias of the same entry.
+	rewritten := `{ "variables": {"period": 2024},` + "\n" + `"query": ` + string(quoted) + `}`
 	tests := []struct {
 		name   string
 		query  string
 		vars   map[string]any
+		body   string // posted as it is instead of query and vars, when not ""
 		header map[string]string
 		cached string // the case whose body this one is, from the cache; "" to execute
 	}{
-		{"first time", cachedQuery, map[string]any{"period": 2024}, nil, ""},
-		{"again", cachedQuery, map[string]any{"period": 2024}, nil, "first time"},
-		{"laid out otherwise", reformatted, map[string]any{"period": 2024}, nil, "first time"},
-		{"laid out otherwise again", reformatted, map[string]any{"period": 2024}, nil, "first time"},
-		{"other variables", cachedQuery, map[string]any{"period": 2023}, nil, ""},
-		{"other variables again", cachedQuery, map[string]any{"period": 2023}, nil, "other variables"},
-		{"another language", cachedQuery, map[string]any{"period": 2024}, map[string]string{"Accept-Language": "az"}, ""},
-		{"another language again", cachedQuery, map[string]any{"period": 2024}, map[string]string{"Accept-Language": "az"}, "another language"},
-		{"a per-client field", perClient, nil, nil, ""},
-		{"a per-client field again", perClient, nil, nil, ""},
-		{"a per-client field in a fragment", perClientInFragment, nil, nil, ""},
-		{"a per-client field in a fragment again", perClientInFragment, nil, nil, ""},
-		{"an error", partlyWrong, nil, nil, ""},
-		{"an error again", partlyWrong, nil, nil, ""},
+		{"first time", cachedQuery, map[string]any{"period": 2024}, "", nil, ""},
+		{"again", cachedQuery, map[string]any{"period": 2024}, "", nil, "first time"},
+		{"laid out otherwise", reformatted, map[string]any{"period": 2024}, "", nil, "first time"},
+		{"laid out otherwise again", reformatted, map[string]any{"period": 2024}, "", nil, "first time"},
+		{"the request written otherwise", "", nil, rewritten, nil, "first time"},
+		{"the request written otherwise again", "", nil, rewritten, nil, "first time"},
+		{"other variables", cachedQuery, map[string]any{"period": 2023}, "", nil, ""},
+		{"other variables again", cachedQuery, map[string]any{"period": 2023}, "", nil, "other variables"},
+		{"another language", cachedQuery, map[string]any{"period": 2024}, "", map[string]string{"Accept-Language": "az"}, ""},
+		{"another language again", cachedQuery, map[string]any{"period": 2024}, "", map[string]string{"Accept-Language": "az"}, "another language"},
+		{"a per-client field", perClient, nil, "", nil, ""},
+		{"a per-client field again", perClient, nil, "", nil, ""},
+		{"a per-client field in a fragment", perClientInFragment, nil, "", nil, ""},
+		{"a per-client field in a fragment again", perClientInFragment, nil, "", nil, ""},
+		{"an error", partlyWrong, nil, "", nil, ""},
+		{"an error again", partlyWrong, nil, "", nil, ""},
 	}
 	bodies, charged := map[string]string{}, map[string]int{}
 	used := 0 // the anonymous budget spent so far
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			before := counter.Count()
-			r := postVars(t, srv, tc.query, tc.vars, tc.header)
+			var r response
+			if tc.body != "" {
+				r = postBody(t, srv, tc.body, tc.header)
+			} else {
+				r = postVars(t, srv, tc.query, tc.vars, tc.header)
+			}
 			sent := counter.Count() - before
 			if r.status != http.StatusOK {
 				t.Fatalf("status %d: %s", r.status, r.body)
@@ -147,6 +158,23 @@ func TestResponseCache(t *testing.T) {
 	if bodies["a per-client field"] == bodies["a per-client field again"] {
 		t.Errorf("the budget was answered twice alike: %s", bodies["a per-client field"])
 	}
+	// What is not a GraphQL request is refused each time it comes.
+	for range 2 {
+		if r := postBody(t, srv, `{"query": `+string(quoted), nil); r.status != http.StatusBadRequest || !strings.Contains(r.body, "BAD_REQUEST") {
+			t.Errorf("a body cut short: %d %s, want 400 BAD_REQUEST", r.status, r.body)
+		}
+	}
+}
+
+// postBody posts body to /graphql as it is, as JSON.
+func postBody(t *testing.T, srv *httptest.Server, body string, header map[string]string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	return send(t, srv, req, header)
 }
 
 // A partner's response, which may hold restricted cells, is never given to

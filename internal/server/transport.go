@@ -128,7 +128,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 	defer releaseClient()
 
-	params, status, msg := t.readParams(w, r)
+	arrived, status, msg := t.readRequest(w, r)
 	if status != 0 {
 		if status == http.StatusRequestTimeout {
 			w.Header().Set("Connection", "close")
@@ -136,7 +136,6 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		reject(w, media, status, msg)
 		return
 	}
-	params.Headers = r.Header
 
 	isGET := r.Method != http.MethodPost
 	var version *dataset.Version
@@ -175,8 +174,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	}
 
 	// A request that arrived before as it is now is answered from the
-	// cache before it is parsed, charged what its operation cost then.
-	raw, rawOK := t.cache.rawKey(ctx, params, version)
+	// cache before it is decoded, charged what its operation cost then.
+	raw, rawOK := t.cache.rawKey(ctx, r.Method, arrived, version)
 	if rawOK {
 		if a, body, ok := t.cache.lookup(raw); ok {
 			info.operation = a.operation
@@ -186,6 +185,15 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			return
 		}
 	}
+	params, status, msg := decodeParams(r, arrived)
+	if status != 0 {
+		reject(w, media, status, msg)
+		return
+	}
+	params.Headers = r.Header
+	// A request registering a persisted query (its text and its hash)
+	// must reach the persisted-query cache each time: it is no alias.
+	rawOK = rawOK && (params.Query == "" || params.Extensions["persistedQuery"] == nil)
 
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Operation != nil {
@@ -336,14 +344,11 @@ func databaseUnavailable(resp *graphql.Response) bool {
 	return false
 }
 
-// readParams reads the GraphQL request from the URL (GET) or the body
-// (POST). A non-zero status means the request is not a GraphQL request.
-// The body must arrive within bodyTimeout: a client sending a byte a
-// second holds no connection for longer.
-func (t httpTransport) readParams(w http.ResponseWriter, r *http.Request) (params *graphql.RawParams, status int, msg string) {
-	params = &graphql.RawParams{}
-	params.ReadTime.Start = graphql.Now()
-
+// readRequest reads the GraphQL request as it arrived: the URL's query
+// (GET) or the body (POST). A non-zero status means it cannot be a GraphQL
+// request. The body must arrive within bodyTimeout: a client sending a byte
+// a second holds no connection for longer.
+func (t httpTransport) readRequest(w http.ResponseWriter, r *http.Request) (arrived []byte, status int, msg string) {
 	if r.Method == http.MethodPost {
 		if status, msg := checkContentType(r.Header.Get("Content-Type")); status != 0 {
 			return nil, status, msg
@@ -365,14 +370,25 @@ func (t httpTransport) readParams(w http.ResponseWriter, r *http.Request) (param
 			}
 			return nil, http.StatusBadRequest, "could not read the request body"
 		}
-		if len(strings.TrimSpace(string(body))) == 0 {
+		if len(bytes.TrimSpace(body)) == 0 {
 			return nil, http.StatusBadRequest, `the request body is empty: send a JSON object such as {"query": "{ releases { code } }"}`
 		}
-		if err := decodeJSON(string(body), params); err != nil {
+		return body, 0, ""
+	}
+	return []byte(r.URL.RawQuery), 0, ""
+}
+
+// decodeParams decodes the request readRequest read. A non-zero status
+// means it is not a GraphQL request.
+func decodeParams(r *http.Request, arrived []byte) (params *graphql.RawParams, status int, msg string) {
+	params = &graphql.RawParams{}
+	params.ReadTime.Start = graphql.Now()
+	if r.Method == http.MethodPost {
+		if err := decodeJSON(string(arrived), params); err != nil {
 			return nil, http.StatusBadRequest, "the request body is not a GraphQL request (a JSON object with a string query, optional string operationName, object variables and object extensions): " + jsonProblem(err)
 		}
 	} else {
-		q, err := url.ParseQuery(r.URL.RawQuery)
+		q, err := url.ParseQuery(string(arrived))
 		if err != nil {
 			return nil, http.StatusBadRequest, "the URL query string is malformed: " + err.Error()
 		}
