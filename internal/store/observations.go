@@ -515,27 +515,42 @@ func byRowCodes(ctx context.Context, f dataset.Filter) (source, clause string, a
 }
 
 // tallied reports whether the count of f is a sum over a tally
-// (tallyCoordinates): a filter of the live observations, current or all,
-// that names nothing but indicators, themes, agencies, periods and
+// (tallyWhere): a filter of the live observations, current or all, that
+// names nothing but indicators, themes, agencies, periods and either
 // coordinates (members, totals over or breakdowns by dimensions, an exact
-// set of them), the tallies' own columns. Any other is counted row by row:
-// the tallies are exact for these alone.
+// set of them) or areas, the tallies' own columns. Any other is counted
+// row by row: the tallies are exact for these alone.
 func tallied(f dataset.Filter) bool {
 	if f.AsOf != nil || len(f.Releases) > 0 {
 		return false
 	}
-	f.Current, f.Indicators, f.Themes, f.Agencies = false, nil, nil, nil
+	if len(f.RefAreas) > 0 && !noCoordinates(f) {
+		return false
+	}
+	f.Current, f.Indicators, f.Themes, f.Agencies, f.RefAreas = false, nil, nil, nil, nil
 	f.PeriodFrom, f.PeriodTo, f.Periods, f.PeriodLength = 0, 0, nil, nil
 	f.ExactlyBy, f.Members, f.TotalOver, f.BrokenDownBy = nil, nil, nil, nil
 	return reflect.ValueOf(f).IsZero()
 }
 
-// tallyWhere is the table a tallied filter is counted from
-// (tallyCoordinates), aliased o, and the WHERE clause over it: where's conditions on the
-// columns the tallies share with observation read the same on them (the
-// codes by ids), and the coordinates are tallyCoordinates. args continue
-// from len(args).
+// noCoordinates reports whether f names no coordinates: no members, no
+// totals over or breakdowns by dimensions, no exact set of them (an empty
+// one is the totals).
+func noCoordinates(f dataset.Filter) bool {
+	return f.ExactlyBy == nil && len(f.Members) == 0 && len(f.TotalOver) == 0 && len(f.BrokenDownBy) == 0
+}
+
+// tallyWhere is the table a tallied filter is counted from, aliased o, and
+// the WHERE clause over it: where's conditions on the columns the tallies
+// share with observation read the same on them (the codes by ids). A
+// filter of areas is counted from observation_area_tally (migration 0017),
+// any other from the tally of its coordinates (tallyCoordinates). args
+// continue from len(args).
 func tallyWhere(ctx context.Context, f dataset.Filter, args []any) (from, clause string, _ []any) {
+	if len(f.RefAreas) > 0 {
+		_, clause, args = where(ctx, f, args)
+		return "observation_area_tally o", clause, args
+	}
 	coordinates := f
 	f.ExactlyBy, f.Members, f.TotalOver, f.BrokenDownBy = nil, nil, nil, nil
 	_, clause, args = where(ctx, f, args)

@@ -12,9 +12,10 @@ import (
 	"indicators/internal/testdb"
 )
 
-// tallyDrift is every group where observation_tally (migration 0012) or
-// observation_key_tally (0015) disagrees with the live observations counted
-// afresh: empty when the triggers kept them.
+// tallyDrift is every group where observation_tally (migration 0012),
+// observation_key_tally (0015) or observation_area_tally (0017) disagrees
+// with the live observations counted afresh: empty when the triggers kept
+// them.
 func tallyDrift(t *testing.T, s *store.Store) string {
 	t.Helper()
 	var drift []string
@@ -27,7 +28,11 @@ func tallyDrift(t *testing.T, s *store.Store) string {
 		keys_counted AS (
 		    SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, coordinate_key, count(*) AS n
 		    FROM observation GROUP BY 1, 2, 3, 4, 5, 6, 7),
-		keys_kept AS (SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, coordinate_key, n FROM observation_key_tally)
+		keys_kept AS (SELECT indicator_id, restricted, is_current, agency_id, period_start, period_end, coordinate_key, n FROM observation_key_tally),
+		areas_counted AS (
+		    SELECT ref_area_id, period_start, period_end, indicator_id, restricted, is_current, agency_id, count(*) AS n
+		    FROM observation GROUP BY 1, 2, 3, 4, 5, 6, 7),
+		areas_kept AS (SELECT ref_area_id, period_start, period_end, indicator_id, restricted, is_current, agency_id, n FROM observation_area_tally)
 		SELECT 'counted ' || c::text FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept) c
 		UNION ALL
 		SELECT 'kept ' || k::text FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted) k
@@ -35,6 +40,10 @@ func tallyDrift(t *testing.T, s *store.Store) string {
 		SELECT 'counted by key ' || c::text FROM (SELECT * FROM keys_counted EXCEPT SELECT * FROM keys_kept) c
 		UNION ALL
 		SELECT 'kept by key ' || k::text FROM (SELECT * FROM keys_kept EXCEPT SELECT * FROM keys_counted) k
+		UNION ALL
+		SELECT 'counted by area ' || c::text FROM (SELECT * FROM areas_counted EXCEPT SELECT * FROM areas_kept) c
+		UNION ALL
+		SELECT 'kept by area ' || k::text FROM (SELECT * FROM areas_kept EXCEPT SELECT * FROM areas_counted) k
 		ORDER BY 1`); err != nil {
 		t.Fatalf("compare the tallies: %v", err)
 	}
@@ -174,6 +183,13 @@ func TestTallyFollowsLoads(t *testing.T) {
 		{"broken down by one, totals over another", dataset.Filter{BrokenDownBy: []string{"SEX"}, TotalOver: []string{"COUNTRY_OF_EXPLOITATION"}}},
 		{"exactly by a dimension, of one member", dataset.Filter{ExactlyBy: []string{"SEX"}, Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
 		{"the totals", dataset.Filter{ExactlyBy: []string{}}},
+		{"one area", dataset.Filter{RefAreas: []string{"AZE"}}},
+		{"one area's year", dataset.Filter{RefAreas: []string{"AZE"}, PeriodFrom: 2024, PeriodTo: 2024}},
+		{"one area's indicator, current", dataset.Filter{Current: true, RefAreas: []string{"AZE"}, Indicators: []string{"victims_identified"}}},
+		{"two areas, a theme", dataset.Filter{RefAreas: []string{"AZE", "WLD"}, Themes: []dataset.Theme{"protection"}}},
+		{"an area no cell has", dataset.Filter{RefAreas: []string{"WLD"}}},
+		{"an area's totals", dataset.Filter{RefAreas: []string{"AZE"}, ExactlyBy: []string{}}},
+		{"an area's cells of one member", dataset.Filter{RefAreas: []string{"AZE"}, Members: []dataset.MemberFilter{{Dimension: "SEX", Members: []string{"F"}}}}},
 	}
 	sawRestricted := false
 	viewers := []struct {
