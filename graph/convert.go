@@ -21,14 +21,10 @@ func optional(s string) *string {
 // Global ids are base64 of "Type:key", the key made of codes, never of row
 // ids: an id stays valid when the same data is loaded again.
 func nodeID(kind string, key ...string) string {
-	n := len(kind) + len(key)
-	for _, k := range key {
-		n += len(k)
-	}
-	// One buffer for the text and its encoding: a page of 100 nodes asks
-	// for 100 ids, and the joins and conversions were most of their cost.
-	raw := make([]byte, 0, n+1)
-	raw = append(raw, kind...)
+	// On the stack unless long: a page of 100 nodes asks for 100 ids and
+	// 100 cursors, and the joins and conversions were most of their cost.
+	var text, encoded [128]byte
+	raw := append(text[:0], kind...)
 	raw = append(raw, ':')
 	for i, k := range key {
 		if i > 0 {
@@ -36,8 +32,7 @@ func nodeID(kind string, key ...string) string {
 		}
 		raw = append(raw, k...)
 	}
-	enc := base64.RawURLEncoding
-	return string(enc.AppendEncode(make([]byte, 0, enc.EncodedLen(len(raw))), raw))
+	return string(base64.RawURLEncoding.AppendEncode(encoded[:0], raw))
 }
 
 func parseNodeID(id string) (kind string, key []string, ok bool) {

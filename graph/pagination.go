@@ -23,11 +23,10 @@ func pageSize(first *int) (int, error) {
 	return *first, nil
 }
 
-// Cursors are opaque to clients: base64 of "kind:key". The kind stops a
-// cursor of one connection being replayed against another.
-func encodeCursor(kind, key string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + key))
-}
+// Cursors are opaque to clients: base64 of "kind:key", written as a global
+// id is. The kind stops a cursor of one connection being replayed against
+// another.
+func encodeCursor(kind, key string) string { return nodeID(kind, key) }
 
 func decodeCursor(kind string, cursor *string) (string, error) {
 	if cursor == nil || *cursor == "" {

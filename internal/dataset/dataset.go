@@ -398,11 +398,28 @@ type Observation struct {
 // CoordinateKey is the canonical text of the coordinates, "DIM=MEMBER;…",
 // empty for the total. Equal keys mean the same cell.
 func CoordinateKey(cs []Coordinate) string {
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = c.Dimension + "=" + c.Member
+	switch len(cs) {
+	case 0:
+		return ""
+	case 1:
+		return cs[0].Dimension + "=" + cs[0].Member
 	}
-	return strings.Join(parts, ";")
+	n := len(cs) - 1
+	for _, c := range cs {
+		n += len(c.Dimension) + 1 + len(c.Member)
+	}
+	// One allocation: keys are written for every row of every page.
+	var b strings.Builder
+	b.Grow(n)
+	for i, c := range cs {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(c.Dimension)
+		b.WriteByte('=')
+		b.WriteString(c.Member)
+	}
+	return b.String()
 }
 
 // Key identifies the cell an observation fills within a release.
