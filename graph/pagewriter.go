@@ -97,7 +97,7 @@ type pageWriter struct {
 	// fields are the fields each selection set collects, per type: every
 	// row of a page collects the same, and gqlgen's CollectFields (its own
 	// cache keyed by the selections' text) was a sixth of the writer's time.
-	fields map[selectionKey][]graphql.CollectedField
+	fields map[selectionKey][]collectedField
 	// written are the code-list objects the page has written, where:
 	// rows of a page name the same few indicators, areas and members.
 	written map[objectKey]span
@@ -122,12 +122,13 @@ func (w *pageWriter) object(sel ast.SelectionSet, implementors []string, typeNam
 		return
 	}
 	w.buf.WriteByte('{')
-	for i, f := range w.collect(sel, implementors, typeName) {
-		if i > 0 {
-			w.buf.WriteByte(',')
+	for i, c := range w.collect(sel, implementors, typeName) {
+		f := c.CollectedField
+		name := c.name
+		if i == 0 {
+			name = name[1:]
 		}
-		w.quoted(f.Alias)
-		w.buf.WriteByte(':')
+		w.buf.WriteString(name)
 		switch {
 		case f.IsDeferred():
 			w.failed = true
@@ -154,16 +155,25 @@ type selectionKey struct {
 	typeName string
 }
 
-func (w *pageWriter) collect(sel ast.SelectionSet, implementors []string, typeName string) []graphql.CollectedField {
+// collectedField is a field as an object writes it: name is its key as
+// JSON, `,"alias":`, which a GraphQL name writes without an escape.
+type collectedField struct {
+	graphql.CollectedField
+	name string
+}
+
+func (w *pageWriter) collect(sel ast.SelectionSet, implementors []string, typeName string) []collectedField {
 	if len(sel) == 0 {
 		return nil
 	}
 	k := selectionKey{&sel[0], len(sel), typeName}
 	fields, ok := w.fields[k]
 	if !ok {
-		fields = graphql.CollectFields(w.oc, sel, implementors)
+		for _, f := range graphql.CollectFields(w.oc, sel, implementors) {
+			fields = append(fields, collectedField{f, `,"` + f.Alias + `":`})
+		}
 		if w.fields == nil {
-			w.fields = make(map[selectionKey][]graphql.CollectedField)
+			w.fields = make(map[selectionKey][]collectedField)
 		}
 		w.fields[k] = fields
 	}
