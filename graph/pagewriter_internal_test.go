@@ -26,7 +26,7 @@ func TestQuotedIsMarshalString(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var want bytes.Buffer
 			graphql.MarshalString(tc.s).MarshalGQL(&want)
-			var w pageWriter
+			w := pageWriter{buf: new(bytes.Buffer)}
 			w.quoted(tc.s)
 			if w.buf.String() != want.String() {
 				t.Errorf("quoted(%q) = %s, want %s", tc.s, w.buf.String(), want.String())
@@ -65,7 +65,7 @@ func TestOnceWritesAnObjectOnce(t *testing.T) {
 		{"a failed write", []write{{sel, "", "A", true}, {sel, "", "A", false}}, "<A><A>", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var w pageWriter
+			w := pageWriter{buf: new(bytes.Buffer)}
 			calls := 0
 			for _, wr := range tc.writes {
 				w.once(wr.sel, wr.dimension, wr.code, func() {
