@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -132,6 +133,12 @@ func TestPageWriterAnswersAsGqlgen(t *testing.T) {
 		}
 		if w, g := allocs(writer), allocs(gqlgen); w > g/3 {
 			t.Errorf("a page of 100 costs %.0f allocations with the writer, %.0f without: the writer did not answer it", w, g)
+		}
+		// Larger than net/http's buffer, the answer still states its
+		// length rather than coming chunked.
+		r := postVars(t, writer, query, nil, nil)
+		if got := r.header.Get("Content-Length"); len(r.body) < 8<<10 || got != strconv.Itoa(len(r.body)) {
+			t.Errorf("an answer of %d bytes has Content-Length %q", len(r.body), got)
 		}
 	})
 }
