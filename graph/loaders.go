@@ -71,16 +71,28 @@ func NewLoaders(s dataset.Reader, catalogs *dataset.CatalogCache) *Loaders {
 
 type loadersKey struct{}
 
-// WithLoaders is HTTP middleware that gives each request its own loaders.
+// WithLoaders is HTTP middleware that gives each request its own loaders,
+// made when the request first asks for them: an answer from the response
+// cache, or a refusal, asks for none.
 func (res *Resolver) WithLoaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), loadersKey{}, NewLoaders(res.Store, res.Catalogs))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		lazy := &lazyLoaders{make: func() *Loaders { return NewLoaders(res.Store, res.Catalogs) }}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), loadersKey{}, lazy)))
 	})
 }
 
+// lazyLoaders are a request's loaders, made once, by the first resolver
+// asking (resolvers run concurrently).
+type lazyLoaders struct {
+	once    sync.Once
+	make    func() *Loaders
+	loaders *Loaders
+}
+
 func loadersFor(ctx context.Context) *Loaders {
-	return ctx.Value(loadersKey{}).(*Loaders)
+	lazy := ctx.Value(loadersKey{}).(*lazyLoaders)
+	lazy.once.Do(func() { lazy.loaders = lazy.make() })
+	return lazy.loaders
 }
 
 // facetsOf returns an indicator's facets, held with the catalog of this

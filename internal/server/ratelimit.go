@@ -155,8 +155,8 @@ func (rl *rateLimits) flat(cost int, refuse func(*http.Request) func(http.Respon
 // X-RateLimit-* headers, which clients of GitHub's API already read.
 func setRateLimitHeaders(h http.Header, st ratelimit.Status) {
 	reset := ceilSeconds(time.Until(st.ResetAt))
-	h.Set("RateLimit-Policy", fmt.Sprintf(`"cost";q=%d;w=%d`, st.Limit, int(st.Window/time.Second)))
-	h.Set("RateLimit", fmt.Sprintf(`"cost";r=%d;t=%d`, st.Remaining, reset))
+	h.Set("RateLimit-Policy", `"cost";q=`+strconv.Itoa(st.Limit)+";w="+strconv.Itoa(int(st.Window/time.Second)))
+	h.Set("RateLimit", `"cost";r=`+strconv.Itoa(st.Remaining)+";t="+strconv.Itoa(reset))
 	h.Set("X-RateLimit-Limit", strconv.Itoa(st.Limit))
 	h.Set("X-RateLimit-Remaining", strconv.Itoa(st.Remaining))
 	h.Set("X-RateLimit-Used", strconv.Itoa(st.Used))

@@ -5,7 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"fmt"
+	"io"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -99,18 +99,30 @@ func (c *responseCache) rawKey(ctx context.Context, method string, arrived []byt
 	if c == nil || version == nil {
 		return cacheKey{}, false
 	}
+	return c.keyOf(ctx, *version, "raw", method, arrived), true
+}
+
+// keyOf is the key of a response of kind (a request as it arrived, or an
+// operation), read at version in ctx's language by ctx's viewer, named by
+// name and then body, and when it was made.
+func (c *responseCache) keyOf(ctx context.Context, version dataset.Version, kind, name string, body []byte) cacheKey {
 	viewer := dataset.ViewerOf(ctx)
 	h := sha256.New()
-	fmt.Fprintf(h, "raw\x00%s\x00%s\x00%s\x00%s\x00%s\x00", version, viewer.Tier, viewer.Client(),
-		dataset.LanguageOf(ctx).Language, method)
-	h.Write(arrived)
-	k.version = *version
+	for _, part := range []string{kind, version.String(), string(viewer.Tier), viewer.Client(), dataset.LanguageOf(ctx).Language, name} {
+		io.WriteString(h, part)
+		h.Write(nul)
+	}
+	h.Write(body)
+	k := cacheKey{version: version}
 	h.Sum(k.sum[:0])
 	c.mu.Lock()
 	k.generation = c.generation
 	c.mu.Unlock()
-	return k, true
+	return k
 }
+
+// nul ends each part of a key.
+var nul = []byte{0}
 
 // lookup returns the alias held for a raw key and its entry's body.
 func (c *responseCache) lookup(raw cacheKey) (alias, []byte, bool) {
@@ -142,19 +154,13 @@ func (c *responseCache) key(ctx context.Context, opCtx *graphql.OperationContext
 	if err != nil {
 		return cacheKey{}, false
 	}
+	// The variables first: JSON, they hold no NUL and end where the
+	// document begins.
 	var doc bytes.Buffer
+	doc.Write(vars)
+	doc.WriteByte(0)
 	formatter.NewFormatter(&doc).FormatQueryDocument(opCtx.Doc)
-	viewer := dataset.ViewerOf(ctx)
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", version, viewer.Tier, viewer.Client(),
-		dataset.LanguageOf(ctx).Language, opCtx.OperationName, vars)
-	h.Write(doc.Bytes())
-	k.version = *version
-	h.Sum(k.sum[:0])
-	c.mu.Lock()
-	k.generation = c.generation
-	c.mu.Unlock()
-	return k, true
+	return c.keyOf(ctx, *version, "operation", opCtx.OperationName, doc.Bytes()), true
 }
 
 // get returns the body held for k.
