@@ -196,8 +196,10 @@ func (w *pageWriter) collect(sel ast.SelectionSet, implementors []string, typeNa
 	k := selectionKey{&sel[0], len(sel), typeName}
 	fields, ok := w.fields[k]
 	if !ok {
-		for _, f := range graphql.CollectFields(w.oc, sel, implementors) {
-			fields = append(fields, collectedField{f, `,"` + f.Alias + `":`})
+		collected := graphql.CollectFields(w.oc, sel, implementors)
+		fields = make([]collectedField, len(collected))
+		for i, f := range collected {
+			fields[i] = collectedField{f, `,"` + f.Alias + `":`}
 		}
 		if w.fields == nil {
 			w.fields = make(map[selectionKey][]collectedField)
