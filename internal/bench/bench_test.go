@@ -108,6 +108,11 @@ func TestMixAnswers(t *testing.T) {
 		if all.Query != "all" || all.Requests != sum || all.Statements <= 0 || all.P95 < all.P50 {
 			t.Errorf("the line of all: %+v, want %d requests and the service's statements", all, sum)
 		}
+		empty := mixed
+		empty.Queries = nil
+		if _, err := bench.Run(ctx, empty, pools); err == nil {
+			t.Error("a mixed run of no queries ran; want it refused")
+		}
 		mixed.DB = db
 		if _, err := bench.Run(ctx, mixed, pools); err == nil {
 			t.Error("a mixed run with the plain-SQL floor ran; want it refused")

@@ -105,6 +105,9 @@ func Run(ctx context.Context, cfg Config, pools *Pools) ([]Result, error) {
 	if cfg.Mixed && cfg.DB != nil {
 		return nil, errors.New("bench: the plain-SQL floor is measured one query at a time, not in a mixed run")
 	}
+	if cfg.Mixed && len(cfg.Queries) == 0 {
+		return nil, errors.New("bench: a mixed run needs queries to draw from")
+	}
 	if cfg.Client == nil {
 		cfg.Client = NewClient(cfg.Concurrency, "")
 	}
@@ -143,8 +146,9 @@ func Run(ctx context.Context, cfg Config, pools *Pools) ([]Result, error) {
 		if err != nil {
 			return nil, fmt.Errorf("bench %s as SQL: %w", q.Name, err)
 		}
-		floor[1].Query, floor[1].System, floor[1].Statements = q.Name, "sql", 1
-		out = append(out, floor[1])
+		plain := floor[len(floor)-1]
+		plain.Query, plain.System, plain.Statements = q.Name, "sql", 1
+		out = append(out, plain)
 	}
 	return out, nil
 }
