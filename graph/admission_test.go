@@ -445,11 +445,16 @@ func TestWrongInputs(t *testing.T) {
 }
 
 // TestLoadShedding: past the concurrency bound and a full queue, a request
-// is answered 503 with Retry-After at once. The request in flight is held
-// by a lock on the table it reads.
+// is answered 503 with Retry-After at once; one the response cache holds is
+// still answered, and one that is not a GraphQL request still gets its 400.
+// The request in flight is held by a lock on the table it reads.
 func TestLoadShedding(t *testing.T) {
 	_, s, dsn := newStoreAPI(t)
 	a := serveStore(t, s, func(c *server.Config) { c.MaxConcurrent, c.MaxQueued, c.QueueWait = 1, 1, time.Millisecond })
+	const cached = `{ __typename }`
+	if r := a.post(t, cached, nil); r.Status != http.StatusOK {
+		t.Fatalf("before the bound: %d %s", r.Status, r.raw)
+	}
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -460,11 +465,13 @@ func TestLoadShedding(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`LOCK TABLE release IN ACCESS EXCLUSIVE MODE`); err != nil {
+	// The catalog, read by the first request, is held in the process:
+	// the request held reads observations.
+	if _, err := tx.Exec(`LOCK TABLE observation IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
 	held := make(chan response, 1)
-	go func() { held <- a.post(t, `{ releases { code } }`, nil) }()
+	go func() { held <- a.post(t, `{ observations(first: 1) { nodes { value } } }`, nil) }()
 	for {
 		var waiting int
 		if err := db.QueryRow(`SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting); err != nil {
@@ -475,15 +482,25 @@ func TestLoadShedding(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	body, _ := json.Marshal(map[string]any{"query": `{ __typename }`})
-	resp, err := http.Post(a.url+"/graphql", "application/json", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
+	send := func(body string) (*http.Response, string) {
+		resp, err := http.Post(a.url+"/graphql", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(raw)
 	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(raw), "SERVICE_UNAVAILABLE") {
+	body, _ := json.Marshal(map[string]any{"query": `{ t: __typename }`})
+	if resp, raw := send(string(body)); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(raw, "SERVICE_UNAVAILABLE") {
 		t.Errorf("past the bound: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), raw)
+	}
+	// Sent as before, byte for byte.
+	if r := a.post(t, cached, nil); r.Status != http.StatusOK || !strings.Contains(string(r.raw), `"__typename":"Query"`) {
+		t.Errorf("past the bound, an answer the cache holds: %d %s", r.Status, r.raw)
+	}
+	if resp, raw := send(`{"query": `); resp.StatusCode != http.StatusBadRequest || !strings.Contains(raw, "BAD_REQUEST") {
+		t.Errorf("past the bound, a body cut short: %d %s", resp.StatusCode, raw)
 	}
 	tx.Rollback()
 	if r := <-held; r.Status != http.StatusOK || len(r.Errors) > 0 {

@@ -147,30 +147,20 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			version = &v
 		}
 	}
-	if isGET && t.version != nil {
-		// Before a slot is taken: a 304 executes nothing.
-		if readVersion(); version != nil {
-			v := *version
-			tag = etag(t.reads(ctx), v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
-			if notModified(r, tag, v) {
-				h.Del("Content-Type")
-				setCaching(ctx, w, tag, v)
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		}
-	}
-	release, err := t.slots.acquire(ctx)
-	if err != nil {
-		info.outcome, info.code = outcomeUnavailable, string(dataset.CodeOf(err))
-		retryLater(w, media, err)
-		return
-	}
-	defer release()
-	if !isGET && t.version != nil && t.cache != nil {
-		// For the response cache's key; in a slot, as reading it may take
-		// the database.
+	if t.version != nil && (isGET || t.cache != nil) {
+		// Before a slot is taken: a 304, or an answer from the cache,
+		// executes nothing.
 		readVersion()
+	}
+	if isGET && version != nil {
+		v := *version
+		tag = etag(t.reads(ctx), v.String(), "graphql "+media+" "+lang.Language, r.URL.RawQuery)
+		if notModified(r, tag, v) {
+			h.Del("Content-Type")
+			setCaching(ctx, w, tag, v)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
 
 	// A request that arrived before as it is now is answered from the
@@ -194,6 +184,14 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	// A request registering a persisted query (its text and its hash)
 	// must reach the persisted-query cache each time: it is no alias.
 	rawOK = rawOK && (params.Query == "" || params.Extensions["persistedQuery"] == nil)
+
+	release, err := t.slots.acquire(ctx)
+	if err != nil {
+		info.outcome, info.code = outcomeUnavailable, string(dataset.CodeOf(err))
+		retryLater(w, media, err)
+		return
+	}
+	defer release()
 
 	opCtx, errs := exec.CreateOperationContext(ctx, params)
 	if opCtx != nil && opCtx.Operation != nil {
